@@ -1,0 +1,45 @@
+"""Stockroom: open the window, or run one command without a display.
+
+    python main.py                 # the app
+    python main.py COMMAND --help  # demo, verify, checkout, checkin, issue, decode, ...
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# Modules that add sub-commands; each has register(subparsers).
+COMMAND_MODULES = (
+    "inventory.cli",
+    "scanners.cli",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="stockroom", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="SQLite file path or postgresql://user@host/db "
+        "(default: $STOCKROOM_DATABASE, else a file in your user data directory)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from ui.app import run_app
+
+        return run_app(args)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
