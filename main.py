@@ -14,6 +14,9 @@ import sys
 COMMAND_MODULES = (
     "inventory.cli",
     "scanners.cli",
+    "inventory.exchange.cli",  # import, export, restore, reconcile
+    "inventory.replenishment.cli",  # reorder, backtest
+    "ui.labels.cli",  # labels (renders with Qt, offscreen)
 )
 
 

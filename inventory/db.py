@@ -1,0 +1,70 @@
+"""Opening the database: where it lives, which backend, and its connection settings."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlparse
+
+import peewee
+import platformdirs
+
+ENV_VAR = "STOCKROOM_DATABASE"
+APP_NAME = "Stockroom"
+
+database_proxy = peewee.DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 10_000,  # ms: a second desk waits rather than fails
+    "synchronous": "normal",  # safe with WAL: a crash loses no committed transaction
+    "cache_size": -32_000,
+}
+
+
+def default_database_path() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "stockroom.sqlite"
+
+
+def resolve_url(arg: str | None = None) -> str:
+    """The database to use: the argument, else $STOCKROOM_DATABASE, else the default file."""
+    return arg or os.environ.get(ENV_VAR) or str(default_database_path())
+
+
+def is_postgres(url: str) -> bool:
+    return url.startswith(("postgres://", "postgresql://"))
+
+
+def sqlite_path(url: str) -> Path:
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def describe(url: str) -> str:
+    """A short label for the status bar, with no password in it."""
+    if is_postgres(url):
+        u = urlparse(url)
+        return f"PostgreSQL {u.hostname or 'localhost'}{u.path}"
+    return f"SQLite {sqlite_path(url)}"
+
+
+def open_database(url: str) -> peewee.Database:
+    """Connect and bind the models to this database (one per process)."""
+    if is_postgres(url):
+        u = urlparse(url)
+        db: peewee.Database = peewee.PostgresqlDatabase(
+            u.path.lstrip("/"),
+            user=u.username,
+            password=u.password,
+            host=u.hostname,
+            port=u.port or 5432,
+        )
+    else:
+        path = sqlite_path(url)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # IMMEDIATE: a writer takes the lock when it begins, so two desks never
+        # deadlock upgrading read locks; the busy timeout makes the second wait.
+        db = peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
+    database_proxy.initialize(db)
+    db.connect(reuse_if_open=True)
+    return db

@@ -1,0 +1,266 @@
+"""The domain's tables. Model instances stay inside `inventory`; services return views."""
+
+from __future__ import annotations
+
+import peewee as pw
+
+from .clock import utcnow
+from .db import database_proxy
+
+PRODUCT_KINDS = ("device", "spare", "consumable", "license")
+QUANTITY_KINDS = ("spare", "consumable")
+ASSET_STATUSES = ("in_stock", "deployed", "in_repair", "in_transit", "retired", "lost", "disposed")
+LOCATION_KINDS = ("site", "stockroom", "3pl", "msp", "repair", "in_transit", "disposal")
+STOCKING_KINDS = ("site", "stockroom", "3pl", "msp")
+PARTNER_KINDS = ("3pl", "msp")
+ROLES = ("viewer", "service_desk", "supply_chain", "manager", "admin")
+PO_STATUSES = ("draft", "ordered", "partly_received", "received", "cancelled")
+LICENSE_TYPES = ("per_user", "per_device", "site", "subscription")
+MOVEMENT_KINDS = (
+    "receive", "check_out", "check_in", "transfer", "ship", "arrive", "issue", "consume",
+    "return", "adjust", "count", "retire", "dispose", "lost", "license_assign",
+    "license_release",
+)
+SOURCES = ("usb", "serial", "camera", "manual", "import")
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        database = database_proxy
+        legacy_table_names = False
+
+
+class SchemaVersion(BaseModel):
+    version = pw.IntegerField()
+    applied_at = pw.DateTimeField(default=utcnow)
+
+
+class Setting(BaseModel):
+    key = pw.CharField(primary_key=True)
+    value = pw.TextField()
+
+
+class Operator(BaseModel):
+    username = pw.CharField(unique=True)
+    name = pw.CharField(default="")
+    role = pw.CharField(default="viewer")
+    password_hash = pw.CharField(null=True)
+    active = pw.BooleanField(default=True)
+    created_at = pw.DateTimeField(default=utcnow)
+
+
+class Location(BaseModel):
+    name = pw.CharField()
+    code = pw.CharField(unique=True)  # printed on the location / bin label
+    kind = pw.CharField(index=True)
+    parent = pw.ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
+    partner = pw.CharField(default="")  # the 3PL / MSP company
+    active = pw.BooleanField(default=True)
+
+
+class TransferLane(BaseModel):
+    """A 3PL / MSP serving a site, with the transfer lead time."""
+
+    source = pw.ForeignKeyField(Location, backref="lanes_out")
+    destination = pw.ForeignKeyField(Location, backref="lanes_in")
+    lead_time_days = pw.FloatField()
+
+    class Meta:
+        indexes = ((("source", "destination"), True),)
+
+
+class Person(BaseModel):
+    employee_id = pw.CharField(unique=True)  # the badge barcode
+    name = pw.CharField(index=True)
+    email = pw.CharField(default="")
+    department = pw.CharField(default="", index=True)
+    cost_centre = pw.CharField(default="")
+    site = pw.ForeignKeyField(Location, null=True, backref="people")
+    active = pw.BooleanField(default=True)
+    left_on = pw.DateField(null=True)
+
+
+class Product(BaseModel):
+    name = pw.CharField(index=True)
+    kind = pw.CharField(index=True)
+    manufacturer = pw.CharField(default="")
+    category = pw.CharField(default="")
+    part_number = pw.CharField(default="", index=True)
+    gtin = pw.CharField(null=True, unique=True)
+    unit_cost = pw.DecimalField(max_digits=12, decimal_places=2, default=0, auto_round=True)
+    min_quantity = pw.IntegerField(null=True)  # a manual minimum (low-confidence items)
+    service_level = pw.FloatField(null=True)  # overrides the default target
+    replacement_rate = pw.FloatField(null=True)  # per installed unit per year
+    keep_spares = pw.BooleanField(default=False)  # devices kept in stock for swaps
+    end_of_life = pw.BooleanField(default=False)
+    active = pw.BooleanField(default=True)
+
+
+class Supplier(BaseModel):
+    name = pw.CharField(unique=True)
+    email = pw.CharField(default="")
+    lead_time_days = pw.FloatField(default=14)
+
+
+class SupplierOffer(BaseModel):
+    supplier = pw.ForeignKeyField(Supplier, backref="offers")
+    product = pw.ForeignKeyField(Product, backref="offers")
+    supplier_part = pw.CharField(default="")
+    unit_price = pw.DecimalField(max_digits=12, decimal_places=2, auto_round=True)
+    pack_size = pw.IntegerField(default=1)
+    min_order = pw.IntegerField(default=1)
+    lead_time_days = pw.FloatField()
+    preferred = pw.BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("supplier", "product"), True),)
+
+
+class PurchaseOrder(BaseModel):
+    number = pw.CharField(unique=True)
+    supplier = pw.ForeignKeyField(Supplier, backref="orders")
+    ship_to = pw.ForeignKeyField(Location)
+    status = pw.CharField(default="draft", index=True)
+    created_at = pw.DateTimeField(default=utcnow)
+    ordered_at = pw.DateTimeField(null=True)
+    expected_at = pw.DateTimeField(null=True)
+    received_at = pw.DateTimeField(null=True)
+    created_by = pw.ForeignKeyField(Operator, null=True)
+    note = pw.TextField(default="")
+
+
+class PurchaseOrderLine(BaseModel):
+    order = pw.ForeignKeyField(PurchaseOrder, backref="lines", on_delete="CASCADE")
+    product = pw.ForeignKeyField(Product)
+    quantity = pw.IntegerField()
+    received_quantity = pw.IntegerField(default=0)
+    unit_price = pw.DecimalField(max_digits=12, decimal_places=2, auto_round=True)
+
+
+class Asset(BaseModel):
+    tag = pw.CharField(unique=True)
+    serial = pw.CharField(null=True)
+    manufacturer = pw.CharField(default="")  # copied from the product: serials are unique per maker
+    product = pw.ForeignKeyField(Product, backref="assets")
+    status = pw.CharField(default="in_stock", index=True)
+    location = pw.ForeignKeyField(Location, null=True, backref="assets")
+    holder = pw.ForeignKeyField(Person, null=True, backref="assets")
+    purchase_cost = pw.DecimalField(max_digits=12, decimal_places=2, null=True, auto_round=True)
+    purchase_date = pw.DateField(null=True)
+    warranty_end = pw.DateField(null=True, index=True)
+    due_date = pw.DateField(null=True)
+    order_line = pw.ForeignKeyField(PurchaseOrderLine, null=True)
+    notes = pw.TextField(default="")
+
+    class Meta:
+        indexes = ((("manufacturer", "serial"), True),)
+
+
+class StockLevel(BaseModel):
+    """Projection of the ledger: quantity on hand per product and location."""
+
+    product = pw.ForeignKeyField(Product, backref="stock")
+    location = pw.ForeignKeyField(Location, backref="stock")
+    quantity = pw.IntegerField(default=0)
+    reserved = pw.IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("product", "location"), True),)
+
+
+class Shipment(BaseModel):
+    """Goods on their way between locations (to or from a 3PL / MSP, or between sites)."""
+
+    number = pw.CharField(unique=True)
+    source = pw.ForeignKeyField(Location, backref="shipments_out")
+    destination = pw.ForeignKeyField(Location, backref="shipments_in")
+    status = pw.CharField(default="in_transit", index=True)  # in_transit, arrived
+    shipped_at = pw.DateTimeField(default=utcnow)
+    arrived_at = pw.DateTimeField(null=True)
+    reference = pw.CharField(default="")
+
+
+class ShipmentLine(BaseModel):
+    shipment = pw.ForeignKeyField(Shipment, backref="lines")
+    product = pw.ForeignKeyField(Product)
+    asset = pw.ForeignKeyField(Asset, null=True)
+    quantity = pw.IntegerField(default=1)
+
+
+class License(BaseModel):
+    product = pw.ForeignKeyField(Product, backref="licenses")
+    vendor = pw.ForeignKeyField(Supplier, null=True)
+    license_type = pw.CharField(default="per_user")
+    seats = pw.IntegerField()
+    cost_per_seat = pw.DecimalField(max_digits=12, decimal_places=2, default=0, auto_round=True)
+    term_months = pw.IntegerField(default=12)
+    starts_on = pw.DateField()
+    ends_on = pw.DateField(null=True)
+    notice_days = pw.IntegerField(default=30)
+    renewal_lead_days = pw.IntegerField(default=30)
+    allow_overuse = pw.BooleanField(default=False)
+    reference = pw.CharField(default="")
+
+
+class LicenseSeat(BaseModel):
+    license = pw.ForeignKeyField(License, backref="seat_assignments")
+    person = pw.ForeignKeyField(Person, null=True, backref="license_seats")
+    asset = pw.ForeignKeyField(Asset, null=True, backref="license_seats")
+    assigned_at = pw.DateTimeField(default=utcnow)
+    released_at = pw.DateTimeField(null=True, index=True)
+
+
+class CountSession(BaseModel):
+    """A blind stocktake of one location."""
+
+    location = pw.ForeignKeyField(Location)
+    status = pw.CharField(default="open")  # open, approved, cancelled
+    started_by = pw.ForeignKeyField(Operator)
+    started_at = pw.DateTimeField(default=utcnow)
+    approved_by = pw.ForeignKeyField(Operator, null=True)
+    approved_at = pw.DateTimeField(null=True)
+
+
+class CountEntry(BaseModel):
+    session = pw.ForeignKeyField(CountSession, backref="entries", on_delete="CASCADE")
+    product = pw.ForeignKeyField(Product)
+    asset = pw.ForeignKeyField(Asset, null=True)
+    quantity = pw.IntegerField(default=1)
+    scanned_at = pw.DateTimeField(default=utcnow)
+
+
+class Movement(BaseModel):
+    """The append-only ledger. Quantities are positive: they leave `from_location`
+    and arrive at `to_location` (either may be empty: received from outside, issued
+    to a person). For an asset, `holder` and `asset_status` are its state after."""
+
+    at = pw.DateTimeField(default=utcnow, index=True)
+    kind = pw.CharField(index=True)
+    product = pw.ForeignKeyField(Product)
+    asset = pw.ForeignKeyField(Asset, null=True)
+    license = pw.ForeignKeyField(License, null=True)
+    quantity = pw.IntegerField(default=1)
+    from_location = pw.ForeignKeyField(Location, null=True)
+    to_location = pw.ForeignKeyField(Location, null=True)
+    person = pw.ForeignKeyField(Person, null=True)
+    holder = pw.ForeignKeyField(Person, null=True)
+    asset_status = pw.CharField(null=True)
+    operator = pw.ForeignKeyField(Operator)
+    reference = pw.CharField(default="")
+    source = pw.CharField(default="manual")
+    note = pw.TextField(default="")
+    unit_cost = pw.DecimalField(max_digits=12, decimal_places=2, null=True, auto_round=True)
+    reverses = pw.ForeignKeyField("self", null=True)
+
+    class Meta:
+        indexes = (
+            (("asset", "id"), False),
+            (("product", "at"), False),
+        )
+
+
+ALL_MODELS = [
+    SchemaVersion, Setting, Operator, Location, TransferLane, Person, Product, Supplier,
+    SupplierOffer, PurchaseOrder, PurchaseOrderLine, Asset, StockLevel, Shipment, ShipmentLine,
+    License, LicenseSeat, CountSession, CountEntry, Movement,
+]

@@ -1,0 +1,65 @@
+"""Schema version and migrations. Each migration runs in one transaction; a SQLite
+file is backed up before any migration touches an existing database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import peewee as pw
+
+from . import models as m
+from .backup import backup_sqlite
+from .errors import StorageError
+
+LEDGER_GUARD_SQLITE = [
+    """CREATE TRIGGER IF NOT EXISTS movement_append_only_update BEFORE UPDATE ON movement
+       BEGIN SELECT RAISE(ABORT, 'the movement ledger is append-only'); END""",
+    """CREATE TRIGGER IF NOT EXISTS movement_append_only_delete BEFORE DELETE ON movement
+       BEGIN SELECT RAISE(ABORT, 'the movement ledger is append-only'); END""",
+]
+LEDGER_GUARD_POSTGRES = [
+    """CREATE OR REPLACE FUNCTION movement_append_only() RETURNS trigger AS $$
+       BEGIN RAISE EXCEPTION 'the movement ledger is append-only'; END $$ LANGUAGE plpgsql""",
+    """CREATE TRIGGER movement_append_only BEFORE UPDATE OR DELETE ON movement
+       FOR EACH ROW EXECUTE FUNCTION movement_append_only()""",
+]
+
+
+def _v1(db: pw.Database) -> None:
+    db.create_tables(m.ALL_MODELS)
+    guard = LEDGER_GUARD_POSTGRES if isinstance(db, pw.PostgresqlDatabase) else LEDGER_GUARD_SQLITE
+    for sql in guard:
+        db.execute_sql(sql)
+
+
+MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v1}
+CURRENT_VERSION = max(MIGRATIONS)
+
+
+def schema_version(db: pw.Database) -> int:
+    if not db.table_exists(m.SchemaVersion._meta.table_name):
+        return 0
+    row = m.SchemaVersion.select(pw.fn.MAX(m.SchemaVersion.version)).scalar()
+    return row or 0
+
+
+def ensure_schema(db: pw.Database, migrations: dict | None = None) -> int:
+    """Bring the database to the current version; returns the version now in force."""
+    migrations = migrations or MIGRATIONS
+    target = max(migrations)
+    current = schema_version(db)
+    if current > target:
+        raise StorageError(
+            f"This database has schema version {current}, newer than this Stockroom "
+            f"understands ({target}). Update Stockroom before opening it."
+        )
+    if current == target:
+        return current
+    if current > 0 and isinstance(db, pw.SqliteDatabase):
+        backup_sqlite(Path(db.database), label=f"before-v{target}")
+    with db.atomic():
+        for version in range(current + 1, target + 1):
+            migrations[version](db)
+            m.SchemaVersion.create(version=version)
+    return target

@@ -1,0 +1,163 @@
+"""Serialized devices: check out, check in, retire, dispose, lost."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import peewee as pw
+
+from .. import models as m
+from ..errors import Conflict, InvalidState, ValidationError
+from ..operators import OperatorRef
+from ..roles import require
+from ..views import AssetView
+from . import find
+from .ledger import record
+
+CHECKOUT_FROM = ("in_stock",)
+
+
+def view(a: m.Asset) -> AssetView:
+    holder = a.holder
+    return AssetView(
+        tag=a.tag, serial=a.serial, product=a.product.name, status=a.status,
+        location=a.location.name if a.location_id else None,
+        holder=holder.name if holder else None,
+        holder_employee_id=holder.employee_id if holder else None,
+        due_date=a.due_date,
+    )
+
+
+def why_not_available(a: m.Asset) -> str:
+    """What stops this asset from being issued, in words a service desk can act on."""
+    if a.status == "deployed":
+        who = (f"{a.holder.name} ({a.holder.employee_id})" if a.holder_id
+               else a.location.name if a.location_id else "someone")
+        return f"{a.tag} is already checked out to {who}. Check it in first."
+    if a.status == "in_repair":
+        return f"{a.tag} is in repair. Check it in from repair before issuing it."
+    if a.status == "in_transit":
+        return f"{a.tag} is in transit. Confirm its arrival first."
+    if a.status in ("retired", "disposed", "lost"):
+        return f"{a.tag} is {a.status} and cannot be checked out. Pick another device."
+    return f"{a.tag} is {a.status.replace('_', ' ')} and cannot be checked out."
+
+
+def transition(a: m.Asset, allowed: tuple[str, ...], **changes) -> None:
+    """Move the asset to its new state only if nobody changed it meanwhile."""
+    n = (m.Asset.update(**changes)
+         .where((m.Asset.id == a.id) & (m.Asset.status.in_(allowed)))
+         .execute())
+    if n == 0:
+        fresh = m.Asset.get_by_id(a.id)
+        raise Conflict(why_not_available(fresh) if fresh.status != "in_stock"
+                       else f"{a.tag} was changed at another desk just now. Scan it again.")
+
+
+def check_out(db: pw.Database, op: OperatorRef, asset_tag: str, *, person: str | None = None,
+              location: str | None = None, due: date | None = None, source: str = "manual",
+              reference: str = "") -> AssetView:
+    """Issue a device to a person (by employee id) or to a location."""
+    require(op.role, "check_out")
+    if (person is None) == (location is None):
+        raise ValidationError("Check out to a person or to a location (one of them).")
+    with db.atomic():
+        a = find.asset(asset_tag)
+        holder = find.person(person) if person else None
+        dest = find.location(location) if location else None
+        if a.status not in CHECKOUT_FROM:
+            raise InvalidState(why_not_available(a))
+        if due is not None and due < date.today():
+            raise ValidationError(f"The due date {due:%Y-%m-%d} is in the past. "
+                                  "Pick a later date or leave it empty.")
+        if dest is None:
+            dest = holder.site if holder.site_id else a.location
+        transition(a, CHECKOUT_FROM, status="deployed", holder=holder, location=dest,
+                   due_date=due)
+        record(op, "check_out", a.product_id, asset=a, from_location=a.location_id,
+               to_location=dest, person=holder, holder=holder, asset_status="deployed",
+               source=source, reference=reference)
+        return view(m.Asset.get_by_id(a.id))
+
+
+def home_location(a: m.Asset) -> m.Location | None:
+    """The stockroom the asset was last issued from (where a return goes by default)."""
+    last_out = (m.Movement.select(m.Movement.from_location)
+                .where((m.Movement.asset == a.id) & (m.Movement.kind == "check_out"))
+                .order_by(m.Movement.id.desc()).first())
+    if last_out is not None and last_out.from_location_id:
+        return last_out.from_location
+    if a.location_id and a.location.kind in m.STOCKING_KINDS:
+        return a.location
+    return find.first_of_kind("stockroom")
+
+
+def check_in(db: pw.Database, op: OperatorRef, asset_tag: str, *, location: str | None = None,
+             damaged: bool = False, person: str | None = None, source: str = "manual",
+             reference: str = "", note: str = "") -> AssetView:
+    """Take a device back: in good order to stock, damaged to repair."""
+    require(op.role, "check_out")
+    with db.atomic():
+        a = find.asset(asset_tag)
+        allowed = ("deployed",) if damaged else ("deployed", "in_repair")
+        if a.status not in allowed:
+            if a.status == "in_stock":
+                raise InvalidState(f"{a.tag} is already in stock at "
+                                   f"{a.location.name if a.location_id else 'no location'}; "
+                                   "nothing to check in.")
+            raise InvalidState(f"{a.tag} is {a.status.replace('_', ' ')} and cannot be "
+                               "checked in.")
+        returned_by = find.person(person) if person else a.holder
+        if location:
+            dest = find.location(location)
+        elif damaged:
+            dest = find.first_of_kind("repair") or home_location(a)
+        else:
+            dest = home_location(a)
+        if dest is None:
+            raise ValidationError("Where does it go? Give a location: there is no stockroom yet.")
+        status = "in_repair" if damaged else "in_stock"
+        transition(a, allowed, status=status, holder=None, location=dest, due_date=None)
+        record(op, "check_in", a.product_id, asset=a, from_location=a.location_id,
+               to_location=dest, person=returned_by, holder=None, asset_status=status,
+               source=source, reference=reference, note=note or ("damaged" if damaged else ""))
+        return view(m.Asset.get_by_id(a.id))
+
+
+def _end_of_life(db: pw.Database, op: OperatorRef, asset_tag: str, *, kind: str, status: str,
+                 allowed: tuple[str, ...], reason: str, to_kind: str | None = None,
+                 source: str = "manual") -> AssetView:
+    require(op.role, "adjust")
+    if not reason.strip():
+        raise ValidationError(f"Say why the asset is {status} (a reason is required).")
+    with db.atomic():
+        a = find.asset(asset_tag)
+        if a.status not in allowed:
+            raise InvalidState(f"{a.tag} is {a.status.replace('_', ' ')}; it cannot be marked "
+                               f"{status} from there.")
+        dest = (find.first_of_kind(to_kind) if to_kind else None) or a.location
+        transition(a, allowed, status=status, holder=None, location=dest, due_date=None)
+        record(op, kind, a.product_id, asset=a, from_location=a.location_id, to_location=dest,
+               person=a.holder, holder=None, asset_status=status, note=reason, source=source)
+        return view(m.Asset.get_by_id(a.id))
+
+
+def retire(db: pw.Database, op: OperatorRef, asset_tag: str, reason: str) -> AssetView:
+    return _end_of_life(db, op, asset_tag, kind="retire", status="retired",
+                        allowed=("in_stock", "in_repair"), reason=reason)
+
+
+def dispose(db: pw.Database, op: OperatorRef, asset_tag: str, reason: str) -> AssetView:
+    return _end_of_life(db, op, asset_tag, kind="dispose", status="disposed",
+                        allowed=("retired", "in_stock", "in_repair", "lost"), reason=reason,
+                        to_kind="disposal")
+
+
+def mark_lost(db: pw.Database, op: OperatorRef, asset_tag: str, reason: str) -> AssetView:
+    return _end_of_life(db, op, asset_tag, kind="lost", status="lost",
+                        allowed=("in_stock", "deployed", "in_repair", "in_transit"),
+                        reason=reason)
+
+
+def get(db: pw.Database, tag: str) -> AssetView:
+    return view(find.asset(tag))

@@ -1,0 +1,72 @@
+"""Appending to the ledger and keeping the stock projection in step, in the caller's
+transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from .. import models as m
+from ..clock import utcnow
+from ..errors import InsufficientStock, ValidationError
+from ..operators import OperatorRef
+
+
+def check_source(source: str) -> None:
+    if source not in m.SOURCES:
+        raise ValidationError(f"Unknown scan source '{source}'. Use one of: "
+                              f"{', '.join(m.SOURCES)}.")
+
+
+def check_quantity(quantity: int) -> None:
+    if not isinstance(quantity, int) or quantity <= 0:
+        raise ValidationError(f"Quantity must be a whole number above zero (got {quantity}).")
+
+
+def record(op: OperatorRef, kind: str, product: m.Product | int, *, quantity: int = 1,
+           asset: m.Asset | None = None, license: m.License | None = None,
+           from_location: m.Location | int | None = None,
+           to_location: m.Location | int | None = None,
+           person: m.Person | None = None, holder: m.Person | None = None,
+           asset_status: str | None = None, reference: str = "", source: str = "manual",
+           note: str = "", unit_cost: Decimal | None = None,
+           reverses: m.Movement | int | None = None, at: datetime | None = None) -> m.Movement:
+    check_source(source)
+    return m.Movement.create(
+        at=at or utcnow(), kind=kind, product=product, asset=asset, license=license,
+        quantity=quantity, from_location=from_location, to_location=to_location,
+        person=person, holder=holder, asset_status=asset_status, operator=op.id,
+        reference=reference, source=source, note=note, unit_cost=unit_cost, reverses=reverses,
+    )
+
+
+def add_stock(product_id: int, location_id: int, quantity: int) -> None:
+    sl = m.StockLevel
+    (sl.insert(product=product_id, location=location_id, quantity=quantity)
+       .on_conflict(conflict_target=[sl.product, sl.location],
+                    update={sl.quantity: sl.quantity + quantity})
+       .execute())
+
+
+def take_stock(product: m.Product, location: m.Location, quantity: int) -> None:
+    """Remove stock, refusing to go below zero (atomic against other desks)."""
+    sl = m.StockLevel
+    n = (sl.update(quantity=sl.quantity - quantity)
+           .where((sl.product == product.id) & (sl.location == location.id)
+                  & (sl.quantity >= quantity))
+           .execute())
+    if n == 0:
+        have = (sl.select(sl.quantity)
+                  .where((sl.product == product.id) & (sl.location == location.id))
+                  .scalar()) or 0
+        raise InsufficientStock(
+            f"Only {have} × {product.name} at {location.name}; cannot take {quantity}. "
+            "Count the shelf, or take it from another location."
+        )
+
+
+def on_hand(product_id: int, location_id: int) -> int:
+    sl = m.StockLevel
+    return (sl.select(sl.quantity)
+              .where((sl.product == product_id) & (sl.location == location_id))
+              .scalar()) or 0

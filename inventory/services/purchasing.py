@@ -1,0 +1,119 @@
+"""Purchase orders: draft -> ordered -> partly received -> received / cancelled."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+import peewee as pw
+
+from .. import models as m
+from ..clock import utcnow
+from ..errors import InvalidState, NotFound, ValidationError
+from ..operators import OperatorRef
+from ..roles import require
+from . import find
+
+
+@dataclass(frozen=True)
+class OrderView:
+    number: str
+    supplier: str
+    status: str
+    ship_to: str
+    lines: list[tuple[str, int, int, Decimal]]  # product, ordered, received, unit price
+    expected_at: object = None
+
+    @property
+    def total(self) -> Decimal:
+        return sum((Decimal(q) * p for _, q, _, p in self.lines), Decimal(0))
+
+
+def order_view(po: m.PurchaseOrder) -> OrderView:
+    lines = [(ln.product.name, ln.quantity, ln.received_quantity, ln.unit_price)
+             for ln in po.lines.order_by(m.PurchaseOrderLine.id)]
+    return OrderView(po.number, po.supplier.name, po.status, po.ship_to.name, lines,
+                     po.expected_at)
+
+
+def _supplier(name: str) -> m.Supplier:
+    s = m.Supplier.get_or_none(m.Supplier.name == name.strip())
+    if s is None:
+        raise NotFound(f"No supplier '{name}'. Add it under Suppliers first.")
+    return s
+
+
+def next_order_number() -> str:
+    year = utcnow().year
+    prefix = f"PO-{year}-"
+    last = (m.PurchaseOrder.select(pw.fn.MAX(m.PurchaseOrder.number))
+            .where(m.PurchaseOrder.number.startswith(prefix)).scalar())
+    n = int(last[len(prefix):]) + 1 if last and last[len(prefix):].isdigit() else 1
+    return f"{prefix}{n:04d}"
+
+
+def create_order(db: pw.Database, op: OperatorRef, supplier: str, ship_to: str,
+                 lines: list[tuple[str, int]], note: str = "") -> OrderView:
+    """A draft order; prices come from the supplier's offer, else the product cost."""
+    require(op.role, "receive")
+    if not lines:
+        raise ValidationError("An order needs at least one line.")
+    with db.atomic():
+        sup = _supplier(supplier)
+        dest = find.location(ship_to)
+        po = m.PurchaseOrder.create(number=next_order_number(), supplier=sup, ship_to=dest,
+                                    created_by=op.id, note=note)
+        for code, qty in lines:
+            if qty <= 0:
+                raise ValidationError(f"Order quantity for {code} must be above zero.")
+            p = find.product(code)
+            offer = m.SupplierOffer.get_or_none((m.SupplierOffer.supplier == sup.id)
+                                                & (m.SupplierOffer.product == p.id))
+            price = offer.unit_price if offer else p.unit_cost
+            m.PurchaseOrderLine.create(order=po, product=p, quantity=qty, unit_price=price)
+        return order_view(po)
+
+
+def _get(number: str) -> m.PurchaseOrder:
+    po = m.PurchaseOrder.get_or_none(m.PurchaseOrder.number == number.strip())
+    if po is None:
+        raise NotFound(f"No purchase order '{number}'.")
+    return po
+
+
+def lead_time_days(po: m.PurchaseOrder) -> float:
+    offers = (m.SupplierOffer.select(pw.fn.MAX(m.SupplierOffer.lead_time_days))
+              .join(m.PurchaseOrderLine, on=(m.PurchaseOrderLine.product
+                                             == m.SupplierOffer.product))
+              .where((m.PurchaseOrderLine.order == po.id)
+                     & (m.SupplierOffer.supplier == po.supplier_id)).scalar())
+    return float(offers or po.supplier.lead_time_days)
+
+
+def place_order(db: pw.Database, op: OperatorRef, number: str) -> OrderView:
+    require(op.role, "receive")
+    with db.atomic():
+        po = _get(number)
+        if po.status != "draft":
+            raise InvalidState(f"{po.number} is {po.status}; only a draft can be ordered.")
+        now = utcnow()
+        expected = now + timedelta(days=lead_time_days(po))
+        m.PurchaseOrder.update(status="ordered", ordered_at=now, expected_at=expected).where(
+            m.PurchaseOrder.id == po.id).execute()
+        return order_view(m.PurchaseOrder.get_by_id(po.id))
+
+
+def cancel_order(db: pw.Database, op: OperatorRef, number: str) -> OrderView:
+    require(op.role, "receive")
+    with db.atomic():
+        po = _get(number)
+        if po.status not in ("draft", "ordered"):
+            raise InvalidState(f"{po.number} is {po.status.replace('_', ' ')}; it can no longer "
+                               "be cancelled. Receive the rest or return the goods.")
+        m.PurchaseOrder.update(status="cancelled").where(m.PurchaseOrder.id == po.id).execute()
+        return order_view(m.PurchaseOrder.get_by_id(po.id))
+
+
+def get_order(db: pw.Database, number: str) -> OrderView:
+    return order_view(_get(number))

@@ -1,0 +1,73 @@
+"""Plain results that services hand to the UI and the command line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class AssetView:
+    tag: str
+    serial: str | None
+    product: str
+    status: str
+    location: str | None
+    holder: str | None
+    holder_employee_id: str | None
+    due_date: date | None
+
+    def describe(self) -> str:
+        where = f"held by {self.holder}" if self.holder else f"at {self.location or 'no location'}"
+        return f"{self.tag} {self.product} — {self.status.replace('_', ' ')}, {where}"
+
+
+@dataclass(frozen=True)
+class StockView:
+    product: str
+    location: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class MovementView:
+    id: int
+    at: datetime
+    kind: str
+    product: str
+    asset_tag: str | None
+    quantity: int
+    from_location: str | None
+    to_location: str | None
+    person: str | None
+    operator: str
+    reference: str
+    source: str
+    note: str
+
+
+@dataclass(frozen=True)
+class ShipmentView:
+    number: str
+    source: str
+    destination: str
+    status: str
+    lines: int
+
+
+@dataclass(frozen=True)
+class ReceiptView:
+    order: str | None
+    assets: list[str]  # tags created
+    quantities: dict[str, int]  # product name -> quantity received
+    order_status: str | None
+
+
+@dataclass(frozen=True)
+class SeatView:
+    license_id: int
+    product: str
+    assignee: str
+    seats_used: int
+    seats: int
+    over_entitlement: int
