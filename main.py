@@ -28,6 +28,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="SQLite file path or postgresql://user@host/db "
         "(default: $STOCKROOM_DATABASE, else a file in your user data directory)",
     )
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        help="operator to sign in as on a shared database (password from $STOCKROOM_PASSWORD)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)

@@ -1,0 +1,196 @@
+"""Commands that drive the inventory without a display: demo, verify, checkout, checkin,
+issue, backup, operator. Each prints one line of result, or one line of error on stderr."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import logging
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import peewee as pw
+
+from .backup import backup_sqlite
+from .db import is_postgres, resolve_url, sqlite_path
+from .errors import InventoryError, ValidationError
+from .operators import OperatorRef, add_operator, current_operator, list_operators
+from .roles import ROLE_LABELS
+from .storage import open_store, storage_error
+
+log = logging.getLogger(__name__)
+PASSWORD_ENV = "STOCKROOM_PASSWORD"
+
+
+def session(args: argparse.Namespace) -> tuple[pw.Database, OperatorRef]:
+    """Open the database named on the command line and sign the operator in."""
+    db = open_store(getattr(args, "database", None))
+    op = current_operator(db, getattr(args, "user", None), os.environ.get(PASSWORD_ENV))
+    return db, op
+
+
+def command(fn: Callable[[argparse.Namespace], int | None]) -> Callable[..., int]:
+    """Run a handler; a rule violation or storage problem becomes one line on stderr."""
+
+    @functools.wraps(fn)
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return fn(args) or 0
+        except InventoryError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        except (pw.OperationalError, pw.DatabaseError) as exc:
+            print(f"error: {storage_error(exc)}", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            print("interrupted: nothing half-written was kept", file=sys.stderr)
+            return 130
+
+    return run
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; write it as YYYY-MM-DD")
+
+
+@command
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import load_demo
+
+    db, op = session(args)
+    print(f"Building the demo department at scale {args.scale}...", file=sys.stderr)
+    s = load_demo(db, op, scale=args.scale, seed=args.seed)
+    print(f"demo loaded: {s.people} people, {s.products} products, {s.assets} assets, "
+          f"{s.movements} movements, {s.licenses} licenses, {s.orders} purchase orders")
+    return 0
+
+
+@command
+def cmd_verify(args: argparse.Namespace) -> int:
+    from .services.verify import verify
+
+    db = open_store(args.database)
+    report = verify(db)
+    for line in report.stock_differences + report.asset_differences:
+        print(line)
+    state = "ok" if report.ok else "DIFFERENCES FOUND"
+    print(f"verify {state}: {report.movements} movements, {report.stock_rows} stock levels, "
+          f"{report.assets} assets, {len(report.stock_differences)} stock and "
+          f"{len(report.asset_differences)} asset differences")
+    return 0 if report.ok else 2
+
+
+@command
+def cmd_checkout(args: argparse.Namespace) -> int:
+    from .services.assets import check_out
+
+    db, op = session(args)
+    v = check_out(db, op, args.asset_tag, person=args.to, due=args.due, reference=args.ref)
+    due = f", due {v.due_date:%Y-%m-%d}" if v.due_date else ""
+    print(f"checked out {v.tag} ({v.product}) to {v.holder} ({v.holder_employee_id}){due}")
+    return 0
+
+
+@command
+def cmd_checkin(args: argparse.Namespace) -> int:
+    from .services.assets import check_in
+
+    db, op = session(args)
+    v = check_in(db, op, args.asset_tag, location=args.to, damaged=args.damaged,
+                 reference=args.ref)
+    print(f"checked in {v.tag} ({v.product}): {v.status.replace('_', ' ')} at {v.location}")
+    return 0
+
+
+@command
+def cmd_issue(args: argparse.Namespace) -> int:
+    from .services.stock import issue
+
+    db, op = session(args)
+    v = issue(db, op, args.product, args.qty, person=args.to, location=args.from_location,
+              reference=args.ref)
+    print(f"issued {args.qty} × {v.product} from {v.location}; {v.quantity} left there")
+    return 0
+
+
+@command
+def cmd_backup(args: argparse.Namespace) -> int:
+    url = resolve_url(args.database)
+    if is_postgres(url):
+        raise ValidationError("This is a PostgreSQL database: back it up with pg_dump "
+                              "(see the README, 'Backup and restore').")
+    open_store(url).close()  # migrate first, so the copy is of a current schema
+    out = backup_sqlite(sqlite_path(url), Path(args.output) if args.output else None)
+    print(f"backup written to {out}")
+    return 0
+
+
+@command
+def cmd_operator(args: argparse.Namespace) -> int:
+    db, op = session(args)
+    if args.action == "list":
+        for o in list_operators(db):
+            print(f"{o.username}\t{ROLE_LABELS.get(o.role, o.role)}\t{o.name}")
+        return 0
+    password = os.environ.get("STOCKROOM_NEW_PASSWORD")
+    if password is None:
+        import getpass
+
+        if not sys.stdin.isatty():
+            raise ValidationError("Give the new operator's password in "
+                                  "$STOCKROOM_NEW_PASSWORD (no terminal to ask on).")
+        password = getpass.getpass(f"Password for {args.username}: ")
+    new = add_operator(db, op, args.username, args.role, password, name=args.name or "")
+    print(f"operator {new.username} added as {ROLE_LABELS[new.role]}")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("demo", help="fill an empty database with a demo IT department")
+    p.add_argument("--scale", type=int, default=1, help="multiply its size (50: 100,000 assets)")
+    p.add_argument("--seed", type=int, default=7, help="random seed (same seed, same data)")
+    p.set_defaults(func=cmd_demo)
+
+    p = subparsers.add_parser("verify", help="recompute stock and assets from the ledger")
+    p.set_defaults(func=cmd_verify)
+
+    p = subparsers.add_parser("checkout", help="check an asset out to a person")
+    p.add_argument("asset_tag", help="asset tag or serial number")
+    p.add_argument("--to", required=True, metavar="EMPLOYEE_ID", help="the person's badge id")
+    p.add_argument("--due", type=parse_date, metavar="DATE", help="return date (YYYY-MM-DD)")
+    p.add_argument("--ref", default="", help="ticket or other reference")
+    p.set_defaults(func=cmd_checkout)
+
+    p = subparsers.add_parser("checkin", help="take an asset back into stock")
+    p.add_argument("asset_tag", help="asset tag or serial number")
+    p.add_argument("--to", metavar="LOCATION", help="stockroom code (default: where it left)")
+    p.add_argument("--damaged", action="store_true", help="send it to repair")
+    p.add_argument("--ref", default="", help="ticket or other reference")
+    p.set_defaults(func=cmd_checkin)
+
+    p = subparsers.add_parser("issue", help="hand spares to a person")
+    p.add_argument("product", help="GTIN, part number or exact product name")
+    p.add_argument("--qty", type=int, required=True)
+    p.add_argument("--to", required=True, metavar="EMPLOYEE_ID")
+    p.add_argument("--from", dest="from_location", metavar="LOCATION",
+                   help="stockroom code (default: the one holding most near them)")
+    p.add_argument("--ref", default="", help="ticket or other reference")
+    p.set_defaults(func=cmd_issue)
+
+    p = subparsers.add_parser("backup", help="copy the SQLite database while it is in use")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="where to write (default: a timestamped file in backups/)")
+    p.set_defaults(func=cmd_backup)
+
+    p = subparsers.add_parser("operator", help="list or add operators (admin)")
+    p.add_argument("action", choices=("list", "add"))
+    p.add_argument("username", nargs="?")
+    p.add_argument("--role", choices=list(ROLE_LABELS), default="service_desk")
+    p.add_argument("--name", help="full name")
+    p.set_defaults(func=cmd_operator)
