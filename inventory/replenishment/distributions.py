@@ -21,6 +21,10 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike
 
+# Variance above mean × this is over-dispersed (negative binomial); below, Poisson.
+# The margin keeps float noise (√20² = 20.000000000000004) out of the NB branch,
+# whose n = m² / (v - m) would otherwise be astronomically large.
+OVERDISPERSED = 1.0 + 1e-6
 _CELLS_PER_CHUNK = 2_000_000
 _LEFT_SDS = 12.0
 _lgamma = np.frompyfunc(math.lgamma, 1, 1)
@@ -45,13 +49,14 @@ def _window_quantiles(
     lo = np.floor(np.maximum(mean - _LEFT_SDS * sd, 0.0))
     hi = np.ceil(mean + sd * np.sqrt(level / (1.0 - level))) + 1.0
     width = int((hi - lo).max()) + 1
-    ratio = np.where(nb, mean / np.where(nb, var, 1.0), 1.0)  # p
-    size = np.where(nb, mean * mean / np.where(nb, var - mean, 1.0), 1.0)  # n
-    log_q = np.where(nb, np.log1p(-np.where(nb, ratio, 0.0)), 0.0)  # ln(1 - p)
+    excess = np.where(nb, var - mean, 1.0)
+    size = np.where(nb, mean * mean / excess, 1.0)  # n
+    log_p = np.where(nb, -np.log1p(excess / mean), 0.0)  # ln p = -ln(v / m)
+    log_q = np.where(nb, np.log(excess / np.where(nb, var, 1.0)), 0.0)  # ln(1 - p)
     # log pmf at the window start.
     start = np.where(
         nb,
-        _lg(lo + size) - _lg(size) - _lg(lo + 1.0) + size * np.log(ratio) + lo * log_q,
+        _lg(lo + size) - _lg(size) - _lg(lo + 1.0) + size * log_p + lo * log_q,
         lo * np.log(mean) - mean - _lg(lo + 1.0),
     )
     k = lo[:, None] + np.arange(width - 1)[None, :]
@@ -72,7 +77,7 @@ def count_quantiles(
 ) -> np.ndarray:
     """Smallest integers r with P(D ≤ r) ≥ service level, element-wise.
 
-    D is negative binomial where ``variance > mean``, else Poisson with that
+    D is negative binomial where ``variance > mean`` (beyond float noise), else Poisson with that
     mean (``variance`` is then ignored). A zero mean gives 0.
     """
     m, v, p = np.broadcast_arrays(
@@ -87,7 +92,7 @@ def count_quantiles(
     out = np.zeros(m.size, dtype=np.int64)
     rows = np.flatnonzero(m > 0)
     if rows.size:
-        nb = v[rows] > m[rows]
+        nb = v[rows] > m[rows] * OVERDISPERSED
         var = np.where(nb, v[rows], m[rows])
         # Chunk rows, narrowest windows first, so each (rows × window) matrix stays small.
         spans = np.sqrt(var) * (_LEFT_SDS + np.sqrt(p[rows] / (1 - p[rows]))) + 3

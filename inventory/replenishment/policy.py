@@ -11,17 +11,16 @@ model sets SS = z·σ_LTD and ROP = μ + SS for the service level's z; a service
 level here is always the *cycle* service level, P(no stock-out in a cycle).
 
 :func:`choose_reorder_point` picks the distribution per item, and rounds up
-to whole units. With Poisson skewness 1/√μ and negative binomial skewness
-(2v − μ) / (μ√v) (v = σ_LTD²):
+to whole units (v = σ_LTD²):
 
 - μ = 0: reorder point ⌈z·σ_LTD⌉ (0 when there is no spread either);
-- over-dispersed (v > μ): negative binomial, unless its skewness is ≤ 0.2;
-- otherwise (v ≤ μ): Poisson, unless its skewness is ≤ 0.2 (μ ≥ 25);
-- skewness ≤ 0.2 (nearly symmetric lead-time demand): normal, rounded up.
-
-So slow movers get an exact discrete quantile, fast and steady items the
-textbook normal formula. Under-dispersed slow movers are treated as Poisson,
-which errs on the side of more stock.
+- slow movers, μ < 25: Poisson when v ≤ μ, else negative binomial (an exact
+  discrete quantile; under-dispersed items are treated as Poisson, which errs
+  on the side of more stock);
+- faster movers: the textbook normal formula, unless the lead-time demand is
+  over-dispersed *and* strongly skewed, negative binomial skewness
+  (2v − μ) / (μ√v) above 0.5 (about a coefficient of variation above 0.25),
+  as with lumpy demand or very uncertain lead times: then negative binomial.
 """
 
 from __future__ import annotations
@@ -33,12 +32,17 @@ from statistics import NormalDist
 import numpy as np
 from numpy.typing import ArrayLike
 
-from inventory.replenishment.distributions import count_quantiles, normal_loss
+from inventory.replenishment.distributions import (
+    OVERDISPERSED,
+    count_quantiles,
+    normal_loss,
+)
 
 NORMAL = "normal"
 POISSON = "poisson"
 NEGATIVE_BINOMIAL = "negative_binomial"
-SYMMETRIC_SKEWNESS = 0.2
+SLOW_MOVER_MEAN = 25.0
+SKEWED = 0.5
 
 
 @dataclass(frozen=True)
@@ -137,18 +141,14 @@ def reorder_points(
     var = sd * sd
     positive = mean > 0
     safe_mean = np.where(positive, mean, 1.0)
-    over = var > mean
-    skew = np.where(
-        over,
-        (2 * var - mean) / (safe_mean * np.sqrt(np.where(over, var, 1.0))),
-        1 / np.sqrt(safe_mean),
-    )
+    over = var > mean * OVERDISPERSED
+    skew = np.where(over, (2 * var - mean) / (safe_mean * np.sqrt(np.where(over, var, 1.0))), 0)
     method = np.where(over, NEGATIVE_BINOMIAL, POISSON).astype("<U17")
-    method = np.where(positive & (skew > SYMMETRIC_SKEWNESS), method, NORMAL)
+    discrete = positive & ((mean < SLOW_MOVER_MEAN) | (over & (skew > SKEWED)))
+    method = np.where(discrete, method, NORMAL)
     levels, where = np.unique(level, return_inverse=True)
     z = np.array([NormalDist().inv_cdf(p) for p in levels])[where]
     rop = np.ceil(np.maximum(mean + z * sd, 0.0) - 1e-9)
-    discrete = method != NORMAL
     if discrete.any():
         rop[discrete] = count_quantiles(mean[discrete], var[discrete], level[discrete])
     return ReorderPoints(rop, rop - mean, mean, sd, level, method)
