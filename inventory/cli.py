@@ -56,7 +56,8 @@ def parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date; write it as YYYY-MM-DD")
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date; write it as YYYY-MM-DD") from None
 
 
 @command

@@ -410,7 +410,7 @@ class _Builder:
         _bulk(m.StockLevel, [dict(product=p, location=loc, quantity=q)
                              for (p, loc), q in self.stock.items() if q])
         ships = []
-        for k, (ref, loc, pid, qty) in enumerate(self.shipments, 1):
+        for k, (ref, loc, _pid, _qty) in enumerate(self.shipments, 1):
             ships.append(dict(id=k, number=ref, source=self.tpl, destination=loc,
                               status="in_transit", shipped_at=self.at(self.today, 8)))
         _bulk(m.Shipment, ships)

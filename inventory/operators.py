@@ -50,10 +50,12 @@ def check_password(password: str, stored: str | None) -> bool:
 
 
 def needs_sign_in(db: pw.Database) -> bool:
-    """A personal SQLite file with at most one operator runs as the OS user."""
+    """A personal SQLite file with at most one operator runs as the OS user; a shared
+    PostgreSQL database asks once its first operator (the one who set it up) exists."""
+    count = m.Operator.select().where(m.Operator.active).count()
     if isinstance(db, pw.PostgresqlDatabase):
-        return True
-    return m.Operator.select().where(m.Operator.active).count() > 1
+        return count > 0
+    return count > 1
 
 
 def os_operator(db: pw.Database) -> OperatorRef:
@@ -82,6 +84,13 @@ def current_operator(db: pw.Database, username: str | None = None,
                      password: str | None = None) -> OperatorRef:
     """The operator for this session: signed in when the database needs it."""
     if username or needs_sign_in(db):
+        if not username:
+            # An operator with no password yet (the one who set the database up) is
+            # known by the OS login until they set one.
+            me = m.Operator.get_or_none((m.Operator.username == getpass.getuser())
+                                        & m.Operator.password_hash.is_null() & m.Operator.active)
+            if me is not None:
+                return _ref(me)
         if not username or password is None:
             raise PermissionDenied(
                 "This database is shared: sign in with your operator name and password "

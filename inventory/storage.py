@@ -39,4 +39,7 @@ def open_store(url: str | None = None) -> pw.Database:
         ensure_schema(db)
     except (pw.OperationalError, pw.DatabaseError) as exc:
         raise storage_error(exc, resolved) from exc
+    except OSError as exc:
+        raise StorageError(f"Cannot create the database file {resolved}: {exc.strerror}. "
+                           "Pick a folder you can write to (--database).") from exc
     return db

@@ -16,9 +16,8 @@ from .ledger import add_stock, check_quantity, on_hand, record, take_stock
 def quantity_product(code: str) -> m.Product:
     p = find.product(code)
     if p.kind not in m.QUANTITY_KINDS:
-        raise InvalidState(f"{p.name} is a {p.kind}, tracked "
-                           f"{'by serial: scan the asset tag' if p.kind == 'device' else 'as seats'}"
-                           ", not by quantity.")
+        how = "by serial: scan the asset tag" if p.kind == "device" else "as seats"
+        raise InvalidState(f"{p.name} is a {p.kind}, tracked {how}, not by quantity.")
     return p
 
 

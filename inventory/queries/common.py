@@ -1,0 +1,114 @@
+"""The shape shared by table queries: columns, a search/filter/sort spec, id lists."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import peewee as pw
+
+from .. import models as m
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: `kind` tells the screen how to show the value."""
+
+    key: str
+    label: str
+    kind: str = "text"  # text, int, money, date, datetime, status, kind
+    sortable: bool = True
+    width: int = 120
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What a table shows: free text, named filters, and the sort."""
+
+    search: str = ""
+    filters: dict[str, Any] = field(default_factory=dict)
+    sort: str = ""
+    descending: bool = False
+
+    def get(self, name: str, default: Any = None) -> Any:
+        value = self.filters.get(name, default)
+        return default if value in (None, "") else value
+
+    def terms(self) -> list[str]:
+        """The search split into words: every word must match some field."""
+        return [t for t in self.search.split() if t]
+
+
+class TableQuery:
+    """Base for table queries. Subclasses set `columns` and implement the hooks."""
+
+    columns: tuple[Column, ...] = ()
+    default_sort: str = ""
+
+    def column_keys(self) -> list[str]:
+        return [c.key for c in self.columns]
+
+    def ids(self, spec: Spec) -> list[int]:
+        query = self.id_query(spec)
+        return [row[0] for row in query.tuples().iterator()]
+
+    def count(self, spec: Spec) -> int:
+        return self.id_query(spec).order_by().count()
+
+    def id_query(self, spec: Spec) -> pw.Select:
+        raise NotImplementedError
+
+    def rows(self, ids: Sequence[int]) -> dict[int, tuple]:
+        """Cells for these ids (in column order); ids that vanished are left out."""
+        raise NotImplementedError
+
+
+def any_contains(term: str, fields: Iterable[pw.Field | pw.Node]) -> pw.Expression:
+    """`term` appears (case-insensitively) in at least one of `fields`."""
+    expr = None
+    for f in fields:
+        e = f.contains(term)
+        expr = e if expr is None else (expr | e)
+    return expr
+
+
+def ids_matching(model: type[m.BaseModel], term: str, fields: Iterable[pw.Field]) -> pw.Select:
+    """A sub-select of the ids of `model` rows where some field contains `term`."""
+    return model.select(model.id).where(any_contains(term, fields))
+
+
+def descendants(location_id: int) -> list[int]:
+    """A location and every location under it (the tree is small: read it whole)."""
+    children: dict[int | None, list[int]] = {}
+    for lid, parent in m.Location.select(m.Location.id, m.Location.parent).tuples():
+        children.setdefault(parent, []).append(lid)
+    out, todo = [], [location_id]
+    while todo:
+        lid = todo.pop()
+        if lid in out:
+            continue
+        out.append(lid)
+        todo.extend(children.get(lid, ()))
+    return out
+
+
+def order(expr: pw.Node, descending: bool) -> pw.Node:
+    return expr.desc() if descending else expr.asc()
+
+
+def fetch_rows(query: pw.Select, ids: Sequence[int], id_field: pw.Field) -> dict[int, tuple]:
+    """Run `query` restricted to `ids`, keyed by the first column (the id)."""
+    if not ids:
+        return {}
+    out: dict[int, tuple] = {}
+    for chunk_start in range(0, len(ids), 500):
+        chunk = list(ids[chunk_start:chunk_start + 500])
+        for row in query.where(id_field.in_(chunk)).tuples():
+            out[row[0]] = row[1:]
+    return out
+
+
+def days_until(d: date | None, today: date) -> int | None:
+    return None if d is None else (d - today).days

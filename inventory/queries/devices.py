@@ -1,0 +1,180 @@
+"""Devices (serialized assets): the table, its filters, and one device in detail."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+import peewee as pw
+
+from .. import models as m
+from ..clock import today
+from . import history
+from .common import Column, Spec, TableQuery, descendants, fetch_rows, ids_matching, order
+
+GONE = ("retired", "disposed", "lost")
+WARRANTY_WINDOW_DAYS = 90
+
+P = m.Product
+H = m.Person.alias("holder")
+L = m.Location.alias("loc")
+
+
+def search_condition(term: str) -> pw.Expression:
+    """Tag, serial, model, holder or location contains `term`."""
+    return (m.Asset.tag.contains(term) | m.Asset.serial.contains(term)
+            | m.Asset.product.in_(ids_matching(P, term, (P.name, P.part_number,
+                                                         P.manufacturer, P.category)))
+            | m.Asset.holder.in_(ids_matching(m.Person, term, (m.Person.name,
+                                                               m.Person.employee_id,
+                                                               m.Person.email)))
+            | m.Asset.location.in_(ids_matching(m.Location, term, (m.Location.name,
+                                                                   m.Location.code))))
+
+
+def overdue_condition(on: date) -> pw.Expression:
+    return (m.Asset.status == "deployed") & (m.Asset.due_date < on)
+
+
+def warranty_condition(on: date, days: int = WARRANTY_WINDOW_DAYS) -> pw.Expression:
+    return (m.Asset.warranty_end.between(on, on + timedelta(days=days))
+            & m.Asset.status.not_in(GONE))
+
+
+class DeviceTable(TableQuery):
+    columns = (
+        Column("tag", "Asset tag", width=105),
+        Column("serial", "Serial", width=120),
+        Column("model", "Model", width=230),
+        Column("category", "Category", width=90),
+        Column("status", "Status", kind="status", width=100),
+        Column("holder", "Holder", width=160),
+        Column("location", "Location", width=170),
+        Column("warranty_end", "Warranty ends", kind="date", width=105),
+        Column("due_date", "Due back", kind="date", width=95),
+    )
+    default_sort = "tag"
+
+    SORT_FIELDS = {
+        "tag": m.Asset.tag, "serial": m.Asset.serial, "model": P.name, "category": P.category,
+        "status": m.Asset.status, "holder": H.name, "location": L.name,
+        "warranty_end": m.Asset.warranty_end, "due_date": m.Asset.due_date,
+    }
+
+    def id_query(self, spec: Spec) -> pw.Select:
+        q = m.Asset.select(m.Asset.id)
+        for term in spec.terms():
+            q = q.where(search_condition(term))
+        status = spec.get("status")
+        if status == "active":
+            q = q.where(m.Asset.status.not_in(GONE))
+        elif status:
+            q = q.where(m.Asset.status == status)
+        if loc := spec.get("location"):
+            q = q.where(m.Asset.location.in_(descendants(int(loc))))
+        if cat := spec.get("category"):
+            q = q.where(m.Asset.product.in_(P.select(P.id).where(P.category == cat)))
+        if product := spec.get("product"):
+            q = q.where(m.Asset.product == int(product))
+        if holder := spec.get("holder"):
+            q = q.where(m.Asset.holder == int(holder))
+        special = spec.get("special")
+        if special == "overdue":
+            q = q.where(overdue_condition(today()))
+        elif special == "warranty":
+            q = q.where(warranty_condition(today()))
+        key = spec.sort if spec.sort in self.SORT_FIELDS else self.default_sort
+        if key in ("model", "category"):
+            q = q.join(P, on=(m.Asset.product == P.id))
+        elif key == "holder":
+            q = q.join(H, pw.JOIN.LEFT_OUTER, on=(m.Asset.holder == H.id))
+        elif key == "location":
+            q = q.join(L, pw.JOIN.LEFT_OUTER, on=(m.Asset.location == L.id))
+        sort = self.SORT_FIELDS[key]
+        if key == "tag":
+            return q.order_by(order(sort, spec.descending))
+        return q.order_by(order(sort, spec.descending), order(m.Asset.id, spec.descending))
+
+    def rows(self, ids: Sequence[int]) -> dict[int, tuple]:
+        q = (m.Asset.select(m.Asset.id, m.Asset.tag, m.Asset.serial, P.name, P.category,
+                            m.Asset.status, H.name, L.name, m.Asset.warranty_end,
+                            m.Asset.due_date)
+             .join(P, on=(m.Asset.product == P.id))
+             .join_from(m.Asset, H, pw.JOIN.LEFT_OUTER, on=(m.Asset.holder == H.id))
+             .join_from(m.Asset, L, pw.JOIN.LEFT_OUTER, on=(m.Asset.location == L.id)))
+        return fetch_rows(q, ids, m.Asset.id)
+
+
+def categories() -> list[str]:
+    return [c for (c,) in P.select(P.category).where(P.kind == "device").distinct()
+            .order_by(P.category).tuples() if c]
+
+
+@dataclass(frozen=True)
+class DeviceDetail:
+    id: int
+    tag: str
+    serial: str | None
+    product: str
+    manufacturer: str
+    category: str
+    status: str
+    location: str | None
+    location_kind: str | None
+    holder: str | None
+    holder_id: int | None
+    holder_employee_id: str | None
+    holder_email: str | None
+    holder_department: str | None
+    purchase_cost: Decimal | None
+    purchase_date: date | None
+    warranty_end: date | None
+    due_date: date | None
+    order_number: str | None
+    notes: str
+    seats: list[str]
+    movements: list[history.MovementRow]
+
+    @property
+    def warranty_days_left(self) -> int | None:
+        return None if self.warranty_end is None else (self.warranty_end - today()).days
+
+    @property
+    def overdue(self) -> bool:
+        return self.status == "deployed" and self.due_date is not None and \
+            self.due_date < today()
+
+
+def detail(asset_id: int) -> DeviceDetail | None:
+    a = (m.Asset.select(m.Asset, P).join(P).where(m.Asset.id == asset_id).first())
+    if a is None:
+        return None
+    holder = m.Person.get_or_none(m.Person.id == a.holder_id) if a.holder_id else None
+    loc = m.Location.get_or_none(m.Location.id == a.location_id) if a.location_id else None
+    order_number = None
+    if a.order_line_id:
+        order_number = (m.PurchaseOrder.select(m.PurchaseOrder.number)
+                        .join(m.PurchaseOrderLine)
+                        .where(m.PurchaseOrderLine.id == a.order_line_id).scalar())
+    seats = [name for (name,) in
+             m.LicenseSeat.select(P.name).join(m.License).join(P)
+             .where((m.LicenseSeat.asset == a.id) & m.LicenseSeat.released_at.is_null())
+             .tuples()]
+    return DeviceDetail(
+        id=a.id, tag=a.tag, serial=a.serial, product=a.product.name,
+        manufacturer=a.product.manufacturer, category=a.product.category, status=a.status,
+        location=loc.name if loc else None, location_kind=loc.kind if loc else None,
+        holder=holder.name if holder else None, holder_id=holder.id if holder else None,
+        holder_employee_id=holder.employee_id if holder else None,
+        holder_email=holder.email if holder else None,
+        holder_department=holder.department if holder else None,
+        purchase_cost=a.purchase_cost, purchase_date=a.purchase_date,
+        warranty_end=a.warranty_end, due_date=a.due_date, order_number=order_number,
+        notes=a.notes, seats=seats, movements=history.for_asset(a.id),
+    )
+
+
+def tag_of(asset_id: int) -> str | None:
+    return m.Asset.select(m.Asset.tag).where(m.Asset.id == asset_id).scalar()

@@ -1,0 +1,66 @@
+import getpass
+
+import pytest
+
+from inventory import models as m
+from inventory.errors import PermissionDenied, ValidationError
+from inventory.operators import (
+    add_operator,
+    check_password,
+    current_operator,
+    hash_password,
+    needs_sign_in,
+)
+
+
+def test_passwords_are_salted_slow_hashes():
+    a, b = hash_password("correct horse"), hash_password("correct horse")
+    assert a != b and a.startswith("scrypt$") and "correct" not in a
+    assert check_password("correct horse", a)
+    assert not check_password("wrong horse", a)
+
+
+def test_personal_database_runs_as_the_os_user(db):
+    op = current_operator(db)
+    assert (op.username, op.role) == (getpass.getuser(), "admin")
+    assert not needs_sign_in(db)
+
+
+def test_second_operator_means_sign_in(db):
+    me = current_operator(db)
+    with pytest.raises(ValidationError, match="8 characters"):
+        add_operator(db, me, "sam", "service_desk", "short")
+    add_operator(db, me, "sam", "service_desk", "s3cret-pass")
+    assert needs_sign_in(db)
+    from inventory.operators import set_password
+
+    set_password(db, me, me.username, "admin-password")
+    with pytest.raises(PermissionDenied, match="sign in"):
+        current_operator(db)
+    with pytest.raises(PermissionDenied, match="wrong password"):
+        current_operator(db, "sam", "nope")
+    sam = current_operator(db, "sam", "s3cret-pass")
+    assert sam.role == "service_desk"
+    with pytest.raises(PermissionDenied):
+        add_operator(db, sam, "eve", "admin", "whatever-123")
+    assert m.Operator.select().count() == 2
+
+
+@pytest.mark.postgres
+def test_postgres_always_asks(pg_server):
+    from inventory.storage import open_store
+
+    from .conftest import fresh_pg_url
+
+    db = open_store(fresh_pg_url(pg_server))
+    first = current_operator(db)  # whoever sets the shared database up is its admin
+    assert first.role == "admin"
+    assert needs_sign_in(db)
+    assert current_operator(db) == first  # known by the OS login until a password is set
+    from inventory.operators import set_password
+
+    set_password(db, first, first.username, "a-long-password")
+    with pytest.raises(PermissionDenied, match="shared: sign in"):
+        current_operator(db)
+    assert current_operator(db, first.username, "a-long-password") == first
+    db.close()
