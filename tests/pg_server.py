@@ -32,7 +32,8 @@ def _free_port() -> int:
 
 
 class PgServer:
-    def __init__(self) -> None:
+    def __init__(self, durable: bool = False) -> None:
+        self.durable = durable  # tests trade durability for speed; benchmarks do not
         self.dir = Path(tempfile.mkdtemp(prefix="stockroom-pg-"))
         self.port = _free_port()
         self.as_root = os.geteuid() == 0
@@ -50,8 +51,11 @@ class PgServer:
             shutil.chown(self.dir, "postgres")
         self._run(_bin("initdb"), "-D", str(data), "-A", "trust", "-U", self.user,
                   "--no-sync", "-E", "UTF8")
-        opts = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
-                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=50")
+        if self.as_root:
+            shutil.chown(data, "postgres")
+        opts = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=50"
+        if not self.durable:
+            opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(_bin("pg_ctl"), "-D", str(data), "-o", opts, "-l", str(self.dir / "log"),
                   "-w", "start")
         return f"postgresql://{self.user}@127.0.0.1:{self.port}/postgres"
