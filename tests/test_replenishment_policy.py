@@ -28,6 +28,8 @@ from inventory.replenishment import (
     poisson_reorder_point,
     reorder_point,
     reorder_points,
+    undershoot,
+    undershoot_from_moments,
 )
 
 # --- normal reorder point -------------------------------------------------------------
@@ -293,3 +295,41 @@ def test_order_quantity_cover_minimum_and_pack():
 def test_order_quantity_rejects_bad_input(kwargs):
     with pytest.raises(ValueError):
         order_quantity(10, **kwargs)
+
+
+# --- undershoot ------------------------------------------------------------------------------
+
+
+def test_unit_demands_never_undershoot():
+    assert undershoot([1, 1, 1, 0, 1]) == (0.0, 0.0)
+    assert undershoot([0, 0]) == (0.0, 0.0)
+
+
+def test_undershoot_of_constant_sizes_is_uniform():
+    # Demands of exactly 5 cross the reorder point by 0..4 units, equally likely.
+    mean, sd = undershoot([5, 5, 5])
+    assert mean == pytest.approx(2.0)
+    assert sd == pytest.approx(math.sqrt((5**2 - 1) / 12))
+
+
+def test_undershoot_by_hand():
+    # Sizes 1 and 3 equally often: E[X] = 2, P(U = u) = P(X > u) / E[X] = 1/2, 1/4, 1/4.
+    mean, sd = undershoot([1, 3])
+    assert mean == pytest.approx(0.75)
+    assert sd == pytest.approx(math.sqrt(1.25 - 0.75**2))
+    many_mean, many_sd = undershoot_from_moments([2.0, 0.0], [5.0, 0.0], [14.0, 0.0])
+    assert many_mean.tolist() == pytest.approx([0.75, 0.0])
+    assert many_sd.tolist() == pytest.approx([sd, 0.0])
+    with pytest.raises(ValueError):
+        undershoot([2, -1])
+
+
+def test_reorder_point_covers_lead_time_demand_plus_undershoot():
+    plain = choose_reorder_point(1.0, 2.0, 2)  # μ 2, v 8: negative binomial
+    lumpy = choose_reorder_point(1.0, 2.0, 2, undershoot_mean=3.0, undershoot_sd=2.0)
+    assert lumpy.reorder_point == count_quantiles(5.0, 12.0, 0.95)
+    assert lumpy.reorder_point > plain.reorder_point
+    assert lumpy.mean_lead_time_demand == 2.0  # still the lead-time demand alone
+    assert lumpy.safety_stock == lumpy.reorder_point - 2.0
+    with pytest.raises(ValueError, match="undershoot"):
+        choose_reorder_point(1.0, 2.0, 2, undershoot_mean=-1)

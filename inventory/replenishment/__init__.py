@@ -29,6 +29,7 @@ from inventory.replenishment.policy import (
     reorder_points,
 )
 from inventory.replenishment.quantity import OrderQuantity, eoq, order_quantity
+from inventory.replenishment.undershoot import undershoot, undershoot_from_moments
 
 __all__ = [
     "Classification",
@@ -60,4 +61,6 @@ __all__ = [
     "sba",
     "ses",
     "tsb",
+    "undershoot",
+    "undershoot_from_moments",
 ]

@@ -133,12 +133,30 @@ def reorder_points(
     lead_time: ArrayLike,
     sd_lead_time: ArrayLike = 0.0,
     service_level: ArrayLike = 0.95,
+    undershoot_mean: ArrayLike = 0.0,
+    undershoot_sd: ArrayLike = 0.0,
 ) -> ReorderPoints:
-    """Whole-unit reorder points for many items, the distribution chosen per item."""
-    mean, sd = lead_time_demand(mean_demand, sd_demand, lead_time, sd_lead_time)
+    """Whole-unit reorder points for many items, the distribution chosen per item.
+
+    With an undershoot (see :mod:`inventory.replenishment.undershoot`) the
+    quantile is taken of lead-time demand + undershoot, mean and variance
+    added; ``safety_stock`` is then the reorder point minus d·L, allowance for
+    the undershoot included, and the ``*_lead_time_demand`` fields stay those
+    of the lead-time demand alone.
+    """
+    ltd_mean, ltd_sd = lead_time_demand(mean_demand, sd_demand, lead_time, sd_lead_time)
     level = _check_level(service_level)
-    mean, sd, level = (a.ravel() for a in np.broadcast_arrays(mean, sd, level))
-    var = sd * sd
+    u_mean, u_sd = (np.asarray(x, float) for x in (undershoot_mean, undershoot_sd))
+    if not (np.isfinite(u_mean).all() and np.isfinite(u_sd).all()) or (u_mean < 0).any() or (
+        u_sd < 0
+    ).any():
+        raise ValueError("undershoot mean and sd must be finite and non-negative")
+    ltd_mean, ltd_sd, level, u_mean, u_sd = (
+        a.ravel() for a in np.broadcast_arrays(ltd_mean, ltd_sd, level, u_mean, u_sd)
+    )
+    mean = ltd_mean + u_mean
+    var = ltd_sd * ltd_sd + u_sd * u_sd
+    sd = np.sqrt(var)
     positive = mean > 0
     safe_mean = np.where(positive, mean, 1.0)
     over = var > mean * OVERDISPERSED
@@ -151,7 +169,7 @@ def reorder_points(
     rop = np.ceil(np.maximum(mean + z * sd, 0.0) - 1e-9)
     if discrete.any():
         rop[discrete] = count_quantiles(mean[discrete], var[discrete], level[discrete])
-    return ReorderPoints(rop, rop - mean, mean, sd, level, method)
+    return ReorderPoints(rop, rop - ltd_mean, ltd_mean, ltd_sd, level, method)
 
 
 def choose_reorder_point(
@@ -160,9 +178,14 @@ def choose_reorder_point(
     lead_time: float,
     sd_lead_time: float = 0.0,
     service_level: float = 0.95,
+    undershoot_mean: float = 0.0,
+    undershoot_sd: float = 0.0,
 ) -> ReorderPoint:
     """Whole-unit reorder point with Poisson / negative binomial / normal chosen by rule."""
-    r = reorder_points(mean_demand, sd_demand, lead_time, sd_lead_time, service_level)
+    r = reorder_points(
+        mean_demand, sd_demand, lead_time, sd_lead_time, service_level, undershoot_mean,
+        undershoot_sd,
+    )
     return ReorderPoint(
         reorder_point=float(r.reorder_point[0]),
         safety_stock=float(r.safety_stock[0]),
