@@ -80,7 +80,8 @@ def asset_resolution(a: m.Asset, code: str) -> Resolution:
     return Resolution(
         kind="asset", code=code, label=SEP.join((a.tag, product.name, state)), ref=a.tag,
         status=a.status, holder=holder, location=where, product=product.name,
-        product_kind=product.kind, serial=a.serial, gtin=product.gtin.zfill(14) if product.gtin else None,
+        product_kind=product.kind, serial=a.serial,
+        gtin=product.gtin.zfill(14) if product.gtin else None,
         unavailable=None if a.status == "in_stock" else why_not_available(a),
     )
 
@@ -154,7 +155,7 @@ def _shipment(code: str) -> Resolution | None:
     )
 
 
-def _product_by_gtin(gtin: str) -> m.Product | None:
+def product_by_gtin(gtin: str) -> m.Product | None:
     return m.Product.select().where(m.Product.gtin.in_(gtin_forms(gtin))).first()
 
 
@@ -166,7 +167,7 @@ def _unknown(code: str, reason: str) -> Resolution:
 def _gs1(code: str, gtin: str, serial: str | None) -> Resolution:
     """A GS1 label: the product from its GTIN, the asset when the serial is known."""
     g14 = gtin.strip().zfill(14)
-    p = _product_by_gtin(g14)
+    p = product_by_gtin(g14)
     if p is None:
         return _unknown(code, f"No product has GTIN {g14}. Add it to the catalogue (with "
                               "this GTIN) first.")
@@ -202,7 +203,7 @@ def resolve(db: pw.Database, code: str, *, gtin: str | None = None,
                 return found
         g14 = as_gtin(text)
         if g14 is not None:
-            p = _product_by_gtin(g14)
+            p = product_by_gtin(g14)
             if p is not None:
                 return product_resolution(p, text)
         by_part = list(m.Product.select().where(m.Product.part_number == text).limit(2))
