@@ -10,7 +10,12 @@ import pytest
 
 from inventory import models as m
 from inventory.errors import (
-    Duplicate, InsufficientStock, InvalidState, NotFound, PermissionDenied, ValidationError,
+    Duplicate,
+    InsufficientStock,
+    InvalidState,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
 )
 from inventory.services import assets, licenses, receiving, stock, transfers
 from inventory.services.verify import verify
