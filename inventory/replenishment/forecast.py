@@ -23,6 +23,10 @@ statsforecast package (our test oracle): ``f[..., :-1]`` equals its in-sample
 - TSB smooths the demand probability (1 in a period with demand, else 0) every
   period, from the first period, and the sizes only when demand occurs; the
   forecast is probability × size, so it decays through a run of zeros.
+
+statsforecast's CrostonOptimized instead picks separate alphas for sizes and
+intervals in [0.1, 0.3] by golden-section search on the in-sample error; it is
+not reproduced here: Croston and SBA take one fixed alpha, as CrostonClassic.
 """
 
 from __future__ import annotations

@@ -21,6 +21,10 @@ to whole units (v = σ_LTD²):
   over-dispersed *and* strongly skewed, negative binomial skewness
   (2v − μ) / (μ√v) above 0.5 (about a coefficient of variation above 0.25),
   as with lumpy demand or very uncertain lead times: then negative binomial.
+
+With daily review and lumpy demand, pass an undershoot allowance (see
+:mod:`inventory.replenishment.undershoot`): the quantile is then that of
+lead-time demand + undershoot.
 """
 
 from __future__ import annotations
@@ -137,6 +141,9 @@ def reorder_points(
     undershoot_sd: ArrayLike = 0.0,
 ) -> ReorderPoints:
     """Whole-unit reorder points for many items, the distribution chosen per item.
+
+    Inputs broadcast against each other; every output field is 1-D in that
+    broadcast order (a scalar input gives arrays of length 1).
 
     With an undershoot (see :mod:`inventory.replenishment.undershoot`) the
     quantile is taken of lead-time demand + undershoot, mean and variance
