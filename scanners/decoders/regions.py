@@ -1,0 +1,88 @@
+"""Find candidate 1-D code regions with OpenCV and straighten them for another try.
+
+Only OpenCV's locator is used: its own decoder misreads Code 128 as EAN, so the
+straightened, enlarged crops go back to zxing-cpp (and zbar).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+_local = threading.local()
+
+CROP_LONG_SIDE = 900  # px: enlarge small codes to about this width
+MAX_SCALE = 3.0
+MAX_CROP_HEIGHT = 220  # px: a band across the bars is enough for a 1-D decoder
+MAX_CANDIDATES = 3
+LOCATE_MAX_WIDTH = 960  # px: wider frames are located at half size
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A straightened crop and the affine map from crop to image coordinates."""
+
+    crop: np.ndarray
+    to_image: np.ndarray  # 2x3
+
+    def map_points(self, points: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Crop coordinates -> image coordinates."""
+        if not points:
+            return []
+        pts = np.asarray(points, dtype=np.float32).reshape(-1, 1, 2)
+        out = cv2.transform(pts, self.to_image).reshape(-1, 2)
+        return [(int(round(x)), int(round(y))) for x, y in out]
+
+
+def _detector() -> cv2.barcode.BarcodeDetector:
+    detector = getattr(_local, "detector", None)
+    if detector is None:
+        detector = _local.detector = cv2.barcode.BarcodeDetector()
+    return detector
+
+
+def locate(gray: np.ndarray) -> list[np.ndarray]:
+    """Corners (4x2 float arrays) of the regions that look like 1-D codes."""
+    # The locator costs about four times less at half a 720p frame and still
+    # finds codes that are too small to decode there.
+    factor = 2 if gray.shape[1] > LOCATE_MAX_WIDTH else 1
+    small = gray if factor == 1 else cv2.resize(
+        gray, (gray.shape[1] // factor, gray.shape[0] // factor), interpolation=cv2.INTER_AREA)
+    found, points = _detector().detect(small)
+    if not found or points is None:
+        return []
+    boxes = [np.asarray(p, dtype=np.float32).reshape(4, 2) * factor for p in points]
+    boxes.sort(key=lambda b: -cv2.contourArea(b))
+    return boxes[:MAX_CANDIDATES]
+
+
+def straighten(gray: np.ndarray, corners: np.ndarray) -> Candidate:
+    """Rotate the region level, add a quiet zone and enlarge it."""
+    (cx, cy), (w, h), angle = cv2.minAreaRect(corners)
+    if w < h:
+        w, h, angle = h, w, angle + 90.0
+    w, h = w * 1.3 + 8, h * 1.15 + 8
+    scale = float(np.clip(CROP_LONG_SIDE / max(w, 1.0), 1.0, MAX_SCALE))
+    out_w = int(w * scale)
+    out_h = int(min(h * scale, MAX_CROP_HEIGHT))
+    matrix = cv2.getRotationMatrix2D((cx, cy), angle, scale)
+    matrix[0, 2] += out_w / 2 - cx
+    matrix[1, 2] += out_h / 2 - cy
+    crop = cv2.warpAffine(gray, matrix, (out_w, out_h), flags=cv2.INTER_CUBIC,
+                          borderMode=cv2.BORDER_REPLICATE)
+    return Candidate(crop, cv2.invertAffineTransform(matrix))
+
+
+def candidates(gray: np.ndarray) -> Iterator[Candidate]:
+    """Straightened crops of the likely 1-D code regions, largest first."""
+    for corners in locate(gray):
+        yield straighten(gray, corners)
+
+
+def sharpen(crop: np.ndarray) -> np.ndarray:
+    """Unsharp mask, for a blurred crop."""
+    return cv2.addWeighted(crop, 1.8, cv2.GaussianBlur(crop, (0, 0), 3), -0.8, 0)
