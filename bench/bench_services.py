@@ -128,8 +128,8 @@ def main() -> int:
     ap.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    print(f"machine: {os.cpu_count()} cores, "
-          f"{Path('/proc/cpuinfo').read_text().split('model name')[1].split(':')[1].splitlines()[0].strip()}")
+    cpu = Path("/proc/cpuinfo").read_text().split("model name")[1].split(":")[1]
+    print(f"machine: {os.cpu_count()} cores, {cpu.splitlines()[0].strip()}")
     if args.backend in ("sqlite", "both"):
         path = OUT / f"scale{args.scale}.sqlite"
         report("SQLite", str(path), args.scale, lambda: raw_sqlite(path), 10)
