@@ -1,0 +1,79 @@
+"""Small lists for pickers and completers: locations, people, products, suppliers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import peewee as pw
+
+from .. import models as m
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: int
+    code: str  # what a service takes: employee id, location code, GTIN/part/name...
+    label: str
+    kind: str = ""
+
+
+def locations(kinds: tuple[str, ...] | None = None, active: bool = True) -> list[Choice]:
+    L = m.Location
+    q = L.select(L.id, L.code, L.name, L.kind)
+    if kinds:
+        q = q.where(L.kind.in_(kinds))
+    if active:
+        q = q.where(L.active)
+    return [Choice(i, c, n, k) for i, c, n, k in q.order_by(L.name).tuples()]
+
+
+def people(active: bool = True) -> list[Choice]:
+    P = m.Person
+    q = P.select(P.id, P.employee_id, P.name, P.department)
+    if active:
+        q = q.where(P.active)
+    return [Choice(i, e, f"{n} · {e}", d) for i, e, n, d in q.order_by(P.name).tuples()]
+
+
+def products(kinds: tuple[str, ...] | None = None) -> list[Choice]:
+    P = m.Product
+    q = P.select(P.id, P.name, P.kind).where(P.active)
+    if kinds:
+        q = q.where(P.kind.in_(kinds))
+    # The exact name is a code `find.product` accepts.
+    return [Choice(i, n, n, k) for i, n, k in q.order_by(P.name).tuples()]
+
+
+def suppliers() -> list[Choice]:
+    S = m.Supplier
+    return [Choice(i, n, n) for i, n in S.select(S.id, S.name).order_by(S.name).tuples()]
+
+
+def licenses() -> list[Choice]:
+    L, P, SEAT = m.License, m.Product, m.LicenseSeat
+    used = (SEAT.select(SEAT.license.alias("lid"), pw.fn.COUNT(SEAT.id).alias("n"))
+            .where(SEAT.released_at.is_null()).group_by(SEAT.license).alias("u"))
+    q = (L.select(L.id, P.name, L.seats, used.c.n, L.license_type).join(P)
+         .join_from(L, used, pw.JOIN.LEFT_OUTER, on=(used.c.lid == L.id)).order_by(P.name))
+    return [Choice(i, str(i), f"{n} — {max(s - int(u or 0), 0)} of {s} free", t)
+            for i, n, s, u, t in q.tuples()]
+
+
+def asset_ref(asset_id: int) -> tuple[str, str, int | None] | None:
+    """(tag, status, location id) of one asset."""
+    A = m.Asset
+    return A.select(A.tag, A.status, A.location).where(A.id == asset_id).tuples().first()
+
+
+def product_ref(product_id: int) -> tuple[str, str] | None:
+    """(exact name, kind) of one product: the name is what services take as a code."""
+    P = m.Product
+    return P.select(P.name, P.kind).where(P.id == product_id).tuples().first()
+
+
+def location_code(location_id: int) -> str | None:
+    return m.Location.select(m.Location.code).where(m.Location.id == location_id).scalar()
+
+
+def person_code(person_id: int) -> str | None:
+    return m.Person.select(m.Person.employee_id).where(m.Person.id == person_id).scalar()

@@ -1,0 +1,99 @@
+"""Which spares are at or below their reorder point: a simple rule, with a hook.
+
+Until the replenishment engine provides its own figures, the reorder point of a spare is
+its manual minimum when set, else the demand of the last 90 days scaled to the preferred
+supplier's lead time plus two weeks of cover. `set_provider` swaps in the engine:
+it takes a function returning {product id: reorder point}.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+import peewee as pw
+
+from .. import models as m
+from ..clock import today
+
+DEMAND_DAYS = 90
+COVER_DAYS = 14
+DEMAND_KINDS = ("issue", "consume")
+
+Provider = Callable[[], dict[int, int]]
+_provider: Provider | None = None
+
+
+def set_provider(provider: Provider | None) -> None:
+    """Use `provider()` for reorder points (None: back to the simple rule)."""
+    global _provider
+    _provider = provider
+
+
+def simple_reorder_points() -> dict[int, int]:
+    since = datetime.combine(today() - timedelta(days=DEMAND_DAYS), time())
+    mv = m.Movement
+    demand = dict(mv.select(mv.product, pw.fn.SUM(mv.quantity))
+                  .where((mv.at >= since) & mv.kind.in_(DEMAND_KINDS) & mv.asset.is_null())
+                  .group_by(mv.product).tuples())
+    lead: dict[int, float] = {}
+    for pid, days, preferred in (m.SupplierOffer
+                                 .select(m.SupplierOffer.product, m.SupplierOffer.lead_time_days,
+                                         m.SupplierOffer.preferred).tuples()):
+        if preferred or pid not in lead:
+            lead[pid] = days
+    out: dict[int, int] = {}
+    for pid, minimum in (m.Product.select(m.Product.id, m.Product.min_quantity)
+                         .where(m.Product.kind.in_(m.QUANTITY_KINDS) & m.Product.active)
+                         .tuples()):
+        if minimum is not None:
+            out[pid] = minimum
+            continue
+        daily = float(demand.get(pid, 0) or 0) / DEMAND_DAYS
+        out[pid] = math.ceil(daily * (lead.get(pid, 14.0) + COVER_DAYS))
+    return out
+
+
+def reorder_points() -> dict[int, int]:
+    return (_provider or simple_reorder_points)()
+
+
+@dataclass(frozen=True)
+class Position:
+    on_hand: int
+    in_transit: int
+    on_order: int
+
+    @property
+    def total(self) -> int:
+        return self.on_hand + self.in_transit + self.on_order
+
+
+def positions() -> dict[int, Position]:
+    """Per spare: on hand at stocking locations, in transit, and on open orders."""
+    sl, loc = m.StockLevel, m.Location
+    hand: dict[int, int] = {}
+    transit: dict[int, int] = {}
+    for pid, kind, qty in (sl.select(sl.product, loc.kind, pw.fn.SUM(sl.quantity))
+                           .join(loc).group_by(sl.product, loc.kind).tuples()):
+        if kind in m.STOCKING_KINDS:
+            hand[pid] = hand.get(pid, 0) + int(qty)
+        elif kind == "in_transit":
+            transit[pid] = transit.get(pid, 0) + int(qty)
+    po, pl = m.PurchaseOrder, m.PurchaseOrderLine
+    ordered = dict(pl.select(pl.product, pw.fn.SUM(pl.quantity - pl.received_quantity))
+                   .join(po).where(po.status.in_(("ordered", "partly_received")))
+                   .group_by(pl.product).tuples())
+    ids = set(hand) | set(transit) | set(ordered)
+    return {p: Position(hand.get(p, 0), transit.get(p, 0), int(ordered.get(p, 0) or 0))
+            for p in ids}
+
+
+def below_reorder_point() -> list[int]:
+    """Spares whose position (on hand + in transit + on order) is at or below the point."""
+    points = reorder_points()
+    pos = positions()
+    return sorted(p for p, rop in points.items()
+                  if rop > 0 and pos.get(p, Position(0, 0, 0)).total <= rop)
