@@ -1,0 +1,213 @@
+"""Where camera frames come from: a webcam, a video file or a still image, all read alike.
+
+No Qt here: ``CameraScanner`` runs these in its capture thread. ``LatestFrame``
+is the hand-over between capture and decoding that keeps only the newest frame.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".pgm", ".ppm",
+                  ".pbm", ".gif"}
+REQUEST_SIZE = (1280, 720)
+IMAGE_FPS = 10.0  # how often a still image is handed on again, like a camera on a tripod
+
+
+class SourceError(Exception):
+    """A camera or file that cannot be read; the message says why, for a person."""
+
+
+@dataclass
+class Frame:
+    """One picture and when it was taken.
+
+    ``taken`` is in seconds on the source's own clock: monotonic time for a
+    camera, the position in the file for a video or image, so that "the same
+    code within 1.5 s" means the same thing at any playback speed. ``at`` is the
+    wall-clock time it was captured.
+    """
+
+    image: np.ndarray = field(repr=False)
+    index: int
+    taken: float
+    at: datetime
+
+
+class FrameSource:
+    """Base: ``read()`` returns the next frame, or None at the end (or when aborted)."""
+
+    fps: float = 30.0
+    description: str = ""
+
+    def read(self) -> Frame | None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release the device or file."""
+
+    def _frame(self, image: np.ndarray, index: int, media_time: float | None = None) -> Frame:
+        taken = time.monotonic() if media_time is None else media_time
+        return Frame(image, index, taken, datetime.now())
+
+
+class CameraSource(FrameSource):
+    """A webcam by index; asks for MJPG at 1280x720 and a one-frame driver buffer."""
+
+    def __init__(self, index: int) -> None:
+        self.description = f"camera {index}"
+        self._cap = cv2.VideoCapture(index)
+        if not self._cap.isOpened():
+            self._cap.release()
+            raise SourceError(f"camera {index} did not open (not connected, or in use)")
+        self._cap.set(cv2.CAP_PROP_FOURCC, cv2.VideoWriter.fourcc(*"MJPG"))
+        self._cap.set(cv2.CAP_PROP_FRAME_WIDTH, REQUEST_SIZE[0])
+        self._cap.set(cv2.CAP_PROP_FRAME_HEIGHT, REQUEST_SIZE[1])
+        self._cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)
+        self.fps = self._cap.get(cv2.CAP_PROP_FPS) or 30.0
+        self._index = 0
+
+    def read(self) -> Frame | None:
+        ok, image = self._cap.read()
+        if not ok:
+            raise SourceError(f"{self.description} stopped sending pictures")
+        self._index += 1
+        return self._frame(image, self._index - 1)
+
+    def close(self) -> None:
+        self._cap.release()
+
+
+class VideoFileSource(FrameSource):
+    """A video file, paced at its own frame rate unless ``pace`` is False."""
+
+    def __init__(self, path: str | Path, *, pace: bool = True,
+                 abort: threading.Event | None = None) -> None:
+        self.description = str(path)
+        self._cap = cv2.VideoCapture(str(path))
+        if not self._cap.isOpened():
+            self._cap.release()
+            raise SourceError(f"{path}: not a video file OpenCV can read")
+        self.fps = self._cap.get(cv2.CAP_PROP_FPS) or 30.0
+        self._pace = pace
+        self._abort = abort or threading.Event()
+        self._start = 0.0
+        self._index = 0
+
+    def read(self) -> Frame | None:
+        if self._pace:
+            if self._index == 0:
+                self._start = time.monotonic()
+            due = self._start + self._index / self.fps
+            delay = due - time.monotonic()
+            if delay > 0 and self._abort.wait(delay):
+                return None
+        ok, image = self._cap.read()
+        if not ok:
+            return None
+        self._index += 1
+        return self._frame(image, self._index - 1, (self._index - 1) / self.fps)
+
+    def close(self) -> None:
+        self._cap.release()
+
+
+class ImageSource(FrameSource):
+    """A still image handed on ``IMAGE_FPS`` times a second (``repeat`` times, or forever)."""
+
+    def __init__(self, path: str | Path, *, pace: bool = True, repeat: int | None = None,
+                 abort: threading.Event | None = None) -> None:
+        self.description = str(path)
+        self._image = read_image(path)
+        self.fps = IMAGE_FPS
+        self._pace = pace
+        self._repeat = repeat
+        self._abort = abort or threading.Event()
+        self._index = 0
+
+    def read(self) -> Frame | None:
+        if self._repeat is not None and self._index >= self._repeat:
+            return None
+        if self._pace and self._index and self._abort.wait(1 / self.fps):
+            return None
+        self._index += 1
+        return self._frame(self._image, self._index - 1, (self._index - 1) / self.fps)
+
+
+def read_image(path: str | Path) -> np.ndarray:
+    """Load an image file as BGR, or raise SourceError saying why not."""
+    if not os.path.isfile(path):
+        raise SourceError(f"{path}: no such file")
+    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if image is None:
+        raise SourceError(f"{path}: not an image file OpenCV can read")
+    return image
+
+
+def is_image_path(path: str | Path) -> bool:
+    return Path(path).suffix.lower() in IMAGE_SUFFIXES
+
+
+def open_source(source: int | str | Path, *, pace: bool = True,
+                abort: threading.Event | None = None) -> FrameSource:
+    """A camera index, or a path to a video or image file, as a frame source."""
+    if isinstance(source, int) or (isinstance(source, str) and source.isdigit()):
+        return CameraSource(int(source))
+    if not os.path.isfile(source):
+        raise SourceError(f"{source}: no such file")
+    if is_image_path(source):
+        return ImageSource(source, pace=pace, repeat=None if pace else 3, abort=abort)
+    return VideoFileSource(source, pace=pace, abort=abort)
+
+
+class LatestFrame:
+    """Hand-over from capture to decoding that keeps only the newest frame.
+
+    ``lossless=True`` makes ``put`` wait until the last frame was taken instead
+    (for tests and file decoding, where every frame should be looked at).
+    """
+
+    def __init__(self, *, lossless: bool = False) -> None:
+        self._cond = threading.Condition()
+        self._frame: Frame | None = None
+        self._closed = False
+        self._lossless = lossless
+        self.dropped = 0
+
+    def put(self, frame: Frame) -> bool:
+        """Offer a frame; False once closed."""
+        with self._cond:
+            while self._lossless and self._frame is not None and not self._closed:
+                self._cond.wait()
+            if self._closed:
+                return False
+            if self._frame is not None:
+                self.dropped += 1
+            self._frame = frame
+            self._cond.notify_all()
+            return True
+
+    def take(self) -> Frame | None:
+        """The newest frame, waiting for one; None when closed and empty."""
+        with self._cond:
+            while self._frame is None and not self._closed:
+                self._cond.wait()
+            frame, self._frame = self._frame, None
+            self._cond.notify_all()
+            return frame
+
+    def close(self, *, discard: bool = False) -> None:
+        """No more frames; ``take`` returns what is left (nothing if ``discard``)."""
+        with self._cond:
+            self._closed = True
+            if discard:
+                self._frame = None
+            self._cond.notify_all()
