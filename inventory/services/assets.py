@@ -28,6 +28,13 @@ def view(a: m.Asset) -> AssetView:
     )
 
 
+def _after(a: m.Asset, **changes) -> AssetView:
+    """The view of an asset once `changes` (already written) apply, without re-reading."""
+    for name, value in changes.items():
+        setattr(a, name, value)
+    return view(a)
+
+
 def why_not_available(a: m.Asset) -> str:
     """What stops this asset from being issued, in words a service desk can act on."""
     if a.status == "deployed":
@@ -77,16 +84,17 @@ def check_out(db: pw.Database, op: OperatorRef, asset_tag: str, *, person: str |
         record(op, "check_out", a.product_id, asset=a, from_location=a.location_id,
                to_location=dest, person=holder, holder=holder, asset_status="deployed",
                source=source, reference=reference)
-        return view(m.Asset.get_by_id(a.id))
+        return _after(a, status="deployed", holder=holder, location=dest, due_date=due)
 
 
 def home_location(a: m.Asset) -> m.Location | None:
     """The stockroom the asset was last issued from (where a return goes by default)."""
-    last_out = (m.Movement.select(m.Movement.from_location)
+    last_out = (m.Location.select()
+                .join(m.Movement, on=(m.Movement.from_location == m.Location.id))
                 .where((m.Movement.asset == a.id) & (m.Movement.kind == "check_out"))
                 .order_by(m.Movement.id.desc()).first())
-    if last_out is not None and last_out.from_location_id:
-        return last_out.from_location
+    if last_out is not None:
+        return last_out
     if a.location_id and a.location.kind in m.STOCKING_KINDS:
         return a.location
     return find.first_of_kind("stockroom")
@@ -121,7 +129,7 @@ def check_in(db: pw.Database, op: OperatorRef, asset_tag: str, *, location: str 
         record(op, "check_in", a.product_id, asset=a, from_location=a.location_id,
                to_location=dest, person=returned_by, holder=None, asset_status=status,
                source=source, reference=reference, note=note or ("damaged" if damaged else ""))
-        return view(m.Asset.get_by_id(a.id))
+        return _after(a, status=status, holder=None, location=dest, due_date=None)
 
 
 def _end_of_life(db: pw.Database, op: OperatorRef, asset_tag: str, *, kind: str, status: str,

@@ -8,12 +8,19 @@ from .. import models as m
 from ..errors import NotFound
 
 
-def asset(tag_or_serial: str, *, for_update: bool = False) -> m.Asset:
+def _assets() -> pw.ModelSelect:
+    """Assets with their product, location and holder loaded in the same query."""
+    return (m.Asset.select(m.Asset, m.Product, m.Location, m.Person)
+            .join(m.Product).switch(m.Asset)
+            .join(m.Location, pw.JOIN.LEFT_OUTER).switch(m.Asset)
+            .join(m.Person, pw.JOIN.LEFT_OUTER))
+
+
+def asset(tag_or_serial: str) -> m.Asset:
     code = tag_or_serial.strip()
-    q = m.Asset.select().where(m.Asset.tag == code)
-    found = q.first()
+    found = _assets().where(m.Asset.tag == code).first()
     if found is None:
-        by_serial = list(m.Asset.select().where(m.Asset.serial == code).limit(2))
+        by_serial = list(_assets().where(m.Asset.serial == code).limit(2))
         if len(by_serial) == 1:
             found = by_serial[0]
         elif len(by_serial) > 1:
@@ -27,7 +34,9 @@ def asset(tag_or_serial: str, *, for_update: bool = False) -> m.Asset:
 
 def person(employee_id: str) -> m.Person:
     code = employee_id.strip()
-    found = m.Person.get_or_none(m.Person.employee_id == code)
+    with_site = (m.Person.select(m.Person, m.Location)
+                 .join(m.Location, pw.JOIN.LEFT_OUTER))
+    found = with_site.where(m.Person.employee_id == code).first()
     if found is None:
         found = m.Person.get_or_none(pw.fn.LOWER(m.Person.email) == code.lower())
     if found is None:
