@@ -42,7 +42,7 @@ def _is_pg(db: pw.Database) -> bool:
 def _month_expr(db: pw.Database, field: pw.Field) -> pw.Node:
     if _is_pg(db):
         return pw.fn.to_char(field, "YYYY-MM")
-    return pw.fn.strftime("%Y-%m", field)
+    return pw.fn.substr(field, 1, 7)  # stored as 'YYYY-MM-DD HH:MM:SS': cheaper than strftime
 
 
 def days_between(db: pw.Database, start: pw.Node, end: pw.Node) -> pw.Node:
@@ -113,19 +113,22 @@ def weekly_demand(db: pw.Database, today: date, products: list[int], partners: l
 
 
 def _matrix(rows, to_col, width: int, labels: list[str]) -> DemandMatrix:
-    index: dict[tuple[int, int], int] = {}
-    cells: list[tuple[int, int, float]] = []
-    for product, loc, bucket, qty in rows:
-        c = to_col(bucket)
-        if c is None:
-            continue
-        r = index.setdefault((product, loc), len(index))
-        cells.append((r, c, float(qty)))
-    demand = np.zeros((len(index), width))
-    if cells:
-        arr = np.asarray(cells)
-        np.add.at(demand, (arr[:, 0].astype(int), arr[:, 1].astype(int)), arr[:, 2])
-    return DemandMatrix(list(index), demand, labels)
+    """Scatter (product, location, bucket, quantity) rows into a dense matrix, vectorised."""
+    if not isinstance(rows, list):
+        rows = rows._database.execute(rows).fetchall()  # raw tuples, no per-row conversion
+    cols = [to_col(r[2]) for r in rows]
+    keep = [i for i, c in enumerate(cols) if c is not None]
+    if not keep:
+        return DemandMatrix([], np.zeros((0, width)), labels)
+    prod = np.fromiter((rows[i][0] for i in keep), np.int64, len(keep))
+    loc = np.fromiter((rows[i][1] for i in keep), np.int64, len(keep))
+    qty = np.fromiter((rows[i][3] for i in keep), float, len(keep))
+    col = np.fromiter((cols[i] for i in keep), np.int64, len(keep))
+    codes, row = np.unique(prod * (1 << 32) + loc, return_inverse=True)
+    demand = np.zeros((len(codes), width))
+    np.add.at(demand, (row.ravel(), col), qty)
+    keys = [(int(c >> 32), int(c & 0xFFFFFFFF)) for c in codes.tolist()]
+    return DemandMatrix(keys, demand, labels)
 
 
 @dataclass

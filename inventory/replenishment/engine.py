@@ -375,6 +375,7 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
     safety = rp.safety_stock + (rop - rp.reorder_point)
 
     expected = _next_expected(today)
+    history = demand.tolist()
     holding = cfg.holding_rate
     out: list[ReorderLine] = []
     for i, (p, loc) in enumerate(keys):
@@ -445,7 +446,7 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
             position=position, alert=alert, quantity=int(qty), quantity_basis=oq.basis,
             pack_size=pack, min_order=minimum_order, unit_price=price, order_by=order_by,
             stockout=stockout, days_of_cover=cover, note=note,
-            history=tuple(float(x) for x in demand[i]),
+            history=tuple(history[i]),
         ))
     return out
 
