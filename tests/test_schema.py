@@ -11,6 +11,8 @@ from inventory.errors import StorageError
 from inventory.schema import MIGRATIONS, ensure_schema, schema_version
 from inventory.storage import open_store
 
+NEXT = max(MIGRATIONS) + 1
+
 
 def test_new_database_gets_current_version_and_pragmas(db):
     assert schema_version(db) == max(MIGRATIONS)
@@ -25,9 +27,9 @@ def test_migration_backs_up_first_and_runs(db, db_url):
     def v2(database):
         database.execute_sql("CREATE TABLE extra (id INTEGER PRIMARY KEY)")
 
-    assert ensure_schema(db, {**MIGRATIONS, 2: v2}) == 2
+    assert ensure_schema(db, {**MIGRATIONS, NEXT: v2}) == NEXT
     backups = list_backups(Path(db_url))
-    assert len(backups) == 1 and "before-v2" in backups[0].name
+    assert len(backups) == 1 and f"before-v{NEXT}" in backups[0].name
     old = pw.SqliteDatabase(str(backups[0]))
     assert old.execute_sql("SELECT value FROM setting").fetchone()[0] == "yes"
     assert not old.table_exists("extra")
@@ -40,8 +42,8 @@ def test_failed_migration_changes_nothing(db):
         raise RuntimeError("disk pulled out")
 
     with pytest.raises(RuntimeError):
-        ensure_schema(db, {**MIGRATIONS, 2: v2})
-    assert schema_version(db) == 1
+        ensure_schema(db, {**MIGRATIONS, NEXT: v2})
+    assert schema_version(db) == max(MIGRATIONS)
     assert not db.table_exists("half")
 
 
@@ -57,3 +59,18 @@ def test_unopenable_file_gives_a_clear_error(tmp_path):
     blocker.write_text("x")
     with pytest.raises(StorageError, match="Cannot create the database file"):
         open_store(str(blocker / "sub" / "db.sqlite"))
+
+
+def test_version_1_file_is_upgraded_with_a_backup(tmp_path):
+    from inventory.db import open_database
+    from inventory.schema import _v1
+
+    path = tmp_path / "old.sqlite"
+    old = open_database(str(path))
+    ensure_schema(old, {1: _v1})
+    old.close()
+    db = open_store(str(path))
+    assert schema_version(db) == max(MIGRATIONS)
+    names = {r[0] for r in db.execute_sql("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert "movement_demand" in names
+    assert len(list_backups(path)) == 1
