@@ -25,6 +25,7 @@ from PySide6.QtGui import QImage
 from scanners.capture import Frame, LatestFrame, SourceError, open_source
 from scanners.debounce import Debouncer
 from scanners.decode import Decoded, decode_image
+from scanners.qt_workarounds import emit
 from scanners.scan import Scan
 
 log = logging.getLogger(__name__)
@@ -65,10 +66,10 @@ class _CaptureThread(QThread):
         try:
             source = open_source(self.source, pace=self.pace, abort=self.abort)
         except SourceError as exc:
-            self.failed.emit(str(exc))  # before close(), so "error" is seen before "off"
+            emit(self.failed, str(exc))  # before close(), so "error" is seen before "off"
             self.holder.close()
             return
-        self.opened.emit()
+        emit(self.opened)
         try:
             while not self.abort.is_set():
                 frame = source.read()
@@ -76,10 +77,10 @@ class _CaptureThread(QThread):
                     break
                 self.captured += 1
         except SourceError as exc:
-            self.failed.emit(str(exc))
+            emit(self.failed, str(exc))
         except Exception as exc:  # a bug: log it, tell the user, keep the app
             log.exception("camera capture failed")
-            self.failed.emit(f"capture failed ({exc})")
+            emit(self.failed, f"capture failed ({exc})")
         finally:
             source.close()
             self.holder.close()
@@ -107,12 +108,12 @@ class _DecodeThread(QThread):
             for result in loop:
                 self.decoded += 1
                 image = _to_qimage(result.frame) if self.preview else None
-                self.yielded.emit((result, image))
+                emit(self.yielded, (result, image))
                 if self.quit_requested.is_set():
                     break
         except Exception as exc:
             log.exception("camera decoding failed")
-            self.errored.emit(f"decoding failed ({exc})")
+            emit(self.errored, f"decoding failed ({exc})")
         finally:
             loop.close()
 
@@ -146,6 +147,7 @@ class CameraScanner(QObject):
         self._decode: _DecodeThread | None = None
         self._state = "off"
         self._error = ""
+        self._connected = False
 
     @property
     def state(self) -> str:
@@ -178,14 +180,16 @@ class CameraScanner(QObject):
         self._decode.yielded.connect(self._on_result)
         self._decode.errored.connect(self._on_failed)
         self._decode.finished.connect(self._on_decode_finished)
+        self._connected = True
         self._decode.start()
         self._capture.start()
 
     def stop(self) -> None:
         """Stop both threads and wait for them; no thread is left running."""
         capture, decode = self._capture, self._decode
-        if capture is None or decode is None:
+        if capture is None or decode is None or not self._connected:
             return
+        self._connected = False
         capture.abort.set()
         decode.quit_requested.set()
         decode.holder.close(discard=True)
@@ -212,9 +216,9 @@ class CameraScanner(QObject):
     def _on_result(self, item: tuple[FrameResult, QImage | None]) -> None:
         result, image = item
         if image is not None:
-            self.preview.emit(image, [list(c.outline) for c in result.codes])
+            emit(self.preview, image, [list(c.outline) for c in result.codes])
         for scan in result.scans:
-            self.scan_received.emit(scan)
+            emit(self.scan_received, scan)
 
     @Slot()
     def _on_decode_finished(self) -> None:
@@ -225,4 +229,4 @@ class CameraScanner(QObject):
     def _set_state(self, state: str) -> None:
         if state != self._state:
             self._state = state
-            self.state_changed.emit(state)
+            emit(self.state_changed, state)

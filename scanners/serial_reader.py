@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal, S
 from serial.tools import list_ports
 
 from scanners.framing import Framer, frame_text
+from scanners.qt_workarounds import emit
 from scanners.scan import Scan, symbology_from_aim
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ class _SerialWorker(QThread):
     def _set_state(self, state: str) -> None:
         if state != self._state:
             self._state = state
-            self.state_changed.emit(state)
+            emit(self.state_changed, state)
 
     def run(self) -> None:
         while not self.stopping.is_set():
@@ -76,15 +77,15 @@ class _SerialWorker(QThread):
                 data = device.read(device.in_waiting or 1)
                 now = time.monotonic()
                 for frame in framer.feed(data, now):
-                    self.frame_read.emit(frame)
+                    emit(self.frame_read, frame)
                 tail = framer.flush_idle(now)
                 if tail:
-                    self.frame_read.emit(tail)
+                    emit(self.frame_read, tail)
         finally:
             # Bytes that arrived before an unplug or stop are still a code.
             tail = framer.flush()
             if tail:
-                self.frame_read.emit(tail)
+                emit(self.frame_read, tail)
 
 
 class SerialScanner(QObject):
@@ -137,10 +138,10 @@ class SerialScanner(QObject):
     @Slot(object)
     def _on_frame(self, frame: bytes) -> None:
         text = frame_text(frame)
-        self.scan_received.emit(Scan(text, symbology_from_aim(text), "serial", datetime.now()))
+        emit(self.scan_received, Scan(text, symbology_from_aim(text), "serial", datetime.now()))
 
     @Slot(str)
     def _on_state(self, state: str) -> None:
         if state != self._state:
             self._state = state
-            self.state_changed.emit(state)
+            emit(self.state_changed, state)

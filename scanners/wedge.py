@@ -38,6 +38,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QWindow
 from PySide6.QtWidgets import QApplication
 
+from scanners.qt_workarounds import emit
 from scanners.scan import Scan, symbology_from_aim
 
 log = logging.getLogger(__name__)
@@ -142,7 +143,7 @@ class WedgeFilter(QObject):
         if not enabled:
             self._release_to_user()
         self._enabled = enabled
-        self.enabled_changed.emit(enabled)
+        emit(self.enabled_changed, enabled)
 
     # -- Qt hook --------------------------------------------------------
 
@@ -166,7 +167,7 @@ class WedgeFilter(QObject):
             try:
                 self._release_to_user()
             finally:
-                self.enabled_changed.emit(False)
+                emit(self.enabled_changed, False)
             return False
 
     # -- decisions ------------------------------------------------------
@@ -256,7 +257,7 @@ class WedgeFilter(QObject):
             log.exception("keyboard-wedge timer failed; scanner recognition switched off")
             self._enabled = False
             self._held.clear()
-            self.enabled_changed.emit(False)
+            emit(self.enabled_changed, False)
 
     def _payload(self, strip_suffix: bool = True) -> str:
         s = self._settings
@@ -281,7 +282,7 @@ class WedgeFilter(QObject):
         if swallow is not None:
             self._swallow_release.add(swallow)
         self._reset()
-        self.scan_received.emit(Scan(text, symbology_from_aim(text), "usb", datetime.now()))
+        emit(self.scan_received, Scan(text, symbology_from_aim(text), "usb", datetime.now()))
 
     def _release_to_user(self) -> None:
         """The held keys were typing: deliver them, in order, to their windows."""

@@ -1,0 +1,181 @@
+"""Camera scanning, with generated MJPG videos and images as the camera."""
+
+from __future__ import annotations
+
+import time
+
+import cv2
+import numpy as np
+import pytest
+
+from scanners.camera import CameraScanner
+from scanners.synthetic import DISTORTIONS, blank_frame, composite, render_label, write_video
+
+GS = "\x1d"
+
+
+def scene(symbology: str, content: str, distortion: str, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    module = 2 if symbology not in {"qr", "datamatrix", "gs1-datamatrix", "gs1-qr"} else 6
+    frame, _ = composite(render_label(symbology, content, module), DISTORTIONS[distortion], rng)
+    return frame
+
+
+def blank(seed: int = 0) -> np.ndarray:
+    return blank_frame(np.random.default_rng(seed))
+
+
+@pytest.fixture
+def camera(qtbot):
+    """A CameraScanner that decodes every frame of a file; checks no thread outlives it."""
+    made = []
+
+    def make(**kwargs):
+        kwargs.setdefault("pace", False)
+        scanner = CameraScanner(**kwargs)
+        record = {"scans": [], "states": [], "previews": []}
+        scanner.scan_received.connect(record["scans"].append)
+        scanner.state_changed.connect(record["states"].append)
+        scanner.preview.connect(lambda image, outlines: record["previews"].append(
+            (image.width(), image.height(), outlines)))
+        made.append(scanner)
+        return scanner, record
+
+    yield make
+    for scanner in made:
+        scanner.stop()
+        assert not any(t.isRunning() for t in scanner.threads), "a camera thread outlived stop()"
+
+
+def run_to_end(qtbot, scanner, record, source, timeout=20000):
+    scanner.start(source)
+    qtbot.waitUntil(lambda: record["states"] and record["states"][-1] in ("off",)
+                    or any(s.startswith("error") for s in record["states"]), timeout=timeout)
+
+
+def test_mjpg_video_reports_each_code_once_in_order(qtbot, camera, tmp_path):
+    segments = [
+        (scene("code128", "IT-000123", "webcam", 1), 6),
+        (blank(1), 3),
+        (scene("ean13", "9501101530003", "tilted", 2), 6),
+        (blank(2), 3),
+        (scene("gs1-datamatrix", "(01)09501101530003(17)271231(10)ABC123(21)S0042",
+               "rotated", 3), 6),
+        (blank(3), 3),
+        (scene("code39", "LOC-A12", "clean", 4), 6),
+    ]
+    frames = [image for image, count in segments for _ in range(count)]
+    path = write_video(tmp_path / "desk.avi", frames, fps=30)
+    probe = cv2.VideoCapture(str(path))
+    assert int(probe.get(cv2.CAP_PROP_FOURCC)) == cv2.VideoWriter.fourcc(*"MJPG")
+    probe.release()
+
+    scanner, record = camera()
+    run_to_end(qtbot, scanner, record, path)
+
+    assert [(s.text, s.symbology) for s in record["scans"]] == [
+        ("IT-000123", "code128"),
+        ("9501101530003", "ean13"),
+        (f"010950110153000317271231" f"10ABC123{GS}21S0042", "gs1-datamatrix"),
+        ("LOC-A12", "code39"),
+    ]
+    assert {s.source for s in record["scans"]} == {"camera"}
+    assert record["states"] == ["on", "off"]
+    assert scanner.stats["decoded"] == len(frames) == scanner.stats["captured"]
+    assert len(record["previews"]) == len(frames)
+    width, height, outlines = record["previews"][0]
+    assert (width, height) == (1280, 720)
+    assert len(outlines) == 1 and len(outlines[0]) == 4
+    assert record["previews"][7][2] == [], "a blank frame has no outline"
+
+
+def test_code39_counts_only_when_two_frames_agree(qtbot, camera, tmp_path):
+    frames = ([scene("code39", "LOC-A12", "clean", 5)] + [blank(4)] * 4
+              + [scene("code39", "LOC-B7", "clean", 6)] * 2 + [blank(5)] * 2
+              + [scene("code128", "IT-9", "clean", 7)])
+    path = write_video(tmp_path / "c39.avi", frames)
+    scanner, record = camera()
+    run_to_end(qtbot, scanner, record, path)
+    assert [s.text for s in record["scans"]] == ["LOC-B7", "IT-9"]
+
+
+def test_the_same_code_is_not_reported_again_within_one_and_a_half_seconds(qtbot, camera, tmp_path):
+    code = scene("code128", "IT-000777", "clean", 8)
+    empty = blank(6)
+    # At 30 fps: seen, gone 0.5 s, seen again (quiet), gone 2 s, seen again (reported).
+    frames = [code] * 3 + [empty] * 15 + [code] * 3 + [empty] * 60 + [code] * 3
+    path = write_video(tmp_path / "repeat.avi", frames)
+    scanner, record = camera()
+    run_to_end(qtbot, scanner, record, path)
+    assert [s.text for s in record["scans"]] == ["IT-000777", "IT-000777"]
+    gap = record["scans"][1].at - record["scans"][0].at
+    assert gap.total_seconds() >= 0  # delivered in order
+
+
+def test_an_image_file_works_as_a_camera(qtbot, camera, tmp_path):
+    path = tmp_path / "label.png"
+    cv2.imwrite(str(path), scene("qr", "https://stock.example.com/a/IT-000123", "small", 9))
+    scanner, record = camera()
+    run_to_end(qtbot, scanner, record, path)
+    assert [(s.text, s.symbology) for s in record["scans"]] == [
+        ("https://stock.example.com/a/IT-000123", "qr")]
+
+
+def test_a_video_file_is_paced_at_its_frame_rate(qtbot, camera, tmp_path):
+    frames = [scene("ean8", "96385074", "clean", 10)] * 15
+    path = write_video(tmp_path / "paced.avi", frames, fps=30)
+    scanner, record = camera(pace=True)
+    started = time.monotonic()
+    run_to_end(qtbot, scanner, record, path)
+    elapsed = time.monotonic() - started
+    assert elapsed >= 14 / 30 - 0.02, f"15 frames at 30 fps played in {elapsed:.3f} s"
+    assert scanner.stats["captured"] == 15
+    assert [s.text for s in record["scans"]] == ["96385074"]
+
+
+def test_a_camera_that_does_not_open_is_a_state_not_an_exception(qtbot, camera):
+    scanner, record = camera()
+    scanner.start(97)
+    qtbot.waitUntil(lambda: bool(record["states"]), timeout=10000)
+    qtbot.wait(50)
+    assert record["states"] == ["error: camera 97 did not open (not connected, or in use)"]
+    assert scanner.state.startswith("error: camera 97")
+    scanner.stop()
+    assert all(t.isFinished() for t in scanner.threads)
+
+
+def test_a_file_that_is_not_a_video_is_a_clear_error(qtbot, camera, tmp_path):
+    path = tmp_path / "notes.avi"
+    path.write_text("not a video")
+    scanner, record = camera()
+    run_to_end(qtbot, scanner, record, path)
+    assert record["states"] == [f"error: {path}: not a video file OpenCV can read"]
+    assert record["scans"] == []
+
+
+def test_stop_in_the_middle_ends_every_thread(qtbot, camera, tmp_path):
+    path = tmp_path / "still.png"
+    cv2.imwrite(str(path), scene("ean13", "9501101530003", "clean", 11))
+    scanner, record = camera(pace=True)  # a still image paced: runs until stopped
+    scanner.start(path)
+    qtbot.waitUntil(lambda: len(record["scans"]) == 1, timeout=5000)
+    threads = scanner.threads
+    assert all(t.isRunning() for t in threads)
+    started = time.monotonic()
+    scanner.stop()
+    assert time.monotonic() - started < 1.0
+    assert all(t.isFinished() for t in threads)
+    assert record["states"] == ["on", "off"]
+    assert len(record["scans"]) == 1, "a still label is reported once however long it is seen"
+
+
+def test_a_long_run_does_not_eat_references_to_true(qtbot, camera, tmp_path):
+    """PySide6 6.12.0 drops a reference to True per emit; enough of them abort Python."""
+    import sys
+
+    path = write_video(tmp_path / "empty.avi", [blank(7)] * 60)
+    scanner, record = camera()
+    before = sys.getrefcount(True)
+    run_to_end(qtbot, scanner, record, path)
+    assert len(record["previews"]) == 60
+    assert sys.getrefcount(True) >= before - 10
