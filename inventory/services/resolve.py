@@ -35,6 +35,7 @@ class Resolution:
     status: str | None = None  # asset / order / shipment status
     holder: str | None = None  # who holds the asset
     location: str | None = None  # where the asset is, or the order's ship-to
+    location_code: str | None = None  # the code of that location
     product: str | None = None  # product name (asset or product)
     product_kind: str | None = None  # device / spare / consumable / license
     serial: str | None = None  # asset serial, or a GS1 serial not yet known as an asset
@@ -79,7 +80,8 @@ def asset_resolution(a: m.Asset, code: str) -> Resolution:
         state += f" at {where}"
     return Resolution(
         kind="asset", code=code, label=SEP.join((a.tag, product.name, state)), ref=a.tag,
-        status=a.status, holder=holder, location=where, product=product.name,
+        status=a.status, holder=holder, location=where,
+        location_code=a.location.code if a.location_id else None, product=product.name,
         product_kind=product.kind, serial=a.serial,
         gtin=product.gtin.zfill(14) if product.gtin else None,
         unavailable=None if a.status == "in_stock" else why_not_available(a),
@@ -105,7 +107,8 @@ def product_resolution(p: m.Product, code: str, serial: str | None = None) -> Re
         parts.append(p.kind)
     gtin = p.gtin.zfill(14) if p.gtin else None
     return Resolution(
-        kind="product", code=code, label=SEP.join(parts), ref=gtin or p.part_number or p.name,
+        kind="product", code=code, label=SEP.join(parts),
+        ref=p.gtin or p.part_number or p.name,  # as stored: what the services look up
         product=p.name, product_kind=p.kind, gtin=gtin, serial=serial, on_hand=on_hand,
     )
 
@@ -129,7 +132,8 @@ def _location(code: str) -> Resolution | None:
         return None
     kind = {"3pl": "3PL", "msp": "MSP", "in_transit": "in transit"}.get(loc.kind, loc.kind)
     return Resolution(kind="location", code=code, label=SEP.join((loc.name, loc.code, kind)),
-                      ref=loc.code, location=loc.name, status=loc.kind)
+                      ref=loc.code, location=loc.name, location_code=loc.code,
+                      status=loc.kind)
 
 
 def _order(code: str) -> Resolution | None:
@@ -140,6 +144,7 @@ def _order(code: str) -> Resolution | None:
         kind="order", code=code,
         label=SEP.join((po.number, po.supplier.name, _status_text(po.status))),
         ref=po.number, status=po.status, location=po.ship_to.name,
+        location_code=po.ship_to.code,
     )
 
 
@@ -152,6 +157,7 @@ def _shipment(code: str) -> Resolution | None:
         label=SEP.join((s.number, f"{s.source.name} → {s.destination.name}",
                         _status_text(s.status))),
         ref=s.number, status=s.status, location=s.destination.name,
+        location_code=s.destination.code,
     )
 
 

@@ -203,3 +203,11 @@ def last_movement(db: pw.Database, op: OperatorRef, *, since_id: int = 0) -> int
           .where((m.Movement.operator == op.id) & (m.Movement.id > since_id))
           .order_by(m.Movement.id.desc()).first())
     return mv.id if mv else None
+
+
+def movements_since(db: pw.Database, op: OperatorRef, since_id: int) -> list[int]:
+    """Movements this operator posted after `since_id`, oldest first."""
+    q = (m.Movement.select(m.Movement.id)
+         .where((m.Movement.operator == op.id) & (m.Movement.id > since_id))
+         .order_by(m.Movement.id))
+    return [mv.id for mv in q]

@@ -1,0 +1,139 @@
+"""What every station mode has: a panel, how it answers a scan, confirm, undo, cancel.
+
+A mode calls the inventory services and returns an `Outcome`; a service's
+`InventoryError` propagates to the page, which shows its message in red. Modes never
+touch models: they get `Resolution`s and plain views back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from inventory.operators import OperatorRef
+from inventory.services import undo as undo_service
+from inventory.services.resolve import Resolution
+
+from ..feedback import Outcome, info, ok, refused
+from ..parsing import Parsed
+
+
+@dataclass
+class Context:
+    db: Any
+    operator: OperatorRef
+    settings: Any = None
+
+
+# How to name each kind of thing a scan may be, for "that is a … here" refusals.
+THING = {"asset": "an asset", "product": "a product", "person": "a person's badge",
+         "location": "a location label", "order": "a purchase order",
+         "shipment": "a shipment"}
+# Where a scan of that kind is used.
+WHERE = {"order": "Receive (Alt+3)", "shipment": "Transfer (Alt+4)",
+         "location": "Count (Alt+5) or Transfer (Alt+4)"}
+
+
+class Mode(QWidget):
+    name = ""
+    title = ""
+    action = "check_out"  # the role action its writes need (inventory.roles)
+    hint = ""  # what to scan first
+
+    # The panel's own buttons ask the page to run one of the mode's actions by name
+    # ("confirm", "undo_last", "cancel", ...), so errors are shown the same way.
+    requested = Signal(str)
+    # Something happened in the panel itself (a person picked, a list reloaded).
+    announced = Signal(object)
+
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+
+    @property
+    def db(self):
+        return self.ctx.db
+
+    @property
+    def op(self) -> OperatorRef:
+        return self.ctx.operator
+
+    # -- what the page calls --------------------------------------------
+    def on_scan(self, parsed: Parsed, res: Resolution, source: str) -> Outcome:
+        raise NotImplementedError
+
+    def title_for(self, res: Resolution) -> str:
+        """The big text for a scan this mode refused."""
+        return res.label
+
+    def confirm(self) -> Outcome:
+        return info("Nothing to confirm", f"{self.title} posts each scan as it comes.")
+
+    def undo_last(self) -> Outcome:
+        return info("Nothing to undo", "No scan in this mode yet.")
+
+    def cancel(self) -> Outcome:
+        return info(self.title, self.hint)
+
+    def set_quantity(self, n: int) -> Outcome:
+        return info(f"Quantity {n}", f"{self.title} does not use quantities.")
+
+    def refresh(self) -> None:
+        """Something changed elsewhere: reload lists shown in the panel."""
+
+    def activated(self) -> None:
+        """The mode was switched to."""
+
+    # -- helpers ----------------------------------------------------------
+    def posted(self, fn, *args, **kwargs) -> tuple[Any, int | None]:
+        """Call a service that writes one movement; also return that movement's id."""
+        before = undo_service.last_movement(self.db, self.op) or 0
+        result = fn(self.db, self.op, *args, **kwargs)
+        return result, undo_service.last_movement(self.db, self.op, since_id=before)
+
+    def undo_movement(self, movement: int | None, what: str, *topics: str) -> Outcome:
+        if movement is None:
+            return refused(what, "It did not reach the ledger, so there is nothing to undo.")
+        view = undo_service.undo(self.db, self.op, movement, "undo last scan at the station")
+        return ok(f"Undone: {what}", view.description + ".", *topics, "movements")
+
+    def wrong_kind(self, res: Resolution, wanted: str) -> Outcome:
+        if not res.known:
+            return refused(res.label, res.reason)
+        where = WHERE.get(res.kind)
+        detail = f"That is {THING.get(res.kind, res.kind)}; {self.title} takes {wanted}."
+        if where:
+            detail += f" Use it in {where}."
+        return refused(res.label, detail)
+
+
+PRIMARY = ("confirm", "approve")
+PRIMARY_STYLE = ("QPushButton { background: #2563eb; color: #ffffff; font-weight: bold;"
+                 " border: 1px solid #1d4ed8; border-radius: 5px; padding: 5px 12px; }"
+                 "QPushButton:disabled { background: #93c5fd; }"
+                 "QPushButton:focus { border: 2px solid #111827; }")
+
+
+def buttons(mode: Mode, *items: tuple[str, str]) -> QHBoxLayout:
+    """A row of buttons; each asks the page to run the named action of the mode."""
+    row = QHBoxLayout()
+    for label, request in items:
+        b = QPushButton(label)
+        b.setObjectName(f"{mode.name}_{request}")
+        if request in PRIMARY:
+            b.setStyleSheet(PRIMARY_STYLE)
+        b.clicked.connect(lambda _=False, r=request: mode.requested.emit(r))
+        row.addWidget(b)
+    row.addStretch(1)
+    return row
+
+
+def heading(text: str) -> QLabel:
+    label = QLabel(text)
+    f = label.font()
+    f.setBold(True)
+    label.setFont(f)
+    return label

@@ -1,0 +1,73 @@
+"""Check-in: scan each device coming back; good ones go to stock, damaged ones to repair."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout
+
+from inventory.services import assets
+from inventory.services.resolve import Resolution
+
+from ..basket import DONE, UNDONE, BasketModel, BasketView, Line
+from ..feedback import Outcome, info, ok, refused
+from ..parsing import Parsed
+from .base import Context, Mode, buttons
+
+
+class CheckinMode(Mode):
+    name = "checkin"
+    title = "Check-in"
+    action = "check_out"
+    hint = "Set the condition, then scan each device coming back."
+
+    def __init__(self, ctx: Context, parent=None) -> None:
+        super().__init__(ctx, parent)
+        self.good = QRadioButton("&Good — back to stock")
+        self.damaged = QRadioButton("&Damaged — to repair")
+        self.good.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.good)
+        group.addButton(self.damaged)
+        self.basket = BasketModel(self)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Condition of the next device:"))
+        row.addWidget(self.good)
+        row.addWidget(self.damaged)
+        row.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(row)
+        lay.addWidget(BasketView(self.basket), 1)
+        lay.addLayout(buttons(self, ("Undo last check-in  (Ctrl+Z)", "undo_last"),
+                              ("Clear list  (Esc)", "cancel")))
+
+    def on_scan(self, parsed: Parsed, res: Resolution, source: str) -> Outcome:
+        if res.kind != "asset":
+            if res.kind == "product" and res.product_kind in ("spare", "consumable"):
+                return refused(res.label, "Spares coming back are counted back in (Count, "
+                                          "Alt+5) or returned under Spares & stock.")
+            return self.wrong_kind(res, "asset tags or serials")
+        damaged = self.damaged.isChecked()
+        view, mv = self.posted(assets.check_in, res.ref, damaged=damaged, source=source)
+        self.good.setChecked(True)  # damaged is the exception: ask again for the next one
+        came_from = f" from {res.holder}" if res.holder else ""
+        where = view.location or "stock"
+        state = "damaged, to repair" if damaged else "in stock"
+        self.basket.add(Line(res.ref, f"{res.ref} · {res.product}", status=DONE,
+                             message=f"{state} at {where}{came_from}", movement=mv,
+                             source=source))
+        title = f"{res.ref} · {res.product} · checked in"
+        return ok(title, f"{'Damaged: sent to' if damaged else 'Back in stock at'} "
+                         f"{where}{came_from}.", "assets", "movements")
+
+    def undo_last(self) -> Outcome:
+        lines = self.basket.lines
+        if not lines or lines[-1].status != DONE:
+            return info("Nothing to undo", "No check-in to take back.")
+        out = self.undo_movement(lines[-1].movement, lines[-1].item, "assets")
+        self.basket.update(len(lines) - 1, status=UNDONE, message="")
+        return out
+
+    def cancel(self) -> Outcome:
+        self.basket.clear()
+        self.good.setChecked(True)
+        return info("List cleared", self.hint)

@@ -1,0 +1,199 @@
+"""Check-out: scan a badge (or pick a person), scan assets and spares, set a due date if
+wanted, confirm. Each scan is checked when it is made; nothing is written until the
+basket is confirmed, and then each line gets its own status."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QCheckBox, QDateEdit, QFormLayout, QHBoxLayout, QLabel, QVBoxLayout
+
+from inventory.errors import InventoryError
+from inventory.services import assets, stock
+from inventory.services.resolve import Resolution
+
+from ..basket import DONE, FAILED, READY, UNDONE, BasketModel, BasketView, Line
+from ..feedback import Outcome, info, ok, refused
+from ..parsing import Parsed
+from ..widgets import PersonPicker, QuantityBox
+from .base import Context, Mode, buttons
+
+
+class CheckoutMode(Mode):
+    name = "checkout"
+    title = "Check-out"
+    action = "check_out"
+    hint = "Scan the person's badge (or type a name), then the assets and spares."
+
+    def __init__(self, ctx: Context, parent=None) -> None:
+        super().__init__(ctx, parent)
+        self.person = PersonPicker(ctx.db)
+        self.person.picked.connect(self._picked)
+        self.due_on = QCheckBox("&Due back on")
+        self.due = QDateEdit(calendarPopup=True)
+        self.due.setDisplayFormat("yyyy-MM-dd")
+        self.due.setMinimumDate(QDate.currentDate())
+        self.due.setDate(QDate.currentDate().addDays(14))
+        self.due.setEnabled(False)
+        self.due_on.toggled.connect(self.due.setEnabled)
+        self.quantity = QuantityBox()
+        self.basket = BasketModel(self)
+        self.view = BasketView(self.basket)
+        self.summary = QLabel()
+        form = QFormLayout()
+        form.addRow("Check out &to", self.person)
+        self.person.edit.setObjectName("checkoutPerson")
+        row = QHBoxLayout()
+        row.addWidget(self.due_on)
+        row.addWidget(self.due)
+        row.addSpacing(24)
+        row.addWidget(QLabel("Quantity of next spare"))
+        row.addWidget(self.quantity)
+        row.addStretch(1)
+        form.addRow("", row)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(form)
+        lay.addWidget(self.view, 1)
+        lay.addWidget(self.summary)
+        lay.addLayout(buttons(self, ("Confirm check-out  (Ctrl+Enter)", "confirm"),
+                              ("Undo last scan  (Ctrl+Z)", "undo_last"),
+                              ("Clear  (Esc)", "cancel")))
+        self._update_summary()
+
+    # -- state ------------------------------------------------------------
+    def _picked(self, employee_id: str, label: str) -> None:
+        self._new_transaction()
+        self._update_summary()
+        self.announced.emit(info(f"Checking out to {label}",
+                                 "Now scan the assets and spares; DONE or Ctrl+Enter confirms."))
+
+    def _new_transaction(self) -> None:
+        """After a confirmed basket, the next scan starts a fresh one."""
+        if self.basket.lines and not self.basket.rows_with(READY):
+            self.basket.clear()
+
+    def _due(self) -> date | None:
+        return self.due.date().toPython() if self.due_on.isChecked() else None
+
+    def _update_summary(self) -> None:
+        ready = self.basket.rows_with(READY)
+        who = self.person.chosen.text() if self.person.employee_id else "nobody yet"
+        self.summary.setText(f"{len(ready)} item(s) ready · to {who}")
+
+    # -- scans ------------------------------------------------------------
+    def on_scan(self, parsed: Parsed, res: Resolution, source: str) -> Outcome:
+        if res.kind == "person":
+            if res.status == "left":
+                return refused(res.label, "This person has left; items cannot be issued to "
+                                          "them.")
+            self.person.set_person(res.ref, f"{res.label.split(' · ')[0]} ({res.ref})",
+                                   quiet=True)
+            self._new_transaction()
+            return ok(res.label, "Checking out to this person. Now scan assets and spares.")
+        self._new_transaction()
+        try:
+            if res.kind == "asset":
+                return self._asset(res, source)
+            if res.kind == "product":
+                return self._product(res, source)
+            return self.wrong_kind(res, "a badge, asset tags and spares")
+        finally:
+            self._update_summary()
+
+    def _next_step(self) -> str:
+        n = len(self.basket.rows_with(READY))
+        if not self.person.employee_id:
+            return f"In the basket ({n}). Scan the person's badge next."
+        return f"In the basket ({n}). Scan more, or DONE / Ctrl+Enter to confirm."
+
+    def _asset(self, res: Resolution, source: str) -> Outcome:
+        if res.unavailable:
+            return refused(res.label, res.unavailable)
+        if self.basket.find(res.ref) is not None:
+            return refused(res.label, f"{res.ref} is already in the basket.")
+        self.basket.add(Line(res.ref, f"{res.ref} · {res.product}", source=source))
+        return ok(res.label, self._next_step())
+
+    def _product(self, res: Resolution, source: str) -> Outcome:
+        if res.product_kind == "device":
+            return refused(res.label, f"{res.product} is tracked by serial: scan the asset "
+                                      "tag of the device you hand out.")
+        if res.product_kind == "license":
+            return refused(res.label, "License seats are assigned under Licenses.")
+        qty = self.quantity.take()
+        row = self.basket.find(res.ref)
+        want = qty + (self.basket.lines[row].quantity if row is not None else 0)
+        if (res.on_hand or 0) < want:
+            return refused(res.label, f"Only {res.on_hand or 0} × {res.product} in stock at "
+                                      "the stockrooms. Take fewer, or transfer some first.")
+        if row is not None:
+            self.basket.update(row, quantity=want)
+        else:
+            self.basket.add(Line(res.ref, res.product, qty, kind="product", source=source))
+        return ok(f"{res.product} × {want}", self._next_step())
+
+    def set_quantity(self, n: int) -> Outcome:
+        self.quantity.setValue(n)
+        return info(f"Quantity {n}", "For the next spare scanned.")
+
+    # -- actions ----------------------------------------------------------
+    def confirm(self) -> Outcome:
+        ready = self.basket.rows_with(READY)
+        if not ready:
+            return refused("The basket is empty", "Scan the assets and spares to check out.")
+        who = self.person.employee_id
+        if not who:
+            return refused("Who is it for?", "Scan the person's badge (or type a name) "
+                                             "before confirming.")
+        name, due = self.person.chosen.text(), self._due()
+        done, failed = 0, []
+        for row in ready:
+            line = self.basket.lines[row]
+            try:
+                if line.kind == "asset":
+                    _, mv = self.posted(assets.check_out, line.key, person=who, due=due,
+                                        source=line.source)
+                else:
+                    _, mv = self.posted(stock.issue, line.key, line.quantity, person=who,
+                                        source=line.source)
+            except InventoryError as e:
+                self.basket.update(row, status=FAILED, message=str(e))
+                failed.append(f"{line.item}: {e}")
+                continue
+            self.basket.update(row, status=DONE, movement=mv, message=f"to {name}")
+            done += 1
+        self._update_summary()
+        topics = ("assets", "stock", "movements") if done else ()
+        if failed:
+            return Outcome("refused", f"{done} of {len(ready)} checked out to {name}",
+                           "Refused: " + "; ".join(failed), topics)
+        self.person.clear()
+        self.due_on.setChecked(False)
+        self._update_summary()
+        when = f", due back {due:%Y-%m-%d}" if due else ""
+        return ok(f"Checked out {done} item(s) to {name}", f"Done{when}. Scan the next badge.",
+                  *topics)
+
+    def undo_last(self) -> Outcome:
+        lines = self.basket.lines
+        if not lines:
+            return info("Nothing to undo", "The basket is empty.")
+        last = lines[-1]
+        if last.status == DONE:
+            out = self.undo_movement(last.movement, last.item, "assets", "stock")
+            self.basket.update(len(lines) - 1, status=UNDONE, message="")
+            return out
+        if last.status == UNDONE:
+            return info("Nothing more to undo", "The last line was undone already.")
+        self.basket.pop()
+        self._update_summary()
+        return info(f"Removed {last.item}", self._next_step())
+
+    def cancel(self) -> Outcome:
+        self.basket.clear()
+        self.person.clear()
+        self.quantity.setValue(1)
+        self._update_summary()
+        return info("Basket cleared", self.hint)
