@@ -72,19 +72,25 @@ def _atomic_target(path: Path):
     return Path(tmp)
 
 
+def write_csv_stream(stream, headers: Sequence[str], rows: Iterable[Sequence],
+                     progress: Progress | None = None) -> int:
+    """Comma-separated rows to an open text stream. Returns rows written."""
+    n = 0
+    out = csv.writer(stream)
+    out.writerow([neutralise(h) for h in headers])
+    for row in rows:
+        out.writerow([_csv_cell(c) for c in row])
+        n += 1
+        if progress and n % 5000 == 0:
+            progress(n)
+    return n
+
+
 def write_csv(path: Path, headers: Sequence[str], rows: Iterable[Sequence],
               progress: Progress | None = None) -> int:
     """UTF-8 with a BOM (so Excel reads accents), comma-separated. Returns rows written."""
-    n = 0
     with path.open("w", newline="", encoding="utf-8-sig") as f:
-        out = csv.writer(f)
-        out.writerow([neutralise(h) for h in headers])
-        for row in rows:
-            out.writerow([_csv_cell(c) for c in row])
-            n += 1
-            if progress and n % 5000 == 0:
-                progress(n)
-    return n
+        return write_csv_stream(f, headers, rows, progress)
 
 
 def write_xlsx(path: Path, headers: Sequence[str], rows: Iterable[Sequence], *,

@@ -188,37 +188,25 @@ def resolve_kind(name: str) -> str:
     return key
 
 
-def _candidates(kind: Kind, preset: str) -> dict[str, list[str]]:
-    """Field -> header names it accepts, best first."""
-    out: dict[str, list[str]] = {}
-    for f in kind.fields:
-        names = []
-        if preset == "snipeit" and kind.name == "assets":
-            names += SNIPEIT_ASSETS.get(f.name, ())
-        names += [f.label, f.name.replace("_", " "), *f.aliases]
-        out[f.name] = names
-    return out
+def map_fields(headers: list[str], fields: tuple[Field, ...],
+               preset_names: dict[str, tuple[str, ...]] | None = None) -> dict[str, str]:
+    """Field -> column header, for every field a header names. Each header maps once.
 
-
-def auto_map(headers: list[str], kind: str, preset: str = "generic") -> dict[str, str]:
-    """Field -> column header, for every field a header names. Each header maps once."""
-    if preset not in PRESETS:
-        raise ValidationError(f"Unknown preset '{preset}'. Use one of: {', '.join(PRESETS)}.")
-    spec = KINDS[resolve_kind(kind)]
+    A field's own label and its preset names win over the looser aliases of any field.
+    """
     by_norm: dict[str, str] = {}
     for h in headers:
         by_norm.setdefault(normalise(h), h)
     used: set[str] = set()
     mapping: dict[str, str] = {}
-    candidates = _candidates(spec, preset)
-    # Two passes: each field's own label and preset names first, then the looser aliases.
     for rank in (0, 1):
-        for f in spec.fields:
+        for f in fields:
             if f.name in mapping:
                 continue
-            names = candidates[f.name]
-            primary = len(names) - len(f.aliases)
-            pool = names[:primary] if rank == 0 else names[primary:]
+            if rank == 0:
+                pool = [*(preset_names or {}).get(f.name, ()), f.label, f.name.replace("_", " ")]
+            else:
+                pool = list(f.aliases)
             for name in pool:
                 h = by_norm.get(normalise(name))
                 if h is not None and h not in used:
@@ -226,6 +214,15 @@ def auto_map(headers: list[str], kind: str, preset: str = "generic") -> dict[str
                     used.add(h)
                     break
     return mapping
+
+
+def auto_map(headers: list[str], kind: str, preset: str = "generic") -> dict[str, str]:
+    """Field -> column header for `kind`, using the preset's column names."""
+    if preset not in PRESETS:
+        raise ValidationError(f"Unknown preset '{preset}'. Use one of: {', '.join(PRESETS)}.")
+    spec = KINDS[resolve_kind(kind)]
+    names = SNIPEIT_ASSETS if preset == "snipeit" and spec.name == "assets" else None
+    return map_fields(headers, spec.fields, names)
 
 
 def detect_kind(headers: list[str], preset: str = "generic") -> str:

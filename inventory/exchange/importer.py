@@ -272,7 +272,8 @@ def prepare(table: Table, options: ImportOptions, op: OperatorRef) -> Context:
     elif ambiguous:
         ctx.day_first = True
         ctx.warnings.append("Dates such as 03/04/2024 were read as day/month/year (3 April). "
-                            "If they are month/day, import again with month-first dates.")
+                            "If they are month/day, import again with month-first dates (command "
+                            "line: --dates month).")
     return ctx
 
 
