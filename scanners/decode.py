@@ -27,6 +27,10 @@ _COVERED_BY = {
     "gs1-datamatrix": {"datamatrix"},
 }
 
+# 1-D symbologies whose only protection is a mod-10 (or no) check digit.
+WEAK_CHECK = frozenset({"ean13", "ean8", "upca", "upce", "itf", "code39"})
+MIN_LINE_SPAN = 3.0  # px: a weak-check 1-D read seen on fewer rows than this is not trusted
+
 NOISY = 8.0  # median neighbour difference (grey levels) above which a frame is smoothed first
 
 
@@ -116,10 +120,49 @@ def _accept(results: list[Decoded], enabled: frozenset[str]) -> list[Decoded]:
             continue
         if not is_valid(text, symbology):
             continue
+        if symbology in WEAK_CHECK and _span(result.outline) < MIN_LINE_SPAN:
+            # Read on one or two scan lines only: a damaged EAN has a 1 in 10
+            # chance of a valid check digit, so such a read needs a better look.
+            continue
         decoded = Decoded(text, symbology, result.outline)
         if decoded not in out:
             out.append(decoded)
-    return out
+    return _without_conflicts(out)
+
+
+def _without_conflicts(found: list[Decoded]) -> list[Decoded]:
+    """Drop codes that sit on top of a different reading of the same place.
+
+    Two different texts read from one symbol mean at least one is wrong, and
+    which one cannot be told from here; reporting neither is the safe answer.
+    """
+    if len(found) < 2:
+        return found
+    clash: set[int] = set()
+    for i, a in enumerate(found):
+        for j in range(i + 1, len(found)):
+            b = found[j]
+            overlap = _inside(a.outline, b.outline) or _inside(b.outline, a.outline)
+            if a.text != b.text and overlap:
+                clash.update((i, j))
+    return [d for i, d in enumerate(found) if i not in clash]
+
+
+def _inside(outline: list[tuple[int, int]], other: list[tuple[int, int]]) -> bool:
+    """True when the centre of ``outline`` lies within ``other``."""
+    if len(outline) < 3 or len(other) < 3:
+        return False
+    cx, cy = np.mean(np.asarray(outline, dtype=np.float32), axis=0)
+    polygon = np.asarray(other, dtype=np.float32).reshape(-1, 1, 2)
+    return cv2.pointPolygonTest(polygon, (float(cx), float(cy)), False) >= 0
+
+
+def _span(outline: list[tuple[int, int]]) -> float:
+    """How many pixels across the bars a 1-D read covers (its outline's height)."""
+    if len(outline) != 4:
+        return float("inf")
+    p = np.asarray(outline, dtype=np.float32)
+    return float(np.linalg.norm(((p[3] - p[0]) + (p[2] - p[1])) / 2))
 
 
 def _check_formats(formats: set[str] | None) -> frozenset[str]:

@@ -116,14 +116,21 @@ def _background(rng: np.random.Generator, size: tuple[int, int]) -> np.ndarray:
     w, h = size
     coarse = rng.uniform(60, 170, size=(4, 6)).astype(np.float32)
     base = cv2.resize(coarse, (w, h), interpolation=cv2.INTER_CUBIC)
-    texture = cv2.GaussianBlur(rng.normal(0, 12, size=(h, w)).astype(np.float32), (0, 0), 3)
+    texture = cv2.GaussianBlur(_normal(rng, (h, w), 12.0), (0, 0), 3)
     scene = base + texture
     for _ in range(int(rng.integers(2, 6))):
         x, y = int(rng.integers(0, w)), int(rng.integers(0, h))
         cv2.rectangle(scene, (x, y), (x + int(rng.integers(30, 250)), y + int(rng.integers(5, 60))),
                       float(rng.uniform(10, 90)), -1)
-    tint = np.array([rng.uniform(0.9, 1.1), 1.0, rng.uniform(0.9, 1.1)], dtype=np.float32)
-    return np.clip(scene, 0, 255)[..., None] * tint
+    return scene
+
+
+def _normal(rng: np.random.Generator, shape: tuple[int, ...], sigma: float) -> np.ndarray:
+    """Gaussian noise, fast (OpenCV's generator, seeded from ``rng`` so still reproducible)."""
+    cv2.setRNGSeed(int(rng.integers(0, 2**31 - 1)))
+    out = np.empty(shape, dtype=np.float32)
+    cv2.randn(out, 0.0, float(sigma))
+    return out
 
 
 def _draw(rng: np.random.Generator, bounds: tuple[float, float]) -> float:
@@ -165,9 +172,10 @@ def composite(label: np.ndarray, distortion: Distortion, rng: np.random.Generato
                                  borderValue=0)
     mask = cv2.warpPerspective(np.ones_like(label, dtype=np.float32), matrix, (w, h),
                                flags=cv2.INTER_LINEAR, borderValue=0)
+    # Composed in grey (what decoders look at), tinted to colour at the end.
     scene = _background(rng, size)
-    paper = 0.92 * warped[..., None] + 8.0
-    frame = scene * (1 - mask[..., None]) + paper * mask[..., None]
+    paper = 0.92 * warped + 8.0
+    frame = scene + mask * (paper - scene)
     contrast = _draw(rng, distortion.contrast)
     mean = float(frame.mean())
     frame = mean + (frame - mean) * contrast
@@ -175,10 +183,12 @@ def composite(label: np.ndarray, distortion: Distortion, rng: np.random.Generato
     if sigma > 0.05:
         frame = cv2.GaussianBlur(frame, (0, 0), sigma)
     noise = _draw(rng, distortion.noise)
-    frame = frame + rng.normal(0, noise, size=frame.shape).astype(np.float32)
-    frame = np.clip(frame, 0, 255).astype(np.uint8)
+    frame += _normal(rng, frame.shape, noise)
+    grey = np.clip(frame, 0, 255).astype(np.uint8)
+    tint = (rng.uniform(0.9, 1.1), 1.0, rng.uniform(0.9, 1.1))
+    colour = cv2.merge([cv2.convertScaleAbs(grey, alpha=t) for t in tint])
     quality = int(rng.integers(distortion.jpeg[0], distortion.jpeg[1] + 1))
-    ok, buf = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    ok, buf = cv2.imencode(".jpg", colour, [cv2.IMWRITE_JPEG_QUALITY, quality])
     assert ok
     return cv2.imdecode(buf, cv2.IMREAD_COLOR), corners
 
@@ -229,4 +239,5 @@ def write_video(path: str | Path, frames: Iterable[np.ndarray], fps: float = 30.
 
 def blank_frame(rng: np.random.Generator, size: tuple[int, int] = FRAME_SIZE) -> np.ndarray:
     """A scene with no code in it."""
-    return np.clip(_background(rng, size), 0, 255).astype(np.uint8)
+    grey = np.clip(_background(rng, size), 0, 255).astype(np.uint8)
+    return cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR)
