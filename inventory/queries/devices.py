@@ -52,8 +52,8 @@ class DeviceTable(TableQuery):
         Column("status", "Status", kind="status", width=100),
         Column("holder", "Holder", width=160),
         Column("location", "Location", width=170),
-        Column("warranty_end", "Warranty ends", kind="date", width=105),
-        Column("due_date", "Due back", kind="date", width=95),
+        Column("warranty_end", "Warranty ends", kind="date", width=112),
+        Column("due_date", "Due back", kind="date", width=112),
     )
     default_sort = "tag"
 

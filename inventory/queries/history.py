@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import peewee as pw
 
@@ -85,14 +85,25 @@ def for_product(product_id: int, limit: int = 60) -> list[MovementRow]:
                  .limit(limit))
 
 
+RECENT_WINDOW = 100_000  # movements looked through for "recent" lists without an index
+
+
+def _recent(q: pw.Select) -> pw.Select:
+    """Only the newest `RECENT_WINDOW` movements: a detail pane stays fast on a big ledger."""
+    newest = MV.select(pw.fn.MAX(MV.id)).scalar() or 0
+    return q.where(MV.id > newest - RECENT_WINDOW)
+
+
 def for_person(person_id: int, limit: int = 60) -> list[MovementRow]:
-    return _rows(_row_select().where(MV.person == person_id).order_by(MV.id.desc())
-                 .limit(limit))
+    """A person's recent movements, newest first."""
+    return _rows(_recent(_row_select().where(MV.person == person_id))
+                 .order_by(MV.id.desc()).limit(limit))
 
 
 def for_location(location_id: int, limit: int = 60) -> list[MovementRow]:
-    return _rows(_row_select()
-                 .where((MV.from_location == location_id) | (MV.to_location == location_id))
+    """Recent movements into or out of a location, newest first."""
+    return _rows(_recent(_row_select().where((MV.from_location == location_id)
+                                             | (MV.to_location == location_id)))
                  .order_by(MV.id.desc()).limit(limit))
 
 
@@ -108,7 +119,7 @@ def search_condition(term: str) -> pw.Expression:
 
 class HistoryTable(TableQuery):
     columns = (
-        Column("at", "When", kind="datetime", width=140),
+        Column("at", "When", kind="datetime", width=150),
         Column("kind", "What", kind="kind", sortable=False, width=110),
         Column("product", "Product", sortable=False, width=220),
         Column("asset", "Asset", sortable=False, width=95),
@@ -122,6 +133,7 @@ class HistoryTable(TableQuery):
         Column("note", "Note", sortable=False, width=200),
     )
     default_sort = "at"
+    default_descending = True
     paged = True
 
     def id_query(self, spec: Spec) -> pw.Select:
@@ -143,6 +155,10 @@ class HistoryTable(TableQuery):
         if since := spec.get("since"):
             q = q.where(MV.at >= datetime.combine(since, time()) if isinstance(since, date)
                         else since)
+        if until := spec.get("until"):
+            # Ids follow time: "up to a day" is "up to the last id of that day" (indexed).
+            end = datetime.combine(until + timedelta(days=1), time())
+            q = q.where(MV.id <= MV.select(pw.fn.MAX(MV.id)).where(MV.at < end))
         return q.order_by(MV.id.desc() if spec.descending else MV.id.asc())
 
     def page(self, spec: Spec, after: int | None, limit: int) -> list[int]:

@@ -53,9 +53,9 @@ class LicenseTable(TableQuery):
         Column("seats", "Seats", kind="int", width=60),
         Column("used", "Used", kind="int", width=60),
         Column("free", "Free", kind="int", width=60),
-        Column("cost", "Cost / seat", kind="money", width=85),
-        Column("ends_on", "Ends", kind="date", width=95),
-        Column("renew_by", "Renew by", kind="date", sortable=False, width=95),
+        Column("cost", "Cost / seat", kind="money", width=100),
+        Column("ends_on", "Ends", kind="date", width=112),
+        Column("renew_by", "Renew by", kind="date", sortable=False, width=112),
         Column("state", "State", kind="status", sortable=False, width=105),
     )
     default_sort = "product"

@@ -35,14 +35,14 @@ def _unit_counts() -> pw.Select:
 
 class LocationTable(TableQuery):
     columns = (
-        Column("name", "Location", width=230),
-        Column("code", "Code", width=110),
+        Column("name", "Location", width=215),
+        Column("code", "Code", width=115),
         Column("kind", "Kind", kind="kind", width=95),
-        Column("parent", "Part of", width=150),
-        Column("partner", "Partner", width=160),
-        Column("devices", "Devices", kind="int", width=70),
-        Column("units", "Spare units", kind="int", width=85),
-        Column("value", "Spares value", kind="money", width=100),
+        Column("parent", "Part of", width=140),
+        Column("partner", "Partner", width=150),
+        Column("devices", "Devices", kind="int", width=80),
+        Column("units", "Spare units", kind="int", width=100),
+        Column("value", "Spares value", kind="money", width=115),
     )
     default_sort = "name"
 

@@ -77,3 +77,12 @@ def location_code(location_id: int) -> str | None:
 
 def person_code(person_id: int) -> str | None:
     return m.Person.select(m.Person.employee_id).where(m.Person.id == person_id).scalar()
+
+
+def open_orders(limit: int = 300) -> list[Choice]:
+    """Orders that can still be received, newest first: code = order number."""
+    po, sup = m.PurchaseOrder, m.Supplier
+    q = (po.select(po.id, po.number, sup.name).join(sup)
+         .where(po.status.in_(("ordered", "partly_received")))
+         .order_by(po.id.desc()).limit(limit))
+    return [Choice(i, n, f"{n} — {s}") for i, n, s in q.tuples()]

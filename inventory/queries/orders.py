@@ -29,14 +29,14 @@ def _totals() -> pw.Select:
 
 class OrderTable(TableQuery):
     columns = (
-        Column("number", "Order", width=120),
-        Column("supplier", "Supplier", width=170),
+        Column("number", "Order", width=135),
+        Column("supplier", "Supplier", width=140),
         Column("status", "Status", kind="status", width=115),
-        Column("ship_to", "Ship to", width=190),
-        Column("created_at", "Created", kind="date", width=95),
-        Column("expected_at", "Expected", kind="date", width=95),
+        Column("ship_to", "Ship to", width=180),
+        Column("created_at", "Created", kind="date", width=112),
+        Column("expected_at", "Expected", kind="date", width=112),
         Column("lines", "Lines", kind="int", sortable=False, width=55),
-        Column("received", "Received", kind="text", sortable=False, width=80),
+        Column("received", "Received", kind="text", sortable=False, width=85),
         Column("total", "Total", kind="money", width=95),
     )
     default_sort = "created_at"

@@ -32,12 +32,12 @@ def _seats() -> pw.Select:
 class PeopleTable(TableQuery):
     columns = (
         Column("name", "Name", width=180),
-        Column("employee_id", "Employee id", width=95),
+        Column("employee_id", "Employee id", width=110),
         Column("department", "Department", width=110),
         Column("site", "Site", width=130),
-        Column("email", "Email", width=230),
-        Column("devices", "Devices", kind="int", width=65),
-        Column("seats", "Seats", kind="int", width=60),
+        Column("email", "Email", width=220),
+        Column("devices", "Devices", kind="int", width=80),
+        Column("seats", "Seats", kind="int", width=65),
         Column("state", "State", kind="status", width=80),
     )
     default_sort = "name"

@@ -97,3 +97,16 @@ def below_reorder_point() -> list[int]:
     pos = positions()
     return sorted(p for p, rop in points.items()
                   if rop > 0 and pos.get(p, Position(0, 0, 0)).total <= rop)
+
+
+def engine_alerts(db) -> list[int] | None:
+    """Spares the replenishment engine says to reorder, when that engine is installed.
+
+    The hook the dashboard uses first; None when the engine is not available, and the
+    simple rule above applies.
+    """
+    try:
+        from ..replenishment.engine import reorder_list
+    except ImportError:
+        return None
+    return sorted({line.product_id for line in reorder_list(db, alerts_only=True)})

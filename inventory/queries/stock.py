@@ -34,15 +34,15 @@ def totals() -> pw.Select:
 class StockTable(TableQuery):
     columns = (
         Column("name", "Product", width=240),
-        Column("category", "Category", width=90),
+        Column("category", "Category", width=100),
         Column("part_number", "Part number", width=110),
-        Column("kind", "Kind", kind="kind", width=95),
+        Column("kind", "Kind", kind="kind", width=105),
         Column("site", "At sites", kind="int", width=75),
-        Column("partner", "At 3PL / MSP", kind="int", width=95),
-        Column("transit", "In transit", kind="int", width=80),
-        Column("reorder_point", "Reorder at", kind="int", sortable=False, width=80),
-        Column("unit_cost", "Unit cost", kind="money", width=80),
-        Column("value", "Stock value", kind="money", width=95),
+        Column("partner", "At 3PL / MSP", kind="int", width=110),
+        Column("transit", "In transit", kind="int", width=85),
+        Column("reorder_point", "Reorder at", kind="int", sortable=False, width=95),
+        Column("unit_cost", "Unit cost", kind="money", width=90),
+        Column("value", "Stock value", kind="money", width=105),
     )
     default_sort = "name"
 
@@ -55,14 +55,20 @@ class StockTable(TableQuery):
         self._points = None
         self._low = None
 
+    def set_reorder_figures(self, figures: tuple[dict[int, int], list[int]]) -> None:
+        """Use reorder points worked out elsewhere (a worker thread: they take a while)."""
+        self._points, self._low = figures
+
+    def has_reorder_figures(self) -> bool:
+        return self._points is not None
+
     def reorder_points(self) -> dict[int, int]:
-        if self._points is None:
-            self._points = reorder.reorder_points()
-        return self._points
+        """The points known so far ({} until `set_reorder_figures` or `low()`)."""
+        return self._points or {}
 
     def low(self) -> list[int]:
         if self._low is None:
-            self._low = reorder.below_reorder_point()
+            self.set_reorder_figures(reorder_figures())
         return self._low
 
     def id_query(self, spec: Spec) -> pw.Select:
@@ -112,6 +118,15 @@ class StockTable(TableQuery):
             out[pid] = (name, cat, part, kind, site, partner, transit, points.get(pid),
                         cost, value)
         return out
+
+
+def reorder_figures() -> tuple[dict[int, int], list[int]]:
+    """(reorder point per spare, spares at or below it), read in one go."""
+    points = reorder.reorder_points()
+    pos = reorder.positions()
+    empty = reorder.Position(0, 0, 0)
+    low = sorted(p for p, rop in points.items() if rop > 0 and pos.get(p, empty).total <= rop)
+    return points, low
 
 
 def categories() -> list[str]:

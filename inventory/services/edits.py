@@ -1,0 +1,240 @@
+"""Editing what the catalogue already holds: products, people, locations, devices.
+
+Each function is one transaction, checks the role, and raises a typed error with a
+message a person can act on. Only the fields given (not None) change.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+import peewee as pw
+
+from .. import models as m
+from ..codes import gtin14, gtin_valid
+from ..errors import Duplicate, InvalidState, NotFound, ValidationError
+from ..operators import OperatorRef
+from ..roles import require
+from . import catalog, find
+
+
+def _text(value: str | None, what: str, required: bool = False) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if required and not value:
+        raise ValidationError(f"{what} is required.")
+    return value
+
+
+def _money(value, what: str) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise ValidationError(f"{what} must be a number, like 129.90.") from exc
+    if amount < 0:
+        raise ValidationError(f"{what} cannot be negative.")
+    return amount
+
+
+def _product(product_id: int) -> m.Product:
+    p = m.Product.get_or_none(m.Product.id == product_id)
+    if p is None:
+        raise NotFound("That product no longer exists. Refresh the list.")
+    return p
+
+
+def update_product(db: pw.Database, op: OperatorRef, product_id: int, *,
+                   name: str | None = None, manufacturer: str | None = None,
+                   category: str | None = None, part_number: str | None = None,
+                   gtin: str | None = None, unit_cost=None, min_quantity: int | None = None,
+                   clear_min_quantity: bool = False, active: bool | None = None) -> int:
+    """Change a product's description, codes, cost or manual minimum. `gtin=""` clears it."""
+    require(op.role, "catalog")
+    changes: dict = {}
+    if (v := _text(name, "A product name", required=True)) is not None:
+        changes["name"] = v
+    for field, value in (("manufacturer", manufacturer), ("category", category),
+                         ("part_number", part_number)):
+        if (v := _text(value, field)) is not None:
+            changes[field] = v
+    if gtin is not None:
+        code = gtin.strip()
+        if code and not gtin_valid(code):
+            raise ValidationError(f"GTIN {code} has a wrong check digit. Copy it again from "
+                                  "the box label.")
+        changes["gtin"] = gtin14(code) if code else None
+    if (cost := _money(unit_cost, "The unit cost")) is not None:
+        changes["unit_cost"] = cost
+    if clear_min_quantity:
+        changes["min_quantity"] = None
+    elif min_quantity is not None:
+        if min_quantity < 0:
+            raise ValidationError("A minimum quantity cannot be negative.")
+        changes["min_quantity"] = min_quantity
+    if active is not None:
+        changes["active"] = active
+    with db.atomic():
+        p = _product(product_id)
+        if changes.get("gtin"):
+            clash = m.Product.get_or_none((m.Product.gtin == changes["gtin"])
+                                          & (m.Product.id != p.id))
+            if clash is not None:
+                raise Duplicate(f"GTIN {changes['gtin']} already belongs to {clash.name}.")
+        if "name" in changes:
+            clash = m.Product.get_or_none((m.Product.name == changes["name"])
+                                          & (m.Product.id != p.id))
+            if clash is not None:
+                raise Duplicate(f"Another product is already called {changes['name']}. "
+                                "Pick a name that tells them apart.")
+        if changes:
+            m.Product.update(**changes).where(m.Product.id == p.id).execute()
+        if "manufacturer" in changes and p.kind == "device":
+            # Serials are unique per maker: the devices follow their product.
+            m.Asset.update(manufacturer=changes["manufacturer"]).where(
+                m.Asset.product == p.id).execute()
+        return p.id
+
+
+def update_person(db: pw.Database, op: OperatorRef, person_id: int, *,
+                  name: str | None = None, employee_id: str | None = None,
+                  email: str | None = None, department: str | None = None,
+                  cost_centre: str | None = None, site: str | None = None,
+                  clear_site: bool = False) -> int:
+    require(op.role, "catalog")
+    changes: dict = {}
+    if (v := _text(name, "A name", required=True)) is not None:
+        changes["name"] = v
+    if (v := _text(employee_id, "An employee id", required=True)) is not None:
+        changes["employee_id"] = v
+    if (v := _text(email, "email")) is not None:
+        if v and ("@" not in v or v.startswith("@") or v.endswith("@")):
+            raise ValidationError(f"'{v}' is not an email address (name@example.com).")
+        changes["email"] = v
+    for field, value in (("department", department), ("cost_centre", cost_centre)):
+        if (v := _text(value, field)) is not None:
+            changes[field] = v
+    with db.atomic():
+        p = m.Person.get_or_none(m.Person.id == person_id)
+        if p is None:
+            raise NotFound("That person no longer exists. Refresh the list.")
+        if "employee_id" in changes:
+            clash = m.Person.get_or_none((m.Person.employee_id == changes["employee_id"])
+                                         & (m.Person.id != p.id))
+            if clash is not None:
+                raise Duplicate(f"Employee id {changes['employee_id']} is already "
+                                f"{clash.name}'s.")
+        if clear_site:
+            changes["site"] = None
+        elif site:
+            changes["site"] = find.location(site).id
+        if changes:
+            m.Person.update(**changes).where(m.Person.id == p.id).execute()
+        return p.id
+
+
+def update_location(db: pw.Database, op: OperatorRef, location_id: int, *,
+                    name: str | None = None, code: str | None = None,
+                    partner: str | None = None, parent: str | None = None,
+                    clear_parent: bool = False, active: bool | None = None) -> int:
+    require(op.role, "catalog")
+    changes: dict = {}
+    if (v := _text(name, "A location name", required=True)) is not None:
+        changes["name"] = v
+    if (v := _text(code, "A location code", required=True)) is not None:
+        changes["code"] = v
+    if (v := _text(partner, "partner")) is not None:
+        changes["partner"] = v
+    with db.atomic():
+        loc = m.Location.get_or_none(m.Location.id == location_id)
+        if loc is None:
+            raise NotFound("That location no longer exists. Refresh the list.")
+        if "code" in changes:
+            clash = m.Location.get_or_none((m.Location.code == changes["code"])
+                                           & (m.Location.id != loc.id))
+            if clash is not None:
+                raise Duplicate(f"Location code {changes['code']} is already used by "
+                                f"{clash.name}.")
+        if clear_parent:
+            changes["parent"] = None
+        elif parent:
+            up = find.location(parent)
+            seen, walk = set(), up
+            while walk is not None and walk.id not in seen:
+                if walk.id == loc.id:
+                    raise ValidationError(f"{loc.name} cannot be inside {up.name}: {up.name} "
+                                          f"is inside {loc.name}.")
+                seen.add(walk.id)
+                walk = walk.parent
+            changes["parent"] = up.id
+        if active is False:
+            held = (m.StockLevel.select().where((m.StockLevel.location == loc.id)
+                                                & (m.StockLevel.quantity != 0)).exists()
+                    or m.Asset.select().where((m.Asset.location == loc.id) & m.Asset.status
+                                              .in_(("in_stock", "in_repair"))).exists())
+            if held:
+                raise InvalidState(f"{loc.name} still holds stock. Move it elsewhere before "
+                                   "closing the location.")
+        if active is not None:
+            changes["active"] = active
+        if changes:
+            m.Location.update(**changes).where(m.Location.id == loc.id).execute()
+        return loc.id
+
+
+def update_asset(db: pw.Database, op: OperatorRef, asset_tag: str, *,
+                 serial: str | None = None, warranty_end: date | None = None,
+                 clear_warranty: bool = False, notes: str | None = None,
+                 due_date: date | None = None, clear_due_date: bool = False) -> str:
+    """Correct a device's serial, warranty or notes (catalog), or its due date (check out)."""
+    describes = serial is not None or warranty_end is not None or clear_warranty or \
+        notes is not None
+    require(op.role, "catalog" if describes else "check_out")
+    with db.atomic():
+        a = find.asset(asset_tag)
+        changes: dict = {}
+        if serial is not None:
+            s = serial.strip()
+            if not s:
+                raise ValidationError("A device needs its serial number.")
+            clash = m.Asset.get_or_none((m.Asset.manufacturer == a.manufacturer)
+                                        & (m.Asset.serial == s) & (m.Asset.id != a.id))
+            if clash is not None:
+                raise Duplicate(f"Serial {s} is already asset {clash.tag}.")
+            changes["serial"] = s
+        if clear_warranty:
+            changes["warranty_end"] = None
+        elif warranty_end is not None:
+            changes["warranty_end"] = warranty_end
+        if notes is not None:
+            changes["notes"] = notes.strip()
+        if clear_due_date:
+            changes["due_date"] = None
+        elif due_date is not None:
+            if a.status != "deployed":
+                raise InvalidState(f"{a.tag} is not checked out; a due date only applies to "
+                                   "a loan.")
+            if due_date < date.today():
+                raise ValidationError(f"The due date {due_date:%Y-%m-%d} is in the past.")
+            changes["due_date"] = due_date
+        if changes:
+            m.Asset.update(**changes).where(m.Asset.id == a.id).execute()
+        return a.tag
+
+
+def new_license(db: pw.Database, op: OperatorRef, product: str, seats: int, *,
+                starts_on: date, **options) -> int:
+    """A license, adding the license product to the catalogue first if it is new."""
+    require(op.role, "catalog")
+    name = _text(product, "The license name", required=True)
+    with db.atomic():
+        p = m.Product.get_or_none((m.Product.name == name) & (m.Product.kind == "license"))
+        if p is None:
+            if m.Product.get_or_none(m.Product.name == name) is not None:
+                raise Duplicate(f"{name} is already a product that is not a license. Pick "
+                                "another name.")
+            catalog.create_product(db, op, name, "license", category="Software")
+        return catalog.create_license(db, op, name, seats, starts_on=starts_on, **options)

@@ -1,0 +1,1 @@
+"""Create / edit dialogs and the actions on a selection, validated field by field."""

@@ -1,0 +1,302 @@
+"""Actions on selected devices: check out, check in, transfer, retire / lost / dispose,
+receive new devices, and correct a device's record."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit
+
+from inventory.errors import InventoryError, NotFound, ValidationError
+from inventory.queries import lookups
+from inventory.queries.people import by_employee_id
+from inventory.services import assets, edits, receiving, transfers
+
+from .fields import ChoiceCombo, OptionalDate, location_combo, person_picker
+from .form import FormDialog
+
+STOCKING = ("site", "stockroom", "3pl", "msp")
+
+
+def _tag_list(tags: Sequence[str]) -> str:
+    shown = ", ".join(tags[:6])
+    return shown + (f" and {len(tags) - 6} more" if len(tags) > 6 else "")
+
+
+class _OnDevices(FormDialog):
+    """A form acting on a list of asset tags, all in one transaction."""
+
+    verb = ""
+
+    def __init__(self, ctx, tags: Sequence[str], parent=None) -> None:
+        self.tags = list(tags)
+        self.description = (f"{len(self.tags)} device{'s' if len(self.tags) != 1 else ''}: "
+                            f"{_tag_list(self.tags)}")
+        super().__init__(ctx, parent)
+
+    def each(self, fn) -> list:
+        """Call `fn(tag)` for every device; if one is refused, none of them changes."""
+        with self.ctx.db.atomic():
+            return [fn(tag) for tag in self.tags]
+
+    def done_text(self, results: list) -> str:
+        if len(results) == 1:
+            return results[0].describe()
+        return f"{len(results)} devices {self.verb}."
+
+
+class CheckOutDialog(_OnDevices):
+    heading = "Check out"
+    ok_text = "Check out"
+    verb = "checked out"
+    topics = ("assets", "people", "movements")
+
+    def build(self) -> None:
+        self.person = self.add_field("person", "To", person_picker())
+        self.due = self.add_field("due", "Due back", OptionalDate(
+            "Loan, due back on", minimum=date.today()))
+        self.reference = self.add_field("reference", "Ticket", QLineEdit())
+        self.reference.setPlaceholderText("Optional: service desk ticket number")
+        self.person.setFocus()
+
+    def validate(self) -> dict[str, str]:
+        errors = {}
+        if not self.person.text().strip():
+            errors["person"] = "Pick who receives the device, or scan their badge."
+        elif not self.person.is_known():
+            errors["person"] = (f"No active person '{self.person.text().strip()}'. Pick a name "
+                                "from the list, or add them under People.")
+        due = self.due.value()
+        if due is not None and due < date.today():
+            errors["due"] = "The due date is in the past."
+        return errors
+
+    def submit(self) -> str:
+        code, due, ref = self.person.code(), self.due.value(), self.reference.text().strip()
+        results = self.each(lambda tag: assets.check_out(
+            self.ctx.db, self.ctx.operator, tag, person=code, due=due, reference=ref))
+        self.result_value = results
+        return self.done_text(results)
+
+    def field_for_error(self, exc: InventoryError) -> str | None:
+        text = str(exc).lower()
+        if isinstance(exc, NotFound) and ("person" in text or "badge" in text or
+                                          "has left" in text):
+            return "person"
+        if isinstance(exc, ValidationError) and "due" in text:
+            return "due"
+        return None
+
+    def accept_scan(self, scan) -> bool:
+        code = scan.text.strip()
+        if by_employee_id(code) is not None:
+            self.person.set_code(code)
+            self.clear_errors()
+            return True
+        if self.reference.hasFocus():
+            self.reference.setText(code)
+            return True
+        self.show_form_error(f"'{code}' is not a person's badge. Scan the badge of who receives "
+                             "the device.")
+        return True
+
+
+class CheckInDialog(_OnDevices):
+    heading = "Check in"
+    ok_text = "Check in"
+    verb = "checked in"
+    topics = ("assets", "people", "movements")
+
+    def build(self) -> None:
+        self.location = self.add_field("location", "Return to", location_combo(
+            STOCKING + ("repair",), none_text="Where it was issued from"))
+        self.damaged = self.add_field("damaged", "", QCheckBox(
+            "Damaged: send it to the repair bench"))
+        self.note = self.add_field("note", "Note", QLineEdit())
+        self.note.setPlaceholderText("Optional: what was wrong, who returned it")
+
+    def submit(self) -> str:
+        loc = self.location.code() or None
+        damaged, note = self.damaged.isChecked(), self.note.text().strip()
+        results = self.each(lambda tag: assets.check_in(
+            self.ctx.db, self.ctx.operator, tag, location=loc, damaged=damaged, note=note))
+        return self.done_text(results)
+
+
+class TransferDialog(_OnDevices):
+    heading = "Transfer devices"
+    ok_text = "Transfer"
+    verb = "sent"
+    topics = ("assets", "stock", "locations", "movements")
+
+    def __init__(self, ctx, tags: Sequence[str], source: str, parent=None) -> None:
+        self.source = source
+        super().__init__(ctx, tags, parent)
+
+    def build(self) -> None:
+        self.destination = self.add_field("destination", "To", location_combo(
+            STOCKING + ("repair",), none_text="Pick a destination"),
+            hint="To or from a 3PL / MSP, or between sites, the devices are in transit until "
+                 "someone confirms they arrived.")
+        self.reference = self.add_field("reference", "Reference", QLineEdit())
+        self.reference.setPlaceholderText("Optional: carrier tracking, ticket")
+
+    def validate(self) -> dict[str, str]:
+        if not self.destination.code():
+            return {"destination": "Pick where the devices go."}
+        if self.destination.code() == self.source:
+            return {"destination": "The devices are already there. Pick another place."}
+        return {}
+
+    def submit(self) -> str:
+        view = transfers.transfer(self.ctx.db, self.ctx.operator, self.source,
+                                  self.destination.code(), asset_tags=self.tags,
+                                  reference=self.reference.text().strip())
+        if view.number:
+            return f"Shipment {view.number}: {view.lines} device(s) in transit to " \
+                   f"{view.destination}."
+        return f"{view.lines} device(s) moved to {view.destination}."
+
+
+
+class EndOfLifeDialog(_OnDevices):
+    """Retire, mark lost, or dispose: a reason is required and kept in the ledger."""
+
+    MODES = {
+        "retire": ("Retire", "retired", assets.retire),
+        "lost": ("Mark lost", "marked lost", assets.mark_lost),
+        "dispose": ("Dispose", "disposed of", assets.dispose),
+    }
+    topics = ("assets", "people", "movements")
+
+    def __init__(self, ctx, tags: Sequence[str], mode: str = "retire", parent=None) -> None:
+        self.mode = mode
+        self.heading, self.verb, self._fn = self.MODES[mode]
+        self.ok_text = self.heading
+        super().__init__(ctx, tags, parent)
+        self.ok_button.setProperty("primary", False)
+        self.ok_button.setProperty("danger", True)
+
+    def build(self) -> None:
+        self.reason = self.add_field("reason", "Reason", QLineEdit())
+        self.reason.setPlaceholderText("e.g. beyond economic repair, stolen, end of lease")
+
+    def validate(self) -> dict[str, str]:
+        if not self.reason.text().strip():
+            return {"reason": "Say why; the reason is kept in the history."}
+        return {}
+
+    def submit(self) -> str:
+        reason = self.reason.text().strip()
+        results = self.each(lambda tag: self._fn(self.ctx.db, self.ctx.operator, tag, reason))
+        return self.done_text(results)
+
+
+class NewDeviceDialog(FormDialog):
+    """Receive devices by serial: each becomes an asset with the next free tag."""
+
+    heading = "Receive devices"
+    description = "Book new devices into stock. Each serial gets the next asset tag."
+    ok_text = "Receive"
+    topics = ("assets", "orders", "movements", "stock")
+
+    def build(self) -> None:
+        self.product = self.add_field("product", "Model", ChoiceCombo(
+            lookups.products(("device",)), none_text="Pick a model"))
+        self.serials = self.add_field("serials", "Serials", QPlainTextEdit(),
+                                      hint="One serial per line; scan them one after another.")
+        self.serials.setFixedHeight(90)
+        self.location = self.add_field("location", "Into", location_combo(
+            STOCKING, none_text="Pick a stockroom"))
+        self.order = self.add_field("order", "Order", ChoiceCombo(
+            lookups.open_orders(), none_text="No purchase order"))
+        self.warranty = self.add_field("warranty", "Warranty", OptionalDate("Ends on"))
+
+    def serial_list(self) -> list[str]:
+        return [s.strip() for s in self.serials.toPlainText().splitlines() if s.strip()]
+
+    def validate(self) -> dict[str, str]:
+        errors = {}
+        if not self.product.code():
+            errors["product"] = "Pick the model of the devices."
+        serials = self.serial_list()
+        if not serials:
+            errors["serials"] = "Type or scan at least one serial number."
+        elif len(set(serials)) != len(serials):
+            errors["serials"] = "A serial appears twice. Each device has its own."
+        if not self.location.code():
+            errors["location"] = "Pick where the devices are stored."
+        w = self.warranty.value()
+        if w is not None and w < date(2000, 1, 1):
+            errors["warranty"] = "That warranty date looks wrong."
+        return errors
+
+    def submit(self) -> str:
+        line = receiving.ReceiptLine(self.product.code(), serials=self.serial_list())
+        view = receiving.receive(self.ctx.db, self.ctx.operator, self.location.code(), [line],
+                                 order=self.order.code() or None,
+                                 warranty_end=self.warranty.value())
+        self.result_value = view
+        return f"Received {len(view.assets)} device(s): {_tag_list(view.assets)}."
+
+    def field_for_error(self, exc: InventoryError) -> str | None:
+        text = str(exc).lower()
+        if "serial" in text:
+            return "serials"
+        if "order" in text or str(self.order.code()).lower() in text and self.order.code():
+            return "order"
+        if "location" in text or "receive into" in text:
+            return "location"
+        return None
+
+    def accept_scan(self, scan) -> bool:
+        text = self.serials.toPlainText().rstrip()
+        self.serials.setPlainText((text + "\n" if text else "") + scan.text.strip())
+        return True
+
+
+class EditDeviceDialog(FormDialog):
+    heading = "Edit device"
+    ok_text = "Save"
+    topics = ("assets",)
+
+    def __init__(self, ctx, detail, parent=None) -> None:
+        self.d = detail
+        self.description = f"{detail.tag} · {detail.product}"
+        super().__init__(ctx, parent)
+
+    def build(self) -> None:
+        self.serial = self.add_field("serial", "Serial", QLineEdit(self.d.serial or ""))
+        self.warranty = self.add_field("warranty", "Warranty", OptionalDate("Ends on"))
+        self.warranty.set_value(self.d.warranty_end)
+        self.due = None
+        if self.d.status == "deployed":
+            self.due = self.add_field("due", "Due back", OptionalDate(
+                "Loan, due back on", minimum=date.today()))
+            self.due.set_value(self.d.due_date)
+        self.notes = self.add_field("notes", "Notes", QPlainTextEdit(self.d.notes))
+        self.notes.setFixedHeight(80)
+
+    def validate(self) -> dict[str, str]:
+        if not self.serial.text().strip():
+            return {"serial": "A device needs its serial number."}
+        return {}
+
+    def submit(self) -> str:
+        serial = self.serial.text().strip()
+        warranty = self.warranty.value()
+        with self.ctx.db.atomic():
+            edits.update_asset(self.ctx.db, self.ctx.operator, self.d.tag,
+                               serial=serial if serial != (self.d.serial or "") else None,
+                               warranty_end=warranty, clear_warranty=warranty is None,
+                               notes=self.notes.toPlainText())
+            if self.due is not None and self.due.value() != self.d.due_date:
+                edits.update_asset(self.ctx.db, self.ctx.operator, self.d.tag,
+                                   due_date=self.due.value(),
+                                   clear_due_date=self.due.value() is None)
+        return f"{self.d.tag} saved."
+
+    def field_for_error(self, exc: InventoryError) -> str | None:
+        text = str(exc).lower()
+        return "serial" if "serial" in text else "due" if "due" in text else None

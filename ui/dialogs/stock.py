@@ -1,0 +1,249 @@
+"""Spares and consumables: issue, transfer, adjust, and the product record itself."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
+
+from inventory.codes import gtin_valid
+from inventory.errors import InventoryError
+from inventory.models import PRODUCT_KINDS
+from inventory.queries.stock import SpareDetail
+from inventory.services import catalog, edits, stock, transfers
+
+from .. import style
+from .fields import ChoiceCombo, location_combo, person_picker
+from .form import FormDialog
+
+STOCKING = ("site", "stockroom", "3pl", "msp")
+
+
+def _levels_combo(d: SpareDetail, kinds=STOCKING, none_text: str | None = None) -> ChoiceCombo:
+    combo = ChoiceCombo([], none_text=none_text)
+    for s in d.levels:
+        if s.kind in kinds and s.quantity > 0:
+            combo.addItem(f"{s.location} — {s.quantity} on hand", s.code)
+    return combo
+
+
+class IssueDialog(FormDialog):
+    heading = "Issue spares"
+    ok_text = "Issue"
+    topics = ("stock", "people", "movements")
+
+    def __init__(self, ctx, detail: SpareDetail, parent=None) -> None:
+        self.d = detail
+        self.description = detail.name
+        super().__init__(ctx, parent)
+
+    def build(self) -> None:
+        self.person = self.add_field("person", "To", person_picker())
+        self.quantity = self.add_field("quantity", "Quantity", QSpinBox())
+        self.quantity.setRange(1, 100_000)
+        self.source = self.add_field("source", "From", _levels_combo(
+            self.d, ("site", "stockroom"), none_text="The person's site (automatic)"))
+        self.reference = self.add_field("reference", "Ticket", QLineEdit())
+        self.reference.setPlaceholderText("Optional")
+
+    def validate(self) -> dict[str, str]:
+        if not self.person.text().strip():
+            return {"person": "Pick who receives the spares, or scan their badge."}
+        if not self.person.is_known():
+            return {"person": "No active person by that name or employee id."}
+        return {}
+
+    def submit(self) -> str:
+        view = stock.issue(self.ctx.db, self.ctx.operator, self.d.name, self.quantity.value(),
+                           person=self.person.code(), location=self.source.code() or None,
+                           reference=self.reference.text().strip())
+        return f"Issued {self.quantity.value()} × {view.product}; {view.quantity} left at " \
+               f"{view.location}."
+
+    def field_for_error(self, exc: InventoryError) -> str | None:
+        text = str(exc).lower()
+        if "only" in text or "in stock" in text:
+            return "quantity"
+        if "person" in text or "has left" in text:
+            return "person"
+        return None
+
+    def accept_scan(self, scan) -> bool:
+        self.person.set_code(scan.text.strip())
+        return True
+
+
+class StockTransferDialog(FormDialog):
+    heading = "Transfer stock"
+    ok_text = "Transfer"
+    topics = ("stock", "locations", "movements")
+
+    def __init__(self, ctx, detail: SpareDetail, parent=None) -> None:
+        self.d = detail
+        self.description = detail.name
+        super().__init__(ctx, parent)
+
+    def build(self) -> None:
+        self.source = self.add_field("source", "From", _levels_combo(
+            self.d, none_text="Pick where it comes from"))
+        self.destination = self.add_field("destination", "To", location_combo(
+            STOCKING, none_text="Pick where it goes"),
+            hint="To or from a 3PL / MSP, or between sites, the goods stay in transit until "
+                 "their arrival is confirmed (Locations & 3PL).")
+        self.quantity = self.add_field("quantity", "Quantity", QSpinBox())
+        self.quantity.setRange(1, 1_000_000)
+        self.reference = self.add_field("reference", "Reference", QLineEdit())
+
+    def validate(self) -> dict[str, str]:
+        errors = {}
+        if not self.source.code():
+            errors["source"] = "Pick a location that holds this product."
+        if not self.destination.code():
+            errors["destination"] = "Pick where the stock goes."
+        elif self.destination.code() == self.source.code():
+            errors["destination"] = "Source and destination are the same place."
+        return errors
+
+    def submit(self) -> str:
+        view = transfers.transfer(self.ctx.db, self.ctx.operator, self.source.code(),
+                                  self.destination.code(),
+                                  items=[(self.d.name, self.quantity.value())],
+                                  reference=self.reference.text().strip())
+        if view.number:
+            return f"Shipment {view.number}: {self.quantity.value()} × {self.d.name} in " \
+                   f"transit to {view.destination}."
+        return f"Moved {self.quantity.value()} × {self.d.name} to {view.destination}."
+
+    def field_for_error(self, exc: InventoryError) -> str | None:
+        return "quantity" if "only" in str(exc).lower() else None
+
+
+class AdjustDialog(FormDialog):
+    heading = "Adjust stock"
+    description = "Set the quantity actually on the shelf; the difference and the reason go " \
+                  "into the ledger."
+    ok_text = "Adjust"
+    topics = ("stock", "movements")
+
+    def __init__(self, ctx, detail: SpareDetail, parent=None) -> None:
+        self.d = detail
+        super().__init__(ctx, parent)
+        self.setWindowTitle(f"Adjust stock — {detail.name}")
+
+    def build(self) -> None:
+        self.location = self.add_field("location", "At", location_combo(
+            STOCKING, none_text="Pick a location"))
+        self.counted = self.add_field("counted", "Counted", QSpinBox())
+        self.counted.setRange(0, 1_000_000)
+        self.reason = self.add_field("reason", "Reason", QLineEdit())
+        self.reason.setPlaceholderText("e.g. shelf count, damaged in storage")
+        held = {s.code: s.quantity for s in self.d.levels}
+        self.location.currentIndexChanged.connect(
+            lambda _i: self.counted.setValue(held.get(self.location.code(), 0)))
+
+    def validate(self) -> dict[str, str]:
+        errors = {}
+        if not self.location.code():
+            errors["location"] = "Pick the location you counted."
+        if not self.reason.text().strip():
+            errors["reason"] = "Say why the stock changes; it is kept in the history."
+        return errors
+
+    def submit(self) -> str:
+        view = stock.adjust(self.ctx.db, self.ctx.operator, self.d.name, self.location.code(),
+                            new_quantity=self.counted.value(), reason=self.reason.text())
+        return f"{view.product} at {view.location}: {view.quantity} on hand."
+
+
+class ProductDialog(FormDialog):
+    """Create a product, or edit one (`detail` given)."""
+
+    topics = ("stock", "assets")
+
+    def __init__(self, ctx, kind: str = "spare", product_id: int | None = None,
+                 values: dict | None = None, parent=None) -> None:
+        self.product_id = product_id
+        self.values = values or {}
+        self.default_kind = kind
+        self.heading = "Edit product" if product_id else "New product"
+        self.ok_text = "Save" if product_id else "Create"
+        super().__init__(ctx, parent)
+
+    def build(self) -> None:
+        v = self.values
+        self.name = self.add_field("name", "Name", QLineEdit(v.get("name", "")))
+        self.name.setPlaceholderText("e.g. USB-C charger 65 W")
+        self.kind = self.add_field("kind", "Kind", QComboBox())
+        for k in PRODUCT_KINDS:
+            self.kind.addItem(style.kind_label(k), k)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(v.get("kind", self.default_kind))))
+        self.kind.setEnabled(self.product_id is None)
+        self.manufacturer = self.add_field("manufacturer", "Manufacturer",
+                                           QLineEdit(v.get("manufacturer", "")))
+        self.category = self.add_field("category", "Category", QLineEdit(v.get("category", "")))
+        self.part = self.add_field("part_number", "Part number",
+                                   QLineEdit(v.get("part_number", "")))
+        self.gtin = self.add_field("gtin", "GTIN / EAN", QLineEdit(v.get("gtin") or ""),
+                                   hint="The barcode number on the box: 8, 12, 13 or 14 digits.")
+        self.cost = self.add_field("unit_cost", "Unit cost",
+                                   QLineEdit(str(v.get("unit_cost", "0"))))
+        self.minimum = self.add_field("min_quantity", "Minimum", QLineEdit(
+            "" if v.get("min_quantity") is None else str(v["min_quantity"])),
+            hint="Optional: a fixed reorder point for items with too little history.")
+
+    def validate(self) -> dict[str, str]:
+        errors = {}
+        if not self.name.text().strip():
+            errors["name"] = "A product needs a name."
+        gtin = self.gtin.text().strip()
+        if gtin and not gtin.isdigit():
+            errors["gtin"] = "A GTIN has digits only."
+        elif gtin and not gtin_valid(gtin):
+            errors["gtin"] = "This GTIN's check digit is wrong. Copy it again from the box."
+        try:
+            if Decimal(self.cost.text().replace(",", "").strip() or "0") < 0:
+                errors["unit_cost"] = "A cost cannot be negative."
+        except InvalidOperation:
+            errors["unit_cost"] = "Type a number, like 39.90."
+        minimum = self.minimum.text().strip()
+        if minimum and (not minimum.isdigit()):
+            errors["min_quantity"] = "A whole number of units, or leave it empty."
+        return errors
+
+    def submit(self) -> str:
+        name = self.name.text().strip()
+        cost = Decimal(self.cost.text().replace(",", "").strip() or "0")
+        minimum = self.minimum.text().strip()
+        if self.product_id is None:
+            extra = {"min_quantity": int(minimum)} if minimum else {}
+            self.result_value = catalog.create_product(
+                self.ctx.db, self.ctx.operator, name, self.kind.currentData(),
+                manufacturer=self.manufacturer.text(), category=self.category.text().strip(),
+                part_number=self.part.text(), gtin=self.gtin.text().strip() or None,
+                unit_cost=cost, **extra)
+            return f"{name} added to the catalogue."
+        edits.update_product(
+            self.ctx.db, self.ctx.operator, self.product_id, name=name,
+            manufacturer=self.manufacturer.text(), category=self.category.text(),
+            part_number=self.part.text(), gtin=self.gtin.text(), unit_cost=cost,
+            min_quantity=int(minimum) if minimum else None, clear_min_quantity=not minimum)
+        self.result_value = self.product_id
+        return f"{name} saved."
+
+    def field_for_error(self, exc: InventoryError) -> str | None:
+        text = str(exc).lower()
+        if "gtin" in text:
+            return "gtin"
+        if "name" in text or "called" in text:
+            return "name"
+        return None
+
+    def accept_scan(self, scan) -> bool:
+        from scanners.scan import strip_aim
+
+        code = strip_aim(scan.text.strip())
+        if code.isdigit() and len(code) in (8, 12, 13, 14):
+            self.gtin.setText(code)
+        else:
+            return super().accept_scan(scan)
+        return True

@@ -1,0 +1,512 @@
+"""What every page shares: the app context, a message bar, and the table page layout.
+
+A `TablePage` is a search box and filters over a `LazyTableModel`, a detail pane for
+the selected row, and actions on the selection. It refreshes itself from the change
+bus (at once when visible, else the next time it is shown).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import peewee as pw
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QSplitter,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inventory.errors import InventoryError
+from inventory.operators import OperatorRef
+from inventory.queries.common import TableQuery
+from inventory.roles import ACTIONS, ROLE_LABELS, allowed
+
+from .. import icons
+from ..events import ChangeBus
+from ..models.format import fmt_int
+from ..models.table import LazyTableModel
+from ..settings import Settings
+from ..tasks import TaskRunner
+from ..widgets.delegates import StatusDelegate
+from ..widgets.detail import DetailPane
+from ..widgets.message_bar import MessageBar
+from ..widgets.search_box import SearchBox
+
+ROW_HEIGHT = 28
+
+
+@dataclass
+class AppContext:
+    """What pages and dialogs need: the database, who is working, and the shared objects."""
+
+    db: pw.Database
+    operator: OperatorRef
+    bus: ChangeBus
+    settings: Settings
+    runner: TaskRunner
+    url: str = ""
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def may(self, action: str) -> bool:
+        return allowed(self.operator.role, action)
+
+    def refusal(self, action: str) -> str:
+        role = ROLE_LABELS.get(self.operator.role, self.operator.role)
+        return f"Your role ({role}) may not {ACTIONS[action]}."
+
+
+@dataclass(frozen=True)
+class FilterDef:
+    """A drop-down filter: `choices()` gives (label, value) pairs; value None = all."""
+
+    name: str
+    label: str
+    choices: Callable[[], list[tuple[str, Any]]]
+    width: int = 150
+
+
+def tool_button(action: QAction, primary: bool = False) -> QToolButton:
+    b = QToolButton()
+    b.setDefaultAction(action)
+    b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    b.setObjectName("PrimaryAction" if primary else "PageAction")
+    return b
+
+
+class Page(QWidget):
+    """A main-window page. `navigate(key, filters)` asks the window to open another."""
+
+    key = ""
+    title = ""
+    subtitle = ""
+    navigate = Signal(str, dict)
+    status_message = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.messages = MessageBar()
+        self._dirty = False
+        self.dialog: QDialog | None = None  # the dialog this page has open, if any
+        ctx.bus.changed.connect(self._on_bus)
+
+    # -- header ------------------------------------------------------------------------
+
+    def header(self, title: str, subtitle: str = "") -> tuple[QHBoxLayout, QLabel]:
+        row = QHBoxLayout()
+        row.setSpacing(10)
+        box = QVBoxLayout()
+        box.setSpacing(0)
+        t = QLabel(title)
+        t.setObjectName("PageTitle")
+        box.addWidget(t)
+        sub = QLabel(subtitle)
+        sub.setObjectName("PageSubtitle")
+        box.addWidget(sub)
+        row.addLayout(box)
+        row.addStretch(1)
+        return row, sub
+
+    # -- refresh ------------------------------------------------------------------------
+
+    topics: tuple[str, ...] = ()
+
+    def _on_bus(self, topic: str) -> None:
+        if topic != "all" and topic not in self.topics:
+            return
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._dirty = True
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._dirty:
+            self._dirty = False
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Read again what the page shows."""
+
+    def focus_search(self) -> None:
+        """Ctrl+F: put the cursor in the page's search box."""
+
+    def apply_link(self, filters: dict) -> None:
+        """Show what a link from another page points at (a filter, a record)."""
+
+    def save_state(self) -> None:
+        """Remember column widths and splitters."""
+
+    def accept_scan(self, scan) -> bool:
+        """A scan arrived while this page is shown; True when the page used it."""
+        return False
+
+    # -- writing ------------------------------------------------------------------------
+
+    def changed(self, *topics: str) -> None:
+        for topic in topics or ("all",):
+            self.ctx.bus.changed.emit(topic)
+
+    def perform(self, fn: Callable[[], Any], *, topics: Sequence[str] = ("all",),
+                success: str | Callable[[Any], str] | None = None) -> Any:
+        """Run one service call: a domain error becomes the message bar's text."""
+        try:
+            result = fn()
+        except InventoryError as exc:
+            self.messages.show_error(str(exc))
+            return None
+        self.changed(*topics)
+        if success:
+            self.messages.show_success(success(result) if callable(success) else success)
+        return result
+
+    def open_dialog(self, dialog: QDialog, on_done: Callable[[QDialog], None] | None = None
+                    ) -> QDialog:
+        """Show `dialog` window-modal (scans go to it); `on_done` after it was accepted."""
+        self.dialog = dialog
+
+        def finished(code: int) -> None:
+            self.dialog = None
+            if code == QDialog.DialogCode.Accepted and on_done is not None:
+                on_done(dialog)
+            dialog.deleteLater()
+
+        dialog.finished.connect(finished)
+        dialog.open()
+        return dialog
+
+    def after_dialog(self, dialog: QDialog) -> None:
+        """The usual end of a write dialog: tell every page, say what happened."""
+        self.changed(*getattr(dialog, "topics", ("all",)))
+        message = getattr(dialog, "result_message", "")
+        if message:
+            self.messages.show_success(message)
+
+
+class TablePage(Page):
+    """Search + filters + table + detail pane + actions on the selection."""
+
+    search_placeholder = "Search"
+    filters: tuple[FilterDef, ...] = ()
+    noun = ("row", "rows")
+    detail_placeholder = "Select a row to see its details."
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.model = self.make_model()
+        self.model.loaded.connect(self._on_loaded)
+        self.model.modelReset.connect(self._on_loaded)
+        self._combos: dict[str, QComboBox] = {}
+        self._restored = False
+        self._build()
+        self._detail_timer = QTimer(self)
+        self._detail_timer.setSingleShot(True)
+        self._detail_timer.setInterval(30)
+        self._detail_timer.timeout.connect(self._update_detail)
+        self.reload_filter_choices()
+        filters = {name: c.currentData() for name, c in self._combos.items()
+                   if c.currentData() is not None}
+        self.model._spec = replace(self.model.spec(), filters=filters)
+        self.model.reload()
+        self._restore_sort_indicator()
+        self.table.setSortingEnabled(True)
+        self.update_actions()
+
+    # -- construction -------------------------------------------------------------------
+
+    def make_query(self) -> TableQuery:
+        raise NotImplementedError
+
+    def make_model(self) -> LazyTableModel:
+        return LazyTableModel(self.make_query(), self)
+
+    def make_actions(self) -> list[QAction]:
+        """Actions on the selection (buttons in the header and the context menu)."""
+        return []
+
+    def overflow_actions(self) -> list[QAction]:
+        """Of the selection actions, those that go under "More" rather than a button."""
+        return []
+
+    def primary_actions(self) -> list[QAction]:
+        """Actions not tied to a selection (New …), shown first."""
+        return []
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(22, 18, 22, 14)
+        outer.setSpacing(10)
+        head, self.subtitle_label = self.header(self.title, self.subtitle)
+        self.actions_on_selection = self.make_actions()
+        self.actions_general = self.primary_actions()
+        overflow = self.overflow_actions()
+        for a in self.actions_on_selection:
+            if a not in overflow:
+                head.addWidget(tool_button(a))
+        if overflow:
+            more = QToolButton()
+            more.setText("More")
+            more.setObjectName("PageAction")
+            more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+            menu = QMenu(more)
+            for a in overflow:
+                menu.addAction(a)
+            more.setMenu(menu)
+            head.addWidget(more)
+        for a in self.actions_general:
+            head.addWidget(tool_button(a, primary=True))
+        outer.addLayout(head)
+
+        bar = QHBoxLayout()
+        bar.setSpacing(8)
+        self.search = SearchBox(self.search_placeholder)
+        self.search.search_changed.connect(self._on_search)
+        bar.addWidget(self.search, 2)
+        for f in self.filters:
+            combo = QComboBox()
+            combo.setObjectName(f"filter_{f.name}")
+            combo.setToolTip(f.label)
+            combo.setMinimumWidth(f.width)
+            combo.setMaximumWidth(max(f.width, 220))
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.currentIndexChanged.connect(lambda _i, name=f.name: self._on_filter(name))
+            self._combos[f.name] = combo
+            bar.addWidget(combo)
+        self.extra_filter_widgets(bar)
+        bar.addStretch(1)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("Muted")
+        bar.addWidget(self.count_label)
+        outer.addLayout(bar)
+        outer.addWidget(self.messages)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.table = QTableView()
+        self.table.setObjectName(f"{self.key}_table")
+        self.table.setModel(self.model)
+        self.table.setItemDelegate(StatusDelegate(self.table))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        head_view = self.table.horizontalHeader()
+        head_view.setHighlightSections(False)
+        head_view.setSectionsMovable(True)
+        head_view.setStretchLastSection(True)
+        head_view.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        for i, col in enumerate(self.model.columns):
+            self.table.setColumnWidth(i, col.width)
+        head_view.sortIndicatorChanged.connect(self._on_sort_indicator)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.table.doubleClicked.connect(lambda _i: self.activated())
+        self.detail = DetailPane(self.detail_placeholder)
+        self.detail.setMinimumWidth(300)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        outer.addWidget(self.splitter, 1)
+        for a in self.actions_on_selection:
+            self.table.addAction(a)
+
+    def extra_filter_widgets(self, bar: QHBoxLayout) -> None:
+        """Subclasses add date pickers and the like to the filter bar."""
+
+    def reload_filter_choices(self) -> None:
+        for f in self.filters:
+            combo = self._combos[f.name]
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            for text, value in f.choices():
+                combo.addItem(text, value)
+            i = combo.findData(current) if current is not None else 0
+            combo.setCurrentIndex(max(i, 0))
+            combo.blockSignals(False)
+
+    # -- model events -------------------------------------------------------------------
+
+    def _on_search(self, text: str) -> None:
+        self.model.update_spec(search=text)
+
+    def _on_filter(self, name: str) -> None:
+        self.model.set_filter(name, self._combos[name].currentData())
+
+    def set_filter_value(self, name: str, value: Any) -> None:
+        combo = self._combos[name]
+        i = combo.findData(value)
+        combo.setCurrentIndex(max(i, 0))
+
+    def _restore_sort_indicator(self) -> None:
+        section, order = self.model.sort_section()
+        head = self.table.horizontalHeader()
+        head.blockSignals(True)
+        head.setSortIndicator(section, order)
+        head.blockSignals(False)
+
+    def _on_sort_indicator(self, section: int, _order: Qt.SortOrder) -> None:
+        if not (0 <= section < len(self.model.columns)) or \
+                not self.model.columns[section].sortable:
+            QTimer.singleShot(0, self._restore_sort_indicator)
+
+    def count_text(self) -> str:
+        n = self.model.total()
+        one, many = self.noun
+        return f"{fmt_int(n)} {one if n == 1 else many}" if n is not None else ""
+
+    def _on_loaded(self) -> None:
+        self.count_label.setText(self.count_text())
+        self._detail_timer.start()
+        self.update_actions()
+
+    def _on_selection(self, *_args) -> None:
+        self._detail_timer.start()
+        self.update_actions()
+
+    # -- selection ----------------------------------------------------------------------
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [i for i in (self.model.id_at(r) for r in rows) if i is not None]
+
+    def current_id(self) -> int | None:
+        ids = self.selected_ids()
+        if len(ids) == 1:
+            return ids[0]
+        idx = self.table.currentIndex()
+        if ids and idx.isValid() and self.model.id_at(idx.row()) in ids:
+            return self.model.id_at(idx.row())
+        return ids[0] if ids else None
+
+    def select_id(self, item_id: int) -> bool:
+        row = self.model.row_of(item_id)
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    def select_ids(self, ids: Sequence[int], current: int | None = None) -> None:
+        sel = self.table.selectionModel()
+        sel.clearSelection()
+        flags = QItemSelectionModel.SelectionFlag.Select | \
+            QItemSelectionModel.SelectionFlag.Rows
+        for item in ids[:200]:
+            row = self.model.row_of(item)
+            if row is not None:
+                sel.select(self.model.index(row, 0), flags)
+        if current is not None:
+            row = self.model.row_of(current)
+            if row is not None:
+                sel.setCurrentIndex(self.model.index(row, 0), QItemSelectionModel.SelectionFlag
+                                    .NoUpdate)
+                self.table.scrollTo(self.model.index(row, 0))
+
+    def refresh(self) -> None:
+        keep, current = self.selected_ids(), self.current_id()
+        self.reload_filter_choices()
+        self.model.reload()
+        if keep:
+            self.select_ids(keep, current)
+        self._detail_timer.start()
+
+    def _update_detail(self) -> None:
+        item = self.current_id()
+        if item is None:
+            self.detail.clear()
+        else:
+            self.show_detail(item)
+
+    def show_detail(self, item_id: int) -> None:
+        raise NotImplementedError
+
+    def update_actions(self) -> None:
+        """Enable the actions that make sense for the selection and the operator's role."""
+
+    def activated(self) -> None:
+        """Double-click / Enter on a row."""
+
+    def _context_menu(self, pos: QPoint) -> None:
+        if not self.actions_on_selection:
+            return
+        menu = QMenu(self)
+        for a in self.actions_on_selection:
+            menu.addAction(a)
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    # -- page ---------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        if not self._restored:
+            self._restored = True
+            self.restore_state()
+        super().showEvent(event)
+
+    def restore_state(self) -> None:
+        state = self.ctx.settings.header_state(self.key)
+        if state is not None:
+            self.table.horizontalHeader().restoreState(state)
+        split = self.ctx.settings.splitter_state(self.key)
+        if split is not None:
+            self.splitter.restoreState(split)
+        else:
+            total = max(self.splitter.width(), 900)
+            self.splitter.setSizes([int(total * 0.66), int(total * 0.34)])
+
+    def save_state(self) -> None:
+        self.ctx.settings.set_header_state(self.key, self.table.horizontalHeader().saveState())
+        self.ctx.settings.set_column_widths(
+            self.key, [self.table.columnWidth(i) for i in range(len(self.model.columns))])
+        self.ctx.settings.set_splitter_state(self.key, self.splitter.saveState())
+
+    # -- helpers for subclasses ---------------------------------------------------------
+
+    def action(self, text: str, icon: str, slot: Callable[[], None], shortcut: str = "",
+               tip: str = "", primary: bool = False) -> QAction:
+        colour = "#ffffff" if primary else "#374151"
+        a = QAction(icons.icon(icon, colour, "#ffffff" if primary else None), text, self)
+        if shortcut:
+            a.setShortcut(QKeySequence(shortcut))
+            a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        a.setToolTip(f"{tip or text}" + (f" ({shortcut})" if shortcut else ""))
+        a.triggered.connect(lambda _checked=False: slot())
+        self.addAction(a)
+        return a
+
+    def set_enabled(self, action: QAction, ok: bool, why_not: str = "",
+                    role_action: str | None = None) -> None:
+        """Enable `action` when `ok` and the role allows; say why not in the tooltip."""
+        base = action.text().replace("…", "").replace("&", "")
+        if role_action and not self.ctx.may(role_action):
+            action.setEnabled(False)
+            action.setToolTip(self.ctx.refusal(role_action))
+            return
+        action.setEnabled(ok)
+        action.setToolTip(base if ok or not why_not else f"{base}: {why_not}")

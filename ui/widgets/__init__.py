@@ -1,0 +1,1 @@
+"""Small reusable widgets: message bar, search box, pills, detail pane parts, tables."""

@@ -1,0 +1,257 @@
+"""The detail pane beside a table: a title, a status, fields, and small tables."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import style
+from .pill import Pill
+
+ROW_HEIGHT = 26
+
+
+def label(text: str, name: str | None = None, wrap: bool = True) -> QLabel:
+    w = QLabel(text)
+    if name:
+        w.setObjectName(name)
+    w.setWordWrap(wrap)
+    w.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return w
+
+
+class MiniTable(QTableWidget):
+    """A small read-only table that grows with its rows up to `max_visible`."""
+
+    def __init__(self, headers: Sequence[str], rows: Sequence[Sequence[object]],
+                 numeric: Sequence[int] = (), max_visible: int = 12,
+                 on_activate: Callable[[int], None] | None = None,
+                 stretch: int | None = None) -> None:
+        super().__init__(len(rows), len(headers))
+        self.setHorizontalHeaderLabels(list(headers))
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus if on_activate is None
+                            else Qt.FocusPolicy.StrongFocus)
+        head = self.horizontalHeader()
+        head.setHighlightSections(False)
+        head.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        head.setStretchLastSection(False)
+        head.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self._stretch = stretch if stretch is not None else len(headers) - 1
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                item = QTableWidgetItem("" if value is None else str(value))
+                if len(item.text()) > 18:
+                    item.setToolTip(item.text())
+                if c in numeric:
+                    item.setTextAlignment(right)
+                self.setItem(r, c, item)
+        for c in numeric:
+            hi = self.horizontalHeaderItem(c)
+            if hi is not None:
+                hi.setTextAlignment(right)
+        visible = max(1, min(len(rows), max_visible))
+        self.setFixedHeight(head.sizeHint().height() + visible * ROW_HEIGHT + 4)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        if on_activate is not None:
+            self.cellDoubleClicked.connect(lambda r, _c: on_activate(r))
+            self.setToolTip("Double-click to open")
+        self._natural = [max(self.sizeHintForColumn(c), head.sectionSizeHint(c)) + 6
+                         for c in range(len(headers))]
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Columns at their natural width; the stretch column takes what is left (or gives
+        up what is missing, eliding its text)."""
+        widths = list(self._natural)
+        if not widths:
+            return
+        spare = self.viewport().width() - sum(widths)
+        widths[self._stretch] = max(70, widths[self._stretch] + spare)
+        for c, w in enumerate(widths):
+            self.horizontalHeader().resizeSection(c, w)
+
+
+class DetailPane(QScrollArea):
+    """Rebuilt for each selected row; shows a hint when nothing is selected."""
+
+    def __init__(self, placeholder: str = "Select a row to see its details.",
+                 parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("DetailScroll")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._placeholder = placeholder
+        self._layout: QVBoxLayout | None = None
+        self._grid: QGridLayout | None = None
+        self.title_text = ""
+        self.clear()
+
+    def _new_body(self) -> QVBoxLayout:
+        body = QWidget()
+        body.setObjectName("DetailPane")
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(18, 16, 18, 18)
+        layout.setSpacing(8)
+        self.setWidget(body)
+        self._layout = layout
+        self._grid = None
+        return layout
+
+    def clear(self, text: str | None = None) -> None:
+        layout = self._new_body()
+        hint = label(text or self._placeholder, "Muted")
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addStretch(1)
+        layout.addWidget(hint)
+        layout.addStretch(2)
+        self.title_text = ""
+
+    def begin(self, title: str, subtitle: str = "", status: str | None = None,
+              status_text: str | None = None) -> None:
+        layout = self._new_body()
+        self.title_text = title
+        head = QHBoxLayout()
+        head.setSpacing(10)
+        t = label(title, "DetailTitle")
+        head.addWidget(t, 1)
+        if status:
+            head.addWidget(Pill(status, status_text), 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(head)
+        if subtitle:
+            layout.addWidget(label(subtitle, "Muted"))
+
+    def section(self, title: str) -> None:
+        assert self._layout is not None
+        self._grid = None
+        self._layout.addSpacing(6)
+        self._layout.addWidget(label(title, "SectionTitle"))
+
+    def field(self, name: str, value: object, tone: str | None = None) -> QLabel:
+        """One "name: value" line; `tone` colours the value (danger, warning, success)."""
+        assert self._layout is not None
+        if self._grid is None:
+            self._grid = QGridLayout()
+            self._grid.setHorizontalSpacing(14)
+            self._grid.setVerticalSpacing(5)
+            self._grid.setColumnStretch(1, 1)
+            self._layout.addLayout(self._grid)
+        row = self._grid.rowCount()
+        key = label(name, "FieldLabel", wrap=False)
+        text = "—" if value in (None, "") else str(value)
+        val = label(text)
+        colour = {"danger": style.DANGER, "warning": style.WARNING,
+                  "success": style.SUCCESS}.get(tone or "")
+        if colour:
+            val.setStyleSheet(f"color: {colour}; font-weight: 600;")
+        self._grid.addWidget(key, row, 0, Qt.AlignmentFlag.AlignTop)
+        self._grid.addWidget(val, row, 1)
+        return val
+
+    def text(self, text: str, muted: bool = False) -> None:
+        assert self._layout is not None
+        self._grid = None
+        self._layout.addWidget(label(text, "Muted" if muted else None))
+
+    def meter(self, used: int, total: int, text: str) -> None:
+        assert self._layout is not None
+        self._grid = None
+        bar = QProgressBar()
+        bar.setRange(0, max(total, used, 1))
+        bar.setValue(min(used, max(total, used, 1)))
+        bar.setFormat(text)
+        bar.setTextVisible(True)
+        colour = style.DANGER if used > total else style.WARNING if used >= total else \
+            style.ACCENT
+        bar.setStyleSheet(f"QProgressBar {{ border: 1px solid {style.BORDER}; border-radius: 6px;"
+                          f" background: #f3f4f6; text-align: center; height: 18px; }}"
+                          f" QProgressBar::chunk {{ background: {colour}; border-radius: 5px; }}")
+        self._layout.addWidget(bar)
+
+    def table(self, headers: Sequence[str], rows: Sequence[Sequence[object]],
+              numeric: Sequence[int] = (), empty: str = "Nothing yet.", max_visible: int = 12,
+              on_activate: Callable[[int], None] | None = None,
+              stretch: int | None = None) -> MiniTable | None:
+        assert self._layout is not None
+        self._grid = None
+        if not rows:
+            self._layout.addWidget(label(empty, "Muted"))
+            return None
+        t = MiniTable(headers, rows, numeric, max_visible, on_activate, stretch)
+        self._layout.addWidget(t)
+        return t
+
+    def timeline(self, entries: Sequence[tuple[str, str, str]], empty: str = "Nothing yet."
+                 ) -> None:
+        """Events as two-line entries: (headline, when, details), newest first."""
+        assert self._layout is not None
+        self._grid = None
+        if not entries:
+            self._layout.addWidget(label(empty, "Muted"))
+            return
+        box = QFrame()
+        box.setObjectName("Timeline")
+        col = QVBoxLayout(box)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(0)
+        for i, (headline, when, details) in enumerate(entries):
+            item = QFrame()
+            item.setObjectName("TimelineItem" if i else "TimelineItemFirst")
+            row = QVBoxLayout(item)
+            row.setContentsMargins(12, 6, 10, 6)
+            row.setSpacing(1)
+            top = QHBoxLayout()
+            top.setSpacing(8)
+            h = label(headline, wrap=False)
+            h.setStyleSheet("font-weight: 600;")
+            w = label(when, "Muted", wrap=False)
+            top.addWidget(h)
+            top.addStretch(1)
+            top.addWidget(w)
+            row.addLayout(top)
+            if details:
+                row.addWidget(label(details, "Muted"))
+            col.addWidget(item)
+        self._layout.addWidget(box)
+
+    def buttons(self, buttons: Sequence[QPushButton]) -> None:
+        assert self._layout is not None
+        self._grid = None
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        for b in buttons:
+            row.addWidget(b)
+        row.addStretch(1)
+        self._layout.addLayout(row)
+
+    def finish(self) -> None:
+        assert self._layout is not None
+        self._layout.addStretch(1)
