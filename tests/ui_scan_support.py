@@ -46,6 +46,7 @@ class Station:
         self.page.show()
         qtbot.waitExposed(self.page)
         self.page.activateWindow()
+        qtbot.waitUntil(self.page.isActiveWindow, timeout=2000)
         self.page.focus_field()
 
     # -- scanning -------------------------------------------------------------
