@@ -27,6 +27,8 @@ class ProgressLine:
         self.stage = ""
 
     def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.tty and total < 5000:
+            return  # a log needs no progress for a small file
         now = time.monotonic()
         final = done >= total
         if stage == self.stage and not final and now - self.last < (0.2 if self.tty else 2.0):

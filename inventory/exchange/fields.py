@@ -65,10 +65,10 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
         F("order_number", "Order number", aliases=("po", "po number", "purchase order")),
         F("notes", "Notes", aliases=("comment", "comments", "remarks")),
     ), key="asset tag, else serial number", example=(
-        ("IT-000101", "5CG1234XYZ", "HP EliteBook 840 G10", "818N0EA", "HP", "Laptop",
+        ("IT-900101", "5CG1234XYZ", "HP EliteBook 840 G10", "818N0EA", "HP", "Laptop",
          "in_stock", "LOC-HQ-SR", "", "", "2024-03-05", "1350.00", "2027-03-05", "", "",
          "CDW", "PO-2024-0012", ""),
-        ("IT-000102", "C02XK1ABJG5H", "Apple MacBook Air 13 M3", "MRXN3", "Apple", "Laptop",
+        ("IT-900102", "C02XK1ABJG5H", "Apple MacBook Air 13 M3", "MRXN3", "Apple", "Laptop",
          "deployed", "SITE-HQ", "Ann Lee", "E10001", "2024-03-05", "1299.00", "",
          "12", "", "CDW", "PO-2024-0012", "new hire"),
     )),

@@ -162,7 +162,7 @@ class AssetPlanner(Planner):
             if known is not None:
                 return known.product
             raise Refused("No model: fill the Model column (the product name).")
-        p = self.catalog.product(part=part, name=model)
+        p = self.catalog.product(model, part=part, name=model)
         if p is None:
             shown = model or part
             if not self.ctx.options.create_missing:

@@ -79,7 +79,8 @@ class ImportReport:
         extra = f"; {len(self.created_records)} new catalogue records" \
             if self.created_records else ""
         blank = f"; {self.blank_rows} blank rows skipped" if self.blank_rows else ""
-        return f"{len(self.rows)} rows of {self.kind}: {', '.join(parts)} {verb}" \
+        rows = f"{len(self.rows)} row{'' if len(self.rows) == 1 else 's'}"
+        return f"{rows} of {self.kind}: {', '.join(parts)} {verb}" \
                f"{extra}{blank}"
 
 

@@ -23,12 +23,13 @@ from pathlib import Path
 import peewee as pw
 
 from .. import models as m
-from ..errors import NotFound, ValidationError
+from ..errors import ValidationError
 from ..operators import OperatorRef
 from ..roles import require
 from ..services import find
 from ..services.ledger import add_stock, record, take_stock
 from . import values as v
+from .catalog import Catalog
 from .fields import Field, map_fields
 from .reading import Table, read_table
 
@@ -123,17 +124,17 @@ def _statement_lines(table: Table, mapping: dict[str, str]):
         yield number, code, serial, qty, "", cell(cells, "description")
 
 
-def _product_by_code(code: str, description: str) -> m.Product | None:
+def _product_by_code(cat: Catalog, code: str, description: str) -> m.Product | None:
+    """By GTIN (any length), part number or name; else the supplier's own part number."""
     for text in (code, description):
         if not text:
             continue
-        try:
-            return find.product(text)
-        except NotFound:  # the partner may use the supplier's own part number
-            offer = (m.SupplierOffer.select().where(m.SupplierOffer.supplier_part == text)
-                     .first())
-            if offer is not None:
-                return offer.product
+        ref = cat.product(text, part=text, name=text)
+        if ref is not None:
+            return m.Product.get_by_id(ref.id)
+        offer = m.SupplierOffer.select().where(m.SupplierOffer.supplier_part == text).first()
+        if offer is not None:
+            return offer.product
     return None
 
 
@@ -155,6 +156,7 @@ def compare(loc: m.Location, table: Table, mapping: dict[str, str],
     stated_rows: dict[int, int] = {}
     device_counts: dict[int, int] = defaultdict(int)
     names: dict[int, str] = {}
+    cat = Catalog()
     for number, code, serial, qty, problem, desc in _statement_lines(table, mapping):
         if problem:
             lines.append(Line("review", code or desc, serial, note=problem, row=number))
@@ -186,7 +188,7 @@ def compare(loc: m.Location, table: Table, mapping: dict[str, str],
                                   note=f"booked {a.status.replace('_', ' ')}{holder}; check "
                                   "with the partner"))
             continue
-        p = _product_by_code(code, desc)
+        p = _product_by_code(cat, code, desc)
         if p is None:
             lines.append(Line("unknown_product", code or desc, statement=qty or 0, row=number,
                               note="no product with this GTIN, part number or name"))

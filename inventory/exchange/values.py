@@ -17,8 +17,8 @@ MONTHS = {name: i for i, names in enumerate(
      ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
      ("dec", "december")], 1) for name in names}
 
-_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$")
-_NUMERIC = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})(?:[ T,].*)?$")
+_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ t].*)?$")
+_NUMERIC = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})(?:[ t,].*)?$")
 _NAMED_DMY = re.compile(r"^(\d{1,2})[ \-./]+([a-z]+)\.?[ \-./,]+(\d{2}|\d{4})\b")
 _NAMED_MDY = re.compile(r"^([a-z]+)\.?[ \-./]+(\d{1,2})(?:st|nd|rd|th)?[ ,\-./]+(\d{2}|\d{4})\b")
 _EXCEL_EPOCH = date(1899, 12, 30)
