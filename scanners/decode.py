@@ -2,7 +2,8 @@
 
 ``decode_image`` is what the camera worker and ``main.py decode`` call. Every
 result is normalised (UPC-A as 12 digits, UPC-E as 8) and validated: a code
-whose check digit or GS1 structure is wrong is dropped, never reported.
+whose check digit or GS1 structure is wrong is dropped, and so is a read that
+``scanners.trust`` does not believe; it is never reported.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from scanners import trust
 from scanners.checks import is_valid, upca_to_upce
 from scanners.decoders import Decoded, regions, zbar, zxing
 from scanners.scan import SYMBOLOGIES
@@ -17,7 +19,7 @@ from scanners.scan import SYMBOLOGIES
 __all__ = ["Decoded", "decode_image", "decoder_names", "DEFAULT_FORMATS", "ONE_D"]
 
 DEFAULT_FORMATS = frozenset(SYMBOLOGIES) - {"unknown"}
-ONE_D = frozenset({"code128", "gs1-128", "code39", "ean13", "ean8", "upca", "upce", "itf"})
+ONE_D = trust.ONE_D
 
 # A result of the key symbology is also accepted when one of these is enabled.
 _COVERED_BY = {
@@ -27,11 +29,7 @@ _COVERED_BY = {
     "gs1-datamatrix": {"datamatrix"},
 }
 
-# 1-D symbologies whose only protection is a mod-10 (or no) check digit.
-WEAK_CHECK = frozenset({"ean13", "ean8", "upca", "upce", "itf", "code39"})
-MIN_LINE_SPAN = 3.0  # px: a weak-check 1-D read seen on fewer rows than this is not trusted
-
-NOISY = 8.0  # median neighbour difference (grey levels) above which a frame is smoothed first
+NOISY = 8.0  # median neighbour difference (grey levels) above which a frame is halved first
 
 
 def decoder_names() -> list[str]:
@@ -50,22 +48,24 @@ def decode_image(image: np.ndarray, formats: set[str] | None = None) -> list[Dec
     """
     enabled = _check_formats(formats)
     gray = to_gray(image)
-    formats_ = zxing.formats_for(enabled)
-    if noise_level(gray) > NOISY:
-        # Noise makes zxing-cpp chase edges everywhere (slow); averaging 2x2 pixels
-        # removes most of it. Small codes that need every pixel go to the retry.
-        half = cv2.resize(gray, (gray.shape[1] // 2, gray.shape[0] // 2),
-                          interpolation=cv2.INTER_AREA)
-        hits = [Decoded(h.text, h.symbology, [(2 * x, 2 * y) for x, y in h.outline])
-                for h in zxing.read(half, formats_, try_downscale=False)]
-    else:
-        hits = zxing.read(gray, formats_)
-    found = _accept(hits, enabled)
+    found = [code for code in _accept(_first_pass(gray, enabled), enabled)
+             if not trust.needs_second_look(code) or _second_look_agrees(gray, code)]
     if found:
         return found
     one_d = enabled & ONE_D
-    if not one_d:
-        return []
+    if one_d:
+        found = _located_retry(gray, one_d, enabled)
+    two_d = enabled - ONE_D
+    if not found and two_d:
+        # zxing-cpp finds some tilted DataMatrix symbols only when asked to rotate.
+        found = _accept(zxing.read(gray, zxing.formats_for(two_d), try_rotate=True), enabled)
+    return found
+
+
+def _located_retry(gray: np.ndarray, one_d: frozenset[str],
+                   enabled: frozenset[str]) -> list[Decoded]:
+    """1-D codes in the regions OpenCV locates, each straightened and enlarged."""
+    found: list[Decoded] = []
     one_d_formats = zxing.formats_for(one_d)
     for candidate in regions.candidates(gray):
         hits = zxing.read(candidate.crop, one_d_formats, try_downscale=False)
@@ -76,6 +76,28 @@ def decode_image(image: np.ndarray, formats: set[str] | None = None) -> list[Dec
         mapped = [Decoded(h.text, h.symbology, candidate.map_points(h.outline)) for h in hits]
         found.extend(d for d in _accept(mapped, enabled) if d not in found)
     return found
+
+
+def _first_pass(gray: np.ndarray, enabled: frozenset[str]) -> list[Decoded]:
+    # Without try_rotate zxing-cpp reads 1-D codes within about 30 degrees of level
+    # (and 2-D codes at any angle) in half the time; steeper 1-D codes are left
+    # to the located-and-straightened retry, which handles any angle.
+    formats = zxing.formats_for(enabled)
+    if noise_level(gray) <= NOISY:
+        return zxing.read(gray, formats, try_rotate=False)
+    # Noise makes zxing-cpp chase edges everywhere (slow); averaging 2x2 pixels
+    # removes most of it. Small codes that need every pixel go to the retry.
+    half = cv2.resize(gray, (gray.shape[1] // 2, gray.shape[0] // 2), interpolation=cv2.INTER_AREA)
+    return [Decoded(h.text, h.symbology, [(2 * x, 2 * y) for x, y in h.outline])
+            for h in zxing.read(half, formats, try_rotate=False, try_downscale=False)]
+
+
+def _second_look_agrees(gray: np.ndarray, code: Decoded) -> bool:
+    """Read a small 1-D code again from its region, straightened and enlarged."""
+    corners = np.asarray(code.outline, dtype=np.float32)
+    candidate = regions.straighten(gray, corners, min_aspect=0.25)
+    hits = zxing.read(candidate.crop, zxing.formats_for({code.symbology}), try_downscale=False)
+    return any(normalise(h.text, h.symbology)[0] == code.text for h in hits)
 
 
 def to_gray(image: np.ndarray) -> np.ndarray:
@@ -94,16 +116,14 @@ def to_gray(image: np.ndarray) -> np.ndarray:
 
 
 def noise_level(gray: np.ndarray) -> float:
-    """Median difference between horizontal neighbours on every 8th row: sensor noise."""
-    rows = gray[::8].astype(np.int16)
+    """Median difference between horizontal neighbours on every 16th row: sensor noise."""
+    rows = gray[::16].astype(np.int16)
     return float(np.median(np.abs(rows[:, 1:] - rows[:, :-1])))
 
 
 def normalise(text: str, symbology: str) -> tuple[str, str]:
     """One spelling per code whatever the decoder: UPC-A as 12 digits, UPC-E as 8."""
-    if symbology == "ean13" and len(text) == 13 and text.startswith("0"):
-        return text[1:], "upca"
-    if symbology == "upca" and len(text) == 13 and text.startswith("0"):
+    if symbology in ("ean13", "upca") and len(text) == 13 and text.startswith("0"):
         return text[1:], "upca"
     if symbology == "upce" and len(text) in (12, 13):
         upca = text[-12:]
@@ -118,51 +138,12 @@ def _accept(results: list[Decoded], enabled: frozenset[str]) -> list[Decoded]:
         text, symbology = normalise(result.text, result.symbology)
         if symbology not in enabled and not (_COVERED_BY.get(symbology, set()) & enabled):
             continue
-        if not is_valid(text, symbology):
-            continue
-        if symbology in WEAK_CHECK and _span(result.outline) < MIN_LINE_SPAN:
-            # Read on one or two scan lines only: a damaged EAN has a 1 in 10
-            # chance of a valid check digit, so such a read needs a better look.
-            continue
         decoded = Decoded(text, symbology, result.outline)
+        if not is_valid(text, symbology) or trust.too_thin(decoded):
+            continue
         if decoded not in out:
             out.append(decoded)
-    return _without_conflicts(out)
-
-
-def _without_conflicts(found: list[Decoded]) -> list[Decoded]:
-    """Drop codes that sit on top of a different reading of the same place.
-
-    Two different texts read from one symbol mean at least one is wrong, and
-    which one cannot be told from here; reporting neither is the safe answer.
-    """
-    if len(found) < 2:
-        return found
-    clash: set[int] = set()
-    for i, a in enumerate(found):
-        for j in range(i + 1, len(found)):
-            b = found[j]
-            overlap = _inside(a.outline, b.outline) or _inside(b.outline, a.outline)
-            if a.text != b.text and overlap:
-                clash.update((i, j))
-    return [d for i, d in enumerate(found) if i not in clash]
-
-
-def _inside(outline: list[tuple[int, int]], other: list[tuple[int, int]]) -> bool:
-    """True when the centre of ``outline`` lies within ``other``."""
-    if len(outline) < 3 or len(other) < 3:
-        return False
-    cx, cy = np.mean(np.asarray(outline, dtype=np.float32), axis=0)
-    polygon = np.asarray(other, dtype=np.float32).reshape(-1, 1, 2)
-    return cv2.pointPolygonTest(polygon, (float(cx), float(cy)), False) >= 0
-
-
-def _span(outline: list[tuple[int, int]]) -> float:
-    """How many pixels across the bars a 1-D read covers (its outline's height)."""
-    if len(outline) != 4:
-        return float("inf")
-    p = np.asarray(outline, dtype=np.float32)
-    return float(np.linalg.norm(((p[3] - p[0]) + (p[2] - p[1])) / 2))
+    return trust.without_conflicts(out)
 
 
 def _check_formats(formats: set[str] | None) -> frozenset[str]:

@@ -60,11 +60,16 @@ def locate(gray: np.ndarray) -> list[np.ndarray]:
     return boxes[:MAX_CANDIDATES]
 
 
-def straighten(gray: np.ndarray, corners: np.ndarray) -> Candidate:
-    """Rotate the region level, add a quiet zone and enlarge it."""
+def straighten(gray: np.ndarray, corners: np.ndarray, min_aspect: float = 0.0) -> Candidate:
+    """Rotate the region level, add a quiet zone and enlarge it.
+
+    ``min_aspect`` widens a thin region (a code read on a few rows only) to at
+    least that fraction of its length, so the crop holds whole bars.
+    """
     (cx, cy), (w, h), angle = cv2.minAreaRect(corners)
     if w < h:
         w, h, angle = h, w, angle + 90.0
+    h = max(h, w * min_aspect)
     w, h = w * 1.3 + 8, h * 1.15 + 8
     scale = float(np.clip(CROP_LONG_SIDE / max(w, 1.0), 1.0, MAX_SCALE))
     out_w = int(w * scale)
