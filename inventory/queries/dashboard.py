@@ -21,7 +21,8 @@ GROUP_ORDER = ("Sites", "3PL", "MSP", "In transit", "Repair")
 
 @dataclass(frozen=True)
 class Counts:
-    below_reorder: int
+    below_reorder: int  # reorder lines needing action (engine), or spares (simple rule)
+    reorder_source: str
     renewals_due: int
     overdue_loans: int
     warranties_ending: int
@@ -40,8 +41,9 @@ def counts() -> Counts:
              .where(loc.kind == "in_transit").scalar()) or 0
     units += a.select().where(a.status == "in_transit").count()
     by_status = dict(a.select(a.status, pw.fn.COUNT(a.id)).group_by(a.status).tuples())
+    wanted = reorder.alerts()
     return Counts(
-        below_reorder=len(reorder.below_reorder_point()),
+        below_reorder=wanted.lines, reorder_source=wanted.source,
         renewals_due=len(renewal_due_ids(on)),
         overdue_loans=a.select().where(overdue_condition(on)).count(),
         warranties_ending=a.select().where(warranty_condition(on)).count(),

@@ -99,14 +99,29 @@ def below_reorder_point() -> list[int]:
                   if rop > 0 and pos.get(p, Position(0, 0, 0)).total <= rop)
 
 
-def engine_alerts(db) -> list[int] | None:
-    """Spares the replenishment engine says to reorder, when that engine is installed.
-
-    The hook the dashboard uses first; None when the engine is not available, and the
-    simple rule above applies.
-    """
+def engine_lines(alerts_only: bool = True) -> list | None:
+    """The replenishment engine's reorder lines, or None when the engine is not installed
+    (then the simple rule above applies). Slow on a big ledger: call it off the UI thread."""
     try:
         from ..replenishment.engine import reorder_list
     except ImportError:
         return None
-    return sorted({line.product_id for line in reorder_list(db, alerts_only=True)})
+    from ..db import database_proxy
+
+    return reorder_list(database_proxy.obj, alerts_only=alerts_only)
+
+
+@dataclass(frozen=True)
+class Alerts:
+    lines: int  # reorder lines (product × location) that need action
+    products: list[int]
+    source: str  # "engine" or "simple"
+
+
+def alerts() -> Alerts:
+    """What to reorder: from the engine when installed, else the simple rule."""
+    lines = engine_lines(alerts_only=True)
+    if lines is not None:
+        return Alerts(len(lines), sorted({ln.product_id for ln in lines}), "engine")
+    low = below_reorder_point()
+    return Alerts(len(low), low, "simple")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -121,7 +122,19 @@ class StockTable(TableQuery):
 
 
 def reorder_figures() -> tuple[dict[int, int], list[int]]:
-    """(reorder point per spare, spares at or below it), read in one go."""
+    """(reorder point per spare, spares at or below it), read in one go.
+
+    From the replenishment engine when it is installed (the product's points summed over
+    its stocking locations; low = any location needs action), else the simple rule."""
+    lines = reorder.engine_lines(alerts_only=False)
+    if lines is not None:
+        sums: dict[int, float] = {}
+        flagged: set[int] = set()
+        for ln in lines:
+            sums[ln.product_id] = sums.get(ln.product_id, 0.0) + float(ln.reorder_point)
+            if ln.alert:
+                flagged.add(ln.product_id)
+        return {p: int(math.ceil(v)) for p, v in sums.items()}, sorted(flagged)
     points = reorder.reorder_points()
     pos = reorder.positions()
     empty = reorder.Position(0, 0, 0)

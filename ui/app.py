@@ -1,0 +1,159 @@
+"""Starting the desktop app: open the database, sign in, build the window, wire scanners.
+
+`main.py` calls `run_app(args)` when no command is given.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+import sys
+from pathlib import Path
+
+import platformdirs
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from inventory.db import ENV_VAR, resolve_url
+from inventory.errors import InventoryError, PermissionDenied
+from inventory.operators import OperatorRef, needs_sign_in, os_operator
+from inventory.storage import open_store
+
+from . import style
+from .dialogs import crash
+from .events import ChangeBus
+from .settings import APPLICATION, ORGANIZATION, Settings
+from .tasks import TaskRunner
+from .views.base import AppContext
+
+log = logging.getLogger("stockroom")
+
+
+def log_file() -> Path:
+    folder = Path(platformdirs.user_log_dir("Stockroom", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "stockroom.log"
+
+
+def setup_logging() -> Path | None:
+    try:
+        path = log_file()
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3,
+                                                       encoding="utf-8")
+    except OSError:
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return path
+
+
+def database_url(args, settings: Settings) -> str:
+    """--database, else $STOCKROOM_DATABASE, else the one chosen in Settings, else default."""
+    return (getattr(args, "database", None) or os.environ.get(ENV_VAR)
+            or settings.database_url() or resolve_url(None))
+
+
+def sign_in(db, url: str, settings: Settings) -> OperatorRef | None:
+    """The operator for this session; None when the user gave up signing in."""
+    if not needs_sign_in(db):
+        try:
+            return os_operator(db)
+        except PermissionDenied:
+            pass
+    from .dialogs.sign_in import SignInDialog
+
+    dialog = SignInDialog(db, url, settings.last_operator())
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.operator is None:
+        return None
+    settings.set_last_operator(dialog.operator.username)
+    return dialog.operator
+
+
+def wedge_settings(settings: Settings):
+    from scanners.wedge import WedgeSettings
+
+    return WedgeSettings(prefix=settings.wedge_prefix(), suffix=settings.wedge_suffix(),
+                         min_length=settings.wedge_min_length(),
+                         max_gap_ms=settings.wedge_max_gap_ms(),
+                         end_silence_ms=settings.wedge_end_silence_ms())
+
+
+def attach_scanners(app: QApplication, window, settings: Settings) -> None:
+    """The keyboard wedge for the whole app, and the serial scanner if one is set up."""
+    try:
+        from scanners.wedge import WedgeFilter
+    except ImportError:
+        log.warning("keyboard-wedge support is not installed", exc_info=True)
+        window.status.set_wedge("missing")
+    else:
+        wedge = WedgeFilter(app, settings=wedge_settings(settings))
+        wedge.set_enabled(settings.wedge_enabled())
+        wedge.install(app)
+        window.attach_wedge(wedge)
+
+        def on_change(group: str) -> None:
+            if group == "wedge":
+                wedge.settings = wedge_settings(settings)
+                wedge.set_enabled(settings.wedge_enabled())
+
+        settings.changed.connect(on_change)
+    try:
+        from scanners.serial_reader import SerialScanner
+    except ImportError:
+        log.warning("serial scanner support is not installed", exc_info=True)
+        return
+    serial = SerialScanner(window)
+    window.attach_serial(serial)
+
+    def restart(group: str = "serial") -> None:
+        if group != "serial":
+            return
+        port = settings.serial_port()
+        if port:
+            serial.start(port, settings.serial_baudrate())
+        else:
+            serial.stop()
+
+    settings.changed.connect(restart)
+    restart()
+
+
+def build_window(db, url: str, operator: OperatorRef, settings: Settings):
+    from .main_window import MainWindow
+
+    runner = TaskRunner(db)
+    ctx = AppContext(db, operator, ChangeBus(), settings, runner, url)
+    return MainWindow(ctx)
+
+
+def run_app(args) -> int:
+    """Open the window on the database named by `args.database` (or the default)."""
+    log_path = setup_logging()
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    style.apply(app)
+    crash.install(log_path)
+    settings = Settings()
+    url = database_url(args, settings)
+    try:
+        db = open_store(url)
+    except InventoryError as exc:
+        log.error("cannot open %s: %s", url, exc)
+        QMessageBox.critical(None, "Stockroom cannot open its database",
+                             f"{exc}\n\nStart it with --database FILE to use another file, "
+                             "or fix the problem and start again.")
+        return 1
+    operator = sign_in(db, url, settings)
+    if operator is None:
+        return 0
+    window = build_window(db, url, operator, settings)
+    attach_scanners(app, window, settings)
+    window.show()
+    log.info("Stockroom started on %s as %s", url, operator.username)
+    code = app.exec()
+    db.close()
+    return code

@@ -1,0 +1,45 @@
+"""Signing in to a shared database."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLineEdit
+
+from inventory.db import describe
+from inventory.errors import InventoryError
+from inventory.operators import sign_in
+
+from .form import FormDialog
+
+
+class SignInDialog(FormDialog):
+    heading = "Sign in"
+    ok_text = "Sign in"
+
+    def __init__(self, db, url: str, last_user: str = "", parent=None) -> None:
+        self.db = db
+        self.description = f"{describe(url)} is shared: sign in with your operator name."
+        self._last_user = last_user
+        self.operator = None
+        super().__init__(None, parent)  # type: ignore[arg-type]
+
+    def build(self) -> None:
+        self.username = self.add_field("username", "Operator", QLineEdit(self._last_user))
+        self.password = self.add_field("password", "Password", QLineEdit())
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        (self.password if self._last_user else self.username).setFocus()
+
+    def validate(self) -> dict[str, str]:
+        errors = {}
+        if not self.username.text().strip():
+            errors["username"] = "Type your operator name."
+        if not self.password.text():
+            errors["password"] = "Type your password."
+        return errors
+
+    def submit(self) -> str:
+        self.operator = sign_in(self.db, self.username.text().strip(), self.password.text())
+        return ""
+
+    def field_for_error(self, exc: InventoryError) -> str | None:
+        self.password.clear()
+        return "password"

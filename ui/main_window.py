@@ -1,0 +1,331 @@
+"""The main window: side bar, pages, status bar, shortcuts, and where scans go.
+
+Pages are built the first time they are shown. Every scan from any scanner comes to
+`on_scan`: an open dialog that takes scans gets it, Settings shows it (the wedge test),
+and otherwise the window switches to the scan station and hands it over.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from inventory.db import describe
+from inventory.queries.dashboard import is_empty
+
+from .views.base import AppContext, Page
+from .widgets.sidebar import Sidebar
+from .widgets.status import StatusBar
+
+log = logging.getLogger(__name__)
+
+# key, title, icon, shortcut
+NAVIGATION: list[tuple[str, str, str, str]] = [
+    ("dashboard", "Dashboard", "dashboard", "Ctrl+1"),
+    ("scan", "Scan station", "scan", "Ctrl+2"),
+    ("devices", "Devices", "devices", "Ctrl+3"),
+    ("stock", "Spares & stock", "stock", "Ctrl+4"),
+    ("licenses", "Licenses", "licenses", "Ctrl+5"),
+    ("locations", "Locations & 3PL", "locations", "Ctrl+6"),
+    ("people", "People", "people", "Ctrl+7"),
+    ("orders", "Purchase orders", "orders", "Ctrl+8"),
+    ("reorder", "Reorder", "reorder", "Ctrl+9"),
+    ("history", "History", "history", "Ctrl+0"),
+    ("settings", "Settings", "settings", "Ctrl+,"),
+]
+SCAN_MODES = [("F2", "checkout", "Check-out"), ("F3", "checkin", "Check-in"),
+              ("F4", "receive", "Receive"), ("F5", "transfer", "Transfer"),
+              ("F6", "count", "Count"), ("F7", "issue", "Issue spares")]
+TITLES = {key: title for key, title, _, _ in NAVIGATION}
+
+
+def _table_page(module: str, cls: str) -> Callable[[AppContext], Page]:
+    def make(ctx: AppContext) -> Page:
+        import importlib
+
+        return getattr(importlib.import_module(f"ui.views.{module}"), cls)(ctx)
+    return make
+
+
+PAGE_FACTORIES: dict[str, Callable[[AppContext], Page]] = {
+    "dashboard": _table_page("dashboard", "DashboardPage"),
+    "devices": _table_page("devices", "DevicesPage"),
+    "stock": _table_page("stock", "StockPage"),
+    "licenses": _table_page("licenses", "LicensesPage"),
+    "locations": _table_page("locations", "LocationsPage"),
+    "people": _table_page("people", "PeoplePage"),
+    "orders": _table_page("orders", "OrdersPage"),
+    "history": _table_page("history", "HistoryPage"),
+    "settings": _table_page("settings_page", "SettingsPage"),
+}
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Stockroom")
+        self.setMinimumSize(1100, 680)
+        self.pages: dict[str, QWidget] = {}
+        self.current_key = ""
+        self.serial = None
+        self.wedge = None
+
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        op = ctx.operator
+        self.sidebar = Sidebar(NAVIGATION, f"Signed in as\n{op.label}")
+        self.sidebar.page_selected.connect(self.show_page)
+        self.stack = QStackedWidget()
+        row.addWidget(self.sidebar)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.status = StatusBar(describe(ctx.url) if ctx.url else "", op.label)
+        self.setStatusBar(self.status)
+        ctx.runner.error_reported.connect(self.show_error)
+        self._shortcuts()
+
+        geometry = ctx.settings.geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1440, 900)
+        if is_empty():
+            self.show_welcome()
+        else:
+            last = ctx.settings.last_view()
+            self.show_page(last if last in TITLES and last != "scan" else "dashboard")
+
+    # -- pages --------------------------------------------------------------------------
+
+    def page(self, key: str) -> QWidget:
+        """The page for `key`, built on first use."""
+        if key not in self.pages:
+            w = self._build_page(key)
+            if isinstance(w, Page):
+                w.navigate.connect(self.navigate)
+                w.status_message.connect(self.flash)
+            self.pages[key] = w
+            self.stack.addWidget(w)
+        return self.pages[key]
+
+    def _build_page(self, key: str) -> QWidget:
+        if key == "scan":
+            return self._scan_station()
+        if key == "reorder":
+            return self._reorder_page()
+        if key == "welcome":
+            from .views.welcome import WelcomePage
+
+            w = WelcomePage(self.ctx)
+            w.finished.connect(self._welcome_done)
+            return w
+        return PAGE_FACTORIES[key](self.ctx)
+
+    def _placeholder(self, key: str, message: str) -> QWidget:
+        from .views.welcome import PlaceholderPage
+
+        return PlaceholderPage(self.ctx, key, TITLES.get(key, key), message)
+
+    def _scan_station(self) -> QWidget:
+        try:
+            from .scan_station.page import ScanStationPage
+        except ImportError:
+            log.info("the scan station is not installed", exc_info=True)
+            return self._placeholder("scan", "The scan station is coming: check-out, check-in, "
+                                             "receive, transfer, count and issue by scanning.")
+        c = self.ctx
+        page = ScanStationPage(c.db, c.operator, c.bus, c.settings)
+        page.status_message.connect(self.flash)
+        camera = getattr(page, "camera", None)
+        if camera is not None and hasattr(camera, "state_changed"):
+            camera.state_changed.connect(self.status.set_camera)
+        return page
+
+    def _reorder_page(self) -> QWidget:
+        try:
+            from .views.reorder import ReorderPage
+        except ImportError:
+            log.info("the reorder page is not installed", exc_info=True)
+            return self._placeholder(
+                "reorder", "The reorder list is coming: what to buy or transfer, from whom, "
+                           "how many and why. Until then, Spares & stock shows the items at or "
+                           "below their reorder point.")
+        c = self.ctx
+        return ReorderPage(c.db, c.operator, c.bus, None)
+
+    def show_page(self, key: str) -> QWidget:
+        if key not in TITLES and key != "welcome":
+            key = "dashboard"
+        w = self.page(key)
+        self.stack.setCurrentWidget(w)
+        self.current_key = key
+        self.sidebar.select(key)
+        self.setWindowTitle(f"{TITLES.get(key, 'Welcome')} — Stockroom")
+        if key != "welcome":
+            self.ctx.settings.set_last_view(key)
+        return w
+
+    def show_welcome(self) -> None:
+        self.show_page("welcome")
+
+    def _welcome_done(self, how: str) -> None:
+        self.show_page("dashboard")
+        if how == "empty":
+            page = self.pages.get("dashboard")
+            if isinstance(page, Page):
+                page.messages.show_info("Start with Locations & 3PL (your sites and "
+                                        "stockrooms), then add products under Spares & stock "
+                                        "and people under People.")
+
+    def current_page(self) -> QWidget | None:
+        return self.stack.currentWidget()
+
+    def navigate(self, key: str, filters: dict) -> None:
+        """A link from one page to another, with what to show there."""
+        w = self.show_page(key)
+        if key == "scan":
+            self._station_link(w, filters)
+        elif isinstance(w, Page):
+            w.apply_link(filters)
+
+    def _station_link(self, station: QWidget, filters: dict) -> None:
+        if "mode" in filters and hasattr(station, "set_mode"):
+            station.set_mode(filters["mode"])
+        if filters.get("order") and hasattr(station, "handle_scan"):
+            from scanners.scan import Scan
+
+            station.handle_scan(Scan(filters["order"], "code128", "manual", datetime.now()))
+
+    # -- keyboard -----------------------------------------------------------------------
+
+    def _shortcuts(self) -> None:
+        for key, _title, _icon, keys in NAVIGATION:
+            QShortcut(QKeySequence(keys), self).activated.connect(
+                lambda k=key: self.show_page(k))
+        QShortcut(QKeySequence("Ctrl+F"), self).activated.connect(self.focus_search)
+        for keys, mode, _label in SCAN_MODES:
+            QShortcut(QKeySequence(keys), self).activated.connect(
+                lambda m=mode: self.scan_mode(m))
+        QShortcut(QKeySequence("F1"), self).activated.connect(self.show_shortcuts)
+        quit_action = QAction("Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        self.addAction(quit_action)
+
+    def focus_search(self) -> None:
+        page = self.current_page()
+        if isinstance(page, Page):
+            page.focus_search()
+        elif page is not None and hasattr(page, "focus_field"):
+            page.focus_field()
+
+    def scan_mode(self, mode: str) -> None:
+        station = self.show_page("scan")
+        if hasattr(station, "set_mode"):
+            station.set_mode(mode)
+
+    def show_shortcuts(self) -> None:
+        views = "\n".join(f"{keys:>8}   {title}" for _k, title, _i, keys in NAVIGATION)
+        modes = "\n".join(f"{keys:>8}   Scan station: {label}" for keys, _m, label in SCAN_MODES)
+        QMessageBox.information(
+            self, "Keyboard shortcuts",
+            f"{views}\n\n{modes}\n\n  Ctrl+F   Search in this view\n  Ctrl+N   New … in this "
+            "view\n  Ctrl+O   Check out / issue the selection\n  Ctrl+I   Check in the "
+            "selection\n  Ctrl+T   Transfer the selection\n  Ctrl+E   Edit the selection\n"
+            "      F1   This list")
+
+    # -- scans --------------------------------------------------------------------------
+
+    def on_scan(self, scan) -> None:
+        """Every scanner's scans arrive here (wedge, serial; the camera is the station's)."""
+        modal = QApplication.activeModalWidget()
+        if modal is not None:
+            taker = getattr(modal, "accept_scan", None)
+            if taker is not None and taker(scan):
+                return
+            self.flash(f"Scan {scan.text} not used: finish or close the open dialog first.")
+            QApplication.beep()
+            return
+        page = self.current_page()
+        if self.current_key == "settings" and isinstance(page, Page) and page.accept_scan(scan):
+            return
+        station = self.show_page("scan")
+        handler = getattr(station, "handle_scan", None)
+        if handler is None:
+            self.flash(f"Scanned {scan.text}: the scan station is not available yet.")
+            return
+        handler(scan)
+
+    # -- messages -----------------------------------------------------------------------
+
+    def flash(self, text: str) -> None:
+        self.status.showMessage(text, 8000)
+
+    def show_error(self, text: str) -> None:
+        page = self.current_page()
+        if isinstance(page, Page):
+            page.messages.show_error(text)
+        else:
+            self.flash(text)
+
+    # -- closing ------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        s = self.ctx.settings
+        s.set_geometry(self.saveGeometry())
+        if self.current_key and self.current_key != "welcome":
+            s.set_last_view(self.current_key)
+        for page in self.pages.values():
+            if isinstance(page, Page):
+                page.save_state()
+            shutdown = getattr(page, "shutdown", None)
+            if shutdown is not None:
+                try:
+                    shutdown()
+                except Exception:  # noqa: BLE001 - closing must go on
+                    log.exception("a page failed to shut down")
+        if self.serial is not None:
+            self.serial.stop()
+        if self.wedge is not None:
+            self.wedge.uninstall()
+        self.ctx.runner.shutdown()
+        s.sync()
+        super().closeEvent(event)
+
+    # -- scanners -----------------------------------------------------------------------
+
+    def attach_wedge(self, wedge) -> None:
+        """Take scans from the application-wide keyboard-wedge filter."""
+        self.wedge = wedge
+        wedge.scan_received.connect(self.on_scan)
+        wedge.enabled_changed.connect(lambda on: self.status.set_wedge("ready" if on
+                                                                       else "off"))
+        self.status.set_wedge("ready" if wedge.is_enabled() else "off")
+
+    def attach_serial(self, serial) -> None:
+        self.serial = serial
+        serial.scan_received.connect(self.on_scan)
+        serial.state_changed.connect(self._serial_state)
+        self._serial_state(serial.state)
+
+    def _serial_state(self, state: str) -> None:
+        port = self.ctx.settings.serial_port()
+        detail = getattr(self.serial, "last_error", "") if self.serial else ""
+        self.status.set_serial(state, f"{port}: {detail}" if detail else port)
+        page = self.pages.get("settings")
+        if page is not None and hasattr(page, "set_serial_state"):
+            page.set_serial_state(f"{port}: {state}" + (f" — {detail}" if detail else ""))

@@ -1,0 +1,255 @@
+"""Dashboard: the counts that need attention (each one a link) and three charts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inventory.queries import dashboard as q
+
+from .. import icons, style
+from ..models.format import fmt_int
+from ..widgets import charts
+from .base import AppContext, Page
+
+
+@dataclass(frozen=True)
+class Figures:
+    counts: q.Counts
+    spend: list
+    value: list
+    top: list
+    at: datetime
+
+
+def read_figures(db) -> Figures:
+    """Everything the dashboard shows, read in one go (on the worker thread)."""
+    return Figures(q.counts(), q.spend_by_month(db), q.stock_value_by_location_kind(),
+                   q.top_consumed(), datetime.now())
+
+
+class CountCard(QFrame):
+    """A number that needs attention; click (or Enter) to see the items behind it."""
+
+    clicked = Signal()
+
+    def __init__(self, title: str, icon: str, hint: str, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Card")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMinimumHeight(112)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 14, 16, 12)
+        layout.setSpacing(4)
+        top = QHBoxLayout()
+        self._icon = QLabel()
+        self._icon_name = icon
+        self._title = QLabel(title)
+        self._title.setStyleSheet(f"color: {style.MUTED}; font-weight: 600;")
+        top.addWidget(self._icon)
+        top.addWidget(self._title, 1)
+        layout.addLayout(top)
+        self.number = QLabel("…")
+        self.number.setStyleSheet("font-size: 22pt; font-weight: 700;")
+        layout.addWidget(self.number)
+        self.hint = QLabel(hint)
+        self.hint.setObjectName("Muted")
+        self.hint.setWordWrap(True)
+        layout.addWidget(self.hint)
+        self.set_tone("neutral")
+
+    def set_tone(self, tone: str) -> None:
+        colour = {"alert": style.DANGER, "warn": style.WARNING, "good": style.SUCCESS,
+                  "info": style.ACCENT}.get(tone, "#6b7280")
+        self._icon.setPixmap(icons.pixmap(self._icon_name, colour, 18))
+        self.number.setStyleSheet(f"font-size: 22pt; font-weight: 700; color: "
+                                  f"{colour if tone in ('alert', 'warn') else style.TEXT};")
+        border = {"alert": "#fca5a5", "warn": "#fcd34d"}.get(tone, style.BORDER)
+        self.setStyleSheet(f"#Card {{ background: white; border: 1px solid {border}; "
+                           f"border-radius: 10px; }} #Card:focus {{ border: 2px solid "
+                           f"{style.ACCENT}; }} #Card:hover {{ border-color: #9ca3af; }}")
+
+    def set_value(self, n: int, hint: str, tone: str) -> None:
+        self.number.setText(fmt_int(n))
+        self.hint.setText(hint)
+        self.set_tone(tone)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.clicked.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class ChartCard(QFrame):
+    def __init__(self, title: str, subtitle: str, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Card")
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(16, 12, 12, 8)
+        self.layout_.setSpacing(2)
+        t = QLabel(title)
+        t.setObjectName("SectionTitle")
+        s = QLabel(subtitle)
+        s.setObjectName("Muted")
+        self.layout_.addWidget(t)
+        self.layout_.addWidget(s)
+        self.body: QWidget | None = None
+        self.set_placeholder("Loading…")
+
+    def set_placeholder(self, text: str) -> None:
+        label = QLabel(text)
+        label.setObjectName("Muted")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setMinimumHeight(220)
+        self.set_body(label)
+
+    def set_body(self, widget: QWidget) -> None:
+        if self.body is not None:
+            self.layout_.removeWidget(self.body)
+            self.body.deleteLater()
+        self.body = widget
+        self.layout_.addWidget(widget, 1)
+
+
+class DashboardPage(Page):
+    key = "dashboard"
+    title = "Dashboard"
+    topics = ("assets", "stock", "licenses", "orders", "movements", "locations", "all")
+
+    def __init__(self, ctx: AppContext, parent=None) -> None:
+        super().__init__(ctx, parent)
+        self.figures: Figures | None = None
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        scroll.setWidget(body)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(22, 18, 22, 18)
+        layout.setSpacing(14)
+        name = (ctx.operator.name or ctx.operator.username).split()[0]
+        head, self.subtitle_label = self.header("Dashboard", f"Hello {name}: here is what "
+                                                             "needs attention today.")
+        layout.addLayout(head)
+        layout.addWidget(self.messages)
+
+        grid = QGridLayout()
+        grid.setSpacing(12)
+        self.cards = {
+            "reorder": CountCard("Reorder", "reorder", "Spares at or below reorder point"),
+            "renewals": CountCard("Renewals due", "licenses", "Licenses to renew now"),
+            "overdue": CountCard("Overdue loans", "calendar", "Loaned devices past due"),
+            "warranty": CountCard("Warranties ending", "shield", "Within the next 90 days"),
+            "transit": CountCard("In transit", "truck", "Shipments on their way"),
+        }
+        links = {
+            "reorder": ("stock", {"special": "low"}),
+            "renewals": ("licenses", {"special": "renewal"}),
+            "overdue": ("devices", {"special": "overdue"}),
+            "warranty": ("devices", {"special": "warranty"}),
+            "transit": ("stock", {"special": "transit"}),
+        }
+        self.links = links
+        for i, (key, card) in enumerate(self.cards.items()):
+            card.clicked.connect(lambda k=key: self.navigate.emit(*self.links[k]))
+            card.setToolTip("Show them")
+            grid.addWidget(card, 0, i)
+        layout.addLayout(grid)
+
+        self.summary = QLabel("")
+        self.summary.setObjectName("Muted")
+        layout.addWidget(self.summary)
+
+        charts_row = QGridLayout()
+        charts_row.setSpacing(12)
+        self.spend_card = ChartCard("Spend by month", "Deliveries received, at cost, "
+                                                      "last 12 months")
+        self.value_card = ChartCard("Stock value by location", "Spares and devices in stock, "
+                                                               "at cost")
+        self.top_card = ChartCard("Top consumed spares", "Units issued or used, last 90 days")
+        charts_row.addWidget(self.spend_card, 0, 0, 1, 2)
+        charts_row.addWidget(self.value_card, 1, 0)
+        charts_row.addWidget(self.top_card, 1, 1)
+        charts_row.setColumnStretch(0, 1)
+        charts_row.setColumnStretch(1, 1)
+        layout.addLayout(charts_row)
+        layout.addStretch(1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.ctx.runner.run(read_figures, self.ctx.db, done=self.show_figures,
+                            key=f"dashboard-{id(self)}")
+
+    def show_figures(self, f: Figures) -> None:
+        self.figures = f
+        c = f.counts
+        if c.reorder_source == "engine":
+            # The replenishment engine's list: the Reorder page shows the same lines.
+            self.links["reorder"] = ("reorder", {})
+            hint = (f"{'Line' if c.below_reorder == 1 else 'Lines'} to buy or transfer now"
+                    if c.below_reorder else "Nothing to buy or transfer now")
+        else:
+            self.links["reorder"] = ("stock", {"special": "low"})
+            hint = ("Spares at or below their reorder point" if c.below_reorder
+                    else "Every spare is above its reorder point")
+        self.cards["reorder"].set_value(c.below_reorder, hint,
+                                        "alert" if c.below_reorder else "good")
+        self.cards["renewals"].set_value(
+            c.renewals_due, "Licenses past their renew-by date", "warn" if c.renewals_due
+            else "good")
+        self.cards["overdue"].set_value(
+            c.overdue_loans, "Loaned devices past their due date", "alert" if c.overdue_loans
+            else "good")
+        self.cards["warranty"].set_value(
+            c.warranties_ending, "Active devices, warranty ends within 90 days",
+            "warn" if c.warranties_ending else "good")
+        self.cards["transit"].set_value(
+            c.shipments_in_transit, f"{fmt_int(c.units_in_transit)} units on their way",
+            "info")
+        self.summary.setText(
+            f"{fmt_int(c.devices_deployed)} devices deployed · {fmt_int(c.devices_in_stock)} "
+            f"in stock · {fmt_int(c.open_orders)} purchase orders open · updated "
+            f"{f.at:%H:%M}")
+        months = [datetime.strptime(k, "%Y-%m").strftime("%b") for k, _ in f.spend]
+        if any(v for _, v in f.spend):
+            self.spend_card.set_body(charts.view(charts.bar_chart(
+                months, [float(v) for _, v in f.spend])))
+        else:
+            self.spend_card.set_placeholder("Nothing received in the last 12 months.")
+        if f.value:
+            self.value_card.set_body(charts.view(charts.stacked_chart(
+                [g for g, _, _ in f.value],
+                [("Spares", [float(s) for _, s, _ in f.value]),
+                 ("Devices in stock", [float(d) for _, _, d in f.value])])))
+        if f.top:
+            names = [_short(name) for _, name, _ in f.top]
+            self.top_card.set_body(charts.view(charts.horizontal_chart(
+                names, [float(n) for *_, n in f.top])))
+        else:
+            self.top_card.set_placeholder("No spares issued in the last 90 days.")
+
+
+def _short(name: str, width: int = 26) -> str:
+    return name if len(name) <= width else name[:width - 1] + "…"
