@@ -60,7 +60,7 @@ class BasketModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return (str(index.row() + 1), line.item, str(line.quantity),
                     _STATUS_TEXT.get(line.status, line.status)
-                    + (f": {line.message}" if line.message else ""))[col]
+                    + (f" — {line.message}" if line.message else ""))[col]
         if role == Qt.ItemDataRole.ForegroundRole and col == 3:
             return QBrush(QColor(_STATUS_COLOUR.get(line.status, "#212529")))
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -124,6 +124,5 @@ class BasketView(QTableView):
         h.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         h.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         h.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        h.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-        h.resizeSection(3, 260)
+        h.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         model.rowsInserted.connect(lambda *_: self.scrollToBottom())

@@ -49,7 +49,7 @@ class CheckinMode(Mode):
         damaged = self.damaged.isChecked()
         view, mv = self.posted(assets.check_in, res.ref, damaged=damaged, source=source)
         self.good.setChecked(True)  # damaged is the exception: ask again for the next one
-        came_from = f" from {res.holder}" if res.holder else ""
+        came_from = f" (returned by {res.holder})" if res.holder else ""
         where = view.location or "stock"
         state = "damaged, to repair" if damaged else "in stock"
         self.basket.add(Line(res.ref, f"{res.ref} · {res.product}", status=DONE,

@@ -79,8 +79,12 @@ class CheckoutMode(Mode):
 
     def _update_summary(self) -> None:
         ready = self.basket.rows_with(READY)
+        done = self.basket.rows_with(DONE)
         who = self.person.chosen.text() if self.person.employee_id else "nobody yet"
-        self.summary.setText(f"{len(ready)} item(s) ready · to {who}")
+        if done and not ready:
+            self.summary.setText(f"{len(done)} item(s) checked out. Scan the next badge.")
+        else:
+            self.summary.setText(f"{len(ready)} item(s) ready · to {who}")
 
     # -- scans ------------------------------------------------------------
     def on_scan(self, parsed: Parsed, res: Resolution, source: str) -> Outcome:

@@ -27,7 +27,7 @@ from ..basket import DONE, UNDONE, BasketModel, BasketView, Line
 from ..feedback import Outcome, info, ok, refused
 from ..parsing import Parsed
 from ..widgets import QuantityBox
-from .base import Context, Mode, buttons, heading
+from .base import PRIMARY_STYLE, Context, Mode, buttons, heading
 
 _ROW_COLOUR = {"missing": "#f8d7da", "unexpected": "#fff3cd"}
 
@@ -61,6 +61,7 @@ class CountMode(Mode):
         self.reason.setPlaceholderText("Why the book changes, e.g. quarterly stocktake")
         self.approve_button = QPushButton("&Approve and post adjustments")
         self.approve_button.setObjectName("count_approve")
+        self.approve_button.setStyleSheet(PRIMARY_STYLE)
         self.approve_button.clicked.connect(lambda: self.requested.emit("approve"))
         self.may_approve = allowed(ctx.operator.role, "adjust")
         who = ROLE_LABELS.get(ctx.operator.role, ctx.operator.role)
