@@ -139,7 +139,7 @@ def _accept(results: list[Decoded], enabled: frozenset[str]) -> list[Decoded]:
         if symbology not in enabled and not (_COVERED_BY.get(symbology, set()) & enabled):
             continue
         decoded = Decoded(text, symbology, result.outline)
-        if not is_valid(text, symbology) or trust.too_thin(decoded):
+        if not is_valid(text, symbology):
             continue
         if decoded not in out:
             out.append(decoded)

@@ -15,8 +15,8 @@ from scanners.decoders import Decoded
 
 # 1-D symbologies whose only protection is a mod-10 (or no) check digit.
 WEAK_CHECK = frozenset({"ean13", "ean8", "upca", "upce", "itf", "code39"})
-MIN_LINE_SPAN = 3.0  # px: a weak-check 1-D read seen on fewer rows than this is dropped
-MIN_MODULE_PX = 2.0  # px: narrower bars than this need a second, enlarged look
+MIN_LINE_SPAN = 12.0  # px: a weak-check 1-D read on fewer rows than this needs a second look
+MIN_MODULE_PX = 2.0  # px: narrower bars than this need a second, enlarged look too
 
 _FIXED_MODULES = {"ean13": 95, "upca": 95, "ean8": 67, "upce": 51}
 ONE_D = frozenset({"code128", "gs1-128", "code39", "ean13", "ean8", "upca", "upce", "itf"})
@@ -49,15 +49,17 @@ def modules(text: str, symbology: str) -> int:
     return 11 * (len(text.replace("\x1d", "")) + 3) + 2  # Code 128 in set B
 
 
-def too_thin(code: Decoded) -> bool:
-    """A weak-check 1-D code read on too few rows to be believed."""
-    return code.symbology in WEAK_CHECK and span(code.outline) < MIN_LINE_SPAN
-
-
 def needs_second_look(code: Decoded) -> bool:
-    """A 1-D code so small in the image that its bars are under ``MIN_MODULE_PX`` wide."""
+    """A 1-D read to confirm from an enlarged crop before it is believed.
+
+    Either its bars are under ``MIN_MODULE_PX`` wide, or it has only a weak check
+    digit and was read on a band under ``MIN_LINE_SPAN`` high (one or two scan
+    lines agreeing, as happens on a blurred or damaged label).
+    """
     if code.symbology not in ONE_D or len(code.outline) != 4:
         return False
+    if code.symbology in WEAK_CHECK and span(code.outline) < MIN_LINE_SPAN:
+        return True
     return length(code.outline) / modules(code.text, code.symbology) < MIN_MODULE_PX
 
 
