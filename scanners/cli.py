@@ -31,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def decode_command(args: argparse.Namespace) -> int:
     """Decode each path; 0 when every file could be read, 2 otherwise."""
-    from scanners.decode import DEFAULT_FORMATS, decoder_names
+    from scanners.decode import DEFAULT_FORMATS, decoder_summary
     from scanners.files import decode_file
     from scanners.parse import human_readable
 
@@ -44,7 +44,7 @@ def decode_command(args: argparse.Namespace) -> int:
                   f"known: {', '.join(sorted(DEFAULT_FORMATS))}", file=sys.stderr)
             return 2
     if args.verbose:
-        print(f"decoders: {', '.join(decoder_names())}", file=sys.stderr)
+        print(decoder_summary(), file=sys.stderr)
     status = 0
     for path in args.paths:
         try:

@@ -1,9 +1,17 @@
-"""Find and read the codes in an image: zxing-cpp, then a located-and-straightened retry.
+"""Find and read the codes in an image.
 
-``decode_image`` is what the camera worker and ``main.py decode`` call. Every
-result is normalised (UPC-A as 12 digits, UPC-E as 8) and validated: a code
-whose check digit or GS1 structure is wrong is dropped, and so is a read that
-``scanners.trust`` does not believe; it is never reported.
+``decode_image`` is what the camera worker and ``main.py decode`` call:
+
+1. zxing-cpp on the whole frame (halved first when it is noisy), the enabled
+   formats only;
+2. if that finds nothing: OpenCV's barcode locator marks likely 1-D regions;
+   each is straightened and enlarged, then read by zxing-cpp, pyzbar (where
+   libzbar is installed) and zxing-cpp again on a sharpened copy;
+3. if still nothing: zxing-cpp for 2-D codes with rotation on.
+
+Every result is normalised (UPC-A as 12 digits, UPC-E as 8) and validated: a
+code whose check digit or GS1 structure is wrong is dropped, and so is a read
+that ``scanners.trust`` does not believe. A misread is never reported.
 """
 
 from __future__ import annotations
@@ -16,7 +24,8 @@ from scanners.checks import is_valid, upca_to_upce
 from scanners.decoders import Decoded, regions, zbar, zxing
 from scanners.scan import SYMBOLOGIES
 
-__all__ = ["Decoded", "decode_image", "decoder_names", "DEFAULT_FORMATS", "ONE_D"]
+__all__ = ["Decoded", "decode_image", "decoder_names", "decoder_summary", "DEFAULT_FORMATS",
+           "ONE_D"]
 
 DEFAULT_FORMATS = frozenset(SYMBOLOGIES) - {"unknown"}
 ONE_D = trust.ONE_D
@@ -38,6 +47,13 @@ def decoder_names() -> list[str]:
     if zbar.available():
         names.append(zbar.NAME)
     return names
+
+
+def decoder_summary() -> str:
+    """One line for a status bar or log: which decoders are in use, and why one is not."""
+    if zbar.available():
+        return f"decoders: {zxing.NAME}, {zbar.NAME}"
+    return f"decoders: {zxing.NAME} ({zbar.UNAVAILABLE_REASON}; {zbar.NAME} not used)"
 
 
 def decode_image(image: np.ndarray, formats: set[str] | None = None) -> list[Decoded]:

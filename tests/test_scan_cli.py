@@ -96,4 +96,5 @@ def test_main_decode_without_libzbar_still_reads_and_says_which_decoder(tmp_path
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"{path}\tupca\t036000291452\n"
-    assert result.stderr.strip().splitlines()[-1] == "decoders: zxing-cpp"
+    said = result.stderr.strip().splitlines()[-1]
+    assert said.startswith("decoders: zxing-cpp (libzbar not usable")

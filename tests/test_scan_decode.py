@@ -152,3 +152,41 @@ def test_decoder_names_say_what_is_in_use():
     names = decoder_names()
     assert names[0] == "zxing-cpp"
     assert ("pyzbar" in names) == zbar.available()
+
+
+def test_a_one_line_misread_is_checked_again_and_the_real_code_reported(monkeypatch):
+    """A blurred EAN read on one scan line can pass its check digit; a second look catches it."""
+    rng = np.random.default_rng(3)
+    frame, corners = composite(render_label("ean13", "9501101530003", 2), DISTORTIONS["clean"], rng)
+    ys = corners[:, 1]
+    y = int(ys.mean())
+    x0, x1 = int(corners[:, 0].min()) + 20, int(corners[:, 0].max()) - 20
+    wrong = Decoded("0588767530003", "ean13", [(x0, y), (x1, y), (x1, y + 1), (x0, y + 1)])
+    real_read = decode_mod.zxing.read
+    calls = []
+
+    def first_pass_misreads(image, formats, **kwargs):
+        calls.append(image.shape)
+        if len(calls) == 1:
+            return [wrong]
+        return real_read(image, formats, **kwargs)
+
+    monkeypatch.setattr(decode_mod.zxing, "read", first_pass_misreads)
+    found = decode_image(frame)
+    assert [(d.text, d.symbology) for d in found] == [("9501101530003", "ean13")]
+    assert len(calls) >= 2, "the thin read was looked at again"
+
+
+def test_two_readings_of_one_symbol_are_both_dropped(monkeypatch):
+    box = [(10, 10), (400, 10), (400, 80), (10, 80)]  # big enough to need no second look
+    clash = [Decoded("036000291452", "upca", box),
+             Decoded("036100291451", "upca", [(x + 3, y + 2) for x, y in box])]
+    real_read = decode_mod.zxing.read
+    calls = []
+
+    def two_answers(image, formats, **kwargs):
+        calls.append(1)
+        return list(clash) if len(calls) == 1 else real_read(image, formats, **kwargs)
+
+    monkeypatch.setattr(decode_mod.zxing, "read", two_answers)
+    assert decode_image(np.full((120, 480), 255, np.uint8)) == []
