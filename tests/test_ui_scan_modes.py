@@ -101,3 +101,23 @@ def test_no_camera_is_a_clear_state(qtbot, demo_db):
         station.page.shutdown()
     assert station.state == "info"  # the station itself is unaffected
     assert station.scan("CMD:COUNT") is not None and station.page.mode_name == "count"
+
+
+def test_settings_turn_the_sound_off_and_start_the_camera(qtbot, demo_db):
+    from types import SimpleNamespace
+
+    from inventory.operators import os_operator
+    from ui.scan_station import ScanStationPage
+
+    settings = SimpleNamespace(sound_enabled=lambda: False, camera_enabled=lambda: True,
+                               camera_index=lambda: 97, enabled_symbologies=lambda: ["qr"])
+    page = ScanStationPage(demo_db, os_operator(demo_db), None, settings)
+    qtbot.addWidget(page)
+    assert page.chime.enabled is False
+    try:
+        page.show()
+        qtbot.waitUntil(lambda: page.camera.state.startswith("error"), timeout=10000)
+        assert page.camera._scanner.formats == {"qr"}
+    finally:
+        page.shutdown()
+    assert page.camera.state == "off"

@@ -35,7 +35,7 @@ from scanners.scan import Scan
 
 from .camera_pane import CameraPane, setting
 from .feedback import INFO, Chime, FeedbackPanel, Outcome, info, refused
-from .modes.base import Context, Mode
+from .modes.base import MODE_KEYS, Context, Mode
 from .modes.checkin import CheckinMode
 from .modes.checkout import CheckoutMode
 from .modes.count import CountMode
@@ -75,6 +75,7 @@ class ScanStationPage(QWidget):
         self.repeat_window_s = REPEAT_WINDOW_S
         self._last: tuple[str, str, float] = ("", "", 0.0)
         self._emitting = False
+        self._shown_once = False
         self.chime = Chime(self)
         self.chime.enabled = bool(setting(settings, "sound_enabled", True))
         self.feedback = FeedbackPanel()
@@ -85,13 +86,16 @@ class ScanStationPage(QWidget):
         self.mode_buttons.setExclusive(True)
         bar = QHBoxLayout()
         bar.setSpacing(6)
-        for i, cls in enumerate(MODE_CLASSES, 1):
+        for cls in MODE_CLASSES:
             mode = cls(ctx)
             mode.requested.connect(self._on_request)
             mode.announced.connect(self._show)
             self.modes[cls.name] = mode
             self.stack.addWidget(mode)
-            button = QPushButton(f"{cls.title}\nAlt+{i}")
+            global_key, local_key = MODE_KEYS[cls.name]
+            button = QPushButton(f"{cls.title}\n{global_key} · {local_key}")
+            button.setToolTip(f"{cls.title}: {global_key} anywhere in Stockroom, {local_key} "
+                              "in the scan station, or scan its command barcode")
             button.setObjectName(f"mode_{cls.name}")
             button.setCheckable(True)
             button.setMinimumHeight(46)
@@ -99,7 +103,7 @@ class ScanStationPage(QWidget):
             button.clicked.connect(lambda _=False, n=cls.name: self.set_mode(n))
             self.mode_buttons.addButton(button)
             bar.addWidget(button)
-            QShortcut(QKeySequence(f"Alt+{i}"), self, context=Qt.ShortcutContext
+            QShortcut(QKeySequence(local_key), self, context=Qt.ShortcutContext
                       .WidgetWithChildrenShortcut).activated.connect(
                 lambda n=cls.name: self.set_mode(n))
         self.field = ScanField(objectName="scanField")
@@ -136,6 +140,9 @@ class ScanStationPage(QWidget):
         self._shortcuts()
         if bus is not None:
             bus.changed.connect(self._on_bus)
+        changed = getattr(settings, "changed", None)
+        if changed is not None and hasattr(changed, "connect"):
+            changed.connect(self._settings_changed)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -201,6 +208,13 @@ class ScanStationPage(QWidget):
 
     def focus_field(self) -> None:
         self.field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            if setting(self.settings, "camera_enabled", False):
+                self.camera.start()  # a camera that does not open is a state, not an error
 
     def shutdown(self) -> None:
         """Stop the camera (the main window calls this when it closes)."""
@@ -274,6 +288,9 @@ class ScanStationPage(QWidget):
             finally:
                 self._emitting = False
         self.scan_handled.emit(outcome)
+
+    def _settings_changed(self, group: str = "") -> None:
+        self.chime.enabled = bool(setting(self.settings, "sound_enabled", True))
 
     def _on_bus(self, topic: str) -> None:
         if self._emitting:

@@ -44,7 +44,7 @@ class CheckinMode(Mode):
         if res.kind != "asset":
             if res.kind == "product" and res.product_kind in ("spare", "consumable"):
                 return refused(res.label, "Spares coming back are counted back in (Count, "
-                                          "Alt+5) or returned under Spares & stock.")
+                                          "F6) or returned under Spares & stock.")
             return self.wrong_kind(res, "asset tags or serials")
         damaged = self.damaged.isChecked()
         view, mv = self.posted(assets.check_in, res.ref, damaged=damaged, source=source)

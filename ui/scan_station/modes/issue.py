@@ -48,7 +48,7 @@ class IssueMode(Mode):
                                    quiet=True)
             return ok(res.label, "Set the quantity (or scan QTY), then scan the spare.")
         if res.kind == "asset" or (res.kind == "product" and res.product_kind == "device"):
-            return refused(res.label, "Devices are handed out in Check-out (Alt+1).")
+            return refused(res.label, "Devices are handed out in Check-out (F2).")
         if res.kind != "product":
             return self.wrong_kind(res, "a badge and spares")
         if res.product_kind not in ("spare", "consumable"):
