@@ -146,6 +146,7 @@ class CameraScanner(QObject):
         self._capture: _CaptureThread | None = None
         self._decode: _DecodeThread | None = None
         self._state = "off"
+        self._quit_hooked = False
         self._error = ""
         self._connected = False
 
@@ -175,6 +176,7 @@ class CameraScanner(QObject):
         self._capture = _CaptureThread(src, holder, self.pace)
         self._decode = _DecodeThread(holder, self.formats, Debouncer(self.repeat_ms / 1000),
                                      self.send_preview)
+        self._stop_when_app_quits()
         self._capture.failed.connect(self._on_failed)
         self._capture.opened.connect(self._on_opened)
         self._decode.yielded.connect(self._on_result)
@@ -230,3 +232,10 @@ class CameraScanner(QObject):
         if state != self._state:
             self._state = state
             emit(self.state_changed, state)
+
+    def _stop_when_app_quits(self) -> None:
+        # A QThread still running when Qt tears down aborts the process.
+        app = QCoreApplication.instance()
+        if app is not None and not self._quit_hooked:
+            app.aboutToQuit.connect(self.stop)
+            self._quit_hooked = True

@@ -101,6 +101,7 @@ class SerialScanner(QObject):
         self.retry_ms = retry_ms
         self._worker: _SerialWorker | None = None
         self._state = "stopped"
+        self._quit_hooked = False
 
     @property
     def state(self) -> str:
@@ -115,6 +116,7 @@ class SerialScanner(QObject):
         """Read codes from ``port``; waits for the device if it is not there yet."""
         self.stop()
         worker = _SerialWorker(port, baudrate, self.idle_gap_ms / 1000, self.retry_ms / 1000)
+        self._stop_when_app_quits()
         worker.frame_read.connect(self._on_frame)
         worker.state_changed.connect(self._on_state)
         self._worker = worker
@@ -145,3 +147,10 @@ class SerialScanner(QObject):
         if state != self._state:
             self._state = state
             emit(self.state_changed, state)
+
+    def _stop_when_app_quits(self) -> None:
+        # A QThread still running when Qt tears down aborts the process.
+        app = QCoreApplication.instance()
+        if app is not None and not self._quit_hooked:
+            app.aboutToQuit.connect(self.stop)
+            self._quit_hooked = True
