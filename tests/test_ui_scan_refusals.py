@@ -49,6 +49,11 @@ def test_already_checked_out(station):
     refused(station, tag, "already in stock")
 
 
+def test_a_gs1_label_that_fails_its_check_digit_is_not_guessed(station):
+    refused(station, "]C10109501101530004", "Unreadable code (01)09501101530004",
+            "check digit", symbology="gs1-128")
+
+
 def test_wrong_location_in_a_transfer(station):
     station.page.set_mode("transfer")
     station.scan("LOC-BR-SR")

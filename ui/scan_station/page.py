@@ -231,6 +231,10 @@ class ScanStationPage(QWidget):
         parsed = parse(scan)
         if parsed.kind == "command":
             return self._command(parsed.command, parsed.quantity, parsed.human_readable)
+        if getattr(parsed, "problem", None):
+            # A label that claims to be GS1 but does not read as one: never guess.
+            return refused(f"Unreadable code {parsed.human_readable}",
+                           f"{parsed.problem} Scan it again, or type the asset tag.")
         res = resolve(self.db, parsed.code, gtin=parsed.gtin, serial=parsed.serial)
         mode = self.mode
         try:
