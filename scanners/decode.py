@@ -80,17 +80,37 @@ def decode_image(image: np.ndarray, formats: set[str] | None = None) -> list[Dec
 
 def _located_retry(gray: np.ndarray, one_d: frozenset[str],
                    enabled: frozenset[str]) -> list[Decoded]:
-    """1-D codes in the regions OpenCV locates, each straightened and enlarged."""
+    """1-D codes in the regions OpenCV locates, each straightened and enlarged.
+
+    Each crop is read by up to three passes (zxing-cpp, pyzbar, zxing-cpp on a
+    sharpened copy). A code with a strong check (Code 128) counts at once; a
+    weak-check code (EAN/UPC, ITF, Code 39) only when two passes agree on it and
+    none reads the crop differently.
+    """
     found: list[Decoded] = []
     one_d_formats = zxing.formats_for(one_d)
     for candidate in regions.candidates(gray):
-        hits = zxing.read(candidate.crop, one_d_formats, try_downscale=False)
-        if not hits:
-            hits = zbar.read(candidate.crop, one_d)
-        if not hits:
-            hits = zxing.read(regions.sharpen(candidate.crop), one_d_formats, try_downscale=False)
-        mapped = [Decoded(h.text, h.symbology, candidate.map_points(h.outline)) for h in hits]
-        found.extend(d for d in _accept(mapped, enabled) if d not in found)
+        passes = (
+            lambda c=candidate.crop: zxing.read(c, one_d_formats, try_downscale=False),
+            lambda c=candidate.crop: zbar.read(c, one_d),
+            lambda c=candidate.crop: zxing.read(regions.sharpen(c), one_d_formats,
+                                                try_downscale=False),
+        )
+        votes: dict[tuple[str, str], list] = {}
+        confirmed: list[Decoded] = []
+        for read in passes:
+            for hit in _accept(read(), enabled):
+                key = (hit.text, hit.symbology)
+                votes.setdefault(key, [0, hit])[0] += 1
+            weak = [key for key in votes if key[1] in trust.WEAK_CHECK]
+            confirmed = [hit for key, (n, hit) in votes.items()
+                         if key[1] not in trust.WEAK_CHECK or (n >= 2 and len(weak) == 1)]
+            if confirmed:
+                break
+        for hit in confirmed:
+            decoded = Decoded(hit.text, hit.symbology, candidate.map_points(hit.outline))
+            if decoded not in found:
+                found.append(decoded)
     return found
 
 
