@@ -169,3 +169,29 @@ def test_basket_model_passes_the_model_tester(station, qtmodeltester):
     model = station.page.modes["checkout"].basket
     assert model.rowCount() == 2
     qtmodeltester.check(model)
+
+
+# The completer's popup window asks the offscreen platform for things it cannot do.
+@pytest.mark.qt_log_ignore("does not support (raise|grabbing|propagateSizeHints)")
+def test_pick_a_person_by_typing_a_name(station, qtbot):
+    """No badge at hand: type the name in the person field; the completer offers people."""
+    names = {}
+    for p in m.Person.select().where(m.Person.active):
+        names.setdefault(p.name, []).append(p)
+    name, (person,) = next((n, ps) for n, ps in sorted(names.items()) if len(ps) == 1)
+    picker = station.page.modes["checkout"].person
+    picker.edit.setFocus()
+    qtbot.keyClicks(picker.edit, name)
+    qtbot.keyClick(picker.edit, Qt.Key.Key_Return)
+    assert picker.employee_id == person.employee_id
+    assert f"Checking out to {name} ({person.employee_id})" in station.shown
+    # Part of a name shared by several people: the list opens, arrows and Enter pick.
+    picker.clear()
+    picker.edit.setFocus()
+    qtbot.keyClicks(picker.edit, name.split()[0][:3])
+    qtbot.waitUntil(lambda: picker._model.rowCount() > 1, timeout=2000)
+    popup = picker.edit.completer().popup()
+    qtbot.waitUntil(popup.isVisible, timeout=2000)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert picker.employee_id is not None

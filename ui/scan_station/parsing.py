@@ -1,13 +1,11 @@
-"""The station's side of scan parsing: `scanners.parse` takes a scan apart; this names the
-commands the station acts on."""
+"""Scan parsing as the station uses it: `scanners.parse` takes a scan apart (commands come
+out as "checkout", "checkin", "receive", "transfer", "count", "issue", "done", "undo",
+"cancel" and "quantity")."""
 
 from __future__ import annotations
 
 from scanners.parse import ParsedScan, parse_scan
 from scanners.scan import Scan
-
-MODES = ("checkout", "checkin", "receive", "transfer", "count", "issue")
-ACTIONS = ("done", "undo", "cancel", "quantity")
 
 Parsed = ParsedScan
 
