@@ -40,7 +40,12 @@ def _v2(db: pw.Database) -> None:
                    "(kind, at, product_id, from_location_id, quantity)")
 
 
-MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2}
+def _v3(db: pw.Database) -> None:
+    # A scanned serial is looked up without its maker.
+    db.execute_sql("CREATE INDEX IF NOT EXISTS asset_serial ON asset (serial)")
+
+
+MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2, 3: _v3}
 CURRENT_VERSION = max(MIGRATIONS)
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import operator
 from datetime import date
 
 import peewee as pw
 
 from .. import models as m
+from .. import sqlcache
 from ..errors import Conflict, InvalidState, ValidationError
 from ..operators import OperatorRef
 from ..roles import require
@@ -50,12 +53,22 @@ def why_not_available(a: m.Asset) -> str:
     return f"{a.tag} is {a.status.replace('_', ' ')} and cannot be checked out."
 
 
+def _transition_sql(columns: tuple[str, ...], n_allowed: int) -> pw.Query:
+    allowed = [m.Asset.status == sqlcache.slot(f"allowed{i}") for i in range(n_allowed)]
+    return (m.Asset.update({getattr(m.Asset, c): sqlcache.slot(c) for c in columns})
+            .where((m.Asset.id == sqlcache.slot("asset_id")) & functools.reduce(
+                operator.or_, allowed)))
+
+
 def transition(a: m.Asset, allowed: tuple[str, ...], **changes) -> None:
     """Move the asset to its new state only if nobody changed it meanwhile."""
-    n = (m.Asset.update(**changes)
-         .where((m.Asset.id == a.id) & (m.Asset.status.in_(allowed)))
-         .execute())
-    if n == 0:
+    columns = tuple(sorted(changes))
+    values = {c: getattr(m.Asset, c).db_value(changes[c]) if changes[c] is not None else None
+              for c in columns}
+    values.update({f"allowed{i}": s for i, s in enumerate(allowed)}, asset_id=a.id)
+    cursor = sqlcache.execute(f"transition:{','.join(columns)}:{len(allowed)}",
+                              lambda: _transition_sql(columns, len(allowed)), values)
+    if cursor.rowcount == 0:
         fresh = m.Asset.get_by_id(a.id)
         raise Conflict(why_not_available(fresh) if fresh.status != "in_stock"
                        else f"{a.tag} was changed at another desk just now. Scan it again.")

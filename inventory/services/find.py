@@ -5,22 +5,50 @@ from __future__ import annotations
 import peewee as pw
 
 from .. import models as m
+from .. import sqlcache
 from ..errors import NotFound
 
+ASSET_FIELDS = list(m.Asset._meta.sorted_fields)
+PRODUCT_FIELDS = list(m.Product._meta.sorted_fields)
+LOCATION_FIELDS = list(m.Location._meta.sorted_fields)
+PERSON_FIELDS = list(m.Person._meta.sorted_fields)
 
-def _assets() -> pw.ModelSelect:
-    """Assets with their product, location and holder loaded in the same query."""
-    return (m.Asset.select(m.Asset, m.Product, m.Location, m.Person)
+
+def _assets_by(field: pw.Field) -> pw.ModelSelect:
+    """Assets with their product, location and holder, in one statement."""
+    return (m.Asset.select(*ASSET_FIELDS, *PRODUCT_FIELDS, *LOCATION_FIELDS, *PERSON_FIELDS)
             .join(m.Product).switch(m.Asset)
             .join(m.Location, pw.JOIN.LEFT_OUTER).switch(m.Asset)
-            .join(m.Person, pw.JOIN.LEFT_OUTER))
+            .join(m.Person, pw.JOIN.LEFT_OUTER)
+            .where(field == sqlcache.slot("code")))
+
+
+def _hydrate_asset(row: tuple) -> m.Asset:
+    parts, start = [], 0
+    for fields in (ASSET_FIELDS, PRODUCT_FIELDS, LOCATION_FIELDS, PERSON_FIELDS):
+        parts.append(row[start:start + len(fields)])
+        start += len(fields)
+    a = sqlcache.hydrate(m.Asset, ASSET_FIELDS, parts[0])
+    a.__rel__["product"] = sqlcache.hydrate(m.Product, PRODUCT_FIELDS, parts[1])
+    a.__rel__["location"] = (sqlcache.hydrate(m.Location, LOCATION_FIELDS, parts[2])
+                             if a.location_id else None)
+    a.__rel__["holder"] = (sqlcache.hydrate(m.Person, PERSON_FIELDS, parts[3])
+                           if a.holder_id else None)
+    return a
+
+
+def _asset_rows(field: pw.Field, code: str) -> list[m.Asset]:
+    key = f"asset_by_{field.name}"
+    rows = sqlcache.execute(key, lambda: _assets_by(field), {"code": code}).fetchmany(2)
+    return [_hydrate_asset(r) for r in rows]
 
 
 def asset(tag_or_serial: str) -> m.Asset:
+    """By tag, else by serial (when only one maker uses it)."""
     code = tag_or_serial.strip()
-    found = _assets().where(m.Asset.tag == code).first()
+    found = next(iter(_asset_rows(m.Asset.tag, code)), None)
     if found is None:
-        by_serial = list(_assets().where(m.Asset.serial == code).limit(2))
+        by_serial = _asset_rows(m.Asset.serial, code)
         if len(by_serial) == 1:
             found = by_serial[0]
         elif len(by_serial) > 1:
@@ -32,11 +60,26 @@ def asset(tag_or_serial: str) -> m.Asset:
     return found
 
 
+def _person_by_id() -> pw.ModelSelect:
+    return (m.Person.select(*PERSON_FIELDS, *LOCATION_FIELDS)
+            .join(m.Location, pw.JOIN.LEFT_OUTER)
+            .where(m.Person.employee_id == sqlcache.slot("code")))
+
+
+def _person(code: str) -> m.Person | None:
+    row = sqlcache.execute("person_by_employee_id", _person_by_id, {"code": code}).fetchone()
+    if row is None:
+        return None
+    n = len(PERSON_FIELDS)
+    p = sqlcache.hydrate(m.Person, PERSON_FIELDS, row[:n])
+    p.__rel__["site"] = (sqlcache.hydrate(m.Location, LOCATION_FIELDS, row[n:])
+                         if p.site_id else None)
+    return p
+
+
 def person(employee_id: str) -> m.Person:
     code = employee_id.strip()
-    with_site = (m.Person.select(m.Person, m.Location)
-                 .join(m.Location, pw.JOIN.LEFT_OUTER))
-    found = with_site.where(m.Person.employee_id == code).first()
+    found = _person(code)
     if found is None:
         found = m.Person.get_or_none(pw.fn.LOWER(m.Person.email) == code.lower())
     if found is None:

@@ -6,7 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+import peewee as pw
+
 from .. import models as m
+from .. import sqlcache
 from ..clock import utcnow
 from ..errors import InsufficientStock, ValidationError
 from ..operators import OperatorRef
@@ -23,6 +26,13 @@ def check_quantity(quantity: int) -> None:
         raise ValidationError(f"Quantity must be a whole number above zero (got {quantity}).")
 
 
+MOVEMENT_FIELDS = [f for f in m.Movement._meta.sorted_fields if f.name != "id"]
+
+
+def _insert_movement() -> pw.Query:
+    return m.Movement.insert({f: sqlcache.slot(f.name) for f in MOVEMENT_FIELDS})
+
+
 def record(op: OperatorRef, kind: str, product: m.Product | int, *, quantity: int = 1,
            asset: m.Asset | None = None, license: m.License | None = None,
            from_location: m.Location | int | None = None,
@@ -30,14 +40,18 @@ def record(op: OperatorRef, kind: str, product: m.Product | int, *, quantity: in
            person: m.Person | None = None, holder: m.Person | None = None,
            asset_status: str | None = None, reference: str = "", source: str = "manual",
            note: str = "", unit_cost: Decimal | None = None,
-           reverses: m.Movement | int | None = None, at: datetime | None = None) -> m.Movement:
+           reverses: m.Movement | int | None = None, at: datetime | None = None) -> None:
+    """Append one row to the ledger (the caller holds the transaction)."""
     check_source(source)
-    return m.Movement.create(
+    values = dict(
         at=at or utcnow(), kind=kind, product=product, asset=asset, license=license,
         quantity=quantity, from_location=from_location, to_location=to_location,
         person=person, holder=holder, asset_status=asset_status, operator=op.id,
         reference=reference, source=source, note=note, unit_cost=unit_cost, reverses=reverses,
     )
+    sqlcache.execute("insert_movement", _insert_movement, {
+        f.name: (f.db_value(values[f.name]) if values[f.name] is not None else None)
+        for f in MOVEMENT_FIELDS})
 
 
 def add_stock(product_id: int, location_id: int, quantity: int) -> None:
