@@ -14,6 +14,8 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from scanners.qt_workarounds import emit
+
 OK, REFUSED, INFO, IDLE = "ok", "refused", "info", "idle"
 
 # Background / text colours: readable from a distance, and not only by colour (the
@@ -68,7 +70,7 @@ class Chime(QObject):
             QApplication.beep()
             if state == REFUSED:
                 QTimer.singleShot(160, self, QApplication.beep)
-        self.played.emit(state)
+        emit(self.played, state)
 
 
 class FeedbackPanel(QFrame):

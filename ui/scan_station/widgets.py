@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from inventory.errors import InventoryError
 from inventory.services.resolve import search_people
+from scanners.qt_workarounds import emit
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +115,7 @@ class PersonPicker(QWidget):
         self.chosen.setText(label if employee_id else "Nobody yet")
         self.edit.clear()
         if employee_id and not quiet:
-            self.picked.emit(employee_id, label)
+            emit(self.picked, employee_id, label)
 
     def clear(self) -> None:
         self.employee_id = None

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from inventory.errors import InventoryError
 from inventory.services import receiving, station
 from inventory.services.resolve import Resolution
+from scanners.qt_workarounds import emit
 
 from ..basket import DONE, UNDONE, BasketModel, BasketView, Line
 from ..feedback import Outcome, info, ok, refused
@@ -93,9 +94,9 @@ class ReceiveMode(Mode):
         if not number:
             return
         try:
-            self.announced.emit(self.select(number))
+            emit(self.announced, self.select(number))
         except InventoryError as e:
-            self.announced.emit(refused(number, str(e)))
+            emit(self.announced, refused(number, str(e)))
 
     def select(self, number: str) -> Outcome:
         sheet = station.order_sheet(self.db, number)
