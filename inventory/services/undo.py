@@ -71,7 +71,7 @@ def _refuse_asset_moved_since(mv: m.Movement) -> None:
                            f"#{later.id}). Undo that first, or act on the device as it is now.")
 
 
-def _undo_asset(op: OperatorRef, mv: m.Movement, note: str, source: str) -> m.Movement:
+def _undo_asset(op: OperatorRef, mv: m.Movement, note: str, source: str) -> str:
     a = mv.asset
     _refuse_asset_moved_since(mv)
     before = (m.Movement.select()
@@ -83,13 +83,14 @@ def _undo_asset(op: OperatorRef, mv: m.Movement, note: str, source: str) -> m.Mo
     transition(a, (a.status,), status=before.asset_status, holder=before.holder_id,
                location=before.to_location_id, due_date=None)
     person = mv.person_id if mv.kind == "check_out" else before.holder_id
-    return record(op, OPPOSITE[mv.kind], mv.product_id, asset=a,
-                  from_location=mv.to_location_id, to_location=before.to_location_id,
-                  person=person, holder=before.holder_id, asset_status=before.asset_status,
-                  reference=mv.reference, source=source, note=note, reverses=mv)
+    record(op, OPPOSITE[mv.kind], mv.product_id, asset=a,
+           from_location=mv.to_location_id, to_location=before.to_location_id,
+           person=person, holder=before.holder_id, asset_status=before.asset_status,
+           reference=mv.reference, source=source, note=note, reverses=mv)
+    return OPPOSITE[mv.kind]
 
 
-def _undo_quantity(op: OperatorRef, mv: m.Movement, note: str, source: str) -> m.Movement:
+def _undo_quantity(op: OperatorRef, mv: m.Movement, note: str, source: str) -> str:
     p = mv.product
     if mv.to_location_id:  # it arrived there: take it back out
         take_stock(p, mv.to_location, mv.quantity)
@@ -97,10 +98,11 @@ def _undo_quantity(op: OperatorRef, mv: m.Movement, note: str, source: str) -> m
         add_stock(p.id, mv.from_location_id, mv.quantity)
     if mv.kind == "receive" and mv.reference:
         _unreceive(mv)
-    return record(op, OPPOSITE[mv.kind], p, quantity=mv.quantity,
-                  from_location=mv.to_location_id, to_location=mv.from_location_id,
-                  person=mv.person_id, reference=mv.reference, source=source, note=note,
-                  unit_cost=mv.unit_cost, reverses=mv)
+    record(op, OPPOSITE[mv.kind], p, quantity=mv.quantity,
+           from_location=mv.to_location_id, to_location=mv.from_location_id,
+           person=mv.person_id, reference=mv.reference, source=source, note=note,
+           unit_cost=mv.unit_cost, reverses=mv)
+    return OPPOSITE[mv.kind]
 
 
 def _unreceive(mv: m.Movement) -> None:
@@ -135,7 +137,7 @@ def _seat_filter(mv: m.Movement):
                        "assign the seat by hand.")
 
 
-def _undo_license(op: OperatorRef, mv: m.Movement, note: str, source: str) -> m.Movement:
+def _undo_license(op: OperatorRef, mv: m.Movement, note: str, source: str) -> str:
     lic = mv.license
     who = _seat_filter(mv)
     if mv.kind == "license_assign":
@@ -155,9 +157,9 @@ def _undo_license(op: OperatorRef, mv: m.Movement, note: str, source: str) -> m.
             raise InvalidState(f"All {lic.seats} seats of {lic.product.name} are in use now; "
                                "release one before undoing this release.")
         m.LicenseSeat.create(license=lic, person=mv.person_id, asset=mv.asset_id)
-    return record(op, OPPOSITE[mv.kind], mv.product_id, license=lic, person=mv.person_id,
-                  asset=mv.asset_id, reference=mv.reference, source=source, note=note,
-                  reverses=mv)
+    record(op, OPPOSITE[mv.kind], mv.product_id, license=lic, person=mv.person_id,
+           asset=mv.asset_id, reference=mv.reference, source=source, note=note, reverses=mv)
+    return OPPOSITE[mv.kind]
 
 
 def undo(db: pw.Database, op: OperatorRef, movement_id: int, reason: str = "", *,
@@ -194,7 +196,9 @@ def undo(db: pw.Database, op: OperatorRef, movement_id: int, reason: str = "", *
             if mv.kind not in QUANTITY_KINDS:
                 raise InvalidState(f"Cannot undo the {_label(mv)}.")
             new = _undo_quantity(op, mv, note, source)
-        return UndoView(new.id, mv.id, new.kind, f"Undid the {_label(mv)}")
+        posted = (m.Movement.select(m.Movement.id).where(m.Movement.reverses == mv.id)
+                  .order_by(m.Movement.id.desc()).first())
+        return UndoView(posted.id, mv.id, new, f"Undid the {_label(mv)}")
 
 
 def last_movement(db: pw.Database, op: OperatorRef, *, since_id: int = 0) -> int | None:
