@@ -29,7 +29,7 @@ def test_import_command(db, admin, db_url, tmp_path):
     assert dry.returncode == 0, dry.stderr
     assert "row 6002: C-BAD: refused: Unknown model 'Unknown thing'" in dry.stdout
     assert dry.stdout.strip().splitlines()[-1].startswith(
-        "dry run: 6001 rows of assets: 6000 created")
+        "dry run: 6001 rows of assets: 6000 to create")
     assert "checking 6,001/6,001 rows" in dry.stderr
     report = tmp_path / "rows.csv"
     real = _run(db_url, str(path), "--preset", "snipeit", "--report", str(report))

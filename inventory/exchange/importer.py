@@ -72,16 +72,16 @@ class ImportReport:
         return [r for r in self.rows if r.action == "refuse"]
 
     def summary(self) -> str:
-        verb = "would be" if self.dry_run else "were"
-        parts = [f"{self.count(a)} {word}" for a, word in (
-            ("create", "created"), ("update", "updated"), ("unchanged", "unchanged"),
-            ("refuse", "refused"))]
+        words = {"create": "to create", "update": "to update", "unchanged": "unchanged",
+                 "refuse": "refused"} if self.dry_run else {
+            "create": "created", "update": "updated", "unchanged": "unchanged",
+            "refuse": "refused"}
+        parts = [f"{self.count(a)} {w}" for a, w in words.items()]
         extra = f"; {len(self.created_records)} new catalogue records" \
             if self.created_records else ""
         blank = f"; {self.blank_rows} blank rows skipped" if self.blank_rows else ""
         rows = f"{len(self.rows)} row{'' if len(self.rows) == 1 else 's'}"
-        return f"{rows} of {self.kind}: {', '.join(parts)} {verb}" \
-               f"{extra}{blank}"
+        return f"{rows} of {self.kind}: {', '.join(parts)}{extra}{blank}"
 
 
 class Refused(Exception):
