@@ -6,6 +6,9 @@ import sys
 CODE = """
 import sys
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QApplication, QLabel
+app = QApplication(["-platform", "offscreen"])
+label = QLabel()
 class P(QObject):
     ping = Signal()
     value = Signal(object)
@@ -14,6 +17,7 @@ t, n = sys.getrefcount(True), sys.getrefcount(None)
 for _ in range(5000):
     p.ping.emit()
     p.value.emit(None)
+    label.setText("x")  # a method returning nothing
 print(t - sys.getrefcount(True), n - sys.getrefcount(None))
 """
 
