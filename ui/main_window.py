@@ -76,7 +76,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("Stockroom")
-        self.setMinimumSize(1100, 680)
+        self.setMinimumSize(1000, 640)
         self.pages: dict[str, QWidget] = {}
         self.current_key = ""
         self.serial = None
@@ -173,6 +173,9 @@ class MainWindow(QMainWindow):
         w = self.page(key)
         self.stack.setCurrentWidget(w)
         self.current_key = key
+        # On the welcome page there is nothing to navigate to yet (and a focused list
+        # would pick its first entry by itself).
+        self.sidebar.list.setEnabled(key != "welcome")
         self.sidebar.select(key)
         self.setWindowTitle(f"{TITLES.get(key, 'Welcome')} — Stockroom")
         if key != "welcome":

@@ -35,13 +35,30 @@ def people(active: bool = True) -> list[Choice]:
     return [Choice(i, e, f"{n} · {e}", d) for i, e, n, d in q.order_by(P.name).tuples()]
 
 
+def product_code(gtin: str | None, part_number: str, name: str) -> str:
+    """What `find.product` takes for one product: its GTIN, else part number, else name
+    (two makers may sell products of the same name)."""
+    return gtin or part_number or name
+
+
 def products(kinds: tuple[str, ...] | None = None) -> list[Choice]:
+    """Products by name; labels name the maker (and part) where names repeat."""
     P = m.Product
-    q = P.select(P.id, P.name, P.kind).where(P.active)
+    q = P.select(P.id, P.name, P.kind, P.manufacturer, P.part_number, P.gtin).where(P.active)
     if kinds:
         q = q.where(P.kind.in_(kinds))
-    # The exact name is a code `find.product` accepts.
-    return [Choice(i, n, n, k) for i, n, k in q.order_by(P.name).tuples()]
+    rows = list(q.order_by(P.name, P.manufacturer).tuples())
+    seen: dict[str, int] = {}
+    for _, name, *_rest in rows:
+        seen[name] = seen.get(name, 0) + 1
+    out, labels = [], set()
+    for i, name, kind, maker, part, gtin in rows:
+        label = name if seen[name] == 1 else f"{name} · {maker or part}"
+        if label in labels:
+            label = f"{label} · {part or i}"
+        labels.add(label)
+        out.append(Choice(i, product_code(gtin, part, name), label, kind))
+    return out
 
 
 def suppliers() -> list[Choice]:

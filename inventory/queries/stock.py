@@ -174,6 +174,11 @@ class SpareDetail:
     offers: list[tuple[str, Decimal, int, float, bool]]  # supplier, price, pack, lead, pref
     movements: list[history.MovementRow]
 
+    @property
+    def code(self) -> str:
+        """What the stock services take to find this product (unique, unlike a name)."""
+        return self.gtin or self.part_number or self.name
+
     def total(self, kinds: Sequence[str]) -> int:
         return sum(s.quantity for s in self.levels if s.kind in kinds)
 

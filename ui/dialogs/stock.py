@@ -54,7 +54,7 @@ class IssueDialog(FormDialog):
         return {}
 
     def submit(self) -> str:
-        view = stock.issue(self.ctx.db, self.ctx.operator, self.d.name, self.quantity.value(),
+        view = stock.issue(self.ctx.db, self.ctx.operator, self.d.code, self.quantity.value(),
                            person=self.person.code(), location=self.source.code() or None,
                            reference=self.reference.text().strip())
         return f"Issued {self.quantity.value()} × {view.product}; {view.quantity} left at " \
@@ -107,7 +107,7 @@ class StockTransferDialog(FormDialog):
     def submit(self) -> str:
         view = transfers.transfer(self.ctx.db, self.ctx.operator, self.source.code(),
                                   self.destination.code(),
-                                  items=[(self.d.name, self.quantity.value())],
+                                  items=[(self.d.code, self.quantity.value())],
                                   reference=self.reference.text().strip())
         if view.number:
             return f"Shipment {view.number}: {self.quantity.value()} × {self.d.name} in " \
@@ -150,7 +150,7 @@ class AdjustDialog(FormDialog):
         return errors
 
     def submit(self) -> str:
-        view = stock.adjust(self.ctx.db, self.ctx.operator, self.d.name, self.location.code(),
+        view = stock.adjust(self.ctx.db, self.ctx.operator, self.d.code, self.location.code(),
                             new_quantity=self.counted.value(), reason=self.reason.text())
         return f"{view.product} at {view.location}: {view.quantity} on hand."
 

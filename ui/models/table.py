@@ -282,9 +282,10 @@ class LedgerModel(LazyTableModel):
         generation, ids, rows, ms = result
         if generation != self._generation:
             return
-        self._loading = False
         self.last_load_ms = ms
         self._exhausted = len(ids) < self.PAGE_IDS
+        # Still "loading" while rows go in: a view asking for more from inside the
+        # insertion must wait for this page to be complete.
         if ids:
             first = len(self._ids)
             self.beginInsertRows(QModelIndex(), first, first + len(ids) - 1)
@@ -294,6 +295,7 @@ class LedgerModel(LazyTableModel):
             while len(self._cache) > self.CACHE_ROWS:
                 self._cache.popitem(last=False)
             self.endInsertRows()
+        self._loading = False
         self.loaded.emit()
 
     def _on_failed(self, exc: BaseException) -> None:

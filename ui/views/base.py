@@ -320,6 +320,7 @@ class TablePage(Page):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.table.selectionModel().currentRowChanged.connect(self._on_selection)
         self.table.doubleClicked.connect(lambda _i: self.activated())
         self.detail = DetailPane(self.detail_placeholder)
         self.detail.setMinimumWidth(300)

@@ -45,8 +45,9 @@ class LocationsPage(TablePage):
         return [self.act_edit, self.act_lane]
 
     def _kind_of_current(self) -> str | None:
-        idx = self.table.currentIndex()
-        values = self.model.row_values(idx.row()) if idx.isValid() else None
+        item = self.current_id()
+        row = self.model.row_of(item) if item is not None else None
+        values = self.model.row_values(row) if row is not None else None
         return values[self.model.column_of("kind")] if values else None
 
     def update_actions(self) -> None:

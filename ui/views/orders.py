@@ -56,8 +56,9 @@ class OrdersPage(TablePage):
         return [self.act_cancel]
 
     def _status(self) -> str | None:
-        idx = self.table.currentIndex()
-        values = self.model.row_values(idx.row()) if idx.isValid() else None
+        item = self.current_id()
+        row = self.model.row_of(item) if item is not None else None
+        values = self.model.row_values(row) if row is not None else None
         return values[self.model.column_of("status")] if values else None
 
     def update_actions(self) -> None:

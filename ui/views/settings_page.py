@@ -260,26 +260,22 @@ class SettingsPage(Page):
         box = QGroupBox("Camera")
         col = QVBoxLayout(box)
         form = QFormLayout()
-        self.camera_on = QCheckBox("Start the camera with the scan station")
-        self.camera_on.setChecked(self.s.camera_enabled())
-        self.camera_on.toggled.connect(self.s.set_camera_enabled)
-        form.addRow("", self.camera_on)
         self.camera_index = _spin(0, 16, self.s.camera_index())
         self.camera_index.valueChanged.connect(self.s.set_camera_index)
         form.addRow("Camera number", self.camera_index)
         self.resolution = QComboBox()
         for w, h in RESOLUTIONS:
-            self.resolution.addItem(f"{w} × {h}", (w, h))
-        self.resolution.setCurrentIndex(max(0, self.resolution.findData(
-            self.s.camera_resolution())))
-        self.resolution.currentIndexChanged.connect(
-            lambda _i: self.s.set_camera_resolution(self.resolution.currentData()))
+            self.resolution.addItem(f"{w} × {h}", f"{w}x{h}")
+        w, h = self.s.camera_resolution()
+        self.resolution.setCurrentIndex(max(0, self.resolution.findData(f"{w}x{h}")))
+        self.resolution.currentIndexChanged.connect(self._save_resolution)
         form.addRow("Resolution", self.resolution)
         col.addLayout(form)
         self.preview = QLabel("Preview off")
         self.preview.setObjectName("cameraPreview")
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.preview.setMinimumSize(320, 180)
+        self.preview.setFixedHeight(220)
+        self.preview.setMinimumWidth(320)
         self.preview.setStyleSheet("background: #111827; color: #9ca3af; border-radius: 8px;")
         col.addWidget(self.preview)
         row = QHBoxLayout()
@@ -289,7 +285,17 @@ class SettingsPage(Page):
         row.addWidget(self.preview_button)
         row.addStretch(1)
         col.addLayout(row)
+        note = QLabel("The scan station has its own camera pane (Ctrl+K there); the preview "
+                      "here is for aiming and focus.")
+        note.setObjectName("Muted")
+        note.setWordWrap(True)
+        col.addWidget(note)
+        col.addStretch(1)
         return box
+
+    def _save_resolution(self, _index: int) -> None:
+        w, h = (int(v) for v in self.resolution.currentData().split("x"))
+        self.s.set_camera_resolution((w, h))
 
     def _toggle_preview(self, on: bool) -> None:
         if on:

@@ -1,0 +1,130 @@
+"""Create / edit dialogs: bad input is refused with the message beside the field it is
+about, the dialog stays open, and nothing changes in the database."""
+
+from __future__ import annotations
+
+import pytest
+
+from inventory import models as m
+from ui.dialogs.licenses import LicenseDialog
+from ui.dialogs.orders import OrderDialog
+from ui.dialogs.people import PersonDialog
+from ui.dialogs.places import LocationDialog
+from ui.dialogs.stock import ProductDialog
+
+from .test_ui_support import (
+    IGNORE_OFFSCREEN,
+    ctx,
+    no_threads_left,
+    scan,
+    ui_settings,
+)
+
+pytestmark = IGNORE_OFFSCREEN
+FIXTURES = (ctx, no_threads_left, ui_settings)  # from test_ui_support, used by name
+
+TABLES = (m.Person, m.Product, m.Location, m.License, m.PurchaseOrder, m.Movement)
+
+
+def counts() -> dict:
+    return {t.__name__: t.select().count() for t in TABLES}
+
+
+@pytest.fixture
+def open_dialog(qtbot):
+    def make(dialog):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        return dialog
+    return make
+
+
+def test_new_person_refuses_bad_input_beside_each_field(ctx, open_dialog):
+    before = counts()
+    d = open_dialog(PersonDialog(ctx))
+    d.email.setText("not-an-address")
+    d.click_ok()
+    assert d.isVisible()
+    assert d.field_error("name") == "Type the person's name."
+    assert "employee id is needed" in d.field_error("employee_id")
+    assert "not an email address" in d.field_error("email")
+    assert d.widget("email").property("invalid") is True
+    # The service refuses a duplicate badge: shown beside the employee id.
+    d.name.setText("New Starter")
+    d.employee_id.setText(m.Person.select().first().employee_id)
+    d.email.setText("new.starter@example.com")
+    d.click_ok()
+    assert d.isVisible()
+    assert "already used" in d.field_error("employee_id")
+    assert not d.field_error("name") and not d.field_error("email")
+    assert counts() == before
+    # Fixed: accepted, one person more.
+    d.employee_id.setText("E99999")
+    d.click_ok()
+    assert not d.isVisible()
+    assert m.Person.get(m.Person.employee_id == "E99999").name == "New Starter"
+
+
+def test_new_product_refuses_a_bad_gtin_and_a_bad_cost(ctx, open_dialog):
+    before = counts()
+    d = open_dialog(ProductDialog(ctx))
+    d.name.setText("USB-C charger 140 W")
+    d.gtin.setText("4006381333932")  # check digit wrong (…931 is right)
+    d.cost.setText("twelve")
+    d.click_ok()
+    assert "check digit is wrong" in d.field_error("gtin")
+    assert "Type a number" in d.field_error("unit_cost")
+    assert not d.field_error("name")
+    assert counts() == before
+    d.gtin.setText(m.Product.select().where(m.Product.gtin.is_null(False)).first().gtin)
+    d.cost.setText("59.90")
+    d.click_ok()
+    assert "already belongs" in d.field_error("gtin")
+    assert counts() == before
+    # A scanned box barcode lands in the GTIN field.
+    d.accept_scan(scan("4006381333931"))
+    assert d.gtin.text() == "4006381333931"
+    d.click_ok()
+    assert not d.isVisible()
+    from decimal import Decimal
+
+    assert m.Product.get(m.Product.name == "USB-C charger 140 W").unit_cost == Decimal("59.90")
+
+
+def test_new_location_refuses_a_used_code(ctx, open_dialog):
+    before = counts()
+    d = open_dialog(LocationDialog(ctx))
+    d.name.setText("Shelf B1")
+    d.code.setText("LOC HQ B1")
+    d.click_ok()
+    assert "No spaces" in d.field_error("code")
+    d.code.setText("LOC-HQ-SR")
+    d.click_ok()
+    assert "already used" in d.field_error("code")
+    d.kind.setCurrentIndex(d.kind.findData("3pl"))
+    d.code.setText("LOC-3PL-NEW")
+    d.click_ok()
+    assert "Name the company" in d.field_error("partner")
+    assert counts() == before
+
+
+def test_new_license_and_new_order_refuse_incomplete_input(ctx, open_dialog):
+    before = counts()
+    lic = open_dialog(LicenseDialog(ctx))
+    lic.cost.setText("-3")
+    lic.click_ok()
+    assert "Name the license" in lic.field_error("product")
+    assert "cannot be negative" in lic.field_error("cost")
+    order = open_dialog(OrderDialog(ctx))
+    order.editor.rows[0][0].setText("A product nobody sells")
+    order.click_ok()
+    assert "Pick who the order goes to" in order.field_error("supplier")
+    assert "Not in the catalogue" in order.field_error("lines")
+    assert counts() == before
+    # Filled in properly, the order is created as a draft.
+    order.supplier.setCurrentIndex(1)
+    order.ship_to.set_code("LOC-3PL-NW")
+    order.editor.rows[0][0].setText(order.editor.products[0].label)
+    order.click_ok()
+    assert not order.isVisible()
+    assert m.PurchaseOrder.select().count() == before["PurchaseOrder"] + 1
