@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from inventory import models as m  # noqa: E402
 from inventory.demo import load_demo  # noqa: E402
+from inventory.exchange.export import export_table  # noqa: E402
 from inventory.exchange.importer import import_file  # noqa: E402
 from inventory.operators import os_operator  # noqa: E402
 from inventory.services.verify import verify  # noqa: E402
@@ -87,6 +88,12 @@ def main(argv: list[str] | None = None) -> int:
         t_again = time.perf_counter() - t
         print(file=sys.stderr)
         added = m.Asset.select().count() - before
+        t = time.perf_counter()
+        exported = export_table(db, "movements", Path(tmp) / "ledger.csv")
+        t_export = time.perf_counter() - t
+        t = time.perf_counter()
+        export_table(db, "assets", Path(tmp) / "assets.xlsx")
+        t_xlsx = time.perf_counter() - t
         ok = verify(db).ok
         db.close()
     rate = args.rows / t_real
@@ -98,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {real.count('create'):,} created, {real.count('refuse')} refused, {added:,} new "
           f"assets, {real.movements:,} movements; verify {'ok' if ok else 'FAILED'}; "
           f"dry run agreed: {dry.count('create') == real.count('create')}")
+    print(f"  export the ledger ({exported:,} movements) to CSV {t_export:.1f} s; "
+          f"{added + before:,} assets to XLSX {t_xlsx:.1f} s")
     return 0 if verdict == "PASS" and ok else 1
 
 
