@@ -49,6 +49,13 @@ def test_blank_rows_and_row_numbers(tmp_path):
     assert t.blank_rows == 3
 
 
+def test_excel_separator_hint(tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_text("sep=;\nTag;Serial\nA,1;2\n", encoding="utf-8")
+    t = read_table(path)
+    assert t.headers == ["Tag", "Serial"] and t.rows == [(3, ["A,1", "2"])]
+
+
 def test_duplicate_and_missing_headers(tmp_path):
     path = tmp_path / "in.csv"
     path.write_text("Tag,,Tag\nA,b,c\n", encoding="utf-8")

@@ -132,10 +132,16 @@ def _table(records, source: str) -> tuple[list[str], list[tuple[int, list]], int
 
 def read_csv_text(text: str, source: str = "", separator: str | None = None,
                   encoding: str = "utf-8") -> Table:
+    first = 1
+    hint = text[:8].lower()
+    if hint.startswith("sep=") and len(text) > 4:  # Excel's "sep=;" first line
+        separator = separator or text[4]
+        text = text[text.find("\n") + 1:] if "\n" in text else ""
+        first = 2
     sep = separator or sniff_separator(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     try:
-        headers, rows, blank = _table(((i, r) for i, r in enumerate(reader, 1)), source)
+        headers, rows, blank = _table(((i, r) for i, r in enumerate(reader, first)), source)
     except csv.Error as exc:
         raise ValidationError(f"{source} cannot be read as CSV ({exc}). Open it in a "
                               "spreadsheet and save it again as CSV.") from exc
