@@ -36,10 +36,9 @@ CONTENTS = [
 
 
 @pytest.fixture(scope="module", autouse=True)
-def gui():
-    from PySide6.QtGui import QGuiApplication
-
-    yield QGuiApplication.instance() or QGuiApplication([])
+def gui(qapp):
+    """Fonts and painting need the application object (pytest-qt's, shared)."""
+    return qapp
 
 
 def _labels_on_page(layout, contents, symbology, page, dpi):
