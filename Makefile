@@ -28,7 +28,7 @@ bench: $(STAMP)
 	$(PY) bench/run_all.py
 
 screenshots: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) bench/../tools_screenshots.py
+	QT_QPA_PLATFORM=offscreen $(PY) tools/screenshots.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -35,14 +35,14 @@ def _unit_counts() -> pw.Select:
 
 class LocationTable(TableQuery):
     columns = (
-        Column("name", "Location", width=215),
+        Column("name", "Location", width=210),
+        Column("kind", "Kind", kind="kind", width=90),
+        Column("devices", "Devices", kind="int", width=75),
+        Column("units", "Spare units", kind="int", width=105),
+        Column("value", "Spares value", kind="money", width=110),
         Column("code", "Code", width=115),
-        Column("kind", "Kind", kind="kind", width=95),
-        Column("parent", "Part of", width=140),
+        Column("parent", "Part of", width=130),
         Column("partner", "Partner", width=150),
-        Column("devices", "Devices", kind="int", width=80),
-        Column("units", "Spare units", kind="int", width=100),
-        Column("value", "Spares value", kind="money", width=115),
     )
     default_sort = "name"
 
@@ -78,8 +78,9 @@ class LocationTable(TableQuery):
              .join_from(LOC, PARENT, pw.JOIN.LEFT_OUTER, on=(LOC.parent == PARENT.id))
              .join_from(LOC, a, pw.JOIN.LEFT_OUTER, on=(a.c.lid == LOC.id))
              .join_from(LOC, u, pw.JOIN.LEFT_OUTER, on=(u.c.lid == LOC.id)))
-        return {k: (name, code, kind, parent or "", partner, int(n or 0), int(units or 0),
-                    Decimal(str(value or 0)).quantize(Decimal("0.01")))
+        return {k: (name, kind, int(n or 0), int(units or 0),
+                    Decimal(str(value or 0)).quantize(Decimal("0.01")), code, parent or "",
+                    partner)
                 for k, (name, code, kind, parent, partner, n, units, value)
                 in fetch_rows(q, ids, LOC.id).items()}
 

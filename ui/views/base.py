@@ -203,6 +203,7 @@ class TablePage(Page):
     filters: tuple[FilterDef, ...] = ()
     noun = ("row", "rows")
     detail_placeholder = "Select a row to see its details."
+    detail_share = 0.34  # of the width, for the detail pane, until the user moves it
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -479,7 +480,8 @@ class TablePage(Page):
             self.splitter.restoreState(split)
         else:
             total = max(self.splitter.width(), 900)
-            self.splitter.setSizes([int(total * 0.66), int(total * 0.34)])
+            self.splitter.setSizes([int(total * (1 - self.detail_share)),
+                                    int(total * self.detail_share)])
 
     def save_state(self) -> None:
         self.ctx.settings.set_header_state(self.key, self.table.horizontalHeader().saveState())

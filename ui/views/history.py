@@ -33,6 +33,7 @@ class HistoryPage(TablePage):
     search_placeholder = "Search asset tag, serial, product, person, place, reference"
     noun = ("movement", "movements")
     detail_placeholder = "Select a movement to see all of it."
+    detail_share = 0.26
     topics = ("movements", "assets", "stock", "licenses")
     filters = (FilterDef("kind", "What", lambda: list(KIND_GROUPS), 170),)
 

@@ -10,7 +10,7 @@ from inventory.queries.common import TableQuery
 from inventory.services import transfers
 
 from ..dialogs.places import LaneDialog, LocationDialog
-from ..models.format import fmt_date, fmt_int, movement_entry
+from ..models.format import fmt_int, movement_entry
 from ..style import kind_label
 from .base import FilterDef, TablePage
 
@@ -92,8 +92,8 @@ class LocationsPage(TablePage):
     def _shipments(self, title: str, rows: list[q.ShipmentRow], other: str) -> None:
         p = self.detail
         p.section(f"{title} ({len(rows)})")
-        data = [(s.number, getattr(s, other), fmt_date(s.shipped_at), fmt_int(s.units))
-                for s in rows]
+        data = [(s.number, getattr(s, other), f"{s.shipped_at.day} {s.shipped_at:%b}",
+                 fmt_int(s.units)) for s in rows]
         table = p.table(["Shipment", "To" if other == "destination" else "From", "Shipped",
                          "Units"], data, numeric=(3,), empty="Nothing in transit.",
                         max_visible=8, stretch=1)
@@ -121,8 +121,9 @@ class LocationsPage(TablePage):
             p.field("Contains", ", ".join(d.children))
         if d.lanes:
             p.section("Transfer lead times")
-            p.table(["From", "To", "Days"], [(a, b, f"{days:g}") for a, b, days in d.lanes],
-                    numeric=(2,), stretch=1)
+            rows = [(f"to {b}" if a == d.name else f"from {a}", f"{days:g} days")
+                    for a, b, days in d.lanes]
+            p.table(["Lane", "Lead time"], rows, numeric=(1,), stretch=0)
         if d.devices_by_status:
             from ..style import status_label
 
@@ -131,9 +132,8 @@ class LocationsPage(TablePage):
                                    for s, n in d.devices_by_status))
         p.section(f"Spares held ({len(d.stock)} products, "
                   f"{fmt_int(sum(qty for *_, qty in d.stock))} units)")
-        p.table(["Product", "Kind", "On hand"],
-                [(name, kind_label(kind), fmt_int(qty)) for name, kind, qty in d.stock],
-                numeric=(2,), empty="No spares here.", max_visible=10, stretch=0)
+        p.table(["Product", "On hand"], [(name, fmt_int(qty)) for name, _kind, qty in d.stock],
+                numeric=(1,), empty="No spares here.", max_visible=10, stretch=0)
         if d.inbound or d.kind not in ("3pl", "msp"):
             self._shipments("Arriving", d.inbound, "source")
         if d.outbound or d.kind in ("3pl", "msp"):

@@ -123,8 +123,8 @@ class PeoplePage(TablePage):
                 p.text("Still holds company property: recover the devices and release the "
                        "seats.", muted=True)
         p.section(f"Devices held ({len(d.devices)})")
-        rows = [(h.tag, h.product, h.serial or "", fmt_date(h.due_date)) for h in d.devices]
-        p.table(["Tag", "Model", "Serial", "Due back"], rows, empty="No devices.",
+        rows = [(h.tag, h.product, fmt_date(h.due_date)) for h in d.devices]
+        p.table(["Tag", "Model", "Due back"], rows, empty="No devices.",
                 max_visible=10, stretch=1,
                 on_activate=lambda r: self.navigate.emit("devices",
                                                          {"id": d.devices[r].asset_id}))

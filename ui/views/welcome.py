@@ -62,7 +62,7 @@ class Choice(QPushButton):
         row.addLayout(col, 1)
         self.setStyleSheet(
             f"#WelcomeChoice {{ background: white; border: 1px solid {style.BORDER_STRONG};"
-            f" border-radius: 10px; text-align: left; }}"
+            f" border-radius: 10px; text-align: left; min-height: 74px; padding: 0; }}"
             f" #WelcomeChoice:hover {{ border-color: {style.ACCENT}; background: #f8faff; }}"
             f" #WelcomeChoice:focus {{ border: 2px solid {style.ACCENT}; }}"
             f" #WelcomeChoice:disabled {{ background: #f9fafb; }}")

@@ -75,6 +75,7 @@ class MiniTable(QTableWidget):
             if hi is not None:
                 hi.setTextAlignment(right)
         visible = max(1, min(len(rows), max_visible))
+        self._scrolls = len(rows) > max_visible
         self.setFixedHeight(head.sizeHint().height() + visible * ROW_HEIGHT + 4)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         if on_activate is not None:
@@ -93,7 +94,10 @@ class MiniTable(QTableWidget):
         widths = list(self._natural)
         if not widths:
             return
-        spare = self.viewport().width() - sum(widths)
+        room = self.width() - 2 * self.frameWidth()
+        if self._scrolls:
+            room -= self.verticalScrollBar().sizeHint().width()
+        spare = room - sum(widths)
         widths[self._stretch] = max(70, widths[self._stretch] + spare)
         for c, w in enumerate(widths):
             self.horizontalHeader().resizeSection(c, w)
