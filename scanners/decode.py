@@ -38,6 +38,7 @@ _COVERED_BY = {
     "gs1-datamatrix": {"datamatrix"},
 }
 
+SECOND_LOOK_PX = 640  # px: how long a code is drawn for its second look
 NOISY = 8.0  # median neighbour difference (grey levels) above which a frame is halved first
 
 
@@ -64,8 +65,9 @@ def decode_image(image: np.ndarray, formats: set[str] | None = None) -> list[Dec
     """
     enabled = _check_formats(formats)
     gray = to_gray(image)
-    found = [code for code in _accept(_first_pass(gray, enabled), enabled)
-             if not trust.needs_second_look(code) or _second_look_agrees(gray, code)]
+    hits, scale = _first_pass(gray, enabled)
+    found = [code for code in _accept(hits, enabled)
+             if not trust.needs_second_look(code, scale) or _second_look_agrees(gray, code)]
     if found:
         return found
     one_d = enabled & ONE_D
@@ -114,25 +116,27 @@ def _located_retry(gray: np.ndarray, one_d: frozenset[str],
     return found
 
 
-def _first_pass(gray: np.ndarray, enabled: frozenset[str]) -> list[Decoded]:
+def _first_pass(gray: np.ndarray, enabled: frozenset[str]) -> tuple[list[Decoded], float]:
+    """zxing-cpp on the whole frame: the codes, and the scale of the image it looked at."""
     # Without try_rotate zxing-cpp reads 1-D codes within about 30 degrees of level
     # (and 2-D codes at any angle) in half the time; steeper 1-D codes are left
     # to the located-and-straightened retry, which handles any angle.
     formats = zxing.formats_for(enabled)
     if noise_level(gray) <= NOISY:
-        return zxing.read(gray, formats, try_rotate=False)
+        return zxing.read(gray, formats, try_rotate=False), 1.0
     # Noise makes zxing-cpp chase edges everywhere (slow); averaging 2x2 pixels
     # removes most of it. Small codes that need every pixel go to the retry.
     half = cv2.resize(gray, (gray.shape[1] // 2, gray.shape[0] // 2), interpolation=cv2.INTER_AREA)
     return [Decoded(h.text, h.symbology, [(2 * x, 2 * y) for x, y in h.outline])
-            for h in zxing.read(half, formats, try_rotate=False, try_downscale=False)]
+            for h in zxing.read(half, formats, try_rotate=False, try_downscale=False)], 0.5
 
 
 def _second_look_agrees(gray: np.ndarray, code: Decoded) -> bool:
     """Read a small 1-D code again from its region, straightened and enlarged."""
     corners = np.asarray(code.outline, dtype=np.float32)
-    candidate = regions.straighten(gray, corners, min_aspect=0.25)
-    hits = zxing.read(candidate.crop, zxing.formats_for({code.symbology}), try_downscale=False)
+    candidate = regions.straighten(gray, corners, min_aspect=0.25, long_side=SECOND_LOOK_PX)
+    hits = zxing.read(candidate.crop, zxing.formats_for({code.symbology}), try_rotate=False,
+                      try_downscale=False)
     return any(normalise(h.text, h.symbology)[0] == code.text for h in hits)
 
 

@@ -1,9 +1,9 @@
 """When a decoder's answer is not to be believed as it is: thin reads, tiny bars, clashes.
 
 Check digits catch most misreads (``scanners.checks``); these rules catch the rest
-seen on webcam frames: a damaged EAN read on one or two scan lines (a 1 in 10
-chance of a valid check digit), a Code 128 whose bars are barely more than a
-pixel wide, and two different readings of the same symbol.
+seen on webcam frames: a blurred EAN read on a few scan lines (a 1 in 10 chance
+of a valid check digit), a Code 128 whose bars are barely more than a pixel
+wide, and two different readings of the same symbol.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from scanners.decoders import Decoded
 
 # 1-D symbologies whose only protection is a mod-10 (or no) check digit.
 WEAK_CHECK = frozenset({"ean13", "ean8", "upca", "upce", "itf", "code39"})
-MIN_LINE_SPAN = 12.0  # px: a weak-check 1-D read on fewer rows than this needs a second look
-MIN_MODULE_PX = 2.0  # px: narrower bars than this need a second, enlarged look too
+MIN_MODULE_PX = 2.0  # px: narrower bars than this need a second, enlarged look
 
 _FIXED_MODULES = {"ean13": 95, "upca": 95, "ean8": 67, "upce": 51}
 ONE_D = frozenset({"code128", "gs1-128", "code39", "ean13", "ean8", "upca", "upce", "itf"})
@@ -49,18 +48,20 @@ def modules(text: str, symbology: str) -> int:
     return 11 * (len(text.replace("\x1d", "")) + 3) + 2  # Code 128 in set B
 
 
-def needs_second_look(code: Decoded) -> bool:
-    """A 1-D read to confirm from an enlarged crop before it is believed.
+def needs_second_look(code: Decoded, scale: float = 1.0) -> bool:
+    """A 1-D read to confirm from a straightened, enlarged crop before it is believed.
 
-    Either its bars are under ``MIN_MODULE_PX`` wide, or it has only a weak check
-    digit and was read on a band under ``MIN_LINE_SPAN`` high (one or two scan
-    lines agreeing, as happens on a blurred or damaged label).
+    Every weak-check code (a blurred EAN read on a few lines can pass its mod-10
+    check with a wrong number, 1 time in 10), and any 1-D code whose bars were
+    under ``MIN_MODULE_PX`` wide in the image the decoder saw (``scale`` is that
+    image's size relative to the outline's coordinates).
     """
     if code.symbology not in ONE_D or len(code.outline) != 4:
         return False
-    if code.symbology in WEAK_CHECK and span(code.outline) < MIN_LINE_SPAN:
+    if code.symbology in WEAK_CHECK:
         return True
-    return length(code.outline) / modules(code.text, code.symbology) < MIN_MODULE_PX
+    module_px = length(code.outline) * scale / modules(code.text, code.symbology)
+    return module_px < MIN_MODULE_PX
 
 
 def without_conflicts(found: list[Decoded]) -> list[Decoded]:

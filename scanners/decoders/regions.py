@@ -60,7 +60,8 @@ def locate(gray: np.ndarray) -> list[np.ndarray]:
     return boxes[:MAX_CANDIDATES]
 
 
-def straighten(gray: np.ndarray, corners: np.ndarray, min_aspect: float = 0.0) -> Candidate:
+def straighten(gray: np.ndarray, corners: np.ndarray, min_aspect: float = 0.0,
+               long_side: int = CROP_LONG_SIDE) -> Candidate:
     """Rotate the region level, add a quiet zone and enlarge it.
 
     ``min_aspect`` widens a thin region (a code read on a few rows only) to at
@@ -71,7 +72,7 @@ def straighten(gray: np.ndarray, corners: np.ndarray, min_aspect: float = 0.0) -
         w, h, angle = h, w, angle + 90.0
     h = max(h, w * min_aspect)
     w, h = w * 1.3 + 8, h * 1.15 + 8
-    scale = float(np.clip(CROP_LONG_SIDE / max(w, 1.0), 1.0, MAX_SCALE))
+    scale = float(np.clip(long_side / max(w, 1.0), 1.0, MAX_SCALE))
     out_w = int(w * scale)
     out_h = int(min(h * scale, MAX_CROP_HEIGHT))
     matrix = cv2.getRotationMatrix2D((cx, cy), angle, scale)
