@@ -96,6 +96,14 @@ def test_retired_asset_cannot_be_checked_out(world):
     assert v.status == "disposed"
 
 
+def test_products_are_found_by_any_gtin_length(world):
+    from inventory.services import find
+
+    assert find.product("5012345678900").name == "Latitude 7440"  # EAN-13 as printed
+    assert find.product("05012345678900").name == "Latitude 7440"
+    assert find.product("LAT7440").name == "Latitude 7440"
+
+
 def test_no_negative_stock(world):
     db, op = world.db, world.admin
     v = stock.issue(db, op, "CHG65", 4, person="E1")

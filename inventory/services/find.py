@@ -6,6 +6,7 @@ import peewee as pw
 
 from .. import models as m
 from .. import sqlcache
+from ..codes import gtin14
 from ..errors import NotFound
 
 ASSET_FIELDS = list(m.Asset._meta.sorted_fields)
@@ -107,7 +108,9 @@ def location(code_or_name: str) -> m.Location:
 def product(code: str) -> m.Product:
     """By GTIN, part number, or exact name."""
     text = code.strip()
-    found = m.Product.get_or_none(m.Product.gtin == text)
+    found = None
+    if text.isdigit() and len(text) in (8, 12, 13, 14):
+        found = m.Product.get_or_none(m.Product.gtin == gtin14(text))
     if found is None:
         for field in (m.Product.part_number, m.Product.name):
             matches = list(m.Product.select().where(field == text).limit(2))
