@@ -235,22 +235,24 @@ class Movement(BaseModel):
     to a person). For an asset, `holder` and `asset_status` are its state after."""
 
     at = pw.DateTimeField(default=utcnow, index=True)
-    kind = pw.CharField(index=True)
-    product = pw.ForeignKeyField(Product)
-    asset = pw.ForeignKeyField(Asset, null=True)
-    license = pw.ForeignKeyField(License, null=True)
+    # Indexes are few on purpose: every one is written on every scan. Lookups by kind,
+    # product and asset use the composite indexes below (and migration 2's).
+    kind = pw.CharField()
+    product = pw.ForeignKeyField(Product, index=False)
+    asset = pw.ForeignKeyField(Asset, null=True, index=False)
+    license = pw.ForeignKeyField(License, null=True, index=False)
     quantity = pw.IntegerField(default=1)
-    from_location = pw.ForeignKeyField(Location, null=True)
-    to_location = pw.ForeignKeyField(Location, null=True)
+    from_location = pw.ForeignKeyField(Location, null=True, index=False)
+    to_location = pw.ForeignKeyField(Location, null=True, index=False)
     person = pw.ForeignKeyField(Person, null=True)
-    holder = pw.ForeignKeyField(Person, null=True)
+    holder = pw.ForeignKeyField(Person, null=True, index=False)
     asset_status = pw.CharField(null=True)
-    operator = pw.ForeignKeyField(Operator)
+    operator = pw.ForeignKeyField(Operator, index=False)
     reference = pw.CharField(default="")
     source = pw.CharField(default="manual")
     note = pw.TextField(default="")
     unit_cost = pw.DecimalField(max_digits=12, decimal_places=2, null=True, auto_round=True)
-    reverses = pw.ForeignKeyField("self", null=True)
+    reverses = pw.ForeignKeyField("self", null=True, index=False)  # partial index: schema v4
 
     class Meta:
         indexes = (

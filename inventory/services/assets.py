@@ -100,14 +100,20 @@ def check_out(db: pw.Database, op: OperatorRef, asset_tag: str, *, person: str |
         return _after(a, status="deployed", holder=holder, location=dest, due_date=due)
 
 
+def _last_issued_from() -> pw.Query:
+    return (m.Location.select(*find.LOCATION_FIELDS)
+            .join(m.Movement, on=(m.Movement.from_location == m.Location.id))
+            .where((m.Movement.asset == sqlcache.slot("asset_id"))
+                   & (m.Movement.kind == sqlcache.slot("kind")))
+            .order_by(m.Movement.id.desc()).limit(pw.SQL("1")))
+
+
 def home_location(a: m.Asset) -> m.Location | None:
     """The stockroom the asset was last issued from (where a return goes by default)."""
-    last_out = (m.Location.select()
-                .join(m.Movement, on=(m.Movement.from_location == m.Location.id))
-                .where((m.Movement.asset == a.id) & (m.Movement.kind == "check_out"))
-                .order_by(m.Movement.id.desc()).first())
-    if last_out is not None:
-        return last_out
+    row = sqlcache.execute("home_location", _last_issued_from,
+                           {"asset_id": a.id, "kind": "check_out"}).fetchone()
+    if row is not None:
+        return sqlcache.hydrate(m.Location, find.LOCATION_FIELDS, row)
     if a.location_id and a.location.kind in m.STOCKING_KINDS:
         return a.location
     return find.first_of_kind("stockroom")
