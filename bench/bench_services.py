@@ -126,12 +126,17 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scale", type=int, default=50)
     ap.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
+    ap.add_argument("--fresh", action="store_true",
+                    help="build a new SQLite data set (timed) instead of reusing bench/out")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     cpu = Path("/proc/cpuinfo").read_text().split("model name")[1].split(":")[1]
     print(f"machine: {os.cpu_count()} cores, {cpu.splitlines()[0].strip()}")
     if args.backend in ("sqlite", "both"):
-        path = OUT / f"scale{args.scale}.sqlite"
+        path = OUT / f"scale{args.scale}{'-fresh' if args.fresh else ''}.sqlite"
+        if args.fresh:
+            for old in OUT.glob(path.name + "*"):
+                old.unlink()
         report("SQLite", str(path), args.scale, lambda: raw_sqlite(path), 10)
         print(f"database size: {path.stat().st_size / 2**20:.0f} MiB")
     if args.backend in ("postgres", "both"):
