@@ -24,6 +24,7 @@ from inventory.errors import InventoryError
 log = logging.getLogger(__name__)
 
 _STOP = object()
+UI_SWITCH_INTERVAL_S = 0.001
 
 
 class _Worker(QThread):
@@ -83,6 +84,11 @@ class TaskRunner(QObject):
         if self._closed:
             raise RuntimeError("the task runner was shut down")
         if self._worker is None:
+            # The UI thread paints through thousands of short Python calls; each time it
+            # lets go of the GIL a busy worker may keep it for a whole switch interval
+            # (5 ms by default), so one repaint can wait many times over. 1 ms keeps
+            # the window responsive while the worker reads.
+            sys.setswitchinterval(UI_SWITCH_INTERVAL_S)
             self._worker = _Worker(self._jobs, self._latest, self._db)
             self._worker.task_finished.connect(self._deliver)
             self._worker.start()

@@ -13,7 +13,17 @@ from datetime import date, datetime, time, timedelta
 import peewee as pw
 
 from .. import models as m
-from .common import Column, Spec, TableQuery, descendants, fetch_rows, ids_matching
+from .common import (
+    Column,
+    Spec,
+    TableQuery,
+    any_of,
+    descendants,
+    fetch_rows,
+    in_matching,
+    matching_ids,
+    raw_ids,
+)
 
 MV = m.Movement
 P = m.Product
@@ -108,13 +118,15 @@ def for_location(location_id: int, limit: int = 60) -> list[MovementRow]:
 
 
 def search_condition(term: str) -> pw.Expression:
-    locations = ids_matching(m.Location, term, (m.Location.name, m.Location.code))
-    return (MV.reference.contains(term)
-            | MV.asset.in_(ids_matching(A, term, (A.tag, A.serial)))
-            | MV.product.in_(ids_matching(P, term, (P.name, P.part_number)))
-            | MV.person.in_(ids_matching(m.Person, term, (m.Person.name,
-                                                          m.Person.employee_id)))
-            | MV.from_location.in_(locations) | MV.to_location.in_(locations))
+    """Reference, asset tag / serial, product, person or place contains `term`."""
+    places = matching_ids(m.Location, term, (m.Location.name, m.Location.code))
+    return any_of(
+        MV.reference.contains(term),
+        in_matching(MV.asset, A, term, (A.tag, A.serial)),
+        in_matching(MV.product, P, term, (P.name, P.part_number)),
+        in_matching(MV.person, m.Person, term, (m.Person.name, m.Person.employee_id)),
+        MV.from_location.in_(places) if places else None,
+        MV.to_location.in_(places) if places else None)
 
 
 class HistoryTable(TableQuery):
@@ -166,7 +178,8 @@ class HistoryTable(TableQuery):
         q = self.id_query(spec)
         if after is not None:
             q = q.where(MV.id < after) if spec.descending else q.where(MV.id > after)
-        return [r[0] for r in q.limit(limit).tuples()]
+        return raw_ids(q.limit(limit))
 
     def rows(self, ids: Sequence[int]) -> dict[int, tuple]:
-        return fetch_rows(_row_select(), ids, MV.id)
+        """Raw rows: "at" may be ISO text (the screen parses what it shows)."""
+        return fetch_rows(_row_select(), ids, MV.id, raw=True)

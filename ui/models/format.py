@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from inventory.queries.common import as_date
 from inventory.queries.history import KIND_LABELS as MOVEMENT_LABELS
 
 from .. import style
@@ -15,7 +16,8 @@ def local(dt: datetime) -> datetime:
     return dt.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
 
 
-def fmt_date(d: date | datetime | None) -> str:
+def fmt_date(d: date | datetime | str | None) -> str:
+    d = as_date(d)
     if d is None:
         return ""
     if isinstance(d, datetime):
@@ -23,9 +25,12 @@ def fmt_date(d: date | datetime | None) -> str:
     return f"{d.day} {d:%b %Y}"
 
 
-def fmt_datetime(dt: datetime | None) -> str:
+def fmt_datetime(dt: datetime | str | None) -> str:
+    dt = as_date(dt)
     if dt is None:
         return ""
+    if not isinstance(dt, datetime):
+        return fmt_date(dt)
     dt = local(dt)
     return f"{dt.day} {dt:%b %Y %H:%M}"
 

@@ -26,6 +26,7 @@ from PySide6.QtCore import (
 )
 
 from inventory.errors import InventoryError
+from inventory.queries import common
 from inventory.queries.common import Spec, TableQuery
 
 from ..tasks import TaskRunner
@@ -46,10 +47,7 @@ _ROOT = QModelIndex()
 
 def raw_ids(query: TableQuery, spec: Spec) -> list[int]:
     """The ids straight from the driver's cursor: no per-row model work (100,000 in ~40 ms)."""
-    q = query.id_query(spec)
-    sql, params = q.sql()
-    cursor = q.model._meta.database.execute_sql(sql, params)
-    return [r[0] for r in cursor.fetchall()]
+    return common.raw_ids(query.id_query(spec))
 
 
 class LazyTableModel(QAbstractTableModel):

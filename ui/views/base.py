@@ -299,7 +299,11 @@ class TablePage(Page):
         self.table = QTableView()
         self.table.setObjectName(f"{self.key}_table")
         self.table.setModel(self.model)
-        self.table.setItemDelegate(StatusDelegate(self.table))
+        # Only status columns get the (Python) pill painter; the rest paint in C++.
+        self._status_delegate = StatusDelegate(self.table)
+        for i, col in enumerate(self.model.columns):
+            if col.kind == "status":
+                self.table.setItemDelegateForColumn(i, self._status_delegate)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)

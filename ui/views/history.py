@@ -67,25 +67,26 @@ class HistoryPage(TablePage):
 
     def _on_loaded(self) -> None:
         super()._on_loaded()
-        if self.model.total() is None and self.model.rowCount() and \
-                not getattr(self, "_counting", False):
-            self._count()
-
-    def _count(self) -> None:
         spec = self.model.spec()
-        self._counting = True
+        if self.model.total() is None and self.model.rowCount() and \
+                getattr(self, "_counted", None) != spec:
+            self._count(spec)
+
+    def _count(self, spec) -> None:
+        """How many movements match, counted once per search on the worker."""
+        self._counted = spec
+        self._total = None
 
         def done(n: int) -> None:
-            self._counting = False
             if spec == self.model.spec():
                 self._total = n
                 self.count_label.setText(self.count_text())
 
-        self._total = None
         self.ctx.runner.run(self.model.query.count, spec, done=done, key=f"count-{id(self)}")
 
     def refresh(self) -> None:
         self._total = None
+        self._counted = None
         super().refresh()
 
     def count_text(self) -> str:
