@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import re
 
+from biip import ParseError
+from biip.gs1_messages import GS1Message
+
 from scanners.scan import GS1_SYMBOLOGIES, strip_aim
+
+# biip reads its tables of application identifiers on first use (~0.1 s); do it
+# now rather than on the first GS1 code a camera sees, which would drop frames.
+GS1Message.parse("0109501101530003")
 
 _CODE39 = re.compile(r"[0-9A-Z \-.$/+%]+")
 
@@ -66,9 +73,6 @@ def gtin14(text: str, symbology: str) -> str | None:
 
 def gs1_problem(text: str) -> str | None:
     """Why a GS1 element string is not valid (bad check digit, date, ...), or None."""
-    from biip import ParseError
-    from biip.gs1_messages import GS1Message
-
     try:
         message = GS1Message.parse(strip_aim(text))
     except ParseError as exc:

@@ -94,7 +94,7 @@ def _located_retry(gray: np.ndarray, one_d: frozenset[str],
     for candidate in regions.candidates(gray):
         passes = (
             lambda c=candidate.crop: zxing.read(c, one_d_formats, try_downscale=False),
-            lambda c=candidate.crop: zbar.read(c, one_d),
+            lambda c=candidate.crop: zbar.read(c, one_d, rows_only=True),
             lambda c=candidate.crop: zxing.read(regions.sharpen(c), one_d_formats,
                                                 try_downscale=False),
         )

@@ -54,8 +54,12 @@ def available() -> bool:
     return _zw is not None
 
 
-def read(gray: np.ndarray, symbologies: set[str]) -> list[Decoded]:
-    """Decode ``gray`` (uint8, one channel) for the symbologies zbar handles well."""
+def read(gray: np.ndarray, symbologies: set[str], *, rows_only: bool = False) -> list[Decoded]:
+    """Decode ``gray`` (uint8, one channel) for the symbologies zbar handles well.
+
+    ``rows_only`` scans every other row and no columns: for a straightened crop
+    whose bars are upright, at a third of the cost.
+    """
     if _zw is None:
         return []
     wanted = sorted({_BY_NAME[n] for n in symbologies if n in _BY_NAME})
@@ -69,6 +73,9 @@ def read(gray: np.ndarray, symbologies: set[str]) -> list[Decoded]:
         _zw.zbar_image_scanner_set_config(scanner, 0, _zw.ZBarConfig.CFG_ENABLE, 0)
         for sym in wanted:
             _zw.zbar_image_scanner_set_config(scanner, sym, _zw.ZBarConfig.CFG_ENABLE, 1)
+        if rows_only:
+            _zw.zbar_image_scanner_set_config(scanner, 0, _zw.ZBarConfig.CFG_X_DENSITY, 0)
+            _zw.zbar_image_scanner_set_config(scanner, 0, _zw.ZBarConfig.CFG_Y_DENSITY, 2)
         _zw.zbar_image_set_format(image, _L800)
         _zw.zbar_image_set_size(image, width, height)
         data = gray.tobytes()
