@@ -17,6 +17,7 @@ from .test_ui_support import (
     ctx,
     detail_text,
     no_threads_left,
+    settle,
     show_page,
     table_texts,
     ui_settings,
@@ -35,6 +36,7 @@ def search(qtbot, page, text: str) -> None:
     page.search.clear()
     qtbot.keyClicks(page.search, text)
     qtbot.waitUntil(lambda: page.model.spec().search == text.strip(), timeout=2000)
+    settle(page)
 
 
 def test_search_as_you_type_narrows_the_table(qtbot, page):
@@ -67,6 +69,7 @@ def test_filters_for_status_location_and_kind(qtbot, page):
     assert places <= {"Branch office", "Branch stockroom"} and places
     page.set_filter_value("location", None)
     page.set_filter_value("special", "overdue")
+    settle(page)
     assert page.model.rowCount() == m.Asset.select().where(overdue_condition(today())).count()
 
 

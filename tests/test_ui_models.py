@@ -134,3 +134,26 @@ def test_rows_are_fetched_a_page_at_a_time_and_cached(demo_db, monkeypatch):
     assert len(calls) == 2
     model.index(10, 3).data()
     assert len(calls) == 2, "cached rows are not read again"
+
+
+def test_a_long_list_shows_its_first_rows_at_once_and_the_rest_from_the_worker(
+        qtbot, demo_db, no_threads_left):
+    runner = TaskRunner(demo_db)
+    try:
+        model = LazyTableModel(devices.DeviceTable(), runner=runner)
+        with qtbot.waitSignal(model.completed, timeout=5000):
+            model.reload()
+            assert model.rowCount() == LazyTableModel.FIRST and model.total() is None
+        everything = m.Asset.select().count()
+        assert model.rowCount() == model.total() == everything
+        ids = list(model.ids())
+        assert ids == [a.id for a in m.Asset.select(m.Asset.id).order_by(m.Asset.tag)]
+        # A new search while the rest is on its way: only the newest list is kept.
+        model.update_spec(search="IT-00")
+        model.update_spec(search="IT-0001")
+        runner.wait_idle()
+        assert model.is_complete()
+        assert [model.index(r, 0).data() for r in range(model.rowCount())] == sorted(
+            a.tag for a in m.Asset.select().where(m.Asset.tag.contains("IT-0001")))
+    finally:
+        runner.shutdown()

@@ -85,7 +85,13 @@ def show_page(qtbot, ctx, cls):
     page.resize(1300, 800)
     page.show()
     qtbot.waitExposed(page)
+    settle(page)
     return page
+
+
+def settle(page) -> None:
+    """Let the worker deliver what the page asked for (the rest of a long id list...)."""
+    assert page.ctx.runner.wait_idle(10_000)
 
 
 def scan(text: str, source: str = "usb") -> Scan:
@@ -93,6 +99,7 @@ def scan(text: str, source: str = "usb") -> Scan:
 
 
 def table_texts(page, column: str, limit: int = 50) -> list[str]:
+    settle(page)
     model = page.model
     col = model.column_of(column)
     return [model.index(r, col).data() for r in range(min(model.rowCount(), limit))]

@@ -221,3 +221,33 @@ def test_domain_errors_show_in_the_window_and_bugs_are_logged_politely(
     # A domain error that slipped through is a plain message, not a bug report.
     crash.handle_exception(InvalidState, InvalidState("Nope."), None)
     assert shown[-1][1] == "Nope." and shown[-1][2] is None
+
+
+def test_importing_a_file_from_the_welcome_page(qtbot, tmp_path, ui_settings,
+                                                 no_threads_left):
+    from inventory.operators import os_operator
+    from ui.events import ChangeBus
+    from ui.tasks import TaskRunner
+    from ui.views.base import AppContext
+
+    sheet = tmp_path / "people.csv"
+    sheet.write_text("Employee id,Name,Email,Department\n"
+                     "E501,Ada Lovelace,ada@example.com,Engineering\n"
+                     "E502,Grace Hopper,grace@example.com,IT\n", encoding="utf-8")
+    url = str(tmp_path / "import.sqlite")
+    db = open_store(url)
+    c = AppContext(db, os_operator(db), ChangeBus(), ui_settings, TaskRunner(db), url)
+    w = MainWindow(c)
+    qtbot.addWidget(w)
+    w.show()
+    try:
+        welcome = w.pages["welcome"]
+        assert welcome.import_.isEnabled()
+        welcome.import_file(str(sheet))
+        qtbot.waitUntil(lambda: not c.runner.is_busy(), timeout=20_000)
+        assert m.Person.select().count() == 2
+        assert w.current_key == "dashboard"
+        assert "2 rows of people" in welcome.messages.text()
+    finally:
+        w.close()
+        db.close()

@@ -118,5 +118,6 @@ def top_consumed(days: int = 90, limit: int = 8) -> list[tuple[int, str, int]]:
 
 
 def is_empty() -> bool:
-    """A database with no catalogue yet: the app opens on the welcome page."""
-    return not (m.Product.select().exists() or m.Location.select().exists())
+    """A database with nothing in it yet: the app opens on the welcome page."""
+    return not (m.Product.select().exists() or m.Location.select().exists()
+                or m.Person.select().exists())

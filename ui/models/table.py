@@ -51,15 +51,22 @@ def raw_ids(query: TableQuery, spec: Spec) -> list[int]:
 
 
 class LazyTableModel(QAbstractTableModel):
-    """A table of `query` rows: ids in memory, cells fetched as they are drawn."""
+    """A table of `query` rows: ids in memory, cells fetched as they are drawn.
+
+    With a task runner, a new search shows its first `FIRST` rows at once (the database
+    stops after them) and the rest of the ids arrive from the worker a moment later, so
+    a keystroke never waits for 100,000 ids to cross from the driver.
+    """
 
     PAGE = 150
     CACHE_ROWS = 5000
+    FIRST = 300
 
     loaded = Signal()  # after the ids were read again (count or order may have changed)
+    completed = Signal()  # every id of the current search is in
 
     def __init__(self, query: TableQuery, parent: QObject | None = None,
-                 spec: Spec | None = None) -> None:
+                 spec: Spec | None = None, runner: TaskRunner | None = None) -> None:
         super().__init__(parent)
         self.query = query
         self.columns = query.columns
@@ -68,6 +75,10 @@ class LazyTableModel(QAbstractTableModel):
         self._spec = spec or Spec(sort=query.default_sort,
                                   descending=getattr(query, "default_descending", False))
         self.last_load_ms = 0.0
+        self._runner = runner
+        self._complete = True
+        self._generation = 0
+        self._key = f"ids-{id(self)}"
 
     # -- what is shown ------------------------------------------------------------------
 
@@ -92,13 +103,52 @@ class LazyTableModel(QAbstractTableModel):
     def reload(self) -> None:
         """Read the ids again (after a search, a sort, or a change in the database)."""
         started = time.perf_counter()
-        ids = raw_ids(self.query, self._spec)
+        self._generation += 1
+        if self._runner is None:
+            ids, complete = raw_ids(self.query, self._spec), True
+        else:
+            ids = common.raw_ids(self.query.id_query(self._spec).limit(self.FIRST + 1))
+            complete = len(ids) <= self.FIRST
+            ids = ids[:self.FIRST]
         self.beginResetModel()
         self._ids = ids
         self._cache.clear()
+        self._complete = complete
         self.endResetModel()
         self.last_load_ms = (time.perf_counter() - started) * 1000
         self.loaded.emit()
+        if complete:
+            self.completed.emit()
+        else:
+            self._runner.run(self._read_all, self._generation, self._spec, key=self._key,
+                             done=self._on_all)
+
+    def _read_all(self, generation: int, spec: Spec) -> tuple[int, list[int]]:
+        return generation, raw_ids(self.query, spec)  # on the worker
+
+    def _on_all(self, result: tuple[int, list[int]]) -> None:
+        generation, ids = result
+        if generation != self._generation:
+            return
+        head = self._ids
+        if ids[:len(head)] != head:  # changed at another desk meanwhile: show the new list
+            self.beginResetModel()
+            self._ids = ids
+            self._cache.clear()
+            self._complete = True
+            self.endResetModel()
+        else:
+            if len(ids) > len(head):
+                self.beginInsertRows(QModelIndex(), len(head), len(ids) - 1)
+                self._ids = ids
+                self._complete = True
+                self.endInsertRows()
+            self._complete = True
+        self.loaded.emit()
+        self.completed.emit()
+
+    def is_complete(self) -> bool:
+        return self._complete
 
     def forget_rows(self) -> None:
         """Drop cached cells (the rows changed, not which rows there are)."""
@@ -112,7 +162,7 @@ class LazyTableModel(QAbstractTableModel):
 
     def total(self) -> int | None:
         """How many rows match, when known."""
-        return len(self._ids)
+        return len(self._ids) if self._complete else None
 
     def id_at(self, row: int) -> int | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None
@@ -230,8 +280,7 @@ class LedgerModel(LazyTableModel):
 
     def __init__(self, query: TableQuery, parent: QObject | None = None,
                  runner: TaskRunner | None = None, spec: Spec | None = None) -> None:
-        super().__init__(query, parent, spec)
-        self._runner = runner
+        super().__init__(query, parent, spec, runner)
         self._exhausted = True
         self._loading = False
         self._generation = 0
@@ -252,6 +301,9 @@ class LedgerModel(LazyTableModel):
 
     def is_loading(self) -> bool:
         return self._loading
+
+    def is_complete(self) -> bool:
+        return self._exhausted
 
     def canFetchMore(self, parent: Index = _ROOT) -> bool:  # noqa: N802
         return not parent.isValid() and not self._exhausted and not self._loading

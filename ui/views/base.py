@@ -210,6 +210,8 @@ class TablePage(Page):
         self.model = self.make_model()
         self.model.loaded.connect(self._on_loaded)
         self.model.modelReset.connect(self._on_loaded)
+        self.model.completed.connect(self._on_completed)
+        self._pending_selection: tuple[list[int], int | None] | None = None
         self._combos: dict[str, QComboBox] = {}
         self._restored = False
         self._build()
@@ -232,7 +234,7 @@ class TablePage(Page):
         raise NotImplementedError
 
     def make_model(self) -> LazyTableModel:
-        return LazyTableModel(self.make_query(), self)
+        return LazyTableModel(self.make_query(), self, runner=self.ctx.runner)
 
     def make_actions(self) -> list[QAction]:
         """Actions on the selection (buttons in the header and the context menu)."""
@@ -326,7 +328,7 @@ class TablePage(Page):
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.table.selectionModel().currentRowChanged.connect(self._on_selection)
-        self.table.doubleClicked.connect(lambda _i: self.activated())
+        self.table.activated.connect(lambda _i: self.activated())  # double-click or Enter
         self.detail = DetailPane(self.detail_placeholder)
         self.detail.setMinimumWidth(300)
         self.splitter.addWidget(self.table)
@@ -381,7 +383,9 @@ class TablePage(Page):
     def count_text(self) -> str:
         n = self.model.total()
         one, many = self.noun
-        return f"{fmt_int(n)} {one if n == 1 else many}" if n is not None else ""
+        if n is None:
+            return f"{fmt_int(self.model.rowCount())}+ {many}…"
+        return f"{fmt_int(n)} {one if n == 1 else many}"
 
     def _on_loaded(self) -> None:
         self.count_label.setText(self.count_text())
@@ -408,8 +412,11 @@ class TablePage(Page):
         return ids[0] if ids else None
 
     def select_id(self, item_id: int) -> bool:
+        """Select the row of `item_id`; if its id has not arrived yet, once it has."""
         row = self.model.row_of(item_id)
         if row is None:
+            if not self.model.is_complete():
+                self._pending_selection = ([item_id], item_id)
             return False
         self.table.selectRow(row)
         self.table.scrollTo(self.model.index(row, 0))
@@ -436,8 +443,17 @@ class TablePage(Page):
         self.reload_filter_choices()
         self.model.reload()
         if keep:
-            self.select_ids(keep, current)
+            if self.model.is_complete() or all(self.model.row_of(i) is not None
+                                               for i in keep):
+                self.select_ids(keep, current)
+            else:
+                self._pending_selection = (keep, current)
         self._detail_timer.start()
+
+    def _on_completed(self) -> None:
+        pending, self._pending_selection = self._pending_selection, None
+        if pending is not None:
+            self.select_ids(*pending)
 
     def _update_detail(self) -> None:
         item = self.current_id()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from inventory.db import describe
 from inventory.demo import load_demo
+from inventory.queries.dashboard import is_empty
 
 from .. import icons, style
 from .base import AppContext, Page
@@ -171,7 +172,8 @@ class WelcomePage(Page):
                                      f"{refused[0].message}")
         else:
             self.messages.show_success(summary)
-        self.finished.emit("import")
+        if not is_empty():
+            self.finished.emit("import")
 
     def _failed(self, exc: BaseException) -> None:
         self._idle()
