@@ -17,6 +17,7 @@ import os
 import statistics
 import sys
 import time
+from importlib import metadata
 from pathlib import Path
 
 import cv2
@@ -67,25 +68,36 @@ def pct(part: int, whole: int) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--seeds", metavar="FIRST:STOP",
+                        help="several corpora, seeds FIRST..STOP-1 (a longer hunt for misreads)")
     parser.add_argument("--per-cell", type=int, default=3,
                         help="frames per (symbology, distortion) pair (default 3)")
+    parser.add_argument("--only-ours", action="store_true",
+                        help="skip the raw zxing-cpp and pyzbar runs")
     args = parser.parse_args()
+    seeds = [args.seed]
+    if args.seeds:
+        first, stop = (int(x) for x in args.seeds.split(":"))
+        seeds = list(range(first, stop))
 
     print(f"machine: nproc={os.cpu_count()}, load average before: "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"decoders available: {', '.join(decoder_names())}; "
-          f"zxing-cpp {zxingcpp.__version__ if hasattr(zxingcpp, '__version__') else '?'}, "
+          f"zxing-cpp {metadata.version('zxing-cpp')}, pyzbar {metadata.version('pyzbar')}, "
           f"OpenCV {cv2.__version__}")
-    started = time.perf_counter()
-    samples = list(corpus(args.seed, sorted(SAMPLE_CONTENT), DISTORTIONS, args.per_cell))
-    print(f"corpus: {len(samples)} frames 1280x720 JPEG, seed {args.seed}, "
-          f"{args.per_cell} per cell, built in {time.perf_counter() - started:.1f} s")
+    n = len(seeds) * len(SAMPLE_CONTENT) * len(DISTORTIONS) * args.per_cell
+    print(f"corpus: {n} frames 1280x720 JPEG, seed {args.seeds or args.seed}, "
+          f"{args.per_cell} per (symbology, distortion); each frame is built, then read by "
+          f"every decoder in turn")
+    samples = (sample for seed in seeds
+               for sample in corpus(seed, sorted(SAMPLE_CONTENT), DISTORTIONS, args.per_cell))
 
-    decoders = {"ours": ours, "raw zxing-cpp": raw_zxing}
-    if zbar.available():
+    decoders = {"ours": ours} if args.only_ours else {"ours": ours, "raw zxing-cpp": raw_zxing}
+    if zbar.available() and not args.only_ours:
         decoders["raw pyzbar"] = raw_pyzbar
+    warm = next(corpus(seeds[0] + 1000, ["ean13"], ["clean"]))
     for fn in decoders.values():  # warm up: imports, lazy tables
-        fn(cv2.cvtColor(samples[0].frame, cv2.COLOR_BGR2GRAY), samples[0].frame)
+        fn(cv2.cvtColor(warm.frame, cv2.COLOR_BGR2GRAY), warm.frame)
 
     times = {name: [] for name in decoders}
     cpu = {name: [] for name in decoders}
@@ -114,7 +126,6 @@ def main() -> int:
                 misread_examples[name].append((sample.symbology, sample.distortion,
                                                sorted(wrong)))
 
-    n = len(samples)
     print()
     print("time per frame: wall clock, and CPU time of the process (the fairer figure when")
     print("other work shares the cores)")
