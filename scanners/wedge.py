@@ -20,6 +20,10 @@ The shape follows qutebrowser's keyinput/eventfilter.py: key events only, only
 where the target is a window (each key is seen once, before any widget), and
 the filter switches itself off, rather than break the keyboard, if it raises.
 
+Tests that play a scanner must send keys to the window, as the system does
+(``QTest.keyClick(widget.windowHandle(), ...)``): keys sent straight to a widget
+skip the window and so skip this filter.
+
 Known limit: gaps are measured on the window system's timestamps, but the
 end-of-burst decision runs on a timer; if the app is blocked for longer than
 ``end_silence_ms`` in the middle of a burst, the rest of the burst is treated
