@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -216,18 +216,37 @@ class MainWindow(QMainWindow):
     # -- keyboard -----------------------------------------------------------------------
 
     def _shortcuts(self) -> None:
-        for key, _title, _icon, keys in NAVIGATION:
-            QShortcut(QKeySequence(keys), self).activated.connect(
-                lambda k=key: self.show_page(k))
-        QShortcut(QKeySequence("Ctrl+F"), self).activated.connect(self.focus_search)
-        for keys, mode, _label in SCAN_MODES:
-            QShortcut(QKeySequence(keys), self).activated.connect(
-                lambda m=mode: self.scan_mode(m))
-        QShortcut(QKeySequence("F1"), self).activated.connect(self.show_shortcuts)
-        quit_action = QAction("Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        self.addAction(quit_action)
+        """The menus, which also carry every shortcut (so they are listed where seen)."""
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.import_action = self._menu_action(file_menu, "&Import from a file…", "Ctrl+Shift+I",
+                                               self.import_file)
+        self.export_action = self._menu_action(file_menu, "&Export this view…", "Ctrl+Shift+E",
+                                               self.export_view)
+        file_menu.addSeparator()
+        self.backups_action = self._menu_action(file_menu, "&Backups and restore…", "",
+                                                self.backups)
+        file_menu.addSeparator()
+        self._menu_action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+        go = bar.addMenu("&Go")
+        for key, title, _icon, keys in NAVIGATION:
+            self._menu_action(go, title, keys, lambda k=key: self.show_page(k))
+        go.addSeparator()
+        self._menu_action(go, "Search in this view", "Ctrl+F", self.focus_search)
+        scan = bar.addMenu("&Scan")
+        for keys, mode, label in SCAN_MODES:
+            self._menu_action(scan, label, keys, lambda m=mode: self.scan_mode(m))
+        help_menu = bar.addMenu("&Help")
+        self._menu_action(help_menu, "Keyboard shortcuts", "F1", self.show_shortcuts)
+        self._menu_action(help_menu, "About Stockroom", "", self.about)
+
+    def _menu_action(self, menu, text: str, keys, slot) -> QAction:
+        action = QAction(text, self)
+        if keys:
+            action.setShortcut(QKeySequence(keys))
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
 
     def focus_search(self) -> None:
         page = self.current_page()
@@ -250,6 +269,73 @@ class MainWindow(QMainWindow):
             "view\n  Ctrl+O   Check out / issue the selection\n  Ctrl+I   Check in the "
             "selection\n  Ctrl+T   Transfer the selection\n  Ctrl+E   Edit the selection\n"
             "      F1   This list")
+
+    # -- files --------------------------------------------------------------------------
+
+    def import_file(self) -> None:
+        try:
+            from .import_dialog import ImportDialog
+        except ImportError:
+            self.flash("Import is not available in this version.")
+            return
+        if not self.ctx.may("catalog"):
+            self.show_error(self.ctx.refusal("catalog"))
+            return
+        dialog = ImportDialog(self.ctx.db, self.ctx.operator, self.ctx.bus, self)
+        dialog.exec()
+        if self.current_key == "welcome" and not is_empty():
+            self.show_page("dashboard")
+
+    def export_view(self) -> None:
+        page = self.current_page()
+        table = getattr(page, "table", None)
+        if table is None:
+            self.flash("This view has no table to export.")
+            return
+        try:
+            from .export_actions import export_view
+        except ImportError:
+            self.flash("Export is not available in this version.")
+            return
+        model = table.model()
+        if hasattr(model, "is_complete") and not model.is_complete():
+            self.ctx.runner.wait_idle()  # the whole id list, not only the first rows
+        path = export_view(table, self, self.current_key)
+        if path is not None:
+            self.flash(f"Saved {path}")
+
+    def backups(self) -> None:
+        try:
+            from .restore_dialog import RestoreDialog
+        except ImportError:
+            self.flash("Backups are not available in this version.")
+            return
+        dialog = RestoreDialog(self.ctx.url, self.ctx.operator, self,
+                               close_database=self._close_database)
+        dialog.restored.connect(self._restart_after_restore)
+        dialog.exec()
+
+    def _close_database(self) -> None:
+        self.ctx.runner.shutdown()
+        self.ctx.db.close()
+
+    def _restart_after_restore(self, kept_as: str) -> None:
+        QMessageBox.information(
+            self, "Backup restored",
+            f"The backup is in place; the database you had is kept as {kept_as}. "
+            "Stockroom starts again to open it.")
+        import sys
+
+        from PySide6.QtCore import QProcess
+
+        QProcess.startDetached(sys.executable, sys.argv)
+        self.close()
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About Stockroom",
+                          "Stockroom — run an IT department's hardware, licenses and spares "
+                          f"like a business.\n\nDatabase: {describe(self.ctx.url)}\n"
+                          f"Signed in as {self.ctx.operator.label}")
 
     # -- scans --------------------------------------------------------------------------
 

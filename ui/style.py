@@ -188,6 +188,9 @@ QTabBar::tab:selected {{ color: {TEXT}; border-bottom: 2px solid {ACCENT}; }}
 QGroupBox {{ background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 8px;
             margin-top: 14px; padding: 14px 12px 10px 12px; font-weight: 600; }}
 QGroupBox::title {{ subcontrol-origin: margin; left: 12px; padding: 0 4px; }}
+QMenuBar {{ background: {SURFACE}; border-bottom: 1px solid {BORDER}; padding: 1px 6px; }}
+QMenuBar::item {{ padding: 4px 10px; border-radius: 4px; background: transparent; }}
+QMenuBar::item:selected {{ background: {ACCENT_SOFT}; }}
 QMenu {{ background: {SURFACE}; border: 1px solid {BORDER_STRONG}; padding: 4px; }}
 QMenu::item {{ padding: 5px 22px 5px 14px; border-radius: 4px; }}
 QMenu::item:selected {{ background: {ACCENT_SOFT}; }}

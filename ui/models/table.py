@@ -32,13 +32,18 @@ from inventory.queries.common import Spec, TableQuery
 from ..tasks import TaskRunner
 from .format import display
 
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
-VALUE_ROLE = Qt.ItemDataRole.UserRole + 2
-KIND_ROLE = Qt.ItemDataRole.UserRole + 3
+ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+VALUE_ROLE = int(Qt.ItemDataRole.UserRole) + 2
+KIND_ROLE = int(Qt.ItemDataRole.UserRole) + 3
 
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _NUMERIC = ("int", "money")
+_ROLES = frozenset({int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.ToolTipRole),
+                    int(Qt.ItemDataRole.TextAlignmentRole), ID_ROLE, VALUE_ROLE, KIND_ROLE})
 _GONE = object()  # a row deleted since the ids were read
 
 Index = QModelIndex | QPersistentModelIndex
@@ -72,6 +77,8 @@ class LazyTableModel(QAbstractTableModel):
         self.columns = query.columns
         self._ids: list[int] = []
         self._cache: OrderedDict[int, Any] = OrderedDict()
+        self._shown: dict[int, tuple[str, ...]] = {}  # display texts of cached rows
+        self._align = [int(_RIGHT if c.kind in _NUMERIC else _LEFT) for c in self.columns]
         self._spec = spec or Spec(sort=query.default_sort,
                                   descending=getattr(query, "default_descending", False))
         self.last_load_ms = 0.0
@@ -113,6 +120,7 @@ class LazyTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._ids = ids
         self._cache.clear()
+        self._shown.clear()
         self._complete = complete
         self.endResetModel()
         self.last_load_ms = (time.perf_counter() - started) * 1000
@@ -135,6 +143,7 @@ class LazyTableModel(QAbstractTableModel):
             self.beginResetModel()
             self._ids = ids
             self._cache.clear()
+            self._shown.clear()
             self._complete = True
             self.endResetModel()
         else:
@@ -153,6 +162,7 @@ class LazyTableModel(QAbstractTableModel):
     def forget_rows(self) -> None:
         """Drop cached cells (the rows changed, not which rows there are)."""
         self._cache.clear()
+        self._shown.clear()
         if self._ids:
             self.dataChanged.emit(self.index(0, 0),
                                   self.index(len(self._ids) - 1, len(self.columns) - 1))
@@ -196,29 +206,43 @@ class LazyTableModel(QAbstractTableModel):
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._ids)):
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        # Called thousands of times a frame: plain ints, the cheapest checks first.
+        if role not in _ROLES:
             return None
-        col = self.columns[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(_RIGHT if col.kind in _NUMERIC else _LEFT)
+        row = index.row()
+        if not 0 <= row < len(self._ids):
+            return None
+        column = index.column()
+        if role == _ALIGN:
+            return self._align[column]
         if role == ID_ROLE:
-            return self._ids[index.row()]
+            return self._ids[row]
         if role == KIND_ROLE:
-            return col.kind
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, VALUE_ROLE):
-            return None
-        values = self._row(index.row())
-        if values is _GONE:
-            return "(removed)" if index.column() == 0 and role == Qt.ItemDataRole.DisplayRole \
-                else None
-        value = values[index.column()]
+            return self.columns[column].kind
         if role == VALUE_ROLE:
-            return value
-        text = display(col.kind, value)
-        if role == Qt.ItemDataRole.ToolTipRole:
+            values = self._row(row)
+            return None if values is _GONE else values[column]
+        texts = self._texts(row)
+        if texts is None:
+            return "(removed)" if column == 0 and role == _DISPLAY else None
+        text = texts[column]
+        if role == _TOOLTIP:
             return text if len(text) > 24 else None
         return text
+
+    def _texts(self, row: int) -> tuple[str, ...] | None:
+        """The row as shown, formatted once and kept while the row stays cached."""
+        item = self._ids[row]
+        texts = self._shown.get(item)
+        if texts is None:
+            values = self._row(row)
+            if values is _GONE:
+                return None
+            texts = tuple(display(c.kind, v) for c, v in zip(self.columns, values,
+                                                             strict=False))
+            self._shown[item] = texts
+        return texts
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -269,7 +293,8 @@ class LazyTableModel(QAbstractTableModel):
         for i in wanted:
             self._cache[i] = fetched.get(i, _GONE)
         while len(self._cache) > self.CACHE_ROWS:
-            self._cache.popitem(last=False)
+            gone, _ = self._cache.popitem(last=False)
+            self._shown.pop(gone, None)
         return self._cache[item]
 
 
@@ -290,6 +315,7 @@ class LedgerModel(LazyTableModel):
         self.beginResetModel()
         self._ids = []
         self._cache.clear()
+        self._shown.clear()
         self._exhausted = False
         self._loading = False
         self._generation += 1
@@ -343,7 +369,8 @@ class LedgerModel(LazyTableModel):
             for i in ids:
                 self._cache[i] = rows.get(i, _GONE)
             while len(self._cache) > self.CACHE_ROWS:
-                self._cache.popitem(last=False)
+                gone, _ = self._cache.popitem(last=False)
+                self._shown.pop(gone, None)
             self.endInsertRows()
         self._loading = False
         self.loaded.emit()

@@ -472,12 +472,35 @@ class TablePage(Page):
         """Double-click / Enter on a row."""
 
     def _context_menu(self, pos: QPoint) -> None:
-        if not self.actions_on_selection:
-            return
         menu = QMenu(self)
         for a in self.actions_on_selection:
-            menu.addAction(a)
-        menu.exec(self.table.viewport().mapToGlobal(pos))
+            if a.isVisible():
+                menu.addAction(a)
+        export = self.export_action()
+        if export is not None:
+            if not menu.isEmpty():
+                menu.addSeparator()
+            menu.addAction(export)
+        if not menu.isEmpty():
+            menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def export_action(self) -> QAction | None:
+        """"Export…" for what the table shows, when the app has the export feature."""
+        try:
+            from ..export_actions import export_view
+        except ImportError:
+            return None
+        action = QAction("Export these rows…", self)
+
+        def run() -> None:
+            if not self.model.is_complete():
+                self.ctx.runner.wait_idle()
+            path = export_view(self.table, self.window(), self.key)
+            if path is not None:
+                self.messages.show_success(f"Saved {path}")
+
+        action.triggered.connect(run)
+        return action
 
     # -- page ---------------------------------------------------------------------------
 

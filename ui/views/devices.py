@@ -45,12 +45,22 @@ def _special_choices() -> list[tuple[str, object]]:
 
 
 def label_printer():
-    """The labels feature's entry point, once `ui.labels` provides one (else None)."""
+    """The labels dialog class, when `ui.labels` provides it (else None: no action)."""
     try:
-        mod = importlib.import_module("ui.labels")
+        mod = importlib.import_module("ui.labels.dialog")
+        content = importlib.import_module("ui.labels.content")
     except ImportError:
         return None
-    return getattr(mod, "print_asset_labels", None)
+    dialog, label = getattr(mod, "LabelDialog", None), getattr(content, "LabelContent", None)
+    if dialog is None or label is None:
+        return None
+
+    def open_dialog(parent, rows: list[tuple[str, str | None, str]]) -> None:
+        contents = [label(tag, model + (f" · SN {serial}" if serial else ""), "asset")
+                    for tag, serial, model in rows]
+        dialog(contents, parent, title=f"Print {len(contents)} asset label(s)").exec()
+
+    return open_dialog
 
 
 class DevicesPage(TablePage):
@@ -192,8 +202,16 @@ class DevicesPage(TablePage):
 
     def print_labels(self) -> None:
         printer = label_printer()
-        if printer is not None and self.selected_tags():
-            printer(self, self.ctx.db, self.selected_tags())
+        if printer is None:
+            return
+        c_tag, c_serial, c_model = (self.model.column_of(k) for k in ("tag", "serial", "model"))
+        rows = []
+        for r in sorted({i.row() for i in self.table.selectionModel().selectedRows()}):
+            values = self.model.row_values(r)
+            if values is not None:
+                rows.append((values[c_tag], values[c_serial], values[c_model]))
+        if rows:
+            printer(self, rows)
 
     def activated(self) -> None:
         if self.act_out.isEnabled():

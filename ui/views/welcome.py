@@ -153,6 +153,8 @@ class WelcomePage(Page):
         importer = file_importer()
         if importer is None:
             return
+        if path is None and self._import_dialog():
+            return
         if path is None:
             path, _ = QFileDialog.getOpenFileName(
                 self, "Import from a file", "", "Spreadsheets (*.csv *.xlsx *.tsv *.txt)")
@@ -161,6 +163,18 @@ class WelcomePage(Page):
         self._working(f"Importing {path}…")
         self.ctx.runner.run(importer, self.ctx.db, self.ctx.operator, path,
                             create_missing=True, done=self._imported, failed=self._failed)
+
+    def _import_dialog(self) -> bool:
+        """The full import (column mapping, preview, dry run) when the app has it."""
+        try:
+            from ..import_dialog import ImportDialog
+        except ImportError:
+            return False
+        ImportDialog(self.ctx.db, self.ctx.operator, self.ctx.bus, self).exec()
+        if not is_empty():
+            self.changed("all")
+            self.finished.emit("import")
+        return True
 
     def _imported(self, report) -> None:
         self._idle()
