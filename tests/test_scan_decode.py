@@ -71,7 +71,7 @@ def test_webcam_like_frames_read_well_and_never_wrong():
     assert misreads == []
     assert sum(hits.values()) / sum(totals.values()) >= 0.85, dict(hits)
     for distortion in DISTORTIONS:
-        assert hits[distortion] / totals[distortion] >= 0.6, (distortion, dict(hits))
+        assert hits[distortion] / totals[distortion] >= 0.5, (distortion, dict(hits))
 
 
 def test_gs1_keeps_separators_and_shows_in_parentheses():
