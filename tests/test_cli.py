@@ -63,3 +63,14 @@ def test_every_command_has_help():
         sub = subprocess.run([sys.executable, "main.py", name, "--help"], cwd=ROOT,
                              capture_output=True, text=True)
         assert sub.returncode == 0 and "usage:" in sub.stdout
+
+
+def test_output_into_a_closed_pipe_is_not_an_error(demo_url):
+    env = {**os.environ, "STOCKROOM_DATABASE": str(demo_url)}
+    p = subprocess.Popen([sys.executable, "main.py", "export", "movements", "-o", "-"],
+                         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert p.stdout.readline()  # like `| head -1`
+    p.stdout.close()
+    _, err = p.communicate(timeout=120)
+    assert p.returncode == 0
+    assert b"Traceback" not in err
