@@ -48,7 +48,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_app(args)
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows up here when output was buffered
+        return code
     except BrokenPipeError:
         # The reader went away (`... | head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
