@@ -157,3 +157,22 @@ def test_a_long_list_shows_its_first_rows_at_once_and_the_rest_from_the_worker(
             a.tag for a in m.Asset.select().where(m.Asset.tag.contains("IT-0001")))
     finally:
         runner.shutdown()
+
+
+def test_rows_far_from_the_cache_are_read_on_the_worker_while_the_view_waits(
+        qtbot, demo_db, no_threads_left):
+    runner = TaskRunner(demo_db)
+    try:
+        model = LazyTableModel(devices.DeviceTable(), runner=runner)
+        model.reload()
+        runner.wait_idle()
+        tag = model.column_of("tag")
+        assert model.index(0, tag).data() == "IT-000001"  # the first screen came with it
+        far = model.rowCount() - 5
+        assert model.index(far, tag).data() == "…"  # not read yet: drawn empty for now
+        with qtbot.waitSignal(model.dataChanged, timeout=5000):
+            pass
+        expected = m.Asset.get_by_id(model.index(far, 0).data(ID_ROLE)).tag
+        assert model.index(far, tag).data() == expected
+    finally:
+        runner.shutdown()

@@ -102,7 +102,10 @@ def table_texts(page, column: str, limit: int = 50) -> list[str]:
     settle(page)
     model = page.model
     col = model.column_of(column)
-    return [model.index(r, col).data() for r in range(min(model.rowCount(), limit))]
+    rows = range(min(model.rowCount(), limit))
+    for r in rows:
+        model.row_values(r)  # read now (painting would read them on the worker)
+    return [model.index(r, col).data() for r in rows]
 
 
 def detail_text(page) -> str:

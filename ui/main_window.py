@@ -148,7 +148,12 @@ class MainWindow(QMainWindow):
             return self._placeholder("scan", "The scan station is coming: check-out, check-in, "
                                              "receive, transfer, count and issue by scanning.")
         c = self.ctx
-        page = ScanStationPage(c.db, c.operator, c.bus, c.settings)
+        try:
+            page = ScanStationPage(c.db, c.operator, c.bus, c.settings)
+        except Exception:  # noqa: BLE001 - one broken page must not take the window down
+            log.exception("the scan station failed to start")
+            return self._placeholder("scan", "The scan station could not start. The details "
+                                             "are in the log; the other views work as usual.")
         page.status_message.connect(self.flash)
         camera = getattr(page, "camera", None)
         if camera is not None and hasattr(camera, "state_changed"):
@@ -165,7 +170,12 @@ class MainWindow(QMainWindow):
                            "how many and why. Until then, Spares & stock shows the items at or "
                            "below their reorder point.")
         c = self.ctx
-        return ReorderPage(c.db, c.operator, c.bus, None)
+        try:
+            return ReorderPage(c.db, c.operator, c.bus, None)
+        except Exception:  # noqa: BLE001 - one broken page must not take the window down
+            log.exception("the reorder page failed to start")
+            return self._placeholder("reorder", "The reorder list could not open. The details "
+                                                "are in the log.")
 
     def show_page(self, key: str) -> QWidget:
         if key not in TITLES and key != "welcome":

@@ -66,6 +66,7 @@ class LazyTableModel(QAbstractTableModel):
     PAGE = 150
     CACHE_ROWS = 5000
     FIRST = 300
+    WANTED_BLOCKS = 4
 
     loaded = Signal()  # after the ids were read again (count or order may have changed)
     completed = Signal()  # every id of the current search is in
@@ -79,12 +80,14 @@ class LazyTableModel(QAbstractTableModel):
         self._cache: OrderedDict[int, Any] = OrderedDict()
         self._shown: dict[int, tuple[str, ...]] = {}  # display texts of cached rows
         self._align = [int(_RIGHT if c.kind in _NUMERIC else _LEFT) for c in self.columns]
+        self._blank = ("…",) + ("",) * (len(self.columns) - 1)
         self._spec = spec or Spec(sort=query.default_sort,
                                   descending=getattr(query, "default_descending", False))
         self.last_load_ms = 0.0
         self._runner = runner
         self._complete = True
         self._generation = 0
+        self._wanted: list[int] = []  # blocks of rows being read for the view
         self._key = f"ids-{id(self)}"
 
     # -- what is shown ------------------------------------------------------------------
@@ -121,7 +124,10 @@ class LazyTableModel(QAbstractTableModel):
         self._ids = ids
         self._cache.clear()
         self._shown.clear()
+        self._wanted.clear()
         self._complete = complete
+        if ids:  # the first screen is drawn at once, with its cells
+            self._store(ids[:self.PAGE], self.query.rows(ids[:self.PAGE]))
         self.endResetModel()
         self.last_load_ms = (time.perf_counter() - started) * 1000
         self.loaded.emit()
@@ -236,7 +242,9 @@ class LazyTableModel(QAbstractTableModel):
         item = self._ids[row]
         texts = self._shown.get(item)
         if texts is None:
-            values = self._row(row)
+            values = self._drawn_row(row)
+            if values is None:
+                return self._blank
             if values is _GONE:
                 return None
             texts = tuple(display(c.kind, v) for c, v in zip(self.columns, values,
@@ -280,22 +288,69 @@ class LazyTableModel(QAbstractTableModel):
     # -- the row cache ------------------------------------------------------------------
 
     def _row(self, row: int) -> Any:
+        """The cells of `row`, read now if they are not cached (a page around it)."""
         item = self._ids[row]
         hit = self._cache.get(item)
         if hit is not None:
             self._cache.move_to_end(item)
             return hit
-        start = max(0, row - self.PAGE // 4)
-        wanted = [i for i in self._ids[start:start + self.PAGE] if i not in self._cache]
-        if item not in wanted:
-            wanted.append(item)
-        fetched = self.query.rows(wanted)
-        for i in wanted:
+        block = row // self.PAGE
+        ids = self._block_ids(block)
+        if item not in ids:
+            ids.append(item)
+        self._store(ids, self.query.rows(ids))
+        return self._cache[item]
+
+    def _block_ids(self, block: int) -> list[int]:
+        start = block * self.PAGE
+        return [i for i in self._ids[start:start + self.PAGE] if i not in self._cache]
+
+    def _store(self, ids: Sequence[int], fetched: dict[int, tuple]) -> None:
+        for i in ids:
             self._cache[i] = fetched.get(i, _GONE)
         while len(self._cache) > self.CACHE_ROWS:
             gone, _ = self._cache.popitem(last=False)
             self._shown.pop(gone, None)
-        return self._cache[item]
+
+    def _drawn_row(self, row: int) -> Any:
+        """For painting: the cells if cached, else None while the worker reads them.
+
+        A jump to a part of a big table that is not in the disk cache can take a while
+        to read; the view shows those rows empty for that moment instead of freezing.
+        """
+        item = self._ids[row]
+        hit = self._cache.get(item)
+        if hit is not None:
+            self._cache.move_to_end(item)
+            return hit
+        if self._runner is None:
+            return self._row(row)
+        block = row // self.PAGE
+        if block not in self._wanted:
+            self._wanted.append(block)
+            if len(self._wanted) > self.WANTED_BLOCKS:  # scrolled on: forget the oldest
+                self._wanted.pop(0)
+            self._runner.run(self._read_block, self._generation, block,
+                             self._block_ids(block), done=self._on_block)
+        return None
+
+    def _read_block(self, generation: int, block: int, ids: list[int]) -> tuple:
+        if generation != self._generation or block not in self._wanted:
+            return generation, block, ids, None  # the view moved on: skip the read
+        return generation, block, ids, self.query.rows(ids)  # on the worker
+
+    def _on_block(self, result: tuple) -> None:
+        generation, block, ids, fetched = result
+        if block in self._wanted:
+            self._wanted.remove(block)
+        if generation != self._generation or fetched is None:
+            return
+        self._store(ids, fetched)
+        first = block * self.PAGE
+        last = min(first + self.PAGE, len(self._ids)) - 1
+        if first <= last:
+            self.dataChanged.emit(self.index(first, 0),
+                                  self.index(last, len(self.columns) - 1))
 
 
 class LedgerModel(LazyTableModel):
@@ -313,6 +368,7 @@ class LedgerModel(LazyTableModel):
 
     def reload(self) -> None:
         self.beginResetModel()
+        self._wanted.clear()
         self._ids = []
         self._cache.clear()
         self._shown.clear()

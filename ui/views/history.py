@@ -108,7 +108,9 @@ class HistoryPage(TablePage):
             self.search.flush()
 
     def show_detail(self, item_id: int) -> None:
-        row = self.model.row_of(item_id)
+        row = self.table.currentIndex().row()
+        if self.model.id_at(row) != item_id:  # (a search for the id in a million rows
+            row = self.model.row_of(item_id)  # only when the current row is another)
         values = self.model.row_values(row) if row is not None else None
         if values is None:
             self.detail.clear()
