@@ -25,7 +25,6 @@ from PySide6.QtGui import QImage
 from scanners.capture import Frame, LatestFrame, SourceError, open_source
 from scanners.debounce import Debouncer
 from scanners.decode import Decoded, decode_image
-from scanners.qt_workarounds import emit
 from scanners.scan import Scan
 
 log = logging.getLogger(__name__)
@@ -66,10 +65,10 @@ class _CaptureThread(QThread):
         try:
             source = open_source(self.source, pace=self.pace, abort=self.abort)
         except SourceError as exc:
-            emit(self.failed, str(exc))  # before close(), so "error" is seen before "off"
+            self.failed.emit(str(exc))  # before close(), so "error" is seen before "off"
             self.holder.close()
             return
-        emit(self.opened)
+        self.opened.emit()
         try:
             while not self.abort.is_set():
                 frame = source.read()
@@ -77,10 +76,10 @@ class _CaptureThread(QThread):
                     break
                 self.captured += 1
         except SourceError as exc:
-            emit(self.failed, str(exc))
+            self.failed.emit(str(exc))
         except Exception as exc:  # a bug: log it, tell the user, keep the app
             log.exception("camera capture failed")
-            emit(self.failed, f"capture failed ({exc})")
+            self.failed.emit(f"capture failed ({exc})")
         finally:
             source.close()
             self.holder.close()
@@ -108,12 +107,12 @@ class _DecodeThread(QThread):
             for result in loop:
                 self.decoded += 1
                 image = _to_qimage(result.frame) if self.preview else None
-                emit(self.yielded, (result, image))
+                self.yielded.emit((result, image))
                 if self.quit_requested.is_set():
                     break
         except Exception as exc:
             log.exception("camera decoding failed")
-            emit(self.errored, f"decoding failed ({exc})")
+            self.errored.emit(f"decoding failed ({exc})")
         finally:
             loop.close()
 
@@ -218,9 +217,9 @@ class CameraScanner(QObject):
     def _on_result(self, item: tuple[FrameResult, QImage | None]) -> None:
         result, image = item
         if image is not None:
-            emit(self.preview, image, [list(c.outline) for c in result.codes])
+            self.preview.emit(image, [list(c.outline) for c in result.codes])
         for scan in result.scans:
-            emit(self.scan_received, scan)
+            self.scan_received.emit(scan)
 
     @Slot()
     def _on_decode_finished(self) -> None:
@@ -231,7 +230,7 @@ class CameraScanner(QObject):
     def _set_state(self, state: str) -> None:
         if state != self._state:
             self._state = state
-            emit(self.state_changed, state)
+            self.state_changed.emit(state)
 
     def _stop_when_app_quits(self) -> None:
         # A QThread still running when Qt tears down aborts the process.

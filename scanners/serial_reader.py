@@ -19,7 +19,6 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal, S
 from serial.tools import list_ports
 
 from scanners.framing import Framer, frame_text
-from scanners.qt_workarounds import emit
 from scanners.scan import Scan, symbology_from_aim
 
 log = logging.getLogger(__name__)
@@ -49,7 +48,7 @@ class _SerialWorker(QThread):
     def _set_state(self, state: str) -> None:
         if state != self._state:
             self._state = state
-            emit(self.state_changed, state)
+            self.state_changed.emit(state)
 
     def run(self) -> None:
         while not self.stopping.is_set():
@@ -77,15 +76,15 @@ class _SerialWorker(QThread):
                 data = device.read(device.in_waiting or 1)
                 now = time.monotonic()
                 for frame in framer.feed(data, now):
-                    emit(self.frame_read, frame)
+                    self.frame_read.emit(frame)
                 tail = framer.flush_idle(now)
                 if tail:
-                    emit(self.frame_read, tail)
+                    self.frame_read.emit(tail)
         finally:
             # Bytes that arrived before an unplug or stop are still a code.
             tail = framer.flush()
             if tail:
-                emit(self.frame_read, tail)
+                self.frame_read.emit(tail)
 
 
 class SerialScanner(QObject):
@@ -140,13 +139,13 @@ class SerialScanner(QObject):
     @Slot(object)
     def _on_frame(self, frame: bytes) -> None:
         text = frame_text(frame)
-        emit(self.scan_received, Scan(text, symbology_from_aim(text), "serial", datetime.now()))
+        self.scan_received.emit(Scan(text, symbology_from_aim(text), "serial", datetime.now()))
 
     @Slot(str)
     def _on_state(self, state: str) -> None:
         if state != self._state:
             self._state = state
-            emit(self.state_changed, state)
+            self.state_changed.emit(state)
 
     def _stop_when_app_quits(self) -> None:
         # A QThread still running when Qt tears down aborts the process.

@@ -42,7 +42,6 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QWindow
 from PySide6.QtWidgets import QApplication
 
-from scanners.qt_workarounds import emit
 from scanners.scan import Scan, symbology_from_aim
 
 log = logging.getLogger(__name__)
@@ -147,7 +146,7 @@ class WedgeFilter(QObject):
         if not enabled:
             self._release_to_user()
         self._enabled = enabled
-        emit(self.enabled_changed, enabled)
+        self.enabled_changed.emit(enabled)
 
     # -- Qt hook --------------------------------------------------------
 
@@ -171,7 +170,7 @@ class WedgeFilter(QObject):
             try:
                 self._release_to_user()
             finally:
-                emit(self.enabled_changed, False)
+                self.enabled_changed.emit(False)
             return False
 
     # -- decisions ------------------------------------------------------
@@ -261,7 +260,7 @@ class WedgeFilter(QObject):
             log.exception("keyboard-wedge timer failed; scanner recognition switched off")
             self._enabled = False
             self._held.clear()
-            emit(self.enabled_changed, False)
+            self.enabled_changed.emit(False)
 
     def _payload(self, strip_suffix: bool = True) -> str:
         s = self._settings
@@ -286,7 +285,7 @@ class WedgeFilter(QObject):
         if swallow is not None:
             self._swallow_release.add(swallow)
         self._reset()
-        emit(self.scan_received, Scan(text, symbology_from_aim(text), "usb", datetime.now()))
+        self.scan_received.emit(Scan(text, symbology_from_aim(text), "usb", datetime.now()))
 
     def _release_to_user(self) -> None:
         """The held keys were typing: deliver them, in order, to their windows."""

@@ -170,7 +170,8 @@ def test_stop_in_the_middle_ends_every_thread(qtbot, camera, tmp_path):
 
 
 def test_a_long_run_does_not_eat_references_to_true(qtbot, camera, tmp_path):
-    """PySide6 6.12.0 drops a reference to True per emit; enough of them abort Python."""
+    """Emits must not drop references to True (PySide6 6.12.0 did; enough of them abort
+    Python)."""
     import sys
 
     path = write_video(tmp_path / "empty.avi", [blank(7)] * 60)

@@ -26,9 +26,6 @@ from PySide6.QtWidgets import (
 from inventory.errors import InventoryError
 from inventory.exchange.export import write_rows
 from inventory.exchange.tables import Filters
-from ui.labels.qt_refs import protect_none
-
-protect_none()
 
 FILE_FILTERS = "CSV, for any spreadsheet (*.csv);;Excel workbook (*.xlsx)"
 

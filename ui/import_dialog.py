@@ -38,10 +38,6 @@ from inventory.exchange.fields import KINDS, PRESET_LABELS, auto_map, detect_kin
 from inventory.exchange.importer import ImportOptions, ImportReport, run_import
 from inventory.exchange.reading import Table, read_table
 from inventory.operators import OperatorRef
-from scanners.qt_workarounds import emit
-from ui.labels.qt_refs import protect_none
-
-protect_none()
 
 IGNORE = "— not imported —"
 PREVIEW_ROWS = 20
@@ -75,15 +71,15 @@ class Job(QThread):
     def _progress(self, stage: str, done: int, total: int) -> None:
         if self._cancelled:
             raise Cancelled
-        emit(self.progressed, stage, done, total)
+        self.progressed.emit(stage, done, total)
 
     def run(self) -> None:
         try:
             result = self._fn(self._progress)
         except BaseException as exc:  # noqa: BLE001 - handed to the UI thread
-            emit(self.failed, exc)
+            self.failed.emit(exc)
         else:
-            emit(self.succeeded, result)
+            self.succeeded.emit(result)
         finally:
             if self._db is not None and not self._db.is_closed():
                 self._db.close()  # this thread's connection only
@@ -396,7 +392,7 @@ class ImportDialog(QDialog):
             self._say("Done. Refused rows were not imported: fix them and import the file "
                       "again." if report.refused else "Done.")
             if self.bus is not None:
-                emit(self.bus.changed, "all")
+                self.bus.changed.emit("all")
 
     def _on_failed(self, exc: BaseException) -> None:
         if isinstance(exc, Cancelled):

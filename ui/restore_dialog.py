@@ -36,10 +36,6 @@ from inventory.db import is_postgres, resolve_url, sqlite_path
 from inventory.errors import InventoryError
 from inventory.operators import OperatorRef
 from inventory.roles import allowed
-from scanners.qt_workarounds import emit
-from ui.labels.qt_refs import protect_none
-
-protect_none()
 
 
 class RestoreDialog(QDialog):
@@ -187,7 +183,7 @@ class RestoreDialog(QDialog):
         aside = str(result.kept_aside or "")
         self._say(f"Restored {backup.name}." + (f" The previous database is kept as {aside}."
                                                 if aside else ""))
-        emit(self.restored, aside)
+        self.restored.emit(aside)
         return True
 
     def _say(self, text: str, error: bool = False) -> None:

@@ -27,11 +27,8 @@ from PySide6.QtWidgets import (
 
 from .content import LabelContent, labels_for
 from .layouts import DEFAULT_LAYOUT, LAYOUTS
-from .qt_refs import protect_none
 from .render import page_count, page_image, prepare, render, save_pdf
 from .symbols import DEFAULT_SYMBOLOGY, SYMBOLOGIES, LabelError
-
-protect_none()
 
 SYMBOLOGY_LABELS = {"code128": "Code 128 (any scanner)", "qr": "QR code",
                     "datamatrix": "DataMatrix (smallest)"}

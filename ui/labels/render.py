@@ -30,10 +30,7 @@ from PySide6.QtGui import (
 
 from .content import LabelContent
 from .layouts import LabelLayout
-from .qt_refs import protect_none
 from .symbols import LabelError, Symbol, encode, runs
-
-protect_none()  # painting a sheet makes thousands of void Qt calls (see qt_refs)
 
 MIN_MODULE_MM = 0.19  # narrowest Code 128 bar we print
 MIN_MATRIX_MODULE_MM = 0.25  # smallest QR / DataMatrix cell

@@ -8,8 +8,6 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from scanners.qt_workarounds import emit
-
 READY, DONE, REFUSED, FAILED, UNDONE = "ready", "done", "refused", "failed", "undone"
 _STATUS_TEXT = {READY: "ready", DONE: "done ✔", REFUSED: "refused", FAILED: "failed",
                 UNDONE: "undone"}
@@ -85,7 +83,7 @@ class BasketModel(QAbstractTableModel):
 
     def update(self, row: int, **changes) -> Line:
         self._lines[row] = replace(self._lines[row], **changes)
-        emit(self.dataChanged, self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
         return self._lines[row]
 
     def pop(self) -> Line | None:

@@ -9,7 +9,6 @@ from PySide6.QtCore import QPointF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from scanners.qt_workarounds import emit
 from scanners.scan import Scan
 
 log = logging.getLogger(__name__)
@@ -144,4 +143,4 @@ class CameraPane(QWidget):
             self.view.clear()
             self.view.setText({"starting": "Opening…"}.get(state, "No picture")
                               if not state.startswith("error") else "No camera")
-        emit(self.state_changed, state)
+        self.state_changed.emit(state)

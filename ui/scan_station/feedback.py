@@ -14,8 +14,6 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from scanners.qt_workarounds import emit
-
 OK, REFUSED, INFO, IDLE = "ok", "refused", "info", "idle"
 
 # Background / text colours: readable from a distance, and not only by colour (the
@@ -70,7 +68,7 @@ class Chime(QObject):
             QApplication.beep()
             if state == REFUSED:
                 QTimer.singleShot(160, self, QApplication.beep)
-        emit(self.played, state)
+        self.played.emit(state)
 
 
 class FeedbackPanel(QFrame):

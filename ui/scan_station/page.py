@@ -31,9 +31,7 @@ from inventory.errors import InventoryError
 from inventory.roles import ACTIONS, ROLE_LABELS, allowed, require
 from inventory.services.resolve import resolve
 from inventory.storage import storage_error
-from scanners.qt_workarounds import emit
 from scanners.scan import Scan
-from ui.labels.qt_refs import protect_none
 
 from .camera_pane import CameraPane, setting
 from .feedback import INFO, Chime, FeedbackPanel, Outcome, info, refused
@@ -72,11 +70,6 @@ class ScanStationPage(QWidget):
     def __init__(self, db, operator, bus=None, settings=None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        # WORKAROUND for PySide6 6.12.0 on Python 3.11: every void Qt call drops a reference
-        # to None (see ui/labels/qt_refs.py); a station scans all day, so make sure None
-        # has references to spare. Signals are emitted through scanners.qt_workarounds.emit
-        # for the same reason (each emit drops a reference to True).
-        protect_none()
         self.setObjectName("scanStation")
         self.db, self.operator, self.bus, self.settings = db, operator, bus, settings
         self.repeat_window_s = REPEAT_WINDOW_S
@@ -172,7 +165,7 @@ class ScanStationPage(QWidget):
     def set_mode(self, name: str) -> Outcome | None:
         """Switch to "checkout", "checkin", "receive", "transfer", "count" or "issue"."""
         if name not in self.modes:
-            emit(self.status_message, f"No scan station mode '{name}'.")
+            self.status_message.emit(f"No scan station mode '{name}'.")
             return None
         outcome = self._run(lambda: self._switch(name))
         self.focus_field()
@@ -199,7 +192,7 @@ class ScanStationPage(QWidget):
         now = time.monotonic()
         text, source, at = self._last
         if scan.text == text and scan.source == source and now - at < self.repeat_window_s:
-            emit(self.status_message, f"Same scan again within a second, ignored: {scan.text}")
+            self.status_message.emit(f"Same scan again within a second, ignored: {scan.text}")
             return None
         self._last = (scan.text, scan.source, now)
         return self._run(lambda: self._dispatch(scan))
@@ -289,16 +282,16 @@ class ScanStationPage(QWidget):
         self.feedback.show_outcome(outcome)
         if outcome.state != INFO:
             self.chime.play(outcome.state)
-        emit(self.status_message, outcome.title + (f" — {outcome.detail}" if outcome.detail
-                                                  else ""))
+        self.status_message.emit(outcome.title + (f" — {outcome.detail}" if outcome.detail
+                                                 else ""))
         if self.bus is not None and outcome.topics:
             self._emitting = True
             try:
                 for topic in dict.fromkeys(outcome.topics):
-                    emit(self.bus.changed, topic)
+                    self.bus.changed.emit(topic)
             finally:
                 self._emitting = False
-        emit(self.scan_handled, outcome)
+        self.scan_handled.emit(outcome)
 
     def _settings_changed(self, group: str = "") -> None:
         self.chime.enabled = bool(setting(self.settings, "sound_enabled", True))

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 
 from inventory.errors import InventoryError
 from inventory.services.resolve import search_people
-from scanners.qt_workarounds import emit
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +114,7 @@ class PersonPicker(QWidget):
         self.chosen.setText(label if employee_id else "Nobody yet")
         self.edit.clear()
         if employee_id and not quiet:
-            emit(self.picked, employee_id, label)
+            self.picked.emit(employee_id, label)
 
     def clear(self) -> None:
         self.employee_id = None

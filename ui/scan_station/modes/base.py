@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 from inventory.operators import OperatorRef
 from inventory.services import undo as undo_service
 from inventory.services.resolve import Resolution
-from scanners.qt_workarounds import emit
 
 from ..feedback import Outcome, info, ok, refused
 from ..parsing import Parsed
@@ -131,7 +130,7 @@ def buttons(mode: Mode, *items: tuple[str, str]) -> QHBoxLayout:
         b.setObjectName(f"{mode.name}_{request}")
         if request in PRIMARY:
             b.setStyleSheet(PRIMARY_STYLE)
-        b.clicked.connect(lambda _=False, r=request: emit(mode.requested, r))
+        b.clicked.connect(lambda _=False, r=request: mode.requested.emit(r))
         row.addWidget(b)
     row.addStretch(1)
     return row

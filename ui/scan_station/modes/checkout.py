@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QCheckBox, QDateEdit, QFormLayout, QHBoxLayout, QL
 from inventory.errors import InventoryError
 from inventory.services import assets, stock
 from inventory.services.resolve import Resolution
-from scanners.qt_workarounds import emit
 
 from ..basket import DONE, FAILED, READY, UNDONE, BasketModel, BasketView, Line
 from ..feedback import Outcome, info, ok, refused
@@ -67,7 +66,7 @@ class CheckoutMode(Mode):
     def _picked(self, employee_id: str, label: str) -> None:
         self._new_transaction()
         self._update_summary()
-        emit(self.announced, info(f"Checking out to {label}",
+        self.announced.emit(info(f"Checking out to {label}",
                                  "Now scan the assets and spares; DONE or Ctrl+Enter confirms."))
 
     def _new_transaction(self) -> None:

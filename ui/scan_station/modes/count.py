@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 from inventory.roles import ROLE_LABELS, allowed
 from inventory.services import counting
 from inventory.services.resolve import Resolution
-from scanners.qt_workarounds import emit
 
 from ..basket import DONE, UNDONE, BasketModel, BasketView, Line
 from ..feedback import Outcome, info, ok, refused
@@ -63,7 +62,7 @@ class CountMode(Mode):
         self.approve_button = QPushButton("&Approve and post adjustments")
         self.approve_button.setObjectName("count_approve")
         self.approve_button.setStyleSheet(PRIMARY_STYLE)
-        self.approve_button.clicked.connect(lambda: emit(self.requested, "approve"))
+        self.approve_button.clicked.connect(lambda: self.requested.emit("approve"))
         self.may_approve = allowed(ctx.operator.role, "adjust")
         who = ROLE_LABELS.get(ctx.operator.role, ctx.operator.role)
         self.approve_note = QLabel("" if self.may_approve else

@@ -7,7 +7,6 @@ from PySide6.QtWidgets import QFormLayout, QVBoxLayout
 
 from inventory.services import stock
 from inventory.services.resolve import Resolution
-from scanners.qt_workarounds import emit
 
 from ..basket import DONE, UNDONE, BasketModel, BasketView, Line
 from ..feedback import Outcome, info, ok, refused
@@ -26,7 +25,7 @@ class IssueMode(Mode):
         super().__init__(ctx, parent)
         self.person = PersonPicker(ctx.db)
         self.person.edit.setObjectName("issuePerson")
-        self.person.picked.connect(lambda _e, label: emit(self.announced,
+        self.person.picked.connect(lambda _e, label: self.announced.emit(
             info(f"Issuing to {label}", "Set the quantity, then scan the spare.")))
         self.quantity = QuantityBox()
         self.basket = BasketModel(self)

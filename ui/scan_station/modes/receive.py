@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 from inventory.errors import InventoryError
 from inventory.services import receiving, station
 from inventory.services.resolve import Resolution
-from scanners.qt_workarounds import emit
 
 from ..basket import DONE, UNDONE, BasketModel, BasketView, Line
 from ..feedback import Outcome, info, ok, refused
@@ -94,9 +93,9 @@ class ReceiveMode(Mode):
         if not number:
             return
         try:
-            emit(self.announced, self.select(number))
+            self.announced.emit(self.select(number))
         except InventoryError as e:
-            emit(self.announced, refused(number, str(e)))
+            self.announced.emit(refused(number, str(e)))
 
     def select(self, number: str) -> Outcome:
         sheet = station.order_sheet(self.db, number)
