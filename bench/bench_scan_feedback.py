@@ -15,7 +15,6 @@ fast as Qt delivers keys. Target: ≤ 100 ms.
 from __future__ import annotations
 
 import argparse
-import ctypes
 import os
 import shutil
 import statistics
@@ -39,18 +38,6 @@ from inventory.storage import open_store  # noqa: E402
 from scanners.wedge import WedgeFilter  # noqa: E402
 from ui.events import ChangeBus  # noqa: E402
 from ui.scan_station import ScanStationPage  # noqa: E402
-
-
-def _pin_singletons() -> None:
-    """WORKAROUND: PySide6 6.12 on Python 3.11 drops a reference to None on each call of a
-    void method and to True on each signal emit (these objects are immortal only from
-    Python 3.12). A run like this one takes None or True to zero, and the interpreter
-    aborts ("none_dealloc" / "bool_dealloc"), at the latest while it finalizes. Give them
-    references that are never released, as 3.12 does."""
-    if sys.version_info < (3, 12):
-        for obj in (None, True, False):
-            ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 40
-
 
 TARGET_MS = 100.0
 SCALE50 = ROOT / "bench" / "out" / "scale50.sqlite"
@@ -94,10 +81,8 @@ class Bench:
         self.outcomes.append(outcome)
 
     def key(self, key: int, text: str) -> None:
-        # WORKAROUND: PySide6 6.12's QTest.keyClick(QWindow, ...) loses a reference to
-        # None/False on each call, and the interpreter aborts at exit ("none_dealloc");
-        # sending the events to the window goes through the same application event
-        # filter (the wedge) and the same delivery to the focused widget.
+        # Key events sent to the window go through the application event filter (the
+        # wedge) and on to the focused widget, as a scanner's keys do.
         window = self.page.windowHandle()
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             QApplication.sendEvent(window, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier,
@@ -178,7 +163,6 @@ def copy_sqlite(src: Path, dst: Path) -> None:
 
 
 def main() -> None:
-    _pin_singletons()
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=100)
     parser.add_argument("--no-scale50", action="store_true")
