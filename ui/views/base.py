@@ -212,6 +212,7 @@ class TablePage(Page):
         self.model.modelReset.connect(self._on_loaded)
         self.model.completed.connect(self._on_completed)
         self._pending_selection: tuple[list[int], int | None] | None = None
+        self._detail_for: int | None = -1  # the row the detail pane shows
         self._combos: dict[str, QComboBox] = {}
         self._restored = False
         self._build()
@@ -389,7 +390,8 @@ class TablePage(Page):
 
     def _on_loaded(self) -> None:
         self.count_label.setText(self.count_text())
-        self._detail_timer.start()
+        if self.current_id() != self._detail_for:  # (more rows came: same detail)
+            self._detail_timer.start()
         self.update_actions()
 
     def _on_selection(self, *_args) -> None:
@@ -457,6 +459,7 @@ class TablePage(Page):
 
     def _update_detail(self) -> None:
         item = self.current_id()
+        self._detail_for = item
         if item is None:
             self.detail.clear()
         else:
