@@ -74,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
 
     def shoot(name: str, widget=None) -> None:
         settle(app, ctx.runner)
+        if not name.startswith("02"):
+            window.status.clearMessage()  # the scan station's last message
         path = out / f"{name}.png"
         (widget or window).grab().save(str(path))
         saved.append(path)
