@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import platformdirs
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
+from inventory.backup import auto_backup
 from inventory.db import ENV_VAR, resolve_url
 from inventory.errors import InventoryError, PermissionDenied
 from inventory.operators import OperatorRef, needs_sign_in, os_operator
@@ -155,5 +157,18 @@ def run_app(args) -> int:
     window.show()
     log.info("Stockroom started on %s as %s", url, operator.username)
     code = app.exec()
-    db.close()
+    shutdown(db, url)
     return code
+
+
+def shutdown(db, url: str) -> Path | None:
+    """Close the database and take the exit backup (SQLite, only when data changed)."""
+    db.close()
+    try:
+        made = auto_backup(url)
+    except (OSError, sqlite3.Error) as exc:  # a full disk must not turn quitting into a crash
+        log.error("backup on exit failed: %s", exc)
+        return None
+    if made is not None:
+        log.info("backup on exit: %s", made)
+    return made
