@@ -63,7 +63,40 @@ def _v4(db: pw.Database) -> None:
                    "WHERE reverses_id IS NOT NULL")
 
 
-MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4}
+ASSET_TEXT_SQLITE = [
+    """CREATE VIRTUAL TABLE asset_text USING fts5(tag, serial, content='asset',
+       content_rowid='id', tokenize='trigram')""",
+    """CREATE TRIGGER asset_text_insert AFTER INSERT ON asset BEGIN
+       INSERT INTO asset_text(rowid, tag, serial) VALUES (new.id, new.tag, new.serial); END""",
+    """CREATE TRIGGER asset_text_delete AFTER DELETE ON asset BEGIN
+       INSERT INTO asset_text(asset_text, rowid, tag, serial)
+       VALUES ('delete', old.id, old.tag, old.serial); END""",
+    """CREATE TRIGGER asset_text_update AFTER UPDATE OF id, tag, serial ON asset
+       WHEN old.id IS NOT new.id OR old.tag IS NOT new.tag OR old.serial IS NOT new.serial
+       BEGIN
+       INSERT INTO asset_text(asset_text, rowid, tag, serial)
+       VALUES ('delete', old.id, old.tag, old.serial);
+       INSERT INTO asset_text(rowid, tag, serial) VALUES (new.id, new.tag, new.serial); END""",
+    "INSERT INTO asset_text(asset_text) VALUES ('rebuild')",
+]
+
+
+def _v5(db: pw.Database) -> None:
+    # Search finds a tag or serial by any part of it: a trigram index over the two answers
+    # "contains" without reading every asset (kept by triggers). Without FTS5's trigram
+    # tokenizer (SQLite < 3.34), or on PostgreSQL, search scans as before.
+    if not isinstance(db, pw.SqliteDatabase):
+        return
+    try:
+        db.execute_sql(ASSET_TEXT_SQLITE[0])
+    except pw.OperationalError:
+        return
+    for sql in ASSET_TEXT_SQLITE[1:]:
+        db.execute_sql(sql)
+
+
+MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4,
+                                                         5: _v5}
 CURRENT_VERSION = max(MIGRATIONS)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -10,6 +12,7 @@ from typing import Any
 import peewee as pw
 
 from .. import models as m
+from ..db import database_proxy
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,26 @@ def in_matching(field: pw.Field, model: type[m.BaseModel], term: str,
     if isinstance(ids, list) and not ids:
         return None
     return field.in_(ids)
+
+
+def _sqlite_has_json_each() -> bool:
+    try:
+        sqlite3.connect(":memory:").execute("SELECT value FROM json_each('[1]')").close()
+    except sqlite3.Error:
+        return False
+    return True
+
+
+SQLITE_JSON = _sqlite_has_json_each()
+
+
+def in_ids(field: pw.Field, ids: Sequence[int]) -> pw.Expression:
+    """`field IN ids`. On SQLite a long list travels as one JSON parameter (json_each):
+    peewee spends microseconds on each placeholder it writes, milliseconds on thousands."""
+    if len(ids) > 50 and SQLITE_JSON and isinstance(database_proxy.obj, pw.SqliteDatabase):
+        return field.in_(pw.SQL("(SELECT value FROM json_each(?))",
+                                (json.dumps(list(ids)),)))
+    return field.in_(list(ids))
 
 
 def descendants(location_id: int) -> list[int]:

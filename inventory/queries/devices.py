@@ -11,6 +11,7 @@ import peewee as pw
 
 from .. import models as m
 from ..clock import today
+from ..db import database_proxy
 from . import history
 from .common import (
     Column,
@@ -19,8 +20,10 @@ from .common import (
     any_of,
     descendants,
     fetch_rows,
-    in_matching,
+    in_ids,
+    matching_ids,
     order,
+    raw_ids,
 )
 
 GONE = ("retired", "disposed", "lost")
@@ -31,19 +34,113 @@ H = m.Person.alias("holder")
 L = m.Location.alias("loc")
 
 
-def search_condition(term: str) -> pw.Expression:
+PRODUCT_TEXT = (P.name, P.part_number, P.manufacturer, P.category)
+PERSON_TEXT = (m.Person.name, m.Person.employee_id, m.Person.email)
+PLACE_TEXT = (m.Location.name, m.Location.code)
+
+# A word matched by at most this many devices is looked up through indexes and becomes a
+# list of ids; a word matching more is left to the scan, which finds its first screen of
+# rows early because such rows are everywhere.
+LISTED_MAX = 5000
+
+
+def _related(term: str) -> list[tuple[pw.Field, list[int] | pw.Select]]:
+    """The models, people and places matching `term`, as (asset field, their ids)."""
+    out = []
+    for field, model, fields in ((m.Asset.product, P, PRODUCT_TEXT),
+                                 (m.Asset.holder, m.Person, PERSON_TEXT),
+                                 (m.Asset.location, m.Location, PLACE_TEXT)):
+        ids = matching_ids(model, term, fields)
+        if not (isinstance(ids, list) and not ids):
+            out.append((field, ids))
+    return out
+
+
+def search_condition(term: str,
+                     related: list[tuple[pw.Field, list[int] | pw.Select]] | None = None,
+                     ) -> pw.Expression:
     """Tag, serial, model, holder or location contains `term`.
 
     Models, people and places are looked up first (small tables); those with no match
     drop out of the condition, so a tag or a name costs one narrow scan of the assets.
     """
-    return any_of(
-        m.Asset.tag.contains(term), m.Asset.serial.contains(term),
-        in_matching(m.Asset.product, P, term, (P.name, P.part_number, P.manufacturer,
-                                               P.category)),
-        in_matching(m.Asset.holder, m.Person, term, (m.Person.name, m.Person.employee_id,
-                                                      m.Person.email)),
-        in_matching(m.Asset.location, m.Location, term, (m.Location.name, m.Location.code)))
+    if related is None:
+        related = _related(term)
+    return any_of(m.Asset.tag.contains(term), m.Asset.serial.contains(term),
+                  *(field.in_(ids) for field, ids in related))
+
+
+def has_text_index(db: pw.Database) -> bool:
+    """Whether this database has the trigram index over tags and serials (schema v5)."""
+    return isinstance(db, pw.SqliteDatabase) and db.execute_sql(
+        "SELECT 1 FROM sqlite_master WHERE name = 'asset_text'").fetchone() is not None
+
+
+def contains_pattern(term: str) -> str:
+    """The LIKE pattern (with ESCAPE '\\') peewee's `contains` uses: `term` literally."""
+    return "%" + term.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%") + "%"
+
+
+TEXT_SEARCH = ("SELECT a.id FROM asset_text JOIN asset AS a ON a.id = asset_text.rowid "
+               "WHERE asset_text MATCH ? AND (a.tag LIKE ? ESCAPE '\\' "
+               "OR a.serial LIKE ? ESCAPE '\\') LIMIT ?")
+
+
+def _text_ids(term: str) -> list[int] | None:
+    """Assets whose tag or serial contains `term`, found through the trigram index; None
+    when it cannot tell (no index, a word under three letters, too many matches)."""
+    db = database_proxy.obj
+    if len(term) < 3 or not has_text_index(db):
+        return None
+    phrase = '"' + term.replace('"', '""') + '"'
+    like = contains_pattern(term)
+    # The index proposes, the same LIKE as the scan decides (its case rules: ASCII only).
+    ids = [r[0] for r in db.execute_sql(TEXT_SEARCH, (phrase, like, like, LISTED_MAX + 1))]
+    return ids if len(ids) <= LISTED_MAX else None
+
+
+def search_ids(term: str, related: list | None = None) -> set[int] | None:
+    """The ids of the devices `search_condition(term)` matches, read through indexes; None
+    when there are more than LISTED_MAX or no index to find tags and serials by."""
+    found = _text_ids(term)
+    if found is None:
+        return None
+    parts = []
+    budget = LISTED_MAX - len(found)
+    for field, ids in (_related(term) if related is None else related):
+        if not isinstance(ids, list):
+            return None
+        part = m.Asset.select(m.Asset.id).where(in_ids(field, ids))
+        # Counted first (in the index, no rows to Python): a common word stops here.
+        budget -= (m.Asset.select(pw.fn.COUNT(pw.SQL("*")))
+                   .from_(part.limit(budget + 1).alias("part")).scalar())
+        if budget < 0:
+            return None
+        parts.append(part)
+    out = set(found)
+    for part in parts:
+        out.update(raw_ids(part))
+    return out
+
+
+def search_filter(terms: Sequence[str]) -> list[pw.Expression]:
+    """Conditions for "every word matches": words matched by few devices become one list
+    of ids (the intersection), so the database reads just those rows instead of testing
+    every asset's tag and serial; the other words stay conditions on those rows."""
+    listed: set[int] | None = None
+    scanned = []
+    for term in dict.fromkeys(terms):
+        related = _related(term)
+        ids = search_ids(term, related)
+        if ids is None:
+            scanned.append(search_condition(term, related))
+        else:
+            listed = ids if listed is None else listed & ids
+    if listed is None:
+        return scanned
+    if not listed:
+        return [pw.SQL("0 = 1")]
+    return [in_ids(m.Asset.id, sorted(listed)), *scanned]
 
 
 def overdue_condition(on: date) -> pw.Expression:
@@ -77,8 +174,8 @@ class DeviceTable(TableQuery):
 
     def id_query(self, spec: Spec) -> pw.Select:
         q = m.Asset.select(m.Asset.id)
-        for term in spec.terms():
-            q = q.where(search_condition(term))
+        for condition in search_filter(spec.terms()):
+            q = q.where(condition)
         status = spec.get("status")
         if status == "active":
             q = q.where(m.Asset.status.not_in(GONE))
