@@ -30,23 +30,6 @@ class StockView:
 
 
 @dataclass(frozen=True)
-class MovementView:
-    id: int
-    at: datetime
-    kind: str
-    product: str
-    asset_tag: str | None
-    quantity: int
-    from_location: str | None
-    to_location: str | None
-    person: str | None
-    operator: str
-    reference: str
-    source: str
-    note: str
-
-
-@dataclass(frozen=True)
 class ShipmentView:
     number: str
     source: str
