@@ -25,6 +25,7 @@ from PySide6.QtGui import QImage
 from scanners.capture import Frame, LatestFrame, SourceError, open_source
 from scanners.debounce import Debouncer
 from scanners.decode import Decoded, decode_image
+from scanners.device import DeviceScanner
 from scanners.scan import Scan
 
 log = logging.getLogger(__name__)
@@ -126,17 +127,17 @@ def _to_qimage(frame: Frame) -> QImage:
     return QImage(image.data, w, h, image.strides[0], QImage.Format.Format_BGR888).copy()
 
 
-class CameraScanner(QObject):
-    """A webcam, video file or image as a scanner. See the module docstring."""
+class CameraScanner(DeviceScanner):
+    """A webcam, video file or image as a scanner. See the module docstring.
 
-    scan_received = Signal(Scan)
+    `state_changed` says "on", "off" or "error: <reason>"."""
+
     preview = Signal(QImage, list)  # frame, outlines: list of four (x, y) points per code
-    state_changed = Signal(str)  # "on", "off" or "error: <reason>"
 
     def __init__(self, parent: QObject | None = None, *, formats: set[str] | None = None,
                  pace: bool = True, repeat_ms: int = 1500, lossless: bool | None = None,
                  send_preview: bool = True) -> None:
-        super().__init__(parent)
+        super().__init__(parent, "off")
         self.formats = formats
         self.pace = pace
         self.repeat_ms = repeat_ms
@@ -144,14 +145,8 @@ class CameraScanner(QObject):
         self.send_preview = send_preview
         self._capture: _CaptureThread | None = None
         self._decode: _DecodeThread | None = None
-        self._state = "off"
-        self._quit_hooked = False
         self._error = ""
         self._connected = False
-
-    @property
-    def state(self) -> str:
-        return self._state
 
     @property
     def threads(self) -> tuple[QThread, ...]:
@@ -226,15 +221,3 @@ class CameraScanner(QObject):
         # The file ended (or the camera failed): report "off" unless an error says more.
         if not self._error:
             self._set_state("off")
-
-    def _set_state(self, state: str) -> None:
-        if state != self._state:
-            self._state = state
-            self.state_changed.emit(state)
-
-    def _stop_when_app_quits(self) -> None:
-        # A QThread still running when Qt tears down aborts the process.
-        app = QCoreApplication.instance()
-        if app is not None and not self._quit_hooked:
-            app.aboutToQuit.connect(self.stop)
-            self._quit_hooked = True

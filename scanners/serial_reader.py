@@ -18,6 +18,7 @@ import serial
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal, Slot
 from serial.tools import list_ports
 
+from scanners.device import DeviceScanner
 from scanners.framing import Framer, frame_text
 from scanners.scan import Scan, symbology_from_aim
 
@@ -87,24 +88,17 @@ class _SerialWorker(QThread):
                 self.frame_read.emit(tail)
 
 
-class SerialScanner(QObject):
-    """A scanner on a serial port: ``start(port)``, ``stop()``, signals on the main thread."""
+class SerialScanner(DeviceScanner):
+    """A scanner on a serial port: ``start(port)``, ``stop()``, signals on the main thread.
 
-    scan_received = Signal(Scan)
-    state_changed = Signal(str)  # "connected", "waiting" or "stopped"
+    `state_changed` says "connected", "waiting" or "stopped"."""
 
     def __init__(self, parent: QObject | None = None, *, idle_gap_ms: int = 50,
                  retry_ms: int = 500) -> None:
-        super().__init__(parent)
+        super().__init__(parent, "stopped")
         self.idle_gap_ms = idle_gap_ms
         self.retry_ms = retry_ms
         self._worker: _SerialWorker | None = None
-        self._state = "stopped"
-        self._quit_hooked = False
-
-    @property
-    def state(self) -> str:
-        return self._state
 
     @property
     def last_error(self) -> str:
@@ -117,7 +111,7 @@ class SerialScanner(QObject):
         worker = _SerialWorker(port, baudrate, self.idle_gap_ms / 1000, self.retry_ms / 1000)
         self._stop_when_app_quits()
         worker.frame_read.connect(self._on_frame)
-        worker.state_changed.connect(self._on_state)
+        worker.state_changed.connect(self._set_state)
         self._worker = worker
         worker.start()
 
@@ -131,25 +125,12 @@ class SerialScanner(QObject):
         # Deliver what the worker queued before it ended, then say we stopped.
         QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
         worker.frame_read.disconnect(self._on_frame)
-        worker.state_changed.disconnect(self._on_state)
+        worker.state_changed.disconnect(self._set_state)
         self._worker = None
         worker.deleteLater()
-        self._on_state("stopped")
+        self._set_state("stopped")
 
     @Slot(object)
     def _on_frame(self, frame: bytes) -> None:
         text = frame_text(frame)
         self.scan_received.emit(Scan(text, symbology_from_aim(text), "serial", datetime.now()))
-
-    @Slot(str)
-    def _on_state(self, state: str) -> None:
-        if state != self._state:
-            self._state = state
-            self.state_changed.emit(state)
-
-    def _stop_when_app_quits(self) -> None:
-        # A QThread still running when Qt tears down aborts the process.
-        app = QCoreApplication.instance()
-        if app is not None and not self._quit_hooked:
-            app.aboutToQuit.connect(self.stop)
-            self._quit_hooked = True
