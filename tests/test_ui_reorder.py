@@ -44,7 +44,7 @@ def test_reorder_view_shows_demo_lines_and_approving_creates_orders(qtbot, demo_
 def test_reorder_view_filters_by_location_and_lists_license_alerts(qtbot, demo_db):
     page = ReorderPage(demo_db, os_operator(demo_db), None)
     qtbot.addWidget(page)
-    page.location.setCurrentText("LOC-3PL-NW")
+    page.location.setCurrentText("Northwind Logistics (3PL)")
     assert page.visible_lines()
     assert {ln.location for ln in page.visible_lines()} == {"LOC-3PL-NW"}
     assert page.licenses.rowCount() > 0

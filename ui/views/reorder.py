@@ -48,7 +48,7 @@ COLUMNS = ("Product", "Location", "Action", "From", "Qty", "Cost", "Order by", "
 
 def _cell(ln: ReorderLine, col: int):
     return (
-        ln.product, ln.location, ln.action, ln.source, ln.quantity,
+        ln.product, ln.location_name, ln.action, ln.source, ln.quantity,
         f"{ln.cost:,.2f}" if ln.action == BUY else "",
         ln.order_by.isoformat() if ln.order_by else "",
         ln.stockout.isoformat() if ln.stockout else "",
@@ -121,7 +121,7 @@ class StockChart(QChartView):
 
     def show_line(self, ln: ReorderLine, history: list[tuple[date, float]],
                   ahead: list[tuple[date, float]]) -> None:
-        self.clear(f"{ln.product} at {ln.location}")
+        self.clear(f"{ln.product} at {ln.location_name}")
         stock = QLineSeries(name="On hand")
         for d, q in history:
             stock.append(self._ms(d), q)
@@ -264,7 +264,7 @@ class ReorderPage(QWidget):
         except InventoryError as exc:
             self.status.setText(str(exc))
             return
-        self._fill_combo(self.location, sorted({ln.location for ln in self._all_lines}))
+        self._fill_combo(self.location, sorted({ln.location_name for ln in self._all_lines}))
         self._fill_combo(self.supplier, sorted({ln.source for ln in self._all_lines
                                                 if ln.source}))
         self._apply_filters()
@@ -288,7 +288,7 @@ class ReorderPage(QWidget):
         loc, sup, cls = (c.currentText() for c in (self.location, self.supplier,
                                                     self.demand_class))
         lines = [ln for ln in self._all_lines
-                 if (loc in ("", ALL) or ln.location == loc)
+                 if (loc in ("", ALL) or ln.location_name == loc)
                  and (sup in ("", ALL) or sup in (ln.source, ln.supplier))
                  and (cls in ("", ALL) or ln.demand_class == cls)]
         self.model.set_lines(lines)
