@@ -17,6 +17,7 @@ import peewee as pw
 
 from . import models as m
 from .clock import today as real_today
+from .codes import gtin_check_digit
 from .demo_catalog import (
     DEPARTMENTS,
     DEVICE_MODELS,
@@ -53,8 +54,7 @@ class DemoSummary:
 
 def _gtin(rng: random.Random, prefix: str) -> str:
     body = prefix + "".join(str(rng.randrange(10)) for _ in range(12 - len(prefix)))
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
-    return "0" + body + str((10 - total % 10) % 10)
+    return "0" + body + gtin_check_digit(body)
 
 
 def _bulk(model: type[m.BaseModel], rows: list[dict]) -> None:
