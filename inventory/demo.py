@@ -30,6 +30,7 @@ from .demo_catalog import (
 from .errors import ValidationError
 from .operators import OperatorRef
 from .roles import require
+from .services.purchasing import ORDER_DIGITS
 
 HISTORY_DAYS = 730
 CHUNK = 400
@@ -194,7 +195,7 @@ class _Builder:
         received_at = self.at(received, 10) if received else None
         ordered = (received_at - timedelta(days=lead_days)) if received_at else \
             self.at(self.today - timedelta(days=self.rng.randrange(1, 10)), 9)
-        number = f"PO-{ordered.year}-{n:05d}"
+        number = f"PO-{ordered.year}-{n:0{ORDER_DIGITS}d}"
         status = "received" if received else "ordered"
         self.orders.append(dict(id=n, number=number, supplier=supplier, ship_to=ship_to,
                                 status=status, created_at=ordered, ordered_at=ordered,

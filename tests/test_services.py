@@ -207,6 +207,7 @@ def test_receive_against_order_fills_it(world):
 
     db, op = world.db, world.admin
     po = purchasing.create_order(db, op, "CDW", "SR-HQ", [("CHG65", 20)])
+    assert po.number.endswith("-00001")  # five digits, as the demo numbers its orders
     unchanged(world, lambda: receiving.receive(db, op, "SR-HQ", [receiving.ReceiptLine(
         "CHG65", 5)], order=po.number), InvalidState, "only ordered")
     purchasing.place_order(db, op, po.number)

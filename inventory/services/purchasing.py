@@ -44,13 +44,18 @@ def _supplier(name: str) -> m.Supplier:
     return s
 
 
+ORDER_DIGITS = 5  # PO-2026-00042: the demo and the services number orders alike
+
+
 def next_order_number() -> str:
     year = utcnow().year
     prefix = f"PO-{year}-"
     last = (m.PurchaseOrder.select(pw.fn.MAX(m.PurchaseOrder.number))
-            .where(m.PurchaseOrder.number.startswith(prefix)).scalar())
+            .where(m.PurchaseOrder.number.startswith(prefix)
+                   & (pw.fn.LENGTH(m.PurchaseOrder.number) == len(prefix) + ORDER_DIGITS))
+            .scalar())
     n = int(last[len(prefix):]) + 1 if last and last[len(prefix):].isdigit() else 1
-    return f"{prefix}{n:04d}"
+    return f"{prefix}{n:0{ORDER_DIGITS}d}"
 
 
 def create_order(db: pw.Database, op: OperatorRef, supplier: str, ship_to: str,
