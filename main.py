@@ -18,11 +18,16 @@ COMMAND_MODULES = (
     "inventory.exchange.cli",  # import, export, restore, reconcile
     "inventory.replenishment.cli",  # reorder, backtest
     "ui.labels.cli",  # labels (renders with Qt, offscreen)
+    "ui.doctor",  # doctor: what this desk needs, and what to do about each problem
+    "ui.desktop_entry",  # desktop-entry: the Linux applications-menu entry
 )
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from inventory.version import version_text
+
     parser = argparse.ArgumentParser(prog="stockroom", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=version_text())
     parser.add_argument(
         "--database",
         metavar="URL",
@@ -33,6 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--user",
         metavar="NAME",
         help="operator to sign in as on a shared database (password from $STOCKROOM_PASSWORD)",
+    )
+    parser.add_argument(
+        "--render-window",
+        metavar="PNG",
+        help="open the window, save a picture of it once shown, and quit "
+        "(checks an install; QT_QPA_PLATFORM=offscreen needs no display)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
