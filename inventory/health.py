@@ -26,6 +26,9 @@ REACHABLE, WRITABLE, SCHEMA, DISK = ("Database reachable", "Database writable",
                                      "Schema version", "Free disk for backups")
 HEADROOM = 32 * 1024 * 1024  # beyond one more copy of the database: the log, the WAL, a restore
 LOCK_WAIT_S = 2.0
+READ_ONLY_FIX = ("Check the permissions of the file and its folder (the folder must be writable "
+                 "too: SQLite keeps its -wal and -shm files beside the database), and that the "
+                 "disk is not mounted read-only.")
 
 
 def check_database(url: str, headroom: int = HEADROOM) -> list[Finding]:
@@ -101,6 +104,9 @@ def _check_sqlite(path: Path, headroom: int) -> list[Finding]:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
+        why = _folder_writable(path.parent)
+        if why:  # SQLite opens a WAL database only where it can write its -shm file
+            return [(REACHABLE, FAIL, f"{path} cannot be opened ({exc}; {why})", READ_ONLY_FIX)]
         return [(REACHABLE, FAIL, f"{path} cannot be read as a database ({exc})",
                  "Check that this is the Stockroom database file; restore it from a backup "
                  "(stockroom restore) if it is damaged.")]
@@ -135,10 +141,7 @@ def _sqlite_writable(path: Path) -> Finding:
             return (WRITABLE, WARN, f"another program has held the write lock for over "
                     f"{LOCK_WAIT_S:.0f} s ({exc})", "Another desk or a backup is writing; if "
                     "this stays, close the other Stockroom windows on this file.")
-        return (WRITABLE, FAIL, f"{path} cannot be written ({exc})",
-                "Check the permissions of the file and its folder (the folder must be "
-                "writable too: SQLite keeps its -wal and -shm files beside the database), "
-                "and that the disk is not mounted read-only.")
+        return (WRITABLE, FAIL, f"{path} cannot be written ({exc})", READ_ONLY_FIX)
     return (WRITABLE, OK, "the write lock can be taken", "")
 
 
