@@ -31,6 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out" / "install"
 BUNDLE = ROOT / "dist" / "stockroom" / "stockroom"
 TARGET_S = 1.5
+sys.path.insert(0, str(ROOT))
+from tests.test_packaging import user_env as env_for  # noqa: E402  (an empty home, offscreen)
 
 BARE_QT = """
 import time
@@ -42,14 +44,6 @@ QTimer.singleShot(0, lambda: (print(f"window shown at {time.time():.3f} "
                                     f"cpu {time.process_time():.3f}", flush=True), app.quit()))
 app.exec()
 """
-
-
-def env_for(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("PYTHON", "VIRTUAL_ENV", "STOCKROOM_", "XDG_"))}
-    env.update(HOME=str(home), QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(home / "data"),
-               XDG_CONFIG_HOME=str(home / "config"), XDG_STATE_HOME=str(home / "state"))
-    return env
 
 
 def wheel_venv(rebuild: bool) -> Path:
