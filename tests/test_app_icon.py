@@ -78,3 +78,18 @@ def test_desktop_entry_install_from_a_checkout_runs_main_py(tmp_path):
     assert f"Exec={sys.executable} {ROOT / 'main.py'}" in text or f'"{ROOT}' in text
     assert (tmp_path / "share" / "icons" / "hicolor" / "scalable" / "apps" /
             "stockroom.svg").read_text().startswith("<svg")
+
+
+def test_a_program_path_with_spaces_is_quoted_in_the_entry(tmp_path):
+    from ui.desktop_entry import install, uninstall
+
+    entry = install(tmp_path, ["/opt/IT tools/stockroom"])
+    lines = entry.read_text().splitlines()
+    assert 'Exec="/opt/IT tools/stockroom"' in lines
+    assert "TryExec=/opt/IT tools/stockroom" in lines
+    if shutil.which("desktop-file-validate"):
+        r = subprocess.run(["desktop-file-validate", str(entry)], capture_output=True, text=True)
+        assert r.returncode == 0, r.stdout + r.stderr
+    removed = uninstall(tmp_path)
+    assert entry in removed and not entry.exists()
+    assert not list((tmp_path / "icons").rglob("stockroom.*"))

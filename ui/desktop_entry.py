@@ -40,6 +40,7 @@ def program_command() -> list[str]:
 
 def _quote(arg: str) -> str:
     """One Exec= argument, quoted as the Desktop Entry specification says."""
+    arg = arg.replace("%", "%%")  # % starts a field code (%f, %U ...)
     if not any(c in arg for c in ' \t\n"\'\\><~|&;$*?#()`'):
         return arg
     escaped = "".join("\\" + c if c in '"`$\\' else c for c in arg)
