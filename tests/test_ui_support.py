@@ -58,8 +58,10 @@ def ctx(qapp, demo_db, demo_url, ui_settings, no_threads_left):
     runner = TaskRunner(demo_db)
     context = AppContext(demo_db, os_operator(demo_db), ChangeBus(), ui_settings, runner,
                          demo_url)
-    context.topics = []
-    context.bus.changed.connect(context.topics.append)
+    context.topics = []  # the kinds of change of every notice, in order
+    context.notices = []
+    context.bus.changed.connect(context.notices.append)
+    context.bus.changed.connect(lambda changes: context.topics.extend(sorted(changes.kinds)))
     yield context
     runner.shutdown()
 

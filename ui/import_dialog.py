@@ -392,7 +392,7 @@ class ImportDialog(QDialog):
             self._say("Done. Refused rows were not imported: fix them and import the file "
                       "again." if report.refused else "Done.")
             if self.bus is not None:
-                self.bus.changed.emit("all")
+                self.bus.everything()
 
     def _on_failed(self, exc: BaseException) -> None:
         if isinstance(exc, Cancelled):

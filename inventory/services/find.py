@@ -54,10 +54,10 @@ def asset(tag_or_serial: str) -> m.Asset:
             found = by_serial[0]
         elif len(by_serial) > 1:
             raise NotFound(f"Serial '{code}' belongs to assets of several makers; "
-                           "scan the asset tag instead.")
+                           "scan the asset tag instead.", field="asset")
     if found is None:
         raise NotFound(f"No asset with tag or serial '{code}'. Check the label, or receive "
-                       "the device first.")
+                       "the device first.", field="asset")
     return found
 
 
@@ -85,9 +85,10 @@ def person(employee_id: str) -> m.Person:
         found = m.Person.get_or_none(pw.fn.LOWER(m.Person.email) == code.lower())
     if found is None:
         raise NotFound(f"No person with employee id '{code}'. Scan their badge again, or add "
-                       "them under People.")
+                       "them under People.", field="person")
     if not found.active:
-        raise NotFound(f"{found.name} ({code}) has left; items cannot be issued to them.")
+        raise NotFound(f"{found.name} ({code}) has left; items cannot be issued to them.",
+                       field="person")
     return found
 
 
@@ -101,7 +102,7 @@ def location(code_or_name: str) -> m.Location:
             found = matches[0]
     if found is None:
         raise NotFound(f"No location '{code}'. Scan the location label, or pick one from "
-                       "Locations.")
+                       "Locations.", field="location")
     return found
 
 
@@ -119,7 +120,7 @@ def product(code: str) -> m.Product:
                 break
     if found is None:
         raise NotFound(f"No product with GTIN, part number or name '{text}'. Add it to the "
-                       "catalogue first.")
+                       "catalogue first.", field="product")
     return found
 
 

@@ -40,7 +40,7 @@ def order_view(po: m.PurchaseOrder) -> OrderView:
 def _supplier(name: str) -> m.Supplier:
     s = m.Supplier.get_or_none(m.Supplier.name == name.strip())
     if s is None:
-        raise NotFound(f"No supplier '{name}'. Add it under Suppliers first.")
+        raise NotFound(f"No supplier '{name}'. Add it under Suppliers first.", field="supplier")
     return s
 
 
@@ -63,7 +63,7 @@ def create_order(db: pw.Database, op: OperatorRef, supplier: str, ship_to: str,
     """A draft order; prices come from the supplier's offer, else the product cost."""
     require(op.role, "receive")
     if not lines:
-        raise ValidationError("An order needs at least one line.")
+        raise ValidationError("An order needs at least one line.", field="lines")
     with db.atomic():
         sup = _supplier(supplier)
         dest = find.location(ship_to)
@@ -71,7 +71,8 @@ def create_order(db: pw.Database, op: OperatorRef, supplier: str, ship_to: str,
                                     created_by=op.id, note=note)
         for code, qty in lines:
             if qty <= 0:
-                raise ValidationError(f"Order quantity for {code} must be above zero.")
+                raise ValidationError(f"Order quantity for {code} must be above zero.",
+                                      field="lines")
             p = find.product(code)
             offer = m.SupplierOffer.get_or_none((m.SupplierOffer.supplier == sup.id)
                                                 & (m.SupplierOffer.product == p.id))

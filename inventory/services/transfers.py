@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import peewee as pw
 
+from .. import lifecycle
 from .. import models as m
 from ..clock import utcnow
 from ..errors import InvalidState, NotFound, ValidationError
@@ -78,7 +79,7 @@ def transfer(db: pw.Database, op: OperatorRef, source: str, destination: str, *,
                 raise InvalidState(f"{a.tag} is at {here}, not at {src.name}. Transfer it from "
                                    "where it is.")
             status = "in_transit" if transit else "in_stock"
-            transition(a, ("in_stock",), status=status, location=via)
+            transition(a, lifecycle.sources("transfer"), status=status, location=via)
             record(op, kind, a.product_id, asset=a, from_location=src, to_location=via,
                    asset_status=status, reference=ref, source=source_kind)
             if ship:
@@ -108,7 +109,8 @@ def confirm_arrival(db: pw.Database, op: OperatorRef, shipment_number: str, *,
         for line in lines:
             if line.asset_id:
                 a = line.asset
-                transition(a, ("in_transit",), status="in_stock", location=dst)
+                transition(a, lifecycle.sources("arrive"), status=lifecycle.target("arrive"),
+                           location=dst)
                 record(op, "arrive", a.product_id, asset=a, from_location=via, to_location=dst,
                        asset_status="in_stock", reference=ship.number, source=source)
             else:
