@@ -8,7 +8,7 @@ from datetime import date
 
 import peewee as pw
 
-from .. import lifecycle, sqlcache
+from .. import clock, lifecycle, sqlcache
 from .. import models as m
 from ..errors import Conflict, InvalidState, ValidationError
 from ..operators import OperatorRef
@@ -88,7 +88,7 @@ def check_out(db: pw.Database, op: OperatorRef, asset_tag: str, *, person: str |
         dest = find.location(location) if location else None
         if a.status not in CHECKOUT_FROM:
             raise InvalidState(why_not_available(a), field="asset")
-        if due is not None and due < date.today():
+        if due is not None and due < clock.today():
             raise ValidationError(f"The due date {due:%Y-%m-%d} is in the past. "
                                   "Pick a later date or leave it empty.", field="due")
         if dest is None:
