@@ -458,7 +458,7 @@ class CreateOrder(Command):
         view = purchasing.create_order(uow.db, uow.operator, self.supplier, self.ship_to,
                                        list(self.lines), **_options(self.options))
         if self.place:
-            view = purchasing.place_order(uow.db, uow.operator, view.number)
+            view = ordering.place(uow.db, uow.operator, view.number)
         return view
 
 
@@ -469,7 +469,7 @@ class PlaceOrder(Command):
     number: str
 
     def apply(self, uow):
-        return purchasing.place_order(uow.db, uow.operator, self.number)
+        return ordering.place(uow.db, uow.operator, self.number)
 
 
 @dataclass(frozen=True)

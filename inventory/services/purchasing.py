@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 
 import peewee as pw
@@ -86,28 +85,6 @@ def _get(number: str) -> m.PurchaseOrder:
     if po is None:
         raise NotFound(f"No purchase order '{number}'.")
     return po
-
-
-def lead_time_days(po: m.PurchaseOrder) -> float:
-    offers = (m.SupplierOffer.select(pw.fn.MAX(m.SupplierOffer.lead_time_days))
-              .join(m.PurchaseOrderLine, on=(m.PurchaseOrderLine.product
-                                             == m.SupplierOffer.product))
-              .where((m.PurchaseOrderLine.order == po.id)
-                     & (m.SupplierOffer.supplier == po.supplier_id)).scalar())
-    return float(offers or po.supplier.lead_time_days)
-
-
-def place_order(db: pw.Database, op: OperatorRef, number: str) -> OrderView:
-    require(op.role, "receive")
-    with db.atomic():
-        po = _get(number)
-        if po.status != "draft":
-            raise InvalidState(f"{po.number} is {po.status}; only a draft can be ordered.")
-        now = utcnow()
-        expected = now + timedelta(days=lead_time_days(po))
-        m.PurchaseOrder.update(status="ordered", ordered_at=now, expected_at=expected).where(
-            m.PurchaseOrder.id == po.id).execute()
-        return order_view(m.PurchaseOrder.get_by_id(po.id))
 
 
 def cancel_order(db: pw.Database, op: OperatorRef, number: str) -> OrderView:
