@@ -8,7 +8,6 @@ ledger's (a product edited, an order placed).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
@@ -510,7 +509,3 @@ class Undo(Command):
         return undo.undo(uow.db, uow.operator, self.movement_id, self.reason,
                          source=self.source)
 
-
-def tags(cls: type[Command], tags: Sequence[str], **fields: Any) -> list[Command]:
-    """The same command for each device of a selection (one basket)."""
-    return [cls(tag=t, **fields) for t in tags]

@@ -60,7 +60,7 @@ class UnitOfWork:
         self._token = _current.set(self)
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> bool:
+    def __exit__(self, exc_type, exc, tb) -> None:
         _current.reset(self._token)
         try:
             self._tx.__exit__(exc_type, exc, tb)
@@ -73,7 +73,6 @@ class UnitOfWork:
         if exc is None and self._outer is not None:
             self._outer.movement_ids.extend(self.movement_ids)
             self._outer._changes.extend(self._changes)
-        return False
 
     # -- rules ---------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,7 +41,7 @@ class FrameResult:
 
 
 def decode_loop(frames: Callable[[], Frame | None], formats: set[str] | None,
-                debouncer: Debouncer) -> Iterator[FrameResult]:
+                debouncer: Debouncer) -> Generator[FrameResult, None, None]:
     """Decode frames from ``frames()`` until it returns None; yield each frame's result."""
     while (frame := frames()) is not None:
         codes = decode_image(frame.image, formats)

@@ -12,19 +12,9 @@ from inventory.queries.devices import overdue_condition
 from inventory.services.verify import verify
 from ui.views.devices import DevicesPage
 
-from .test_ui_support import (
-    IGNORE_OFFSCREEN,
-    ctx,
-    detail_text,
-    no_threads_left,
-    settle,
-    show_page,
-    table_texts,
-    ui_settings,
-)
+from .ui_support import IGNORE_OFFSCREEN, detail_text, settle, show_page, table_texts
 
 pytestmark = IGNORE_OFFSCREEN
-FIXTURES = (ctx, no_threads_left, ui_settings)  # from test_ui_support, used by name
 
 
 @pytest.fixture
@@ -152,7 +142,7 @@ def test_a_refused_check_out_shows_why_beside_the_field_and_changes_nothing(qtbo
 
 
 def test_actions_follow_the_selection_and_the_role(qtbot, ctx):
-    from .test_ui_support import operator
+    from .ui_support import operator
 
     ctx.operator = operator("viewer")
     page = show_page(qtbot, ctx, DevicesPage)

@@ -12,16 +12,9 @@ from ui.dialogs.people import PersonDialog
 from ui.dialogs.places import LocationDialog
 from ui.dialogs.stock import ProductDialog
 
-from .test_ui_support import (
-    IGNORE_OFFSCREEN,
-    ctx,
-    no_threads_left,
-    scan,
-    ui_settings,
-)
+from .ui_support import IGNORE_OFFSCREEN, scan
 
 pytestmark = IGNORE_OFFSCREEN
-FIXTURES = (ctx, no_threads_left, ui_settings)  # from test_ui_support, used by name
 
 TABLES = (m.Person, m.Product, m.Location, m.License, m.PurchaseOrder, m.Movement)
 

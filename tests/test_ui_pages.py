@@ -11,18 +11,9 @@ from ui.views.orders import OrdersPage
 from ui.views.people import PeoplePage
 from ui.views.stock import StockPage
 
-from .test_ui_support import (
-    IGNORE_OFFSCREEN,
-    ctx,
-    detail_text,
-    no_threads_left,
-    show_page,
-    table_texts,
-    ui_settings,
-)
+from .ui_support import IGNORE_OFFSCREEN, detail_text, show_page, table_texts
 
 pytestmark = IGNORE_OFFSCREEN
-FIXTURES = (ctx, no_threads_left, ui_settings)  # from test_ui_support, used by name
 
 
 def select(qtbot, page, item_id: int) -> None:

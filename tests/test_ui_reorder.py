@@ -10,7 +10,7 @@ from inventory import models as m
 from inventory.replenishment.engine import BUY
 from ui.views.reorder import ReorderPage
 
-from .test_ui_support import ctx, no_threads_left, settle, ui_settings  # noqa: F401
+from .ui_support import settle
 
 
 def test_reorder_view_shows_demo_lines_and_approving_creates_orders(qtbot, ctx, tmp_path):  # noqa: F811

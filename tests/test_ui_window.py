@@ -16,17 +16,9 @@ from inventory.queries.devices import overdue_condition, today
 from inventory.storage import open_store
 from ui.main_window import MainWindow
 
-from .test_ui_support import (
-    IGNORE_OFFSCREEN,
-    ctx,
-    no_threads_left,
-    scan,
-    ui_settings,
-    window,
-)
+from .ui_support import IGNORE_OFFSCREEN, scan
 
 pytestmark = IGNORE_OFFSCREEN
-FIXTURES = (ctx, no_threads_left, ui_settings, window)  # from test_ui_support, used by name
 
 
 def test_opens_on_the_dashboard_and_its_counts_lead_somewhere(qtbot, window):

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inventory.db import describe
+from inventory.dburl import describe
 from inventory.queries.dashboard import is_empty
 
 from .views.base import AppContext, Page

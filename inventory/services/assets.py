@@ -92,6 +92,7 @@ def check_out(db: pw.Database, op: OperatorRef, asset_tag: str, *, person: str |
             raise ValidationError(f"The due date {due:%Y-%m-%d} is in the past. "
                                   "Pick a later date or leave it empty.", field="due")
         if dest is None:
+            assert holder is not None  # no location given: a person was
             dest = holder.site if holder.site_id else a.location
         transition(a, CHECKOUT_FROM, status="deployed", holder=holder, location=dest,
                    due_date=due)

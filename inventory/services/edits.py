@@ -233,7 +233,7 @@ def new_license(db: pw.Database, op: OperatorRef, product: str, seats: int, *,
                 starts_on: date, **options) -> int:
     """A license, adding the license product to the catalogue first if it is new."""
     require(op.role, "catalog")
-    name = _text(product, "The license name", required=True)
+    name = _text(product, "The license name", required=True) or ""
     with db.atomic():
         p = m.Product.get_or_none((m.Product.name == name) & (m.Product.kind == "license"))
         if p is None:

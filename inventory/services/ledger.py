@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 import peewee as pw
 
@@ -63,7 +64,8 @@ def record(op: OperatorRef, kind: str, product: m.Product | int, *, quantity: in
     return movement_id
 
 
-def _id(ref: pw.Model | int | None) -> int | None:
+def _id(ref: Any) -> int | None:
+    """The id of a model instance, or the id given as it is."""
     return ref if ref is None or isinstance(ref, int) else ref.id
 
 

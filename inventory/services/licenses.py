@@ -34,8 +34,10 @@ def seats_used(license_id: int) -> int:
 def _active_seat(lic: m.License, who: m.Person | None, device: m.Asset | None):
     q = m.LicenseSeat.select().where((m.LicenseSeat.license == lic.id)
                                      & m.LicenseSeat.released_at.is_null())
-    q = q.where(m.LicenseSeat.person == who.id) if who else q.where(
-        m.LicenseSeat.asset == device.id)
+    if who is not None:
+        return q.where(m.LicenseSeat.person == who.id).first()
+    assert device is not None
+    q = q.where(m.LicenseSeat.asset == device.id)
     return q.first()
 
 
@@ -59,7 +61,8 @@ def assign_seat(db: pw.Database, op: OperatorRef, license: int | str, *,
             m.License.select().where(m.License.id == lic.id).for_update().execute()
         who = find.person(person) if person else None
         device = find.asset(asset) if asset else None
-        name = who.name if who else device.tag
+        assert who is not None or device is not None  # one of them was given
+        name = who.name if who else device.tag if device else ""
         if _active_seat(lic, who, device):
             raise InvalidState(f"{name} already has a seat of {lic.product.name}.", field="person")
         if seats_used(lic.id) >= lic.seats and not lic.allow_overuse:
@@ -90,4 +93,4 @@ def release_seat(db: pw.Database, op: OperatorRef, license: int | str, *,
         m.LicenseSeat.update(released_at=utcnow()).where(m.LicenseSeat.id == seat.id).execute()
         record(op, "license_release", lic.product_id, license=lic, person=who, asset=device,
                source=source)
-        return _seat_view(lic, who.name if who else device.tag)
+        return _seat_view(lic, who.name if who else device.tag if device else "")

@@ -101,7 +101,7 @@ def adjust(db: pw.Database, op: OperatorRef, product: str, location: str, *,
         p = quantity_product(product)
         loc = find.location(location)
         have = on_hand(p.id, loc.id)
-        change = delta if delta is not None else new_quantity - have
+        change = delta if delta is not None else (new_quantity or 0) - have
         if change == 0:
             return StockView(p.name, loc.name, have)
         if change > 0:

@@ -3,6 +3,8 @@ through in-transit until someone confirms they arrived."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import peewee as pw
 
 from .. import lifecycle
@@ -40,7 +42,7 @@ def _next_number() -> str:
 
 
 def transfer(db: pw.Database, op: OperatorRef, source: str, destination: str, *,
-             items: list[tuple[str, int]] = (), asset_tags: list[str] = (),
+             items: Sequence[tuple[str, int]] = (), asset_tags: Sequence[str] = (),
              reference: str = "", source_kind: str = "manual") -> ShipmentView:
     """Send spares (product code, quantity) and devices (tags) from one place to another."""
     require(op.role, "receive")

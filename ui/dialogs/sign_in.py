@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLineEdit
 
-from inventory.db import describe
+from inventory.dburl import describe
 from inventory.errors import InventoryError
 from inventory.operators import sign_in
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inventory.db import describe
+from inventory.dburl import describe
 from inventory.demo import load_demo
 from inventory.exchange.importer import import_file
 from inventory.queries.dashboard import is_empty
