@@ -16,14 +16,16 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from scanners.errors import SourceError
+from scanners.images import check_pixels, load_image
+
+__all__ = ["Frame", "FrameSource", "CameraSource", "VideoFileSource", "ImageSource",
+           "LatestFrame", "SourceError", "open_source", "read_image", "is_image_path"]
+
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".pgm", ".ppm",
                   ".pbm", ".gif"}
 REQUEST_SIZE = (1280, 720)
 IMAGE_FPS = 10.0  # how often a still image is handed on again, like a camera on a tripod
-
-
-class SourceError(Exception):
-    """A camera or file that cannot be read; the message says why, for a person."""
 
 
 @dataclass
@@ -96,6 +98,13 @@ class VideoFileSource(FrameSource):
         if not self._cap.isOpened():
             self._cap.release()
             raise SourceError(f"{path}: not a video file OpenCV can read")
+        width = int(self._cap.get(cv2.CAP_PROP_FRAME_WIDTH))
+        height = int(self._cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
+        try:
+            check_pixels(path, width, height)
+        except SourceError:
+            self._cap.release()
+            raise
         self.fps = self._cap.get(cv2.CAP_PROP_FPS) or 30.0
         self._pace = pace
         self._abort = abort or threading.Event()
@@ -143,10 +152,10 @@ class ImageSource(FrameSource):
 
 
 def read_image(path: str | Path) -> np.ndarray:
-    """Load an image file as BGR, or raise SourceError saying why not."""
+    """Load an image file as BGR (its declared size checked first), or raise SourceError."""
     if not os.path.isfile(path):
         raise SourceError(f"{path}: no such file")
-    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    image = load_image(path)
     if image is None:
         raise SourceError(f"{path}: not an image file OpenCV can read")
     return image
