@@ -52,7 +52,8 @@ _COVERED_BY = {
 VOTES_STRONG = 2  # Code 128 / GS1-128 (mod-103 check character)
 VOTES_WEAK = 3  # EAN/UPC/ITF (mod 10), Code 39 (no check)
 LOCATE_AGAIN_FACTOR = 1.33  # a 720p frame at 960x540, when half size located nothing
-EDGE_MARGIN_PX = 3  # a region this close to the frame's edge is cut off
+EDGE_MARGIN_PX = 3
+TWO_D_HALF_WIDTH = 960  # px: wider frames are searched for 2-D codes at half size  # a region this close to the frame's edge is cut off
 SECOND_LOOK_PX = 640  # px: how long a code is drawn for its second look
 NOISY = 8.0  # median neighbour difference (grey levels) above which a frame is halved first
 
@@ -127,8 +128,12 @@ def decode_frame(image: np.ndarray, formats: set[str] | None = None, *,
     two_d = enabled - ONE_D
     if not found and two_d:
         # zxing-cpp finds some tilted DataMatrix symbols only when asked to rotate.
-        found = _accept(_doubled(zxing.read(_half(gray), zxing.formats_for(two_d),
-                                            try_rotate=True, try_downscale=False)), enabled)
+        if gray.shape[1] > TWO_D_HALF_WIDTH:
+            hits = _doubled(zxing.read(_half(gray), zxing.formats_for(two_d), try_rotate=True,
+                                       try_downscale=False))
+        else:
+            hits = zxing.read(gray, zxing.formats_for(two_d), try_rotate=True)
+        found = _accept(hits, enabled)
     return FrameReport(found, [] if found else unread)
 
 
@@ -238,8 +243,10 @@ def _first_pass(gray: np.ndarray, enabled: frozenset[str]) -> tuple[list[Decoded
     one_d = zxing.formats_for(enabled & ONE_D)
     two_d = zxing.formats_for(enabled - ONE_D)
     found = zxing.read(gray, one_d, try_rotate=False, try_downscale=False) if one_d else []
-    if two_d:
+    if two_d and gray.shape[1] > TWO_D_HALF_WIDTH:
         found += _doubled(zxing.read(half, two_d, try_rotate=False, try_downscale=False))
+    elif two_d:
+        found += zxing.read(gray, two_d, try_rotate=False)
     return found, 1.0
 
 
