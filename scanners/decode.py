@@ -22,6 +22,7 @@ that ``scanners.trust`` does not believe. A misread is never reported.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import cv2
@@ -52,8 +53,8 @@ _COVERED_BY = {
 VOTES_STRONG = 2  # Code 128 / GS1-128 (mod-103 check character)
 VOTES_WEAK = 3  # EAN/UPC/ITF (mod 10), Code 39 (no check)
 LOCATE_AGAIN_FACTOR = 1.33  # a 720p frame at 960x540, when half size located nothing
-EDGE_MARGIN_PX = 3
-TWO_D_HALF_WIDTH = 960  # px: wider frames are searched for 2-D codes at half size  # a region this close to the frame's edge is cut off
+EDGE_MARGIN_PX = 3  # px: a region this close to the frame's edge is cut off
+TWO_D_HALF_WIDTH = 960  # px: wider frames are searched for 2-D codes at half size
 SECOND_LOOK_PX = 640  # px: how long a code is drawn for its second look
 NOISY = 8.0  # median neighbour difference (grey levels) above which a frame is halved first
 
@@ -108,11 +109,12 @@ def decode_image(image: np.ndarray, formats: set[str] | None = None) -> list[Dec
 
 
 def decode_frame(image: np.ndarray, formats: set[str] | None = None, *,
-                 recover: bool = True) -> FrameReport:
+                 recover: bool | Callable[[float], bool] = True) -> FrameReport:
     """``decode_image`` with the located but unread 1-D regions as well.
 
-    ``recover=False`` skips the deconvolution of blurred regions (the camera does
-    so on frames that are blurrier than the ones it saw just before).
+    ``recover`` says whether to deconvolve a blurred region: a bool, or a function
+    of the region's sharpness (the camera deconvolves only on the sharpest recent
+    frames, see ``scanners.multiframe``).
     """
     enabled = _check_formats(formats)
     gray = to_gray(image)
@@ -138,7 +140,8 @@ def decode_frame(image: np.ndarray, formats: set[str] | None = None, *,
 
 
 def _located_retry(gray: np.ndarray, one_d: frozenset[str], enabled: frozenset[str],
-                   recover: bool) -> tuple[list[Decoded], list[Region]]:
+                   recover: bool | Callable[[float], bool]) -> tuple[list[Decoded],
+                                                                     list[Region]]:
     """1-D codes in the regions OpenCV locates; and the regions that gave none."""
     found: list[Decoded] = []
     unread: list[Region] = []
@@ -149,7 +152,9 @@ def _located_retry(gray: np.ndarray, one_d: frozenset[str], enabled: frozenset[s
         located = regions.locate(gray, LOCATE_AGAIN_FACTOR)
     for corners in located:
         strip = recovery.strip(gray, corners)
-        codes, tentative = _recover(strip, one_d_formats, enabled, recover)
+        sharp = sharpness(gray, corners)
+        deconvolve = recover(sharp) if callable(recover) else recover
+        codes, tentative = _recover(strip, one_d_formats, enabled, deconvolve)
         if not codes:
             codes = _crop_passes(regions.straighten(gray, corners), one_d, one_d_formats,
                                  enabled)
@@ -157,7 +162,7 @@ def _located_retry(gray: np.ndarray, one_d: frozenset[str], enabled: frozenset[s
             if code not in found:
                 found.append(code)
         if not codes:
-            unread.append(_region(gray, corners, strip, tentative))
+            unread.append(_region(gray, corners, strip, sharp, tentative))
     return found, unread
 
 
@@ -213,7 +218,21 @@ def _crop_passes(candidate: regions.Candidate, one_d: frozenset[str], one_d_form
             for hit in confirmed]
 
 
-def _region(gray: np.ndarray, corners: np.ndarray, strip: recovery.Strip,
+def sharpness(gray: np.ndarray, corners) -> float:
+    """Variance of the Laplacian over the box around ``corners`` (0 when it is empty)."""
+    pts = np.asarray(corners, dtype=np.float32).reshape(-1, 2)
+    if len(pts) < 3:
+        return 0.0
+    h, w = gray.shape[:2]
+    x0, y0 = (int(v) for v in np.clip(np.floor(pts.min(axis=0)), 0, [w, h]))
+    x1, y1 = (int(v) for v in np.clip(np.ceil(pts.max(axis=0)), 0, [w, h]))
+    patch = gray[y0:y1, x0:x1]
+    if patch.size < 16:
+        return 0.0
+    return float(cv2.Laplacian(patch, cv2.CV_32F).var())
+
+
+def _region(gray: np.ndarray, corners: np.ndarray, strip: recovery.Strip, sharp: float,
             tentative: list[Decoded]) -> Region:
     h, w = gray.shape[:2]
     pts = np.asarray(corners, dtype=np.float32)
@@ -221,9 +240,7 @@ def _region(gray: np.ndarray, corners: np.ndarray, strip: recovery.Strip,
     x1, y1 = np.ceil(pts.max(axis=0)).astype(int)
     cut = bool(x0 <= EDGE_MARGIN_PX or y0 <= EDGE_MARGIN_PX or x1 >= w - 1 - EDGE_MARGIN_PX
                or y1 >= h - 1 - EDGE_MARGIN_PX)
-    patch = gray[max(y0, 0):min(y1, h), max(x0, 0):min(x1, w)]
-    sharpness = float(cv2.Laplacian(patch, cv2.CV_32F).var()) if patch.size else 0.0
-    return Region([(int(round(x)), int(round(y))) for x, y in pts], sharpness,
+    return Region([(int(round(x)), int(round(y))) for x, y in pts], sharp,
                   strip.blur_px / strip.scale, strip.module_px / strip.scale, cut, tentative)
 
 
