@@ -130,11 +130,8 @@ def decode_frame(image: np.ndarray, formats: set[str] | None = None, *,
     two_d = enabled - ONE_D
     if not found and two_d:
         # zxing-cpp finds some tilted DataMatrix symbols only when asked to rotate.
-        if gray.shape[1] > TWO_D_HALF_WIDTH:
-            hits = _doubled(zxing.read(_half(gray), zxing.formats_for(two_d), try_rotate=True,
-                                       try_downscale=False))
-        else:
-            hits = zxing.read(gray, zxing.formats_for(two_d), try_rotate=True)
+        # At full size: the first pass looked at half size, where small ones are lost.
+        hits = zxing.read(gray, zxing.formats_for(two_d), try_rotate=True)
         found = _accept(hits, enabled)
     return FrameReport(found, [] if found else unread)
 

@@ -19,9 +19,8 @@ def reason(region: Region) -> str:
         return (f"{where}: too small (bars about {region.module_px:.1f} px wide, "
                 f"{MIN_MODULE_PX} px needed); hold it closer or print it larger")
     if region.blur_px > max(MIN_BLUR_PX, BLUR_RATIO * region.module_px):
-        return (f"{where}: too blurred (edges spread over {region.blur_px:.1f} px, bars about "
-                f"{region.module_px:.1f} px wide); hold it still, a little further from a "
-                "camera that cannot focus close")
+        return (f"{where}: too blurred (each edge spread over {region.blur_px:.1f} px); hold "
+                "it still, a little further from a camera that cannot focus close")
     if region.tentative:
         return (f"{where}: read as {region.tentative[0].text!r} only once, not confirmed; "
                 "hold it still for a moment")
