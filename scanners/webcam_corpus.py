@@ -238,3 +238,45 @@ def corpus(seed: int, classes: Iterable[str] = CLASSES, symbologies: Iterable[st
                 label = render_label(symbology, content, module_px=RENDER_MODULE)
                 frame, corners, params = photograph(label, RENDER_MODULE, shot, rng)
                 yield Sample(cls, symbology, content, expected, frame, corners, params)
+
+
+def moving(label: np.ndarray, rng: np.random.Generator, *, speed_px: float = 60.0,
+           exposure: float = 0.25, hold: int = 15,
+           shot: Shot | None = None) -> tuple[list[np.ndarray], int]:
+    """Frames of a label swept into view from the left and slowing to a stop.
+
+    The label starts just out of view, moves ``speed_px`` per frame at first (60 px
+    at 30 fps is about 40 cm/s at 22 cm), slowing by the same factor each frame so
+    that it stops where it was photographed, then is held for ``hold`` frames. Each frame is smeared
+    across the bars by the distance moved during the exposure (``exposure`` of the
+    frame interval: 0.25 is 8 ms at 30 fps, a short exposure) and has its own
+    sensor noise. Returns the frames and the index of the first one in which the
+    whole label is in view.
+    """
+    shot = shot or Shot(angle=(0.0, 3.0), tilt=(0.0, 0.02))
+    still, corners, _ = photograph(label, RENDER_MODULE, shot, rng)
+    travel = float(corners[:, 0].max()) + 5.0
+    slowing = 1.0 - speed_px / travel
+    speeds = []
+    v = speed_px
+    while v > 0.5:
+        speeds.append(v)
+        v *= slowing
+    speeds += [0.0] * hold
+    offset = -travel
+    frames: list[np.ndarray] = []
+    entered = -1
+    h, w = still.shape[:2]
+    for i, v in enumerate(speeds):
+        offset += v
+        shift = np.float32([[1, 0, offset], [0, 1, 0]])
+        frame = cv2.warpAffine(still, shift, (w, h), borderMode=cv2.BORDER_REPLICATE)
+        if v * exposure > 0.5:
+            frame = cv2.filter2D(frame, -1, line_kernel(v * exposure, 0.0))
+        noise = np.empty(frame.shape, np.int16)
+        cv2.setRNGSeed(int(rng.integers(0, 2**31 - 1)))
+        cv2.randn(noise, 0, 3)
+        frames.append(cv2.add(frame, noise, dtype=cv2.CV_8U))
+        if entered < 0 and corners[:, 0].min() + offset >= 0:
+            entered = i
+    return frames, entered
