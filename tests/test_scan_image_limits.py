@@ -35,13 +35,15 @@ def png_claiming(path: Path, width: int, height: int) -> Path:
 
 def decode_in_subprocess(path: Path) -> tuple[subprocess.CompletedProcess, int]:
     """``main.py decode PATH`` as a user runs it; also its peak memory in MiB."""
-    program = ("import resource, runpy, sys\n"
+    # VmHWM (peak resident memory of this program's own address space): ru_maxrss would
+    # carry over the pytest process's figure through fork and exec.
+    program = ("import runpy, sys\n"
                f"sys.argv = ['main.py', 'decode', {str(path)!r}]\n"
                "try:\n"
                "    runpy.run_path('main.py', run_name='__main__')\n"
                "finally:\n"
-               "    print('maxrss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
-               " file=sys.stderr)\n")
+               "    hwm = [ln for ln in open('/proc/self/status') if ln.startswith('VmHWM')]\n"
+               "    print('maxrss', hwm[0].split()[1], file=sys.stderr)\n")
     result = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True,
                             text=True, timeout=120)
     rss_line = [ln for ln in result.stderr.splitlines() if ln.startswith("maxrss")][-1]
