@@ -23,6 +23,8 @@ lint: $(STAMP)
 	$(PY) -m ruff check .
 
 test: $(STAMP) lint
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) -m mypy
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 $(DIST_STAMP): $(STAMP) pyproject.toml

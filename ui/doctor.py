@@ -50,7 +50,7 @@ def failed(findings: list[Finding]) -> bool:
 def where_things_are(url: str, settings) -> list[tuple[str, str]]:
     """The files this desk uses: database, settings, log, backups."""
     from inventory.backup import backup_dir
-    from inventory.db import describe, is_postgres, sqlite_path
+    from inventory.dburl import describe, is_postgres, sqlite_path
 
     from .app import log_path
 
