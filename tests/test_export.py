@@ -140,3 +140,24 @@ def test_export_command(demo_url, tmp_path):
     piped = run("export", "locations", "-o", "-")
     assert piped.returncode == 0 and piped.stdout.startswith("Code,Name,Kind")
     assert m.Location.select().count() == len(piped.stdout.strip().splitlines()) - 1
+
+
+@pytest.mark.every_demo_date
+def test_export_assets_of_a_person_who_has_left_lists_what_they_hold(demo_url, tmp_path, today):
+    from inventory.storage import open_store
+
+    db = open_store(demo_url)
+    try:
+        holder = (m.Person.select().join(m.Asset, on=(m.Asset.holder == m.Person.id))
+                  .where(m.Person.active).order_by(m.Person.id).first())
+        held = sorted(t for (t,) in m.Asset.select(m.Asset.tag)
+                      .where(m.Asset.holder == holder.id).tuples())
+        catalog.mark_left(db, os_operator(db), holder.employee_id, today)
+    finally:
+        db.close()
+    out = tmp_path / "leaver.csv"
+    r = subprocess.run([sys.executable, "main.py", "--database", demo_url, "export", "assets",
+                        "--person", holder.employee_id, "-o", str(out)],
+                       cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert held and sorted(row[0] for row in _read_csv(out)[1:]) == held

@@ -13,7 +13,7 @@ from inventory.queries.stock import SpareDetail
 from inventory.services import catalog, edits, stock, transfers
 
 from .. import style
-from .fields import ChoiceCombo, location_combo, person_picker
+from .fields import ChoiceCombo, location_combo, person_picker, person_problem
 from .form import FormDialog
 
 STOCKING = ("site", "stockroom", "3pl", "msp")
@@ -50,7 +50,7 @@ class IssueDialog(FormDialog):
         if not self.person.text().strip():
             return {"person": "Pick who receives the spares, or scan their badge."}
         if not self.person.is_known():
-            return {"person": "No active person by that name or employee id."}
+            return {"person": person_problem(self.person.text())}
         return {}
 
     def submit(self) -> str:

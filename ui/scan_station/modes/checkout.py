@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QDateEdit, QFormLayout, QHBoxLayout, QL
 
 from inventory.errors import InventoryError
 from inventory.services import assets, stock
+from inventory.services.find import left_message
 from inventory.services.resolve import Resolution
 
 from ..basket import DONE, FAILED, READY, UNDONE, BasketModel, BasketView, Line
@@ -90,8 +91,7 @@ class CheckoutMode(Mode):
     def on_scan(self, parsed: Parsed, res: Resolution, source: str) -> Outcome:
         if res.kind == "person":
             if res.status == "left":
-                return refused(res.label, "This person has left; items cannot be issued to "
-                                          "them.")
+                return refused(res.label, left_message(res.label.split(" · ")[0], res.ref))
             self.person.set_person(res.ref, f"{res.label.split(' · ')[0]} ({res.ref})",
                                    quiet=True)
             self._new_transaction()
