@@ -99,7 +99,8 @@ class Row:
 
     def raw(self, name: str) -> object:
         i = self.ctx.columns.get(name)
-        return self.cells[i] if i is not None and i < len(self.cells) else None
+        return v.restore_neutralised(self.cells[i]) if i is not None and i < len(self.cells) \
+            else None
 
     def text(self, name: str) -> str:
         return v.text(self.raw(name))
