@@ -188,12 +188,14 @@ def test_license_renewal_window_true_up_and_reclaimable(db):
     for i, who in enumerate(("E1", "E2", "E3")):
         m.LicenseSeat.create(license=lic, person=m.Person.get(employee_id=who),
                              assigned_at=datetime(2025, 8 + 2 * i, 1))
-    # decision due 31 Jul − 30 = 1 Jul; alert from 1 Jul − (20 + 14) = 28 May
-    (a,) = license_alerts(db, today=date(2026, 5, 27))
-    assert a.decision_due == date(2026, 7, 1) and a.alert_from == date(2026, 5, 28)
+    # decision due 31 Jul − 30 = 1 Jul; alert from 1 Jul − 20 (renewal lead time) = 11 Jun
+    (a,) = license_alerts(db, today=date(2026, 6, 10))
+    assert a.decision_due == date(2026, 7, 1) and a.alert_from == date(2026, 6, 11)
     assert not a.renewal_due
-    (a,) = license_alerts(db, today=date(2026, 5, 28))
+    (a,) = license_alerts(db, today=date(2026, 6, 11))
     assert a.renewal_due
+    (a,) = license_alerts(db, today=date(2026, 8, 1))  # ended: expired, no longer "due"
+    assert not a.renewal_due
     assert a.used == 3 and a.over == 1 and a.true_up == 120
     assert a.seats_alert and a.reclaimable == ("Grace Hopper",)
     assert a.seats_per_month > 0
@@ -319,3 +321,38 @@ def test_no_buy_line_on_the_demo_carries_a_transfer_lane_lead_time(demo_db):
         if ln.action in (TRANSFER, WAIT):
             assert ln.lead_time_days == lanes[(ln.source, ln.location)], (ln.product, ln.location)
             assert ln.lead_time_source == f"transfer lane from {ln.source}"
+
+
+@pytest.mark.every_demo_date
+def test_renewals_due_are_one_count_on_dashboard_licenses_view_cli_and_reorder_tab(
+        demo_url, today):
+    """The dashboard, the Licenses view's "Renewal due" filter, the `licenses` command and
+    the reorder Licenses tab (license_alerts) count the same licenses."""
+    import os
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from inventory.queries import dashboard
+    from inventory.queries.common import Spec
+    from inventory.queries.licenses import LicenseTable
+    from inventory.storage import open_store
+
+    db = open_store(demo_url)
+    try:
+        card = dashboard.counts().renewals_due
+        listed = LicenseTable().id_query(Spec(filters={"special": "renewal"}))
+        view = [lid for (lid,) in listed.tuples()]
+        states = LicenseTable().rows(view)
+        tab = [a for a in license_alerts(db, alerts_only=True) if a.renewal_due]
+    finally:
+        db.close()
+    r = subprocess.run([sys.executable, "main.py", "--database", demo_url, "licenses"],
+                       cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True,
+                       env=dict(os.environ), timeout=120)
+    assert r.returncode == 0, r.stderr
+    cli = int(re.search(r"(\d+) licenses? due for renewal", r.stderr).group(1))
+    assert card > 0 and card == len(view) == len(tab) == cli
+    assert r.stdout.count("renewal due now") == cli
+    assert {s[-1] for s in states.values()} <= {"renewal_due", "over"}  # not expired
