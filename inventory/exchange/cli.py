@@ -172,7 +172,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 
     db, op = session(args)
     rec = reconcile(db, op, args.statement, args.location, approve=args.approve,
-                    reference=args.reference, sheet=args.sheet)
+                    reference=args.reference, sheet=args.sheet, complete=args.complete)
     for ln in rec.lines:
         if ln.status == "match" and not args.verbose:
             continue
@@ -258,6 +258,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("statement", help="the partner's statement (CSV or XLSX)")
     p.add_argument("--location", required=True, metavar="CODE", help="the 3PL / MSP location")
     p.add_argument("--approve", action="store_true", help="post the adjustments")
+    p.add_argument("--complete", action="store_true",
+                   help="the statement lists everything the partner holds: count what it "
+                        "leaves out to zero (default: report it and leave it alone)")
     p.add_argument("--reference", help="ledger reference (default: 'statement FILE')")
     p.add_argument("--sheet", help="XLSX sheet to read")
     p.add_argument("--report", metavar="FILE", help="write the comparison to CSV/XLSX")
