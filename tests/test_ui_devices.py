@@ -129,7 +129,8 @@ def test_a_refused_check_out_shows_why_beside_the_field_and_changes_nothing(qtbo
     assert "Pick who receives" in dialog.field_error("person")
     dialog.person.setText(gone.employee_id)
     dialog.click_ok()
-    assert "No active person" in dialog.field_error("person")
+    assert dialog.field_error("person") == (f"{gone.name} ({gone.employee_id}) has left; items "
+                                            "cannot be issued to them.")
     assert dialog.isVisible()
     before = m.Movement.select().count()
     dialog.person.set_code(m.Person.select().where(m.Person.active).first().employee_id)

@@ -45,8 +45,9 @@ def test_spare_detail_shows_stock_per_location_with_3pl_and_in_transit(qtbot, ct
         assert str(level.quantity) in shown
     assert "Northwind Logistics (3PL)" in shown and "In transit" in shown
     row = page.model.row_of(product.id)
-    assert page.model.index(row, page.model.column_of("transit")).data() == \
-        str(line.quantity)
+    cell = page.model.index(row, page.model.column_of("transit"))
+    qtbot.waitUntil(lambda: cell.data() not in (None, ""), timeout=5000)  # fetched on demand
+    assert cell.data() == str(line.quantity)
     # The in-transit filter holds exactly the products with stock on the way.
     page.set_filter_value("special", "transit")
     on_the_way = {sl.product_id for sl in m.StockLevel.select().where(
