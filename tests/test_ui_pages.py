@@ -16,6 +16,7 @@ from .test_ui_support import (
     ctx,
     detail_text,
     no_threads_left,
+    settle,
     show_page,
     table_texts,
     ui_settings,
@@ -184,3 +185,38 @@ def test_history_search_and_movement_detail(qtbot, ctx):
     page.table.selectRow(0)
     qtbot.waitUntil(lambda: page.detail.title_text != "", timeout=2000)
     assert a.tag in detail_text(page)
+
+
+def test_a_spare_with_nothing_on_hand_and_no_offer_says_what_is_missing(qtbot, ctx):
+    from inventory.services import catalog
+    from ui.dialogs.stock import OfferDialog
+    from ui.widgets.pill import Pill
+
+    catalog.create_product(ctx.db, ctx.operator, "HDMI dongle", "spare", part_number="HDMI-9")
+    product = m.Product.get(m.Product.part_number == "HDMI-9")
+    page = show_page(qtbot, ctx, StockPage)
+    qtbot.waitUntil(page.model.query.has_reorder_figures, timeout=10000)
+    page.search.setText("HDMI-9")
+    page.search.flush()
+    settle(page)
+    select(qtbot, page, product.id)
+    shown = detail_text(page)
+    assert "No supplier offer: add one to get a reorder point" in shown
+    assert "None" not in shown.replace("None in stock", "")
+    (pill,) = page.detail.widget().findChildren(Pill)
+    assert pill.text() == "None in stock"  # not "Stocked" with nothing on hand
+    assert page.act_offer.isEnabled()
+
+    page.act_offer.trigger()
+    dialog = page.dialog
+    assert isinstance(dialog, OfferDialog)
+    dialog.supplier.setCurrentIndex(1)
+    dialog.price.setText("12.50")
+    dialog.lead.setValue(9)
+    dialog.click_ok()
+    qtbot.waitUntil(lambda: page.dialog is None, timeout=2000)
+    offer = m.SupplierOffer.get(m.SupplierOffer.product == product.id)
+    assert (float(offer.unit_price), offer.lead_time_days) == (12.5, 9)
+    settle(page)
+    qtbot.waitUntil(lambda: "no demand recorded" in detail_text(page), timeout=10000)
+    assert "Set a minimum" in detail_text(page)

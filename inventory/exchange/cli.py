@@ -72,7 +72,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                              mapping=_mapping(args.map), dry_run=args.dry_run,
                              progress=progress, sheet=args.sheet,
                              create_missing=args.create_missing, day_first=day_first,
-                             default_location=args.location, reference=args.reference or "")
+                             default_location=args.location, reference=args.reference or "",
+                             notes_from=args.notes_from or ())
     finally:
         progress.end()
     for w in report.warnings:
@@ -222,6 +223,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="03/04/2024 is day-first or month-first (default: decide from the "
                    "file)")
     p.add_argument("--reference", help="ledger reference (default: 'import FILE')")
+    p.add_argument("--notes-from", action="append", metavar="COLUMN",
+                   help="keep this column in each device's notes as 'COLUMN: value' "
+                        "(repeat it; '*' keeps every column no field takes)")
     p.add_argument("--report", metavar="FILE", help="write every row's result to CSV/XLSX")
     p.add_argument("-v", "--verbose", action="store_true", help="list every row")
     p.set_defaults(func=cmd_import)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QSpinBox
 
 from inventory.codes import gtin_valid
 from inventory.errors import InventoryError
 from inventory.models import PRODUCT_KINDS
+from inventory.queries import lookups
 from inventory.queries.stock import SpareDetail
 from inventory.services import catalog, edits, stock, transfers
 
@@ -247,3 +248,54 @@ class ProductDialog(FormDialog):
         else:
             return super().accept_scan(scan)
         return True
+
+
+class OfferDialog(FormDialog):
+    """A supplier's offer for a product: price, lead time, pack size, minimum order. With
+    it the reorder engine has a lead time (and so a reorder point) and a price."""
+
+    heading = "Add supplier offer"
+    ok_text = "Add offer"
+    topics = ("stock", "orders")
+
+    def __init__(self, ctx, detail: SpareDetail, parent=None) -> None:
+        self.d = detail
+        self.description = detail.name
+        super().__init__(ctx, parent)
+
+    def build(self) -> None:
+        self.supplier = self.add_field("supplier", "Supplier",
+                                       ChoiceCombo(lookups.suppliers(), none_text="Pick one"))
+        self.price = self.add_field("unit_price", "Unit price",
+                                    QLineEdit(str(self.d.unit_cost or "")))
+        self.lead = self.add_field("lead_time_days", "Lead time (days)", QSpinBox(),
+                                   hint="Quoted days from order to delivery.")
+        self.lead.setRange(1, 365)
+        self.lead.setValue(14)
+        self.pack = self.add_field("pack_size", "Pack size", QSpinBox())
+        self.pack.setRange(1, 100_000)
+        self.minimum = self.add_field("min_order", "Minimum order", QSpinBox())
+        self.minimum.setRange(1, 100_000)
+        self.part = self.add_field("supplier_part", "Supplier's part number", QLineEdit())
+        self.part.setPlaceholderText("Optional")
+        self.preferred = self.add_field("preferred", "", QCheckBox("Preferred supplier"))
+        self.preferred.setChecked(not self.d.offers)
+
+    def validate(self) -> dict[str, str]:
+        errors = {}
+        if not self.supplier.code():
+            errors["supplier"] = "Pick the supplier (add suppliers by importing them)."
+        try:
+            if Decimal(self.price.text().replace(",", "").strip() or "x") < 0:
+                errors["unit_price"] = "A price cannot be negative."
+        except InvalidOperation:
+            errors["unit_price"] = "Type the unit price, like 39.90."
+        return errors
+
+    def submit(self) -> str:
+        catalog.add_offer(self.ctx.db, self.ctx.operator, self.supplier.code(), self.d.code,
+                          unit_price=Decimal(self.price.text().replace(",", "").strip()),
+                          lead_time_days=self.lead.value(), pack_size=self.pack.value(),
+                          min_order=self.minimum.value(), supplier_part=self.part.text().strip(),
+                          preferred=self.preferred.isChecked())
+        return f"Offer from {self.supplier.currentText()} added to {self.d.name}."
