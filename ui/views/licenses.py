@@ -110,10 +110,8 @@ class LicensesPage(TablePage):
             days = (d.renew_by - today()).days
             tone = "danger" if d.state == "expired" else "warning" if \
                 d.state == "renewal_due" else None
-            p.field("Renew by", f"{fmt_date(d.renew_by)} ({days_phrase(days)}; "
-                                f"{d.notice_days} days' notice before the end)", tone)
-            p.field("Renewal due from", f"{fmt_date(d.due_from)} (renew by − renewal lead "
-                                        "time)", tone)
+            p.field("Renew by", f"{fmt_date(d.renew_by)} ({days_phrase(days)})", tone)
+            p.field("Start by", fmt_date(d.due_from), tone)
         p.field("Over-use", "allowed (true-up later)" if d.allow_overuse else "not allowed")
         if d.reference:
             p.field("Reference", d.reference)
