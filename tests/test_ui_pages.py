@@ -220,3 +220,46 @@ def test_a_spare_with_nothing_on_hand_and_no_offer_says_what_is_missing(qtbot, c
     settle(page)
     qtbot.waitUntil(lambda: "no demand recorded" in detail_text(page), timeout=10000)
     assert "Set a minimum" in detail_text(page)
+
+
+def test_reconcile_a_partial_statement_in_the_window(qtbot, ctx, tmp_path):
+    from ui.reconcile_dialog import ReconcileDialog
+
+    page = show_page(qtbot, ctx, LocationsPage)
+    tpl = m.Location.get(m.Location.code == "LOC-3PL-NW")
+    select(qtbot, page, tpl.id)
+    assert page.act_reconcile.isEnabled()
+    page.act_reconcile.trigger()
+    dialog = page.dialog
+    assert isinstance(dialog, ReconcileDialog) and dialog.location.code() == "LOC-3PL-NW"
+    levels = list(m.StockLevel.select().where((m.StockLevel.location == tpl.id)
+                                              & (m.StockLevel.quantity > 0)))
+    first, others = levels[0], levels[1:]
+    assert others
+    empty = tmp_path / "empty.csv"
+    empty.write_text("SKU,Qty on hand\n", encoding="utf-8")
+    dialog.path.setText(str(empty))
+    dialog.compare()
+    assert "lists nothing" in dialog.summary.text() and not dialog.approve_button.isEnabled()
+
+    path = tmp_path / "statement.csv"
+    path.write_text(f"SKU,Qty on hand\n{first.product.part_number},{first.quantity + 2}\n",
+                    encoding="utf-8")
+    dialog.path.setText(str(path))
+    dialog.compare()
+    assert f"{len(others)} not on the statement" in dialog.summary.text()
+    assert dialog.approve_button.isEnabled()
+    dialog.approve()
+    assert "1 adjustments posted" in dialog.summary.text()
+    for level in others:  # left as booked
+        assert m.StockLevel.get_by_id(level.id).quantity == level.quantity
+    assert m.StockLevel.get_by_id(first.id).quantity == first.quantity + 2
+
+    dialog.complete.setChecked(True)  # compares again: now the rest counts to zero
+    assert "not on the statement" not in dialog.summary.text()
+    devices = m.Asset.select().where((m.Asset.location == tpl.id)
+                                     & (m.Asset.status == "in_stock")).count()
+    assert f"{len(others) + devices} shortage" in dialog.summary.text()
+    assert dialog.approve_button.isEnabled()
+    dialog.reject()
+    assert verify(ctx.db).ok
