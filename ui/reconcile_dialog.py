@@ -113,7 +113,11 @@ class ReconcileDialog(QDialog):
     def _show(self, rec: Reconciliation) -> None:
         self.summary.setText(rec.summary() + ".")
         headers = rec.headers()
-        rows = rec.rows()
+        # what approving changes first, then what needs a person, then the rest
+        rank = {"not_on_statement": 2, "match": 3}
+        rows = [r for _, r in sorted(
+            enumerate(rec.rows()), key=lambda x: (
+                0 if rec.lines[x[0]].action else rank.get(rec.lines[x[0]].status, 1), x[0]))]
         self.table.clear()
         self.table.setColumnCount(len(headers))
         self.table.setHorizontalHeaderLabels(headers)

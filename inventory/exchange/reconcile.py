@@ -58,8 +58,7 @@ STATUS_LABELS = {"match": "match", "shortage": "shortage", "surplus": "surplus",
                  "unknown_serial": "serial unknown to us", "unknown_product": "unknown product",
                  "elsewhere": "booked elsewhere", "review": "check by hand",
                  "not_on_statement": "not on the statement"}
-LEFT_ALONE = ("not on the statement: left as booked (if the statement lists everything the "
-              "partner holds, mark it complete)")
+LEFT_ALONE = "not on the statement: left as booked"
 
 
 @dataclass
@@ -113,8 +112,12 @@ class Reconciliation:
                 "Action", "Note", "Statement row"]
 
     def rows(self) -> list[tuple]:
+        """One row per line; a line the statement does not mention has no statement figure
+        (it is not a count of zero)."""
         return [(STATUS_LABELS[ln.status], ln.product, ln.serial, ln.asset_tag, ln.book,
-                 ln.statement, ln.difference, ln.action, ln.note, ln.row) for ln in self.lines]
+                 *(("", "") if ln.status == "not_on_statement" else (ln.statement,
+                                                                    ln.difference)),
+                 ln.action, ln.note, ln.row) for ln in self.lines]
 
 
 def _statement_lines(table: Table, mapping: dict[str, str]):
