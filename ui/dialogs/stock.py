@@ -20,6 +20,16 @@ from .form import FormDialog
 STOCKING = ("site", "stockroom", "3pl", "msp")
 
 
+def amount_problem(text: str, what: str) -> str | None:
+    """What is wrong with an amount typed into a field (None: it is a fine amount)."""
+    try:
+        if Decimal(text.replace(",", "").strip()) < 0:
+            return f"{what} cannot be negative."
+    except InvalidOperation:
+        return "Type a number, like 39.90."
+    return None
+
+
 def _levels_combo(d: SpareDetail, kinds=STOCKING, none_text: str | None = None) -> ChoiceCombo:
     combo = ChoiceCombo([], none_text=none_text)
     for s in d.levels:
@@ -201,11 +211,8 @@ class ProductDialog(FormDialog):
             errors["gtin"] = "A GTIN has digits only."
         elif gtin and not gtin_valid(gtin):
             errors["gtin"] = "This GTIN's check digit is wrong. Copy it again from the box."
-        try:
-            if Decimal(self.cost.text().replace(",", "").strip() or "0") < 0:
-                errors["unit_cost"] = "A cost cannot be negative."
-        except InvalidOperation:
-            errors["unit_cost"] = "Type a number, like 39.90."
+        if problem := amount_problem(self.cost.text() or "0", "A cost"):
+            errors["unit_cost"] = problem
         minimum = self.minimum.text().strip()
         if minimum and (not minimum.isdigit()):
             errors["min_quantity"] = "A whole number of units, or leave it empty."
@@ -285,11 +292,8 @@ class OfferDialog(FormDialog):
         errors = {}
         if not self.supplier.code():
             errors["supplier"] = "Pick the supplier (add suppliers by importing them)."
-        try:
-            if Decimal(self.price.text().replace(",", "").strip() or "x") < 0:
-                errors["unit_price"] = "A price cannot be negative."
-        except InvalidOperation:
-            errors["unit_price"] = "Type the unit price, like 39.90."
+        if problem := amount_problem(self.price.text(), "A price"):
+            errors["unit_price"] = problem
         return errors
 
     def submit(self) -> str:
