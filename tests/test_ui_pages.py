@@ -11,19 +11,9 @@ from ui.views.orders import OrdersPage
 from ui.views.people import PeoplePage
 from ui.views.stock import StockPage
 
-from .test_ui_support import (
-    IGNORE_OFFSCREEN,
-    ctx,
-    detail_text,
-    no_threads_left,
-    settle,
-    show_page,
-    table_texts,
-    ui_settings,
-)
+from .ui_support import IGNORE_OFFSCREEN, detail_text, settle, show_page, table_texts
 
 pytestmark = IGNORE_OFFSCREEN
-FIXTURES = (ctx, no_threads_left, ui_settings)  # from test_ui_support, used by name
 
 
 def select(qtbot, page, item_id: int) -> None:
@@ -71,6 +61,7 @@ def test_issue_a_spare_from_the_selection(qtbot, ctx):
     dialog.click_ok()
     assert not dialog.form_error.text(), dialog.form_error.text()
     assert not dialog.field_error("person") and not dialog.field_error("quantity")
+    ctx.ops.wait()
     qtbot.waitUntil(lambda: page.dialog is None, timeout=2000)
     after = m.StockLevel.get_by_id(level.id).quantity
     assert after == level.quantity - 2
@@ -99,6 +90,7 @@ def test_license_detail_shows_seats_assignments_and_renewal(qtbot, ctx):
     page.act_assign.trigger()
     page.dialog.person.set_code(person.employee_id)
     page.dialog.click_ok()
+    page.dialog.ctx.ops.wait()
     qtbot.waitUntil(lambda: page.dialog is None, timeout=2000)
     assert seats().count() == used + 1
     assert m.LicenseSeat.select().where((m.LicenseSeat.license == lic.id)
@@ -143,6 +135,7 @@ def test_location_detail_and_confirming_a_shipment(qtbot, ctx):
     assert ship.number in shown
     assert "Transfer lead times" in shown
     page.confirm(ship.number)
+    ctx.ops.wait()
     assert m.Shipment.get_by_id(ship.id).status == "arrived"
     assert "arrived" in page.messages.text()
     assert verify(ctx.db).ok
@@ -161,9 +154,11 @@ def test_orders_place_and_cancel(qtbot, ctx):
     assert draft.number in detail_text(page) and product.name in detail_text(page)
     assert page.act_place.isEnabled()
     page.act_place.trigger()
+    ctx.ops.wait()
     assert m.PurchaseOrder.get_by_id(po.id).status == "ordered"
     page.select_id(po.id)
     page.act_cancel.trigger()
+    ctx.ops.wait()
     assert m.PurchaseOrder.get_by_id(po.id).status == "cancelled"
     # A cancelled order is no longer open: it leaves the default view.
     assert page.model.row_of(po.id) is None
@@ -214,6 +209,7 @@ def test_a_spare_with_nothing_on_hand_and_no_offer_says_what_is_missing(qtbot, c
     dialog.price.setText("12.50")
     dialog.lead.setValue(9)
     dialog.click_ok()
+    ctx.ops.wait()
     qtbot.waitUntil(lambda: page.dialog is None, timeout=2000)
     offer = m.SupplierOffer.get(m.SupplierOffer.product == product.id)
     assert (float(offer.unit_price), offer.lead_time_days) == (12.5, 9)
@@ -240,6 +236,7 @@ def test_reconcile_a_partial_statement_in_the_window(qtbot, ctx, tmp_path):
     empty.write_text("SKU,Qty on hand\n", encoding="utf-8")
     dialog.path.setText(str(empty))
     dialog.compare()
+    settle(page)
     assert "lists nothing" in dialog.summary.text() and not dialog.approve_button.isEnabled()
 
     path = tmp_path / "statement.csv"
@@ -247,15 +244,18 @@ def test_reconcile_a_partial_statement_in_the_window(qtbot, ctx, tmp_path):
                     encoding="utf-8")
     dialog.path.setText(str(path))
     dialog.compare()
+    settle(page)
     assert f"{len(others)} not on the statement" in dialog.summary.text()
     assert dialog.approve_button.isEnabled()
     dialog.approve()
+    ctx.ops.wait()
     assert "1 adjustments posted" in dialog.summary.text()
     for level in others:  # left as booked
         assert m.StockLevel.get_by_id(level.id).quantity == level.quantity
     assert m.StockLevel.get_by_id(first.id).quantity == first.quantity + 2
 
     dialog.complete.setChecked(True)  # compares again: now the rest counts to zero
+    settle(page)
     assert "not on the statement" not in dialog.summary.text()
     devices = m.Asset.select().where((m.Asset.location == tpl.id)
                                      & (m.Asset.status == "in_stock")).count()

@@ -4,6 +4,8 @@ manager approves the adjustments. Products the statement leaves out are left alo
 
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from inventory.commands import ApproveStatement
 from inventory.errors import InventoryError
 from inventory.exchange.reconcile import Reconciliation, reconcile
 from inventory.roles import allowed
@@ -27,8 +30,6 @@ from .dialogs.fields import location_combo
 
 class ReconcileDialog(QDialog):
     """Book versus statement for one partner location."""
-
-    topics = ("stock", "assets", "movements")
 
     def __init__(self, ctx, location: str | None = None, parent=None) -> None:
         super().__init__(parent)
@@ -83,32 +84,40 @@ class ReconcileDialog(QDialog):
             self.path.setText(path)
             self.compare()
 
-    def _run(self, approve: bool) -> Reconciliation | None:
+    def _chosen(self) -> bool:
         if not self.path.text().strip() or not self.location.code():
             self.summary.setText("Choose the partner and the statement file first.")
-            return None
-        try:
-            return reconcile(self.ctx.db, self.ctx.operator, self.path.text().strip(),
-                             self.location.code(), approve=approve,
-                             complete=self.complete.isChecked())
-        except InventoryError as exc:
-            self.summary.setText(str(exc))
-            self.table.setRowCount(0)
-            self.approve_button.setEnabled(False)
-            return None
+            return False
+        return True
+
+    def _refused(self, exc: BaseException) -> None:
+        if not isinstance(exc, InventoryError):  # a bug: the crash handler, not the form
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+            return
+        self.summary.setText(str(exc))
+        self.table.setRowCount(0)
+        self.approve_button.setEnabled(False)
 
     def compare(self) -> None:
-        rec = self._run(approve=False)
-        if rec is not None:
-            self._show(rec)
+        """Book against statement, read on the worker; nothing is written."""
+        if self._chosen():
+            self.approve_button.setEnabled(False)
+            self.ctx.runner.run(reconcile, self.ctx.db, self.ctx.operator,
+                                self.path.text().strip(), self.location.code(),
+                                complete=self.complete.isChecked(), done=self._show,
+                                failed=self._refused)
 
     def approve(self) -> None:
-        rec = self._run(approve=True)
-        if rec is not None:
-            self.result_rec = rec
-            self._show(rec)
-            for topic in self.topics:
-                self.ctx.bus.changed.emit(topic)
+        """Post the adjustments: one unit of work through the operation runner."""
+        if self._chosen():
+            self.approve_button.setEnabled(False)
+            self.ctx.ops.run(ApproveStatement(self.path.text().strip(), self.location.code(),
+                                              complete=self.complete.isChecked()),
+                             done=self._approved, failed=self._refused, parent=self)
+
+    def _approved(self, result) -> None:
+        self.result_rec = result.view[0]
+        self._show(self.result_rec)
 
     def _show(self, rec: Reconciliation) -> None:
         self.summary.setText(rec.summary() + ".")

@@ -20,11 +20,12 @@ from .. import models as m
 SHOW_PER_RULE = 20
 
 
-def _day(value) -> date | None:
-    if value is None or isinstance(value, date) and not isinstance(value, datetime):
-        return value
+def _day(value) -> date:
+    """A date or datetime as stored (SQLite may hand back text) as a date."""
     if isinstance(value, datetime):
         return value.date()
+    if isinstance(value, date):
+        return value
     return date.fromisoformat(str(value)[:10])
 
 
@@ -37,8 +38,9 @@ def _capped(lines: list[str], what: str) -> list[str]:
 def _names() -> tuple[dict[int, str], dict[int, tuple[str, str, date | None]]]:
     lic = {lid: name for lid, name in m.License.select(m.License.id, m.Product.name)
            .join(m.Product).tuples()}
-    people = {pid: (name, eid, _day(left)) for pid, name, eid, left in m.Person.select(
-        m.Person.id, m.Person.name, m.Person.employee_id, m.Person.left_on).tuples()}
+    P = m.Person
+    people = {pid: (name, eid, _day(left) if left else None) for pid, name, eid, left in
+              P.select(P.id, P.name, P.employee_id, P.left_on).tuples()}
     return lic, people
 
 
@@ -73,7 +75,8 @@ def over_allocated(lic: dict[int, str]) -> list[str]:
 
 
 def _leavers(people: dict) -> dict[int, tuple[str, str, date]]:
-    return {pid: v for pid, v in people.items() if v[2] is not None}
+    return {pid: (name, eid, left) for pid, (name, eid, left) in people.items()
+            if left is not None}
 
 
 def issued_after_leaving(lic: dict[int, str], people: dict) -> list[str]:
@@ -85,17 +88,17 @@ def issued_after_leaving(lic: dict[int, str], people: dict) -> list[str]:
     for lid, pid, at in (S.select(S.license, S.person, S.assigned_at)
                          .where(S.person.in_(list(gone))).tuples()):
         name, eid, left = gone[pid]
-        if _day(at) > left:
+        if (day := _day(at)) > left:
             out.append(f"seat to a leaver: {lic[lid]} assigned to {name} ({eid}) on "
-                       f"{_day(at):%Y-%m-%d}, after they left on {left:%Y-%m-%d}")
+                       f"{day:%Y-%m-%d}, after they left on {left:%Y-%m-%d}")
     mv = m.Movement
     q = (mv.select(mv.at, mv.person, m.Asset.tag).join(m.Asset, on=(mv.asset == m.Asset.id))
          .where((mv.kind == "check_out") & mv.person.in_(list(gone))).tuples())
     for at, pid, tag in q:
         name, eid, left = gone[pid]
-        if _day(at) > left:
+        if (day := _day(at)) > left:
             out.append(f"loan to a leaver: {tag} checked out to {name} ({eid}) on "
-                       f"{_day(at):%Y-%m-%d}, after they left on {left:%Y-%m-%d}")
+                       f"{day:%Y-%m-%d}, after they left on {left:%Y-%m-%d}")
     return _capped(out, "items issued to people who had left")
 
 
