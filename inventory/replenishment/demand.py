@@ -114,6 +114,26 @@ def weekly_demand(db: pw.Database, today: date, products: list[int], partners: l
     return _matrix(rows, weeks, [f"W{i}" for i in range(weeks)])
 
 
+def daily_demand(db: pw.Database, start: date, end: date, partners: list[int],
+                 spare_devices: list[int], products: list[int] | None = None) -> DemandMatrix:
+    """Demand per product × location × day from `start` (column 0) up to `end` (excluded),
+    for the given products (None: all)."""
+    mv = m.Movement
+    origin = datetime.combine(start, datetime.min.time())
+    stop = datetime.combine(end, datetime.min.time())
+    days = days_between(db, pw.Value(origin), mv.at)
+    bucket = pw.fn.FLOOR(days) if _is_pg(db) else pw.Cast(days, "INTEGER")
+    cond = _demand_filter(partners, spare_devices) & (mv.at >= origin) & (mv.at < stop)
+    if products is not None:
+        if not products:
+            return DemandMatrix([], np.zeros((0, (end - start).days)), [])
+        cond &= mv.product.in_(products)
+    rows = (mv.select(mv.product, mv.from_location, bucket, pw.fn.SUM(mv.quantity))
+            .where(cond).group_by(mv.product, mv.from_location, bucket))
+    width = (end - start).days
+    return _matrix(rows, width, [str(k) for k in range(width)])
+
+
 def _matrix(query: pw.Query, width: int, labels: list[str]) -> DemandMatrix:
     """Scatter (product, location, column, quantity) rows into a dense matrix. The rows
     are read as plain driver tuples and converted by numpy in one call: per-row Python

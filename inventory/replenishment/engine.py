@@ -34,18 +34,20 @@ import peewee as pw
 
 from .. import models as m
 from ..clock import today as real_today
-from .chooser import choose_forecasts
 from .demand import (
     DAYS_PER_MONTH,
     HISTORY_MONTHS,
     Position,
+    daily_demand,
+    month_start,
     monthly_demand,
     observed_lead_times,
     positions,
     weekly_demand,
 )
-from .policy import reorder_points
+from .estimate import empirical_rows, estimate
 from .quantity import order_quantity
+from .targets import ResolvedTargets, list_targets, resolve_targets
 
 MIN_RECEIPTS = 3
 BUY, TRANSFER, WAIT = "buy", "transfer", "wait"
@@ -124,10 +126,21 @@ class ReorderLine:
     days_of_cover: float | None
     note: str = ""
     history: tuple[float, ...] = field(default=(), repr=False)
+    target_source: str = "default"  # product / category X / ABC class A / default
 
     @property
     def cost(self) -> Decimal:
         return (self.unit_price * self.quantity).quantize(Decimal("0.01"))
+
+    @property
+    def target_text(self) -> str:
+        """Which service target applies, in words."""
+        src = self.target_source
+        if src == "product":
+            return "set on this product"
+        if src == "default":
+            return "the default target (no product, category or ABC target applies)"
+        return f"the target of {src}"
 
     @property
     def demand_per_day(self) -> float:
@@ -143,7 +156,9 @@ class ReorderLine:
             f"Lead time {self.lead_time_days:.1f} days (sd {self.lead_time_sd_days:.1f}), "
             f"{self.lead_time_source}",
             f"Safety stock {self.safety_stock:.1f}, reorder point {self.reorder_point:.0f} "
-            f"at {self.service_level:.0%} service ({self.rop_method.replace('_', ' ')})",
+            f"at {self.service_level:.1%} service "
+            f"({ROP_METHODS.get(self.rop_method, self.rop_method)})",
+            f"Target {self.service_level:.1%}: {self.target_text}",
             f"Position {self.position:.0f} = on hand {self.on_hand:.0f} + on order "
             f"{self.on_order:.0f} + in transit {self.in_transit:.0f} − reserved "
             f"{self.reserved:.0f}"
@@ -169,6 +184,14 @@ class ReorderLine:
         else:
             out.append("No demand: no stock-out projected")
         return out
+
+
+ROP_METHODS = {
+    "normal": "normal",
+    "poisson": "Poisson",
+    "negative_binomial": "negative binomial",
+    "empirical": "this item's own lead-time demand, from its daily history",
+}
 
 
 @dataclass
@@ -207,6 +230,38 @@ def _next_expected(today: date) -> dict[tuple[int, int], float]:
         if isinstance(when, str):
             when = datetime.fromisoformat(when)
         out[(p, loc)] = max((when.date() - today).days, 0)
+    return out
+
+
+def _targets(db: pw.Database, keys: list[tuple[int, int]], prods: dict,
+             offers: dict[int, _Offer], demand: np.ndarray, default: float) -> ResolvedTargets:
+    """Each row's service target (see :mod:`.targets`); ABC by the last 12 months' value."""
+    annual: dict[int, float] = defaultdict(float)
+    year = demand[:, -12:].sum(axis=1)
+    for i, (p, _) in enumerate(keys):
+        offer = offers.get(p)
+        cost = float(prods[p][3] or 0) or (float(offer.price) if offer else 0.0)
+        annual[p] += float(year[i]) * cost
+    return resolve_targets([p for p, _ in keys], {p: prods[p][8] for p in prods},
+                           {p: prods[p][5] for p in prods}, annual, list_targets(db),
+                           default)
+
+
+def _daily_history(db: pw.Database, today: date, cfg: ReorderSettings,
+                   keys: list[tuple[int, int]], rows: np.ndarray, partners: list[int],
+                   spare_devices: list[int]) -> np.ndarray | None:
+    """Daily demand over the history window for the given rows (intermittent / lumpy)."""
+    if not len(rows):
+        return None
+    start, end = month_start(today, cfg.history_months), month_start(today)
+    got = daily_demand(db, start, end, partners, spare_devices,
+                       sorted({keys[i][0] for i in rows}))
+    index = got.index()
+    out = np.zeros((len(rows), (end - start).days))
+    for j, i in enumerate(rows):
+        r = index.get(keys[i])
+        if r is not None:
+            out[j] = got.demand[r]
     return out
 
 
@@ -261,7 +316,7 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
     P = m.Product
     prods = {row[0]: row for row in P.select(
         P.id, P.name, P.kind, P.unit_cost, P.min_quantity, P.service_level,
-        P.replacement_rate, P.end_of_life)
+        P.replacement_rate, P.end_of_life, P.category)
         .where(P.active & (P.kind.in_(m.QUANTITY_KINDS)
                            | ((P.kind == "device") & P.keep_spares))).tuples()}
     spare_devices = [pid for pid, row in prods.items() if row[2] == "device"]
@@ -296,7 +351,6 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
     prior = np.full(n, np.nan)
     minimum = np.full(n, np.nan)
     eol = np.zeros(n, bool)
-    level = np.full(n, cfg.service_level)
     for i, (p, _) in enumerate(keys):
         row = prods[p]
         if row[6] and p in installed:
@@ -304,16 +358,11 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
         if row[4] is not None:
             minimum[i] = row[4]
         eol[i] = bool(row[7])
-        if row[5]:
-            level[i] = row[5]
+    offers = _best_offers()
+    targets = _targets(db, keys, prods, offers, demand, cfg.service_level)
+    level = targets.level
 
-    fc = choose_forecasts(demand, end_of_life=eol, prior_rate=prior, manual_minimum=minimum)
-    rate = fc.rate.copy()  # per month
-    sd = fc.sd.copy()
-    method = fc.method.astype("<U16")
-    kind = fc.classification.kind.astype("<U16")
-    low = fc.low_confidence.copy()
-    bucket = np.full(n, "month", dtype="<U5")
+    wdemand = None
     if weekly is not None and len(fast):
         wrow = weekly.index()
         wdemand = np.zeros((len(fast), weeks))
@@ -321,17 +370,10 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
             r = wrow.get(keys[i])
             if r is not None:
                 wdemand[j] = weekly.demand[r]
-        wf = choose_forecasts(wdemand, end_of_life=eol[fast])
-        per_month = DAYS_PER_MONTH / 7
-        rate[fast] = wf.rate * per_month
-        sd[fast] = wf.sd * np.sqrt(per_month)
-        method[fast] = wf.method
-        kind[fast] = wf.classification.kind
-        low[fast] = wf.low_confidence
-        bucket[fast] = "week"
+    daily_rows = empirical_rows(demand, fast)
+    daily = _daily_history(db, today, cfg, keys, daily_rows, partners, spare_devices)
 
     # lead times, in days
-    offers = _best_offers()
     per_item, per_supplier = observed_lead_times(db)
     lead = np.zeros(n)
     lead_sd = np.zeros(n)
@@ -368,11 +410,12 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
             lead[i], lead_sd[i], text = buying(p)
             lead_src.append(text)
 
-    rp = reorder_points(rate, sd, lead / DAYS_PER_MONTH, lead_sd / DAYS_PER_MONTH, level)
-    rop = rp.reorder_point.copy()
-    has_min = ~np.isnan(minimum)
-    rop[has_min] = np.maximum(rop[has_min], minimum[has_min])
-    safety = rp.safety_stock + (rop - rp.reorder_point)
+    est = estimate(demand, lead, lead_sd, level, month_days=DAYS_PER_MONTH, end_of_life=eol,
+                   prior_rate=prior, minimum=minimum, fast=fast, weekly=wdemand, daily=daily,
+                   daily_rows=daily_rows)
+    rate, sd, method, kind, low, bucket = (est.rate, est.sd, est.method, est.kind,
+                                           est.low_confidence, est.bucket)
+    rop, safety = est.reorder_point, est.safety_stock
 
     expected = _next_expected(today)
     history = demand.tolist()
@@ -441,12 +484,12 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
             lead_time_days=float(lead[i]), lead_time_sd_days=float(lead_sd[i]),
             lead_time_source=lead_src[i], service_level=float(level[i]),
             safety_stock=float(safety[i]), reorder_point=float(rop[i]),
-            rop_method=str(rp.method[i]), on_hand=ps.on_hand, reserved=ps.reserved,
+            rop_method=str(est.rop_method[i]), on_hand=ps.on_hand, reserved=ps.reserved,
             on_order=ps.on_order, on_order_draft=ps.on_order_draft, in_transit=ps.in_transit,
             position=position, alert=alert, quantity=int(qty), quantity_basis=oq.basis,
             pack_size=pack, min_order=minimum_order, unit_price=price, order_by=order_by,
             stockout=stockout, days_of_cover=cover, note=note,
-            history=tuple(history[i]),
+            history=tuple(history[i]), target_source=targets.source[i],
         ))
     return out
 
