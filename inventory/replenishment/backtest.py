@@ -80,7 +80,10 @@ class BacktestReport:
 
     def table_rows(self) -> list[list]:
         """Rows for CSV / XLSX: numbers as numbers (shares as fractions)."""
-        return [[r.rule, r.group, r.rows, r.target, r.csl, r.fill_rate,
+        def share(x: float | None) -> float | None:
+            return None if x is None else round(x, 4)
+
+        return [[r.rule, r.group, r.rows, share(r.target), share(r.csl), share(r.fill_rate),
                  round(r.stock_value, 2), r.orders, r.stockout_days] for r in self.results]
 
     def result(self, rule: str, group: str = "all") -> GroupResult | None:
@@ -170,7 +173,7 @@ def load(db: pw.Database, *, today: date | None = None, months: int = 12,
     pools: list[np.ndarray] = []
     by_group = defaultdict(list)
     by_sup = defaultdict(list)
-    for s, p, when, days in receipts:
+    for s, p, _at, days in receipts:
         by_group[(s, p)].append(days)
         by_sup[s].append(days)
     for i, (p, loc) in enumerate(keys):
