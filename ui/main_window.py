@@ -171,7 +171,7 @@ class MainWindow(QMainWindow):
                            "below their reorder point.")
         c = self.ctx
         try:
-            return ReorderPage(c.db, c.operator, c.bus, None)
+            return ReorderPage(c.db, c.operator, c.bus, None, runner=c.runner)
         except Exception:  # noqa: BLE001 - one broken page must not take the window down
             log.exception("the reorder page failed to start")
             return self._placeholder("reorder", "The reorder list could not open. The details "

@@ -355,29 +355,42 @@ def run_backtest(db: pw.Database, *, today: date | None = None, months: int = 12
                           got.data.rows, results)
 
 
-def tradeoff(db: pw.Database, *, today: date | None = None, months: int = 12,
-             levels: Sequence[float] = TRADEOFF_LEVELS, location: str | None = None,
-             items: Sequence[tuple[int, int]] | None = None,
-             progress: Progress | None = None) -> list[TradeoffPoint]:
-    """Achieved service and mean stock value at several targets, and the baseline."""
-    got = load(db, today=today, months=months, location=location, items=items)
-    if not got.data.rows:
-        return []
-    monthly = monthly_matrix(got.data)
-    runs = len(levels) + 1
-    points = []
-    for k, level in enumerate(levels):
-        o = replay(got.data, PolicyRule(got.data, np.full(got.data.rows, float(level)), monthly),
-                   _stage(progress, f"target {level:.0%}", (k, runs)))
-        points.append(_point(f"{level:.0%}", float(level), o))
-    o = replay(got.data, MinMaxRule(got.data, monthly), _stage(progress, "baseline",
-                                                              (runs - 1, runs)))
-    points.append(_point("min/max", None, o))
-    return points
-
-
 def _point(label: str, target: float | None, o: RowOutcome) -> TradeoffPoint:
     cycles, demand = o.cycles.sum(), o.demand.sum()
     return TradeoffPoint(label, target, float(o.served_cycles.sum() / cycles) if cycles else None,
                          float(1 - o.short.sum() / demand) if demand else None,
                          float(o.stock_value.sum()))
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """The backtest at each product's target, and the trade-off over several targets."""
+
+    report: BacktestReport
+    points: list[TradeoffPoint]
+
+
+def what_if(db: pw.Database, *, today: date | None = None, months: int = 12,
+            levels: Sequence[float] = TRADEOFF_LEVELS, location: str | None = None,
+            items: Sequence[tuple[int, int]] | None = None,
+            progress: Progress | None = None) -> WhatIf:
+    """One read of the ledger, then the policy at each product's own target, the baseline,
+    and the policy at each of ``levels`` (for the window's What if tab)."""
+    got = load(db, today=today, months=months, location=location, items=items)
+    data = got.data
+    results: list[GroupResult] = []
+    points: list[TradeoffPoint] = []
+    if data.rows:
+        monthly = monthly_matrix(data)
+        runs = len(levels) + 2
+        pol = replay(data, PolicyRule(data, got.level_of, monthly),
+                     _stage(progress, "policy at the targets", (0, runs)))
+        base = replay(data, MinMaxRule(data, monthly), _stage(progress, "min/max", (1, runs)))
+        results = _summaries(POLICY, pol, pol.kind) + _summaries(BASELINE, base, pol.kind)
+        for k, level in enumerate(levels):
+            o = replay(data, PolicyRule(data, np.full(data.rows, float(level)), monthly),
+                       _stage(progress, f"target {level:.0%}", (k + 2, runs)))
+            points.append(_point(f"{level:.0%}", float(level), o))
+        points.append(_point("min/max", None, base))
+    report = BacktestReport(got.start, got.end, int(months), None, location, data.rows, results)
+    return WhatIf(report, points)

@@ -120,6 +120,34 @@ def clear_target(db: pw.Database, op: OperatorRef, scope: str, key: str) -> None
         raise NotFound(f"There is no target for {scope} '{key}'.")
 
 
+def categories(db: pw.Database) -> list[tuple[str, int]]:
+    """Product categories in use, with how many active products each holds."""
+    p = m.Product
+    q = (p.select(p.category, pw.fn.COUNT(p.id)).where(p.active & (p.category != ""))
+         .group_by(p.category).order_by(p.category).tuples())
+    return [(c, int(n)) for c, n in q]
+
+
+def save_targets(db: pw.Database, op: OperatorRef,
+                 changes: Sequence[tuple[str, str, float | None]]) -> list[Target]:
+    """Set (level) or remove (None) several targets as one unit of work: all or nothing."""
+    require(op.role, "adjust")
+    checked = [(scope, key, None if level is None else parse_level(level))
+               for scope, key, level in changes]
+    with db.atomic():
+        for scope, key, level in checked:
+            if level is None:
+                if scope not in SCOPES:
+                    raise ValidationError(f"A target is for a category or an ABC class, not "
+                                          f"'{scope}'.")
+                t = m.ServiceTarget
+                t.delete().where((t.scope == scope) & (pw.fn.LOWER(t.key) == key.lower())
+                                 ).execute()
+            else:
+                set_target(db, op, scope, key, level)
+    return list_targets(db)
+
+
 def abc_classes(annual_value: Sequence[float]) -> np.ndarray:
     """'A' / 'B' / 'C' per product from its annual value (see the module doc)."""
     v = np.maximum(np.nan_to_num(np.asarray(annual_value, float)), 0.0)

@@ -40,6 +40,8 @@ from inventory.replenishment.history import projection, stock_history
 from inventory.replenishment.licenses import asset_alerts, license_alerts
 from inventory.services import ordering
 
+from .reorder_whatif import WhatIfTab
+
 ALL = "All"
 CLASSES = ("smooth", "erratic", "intermittent", "lumpy", "none")
 COLUMNS = ("Product", "Location", "Action", "From", "Qty", "Cost", "Order by", "Stock-out",
@@ -157,7 +159,7 @@ class StockChart(QChartView):
 class ReorderPage(QWidget):
     """The Reorder screen. `bus` is the app's ChangeBus (refresh on `changed`)."""
 
-    def __init__(self, db, operator, bus, parent=None):
+    def __init__(self, db, operator, bus, parent=None, runner=None):
         super().__init__(parent)
         self.db, self.operator, self.bus = db, operator, bus
         self.today: date | None = None  # None: the real today (tests may pin it)
@@ -223,6 +225,8 @@ class ReorderPage(QWidget):
         self.tabs.addTab(reorder_tab, "Reorder list")
         self.tabs.addTab(self.licenses, "Licenses")
         self.tabs.addTab(self.assets, "Warranty and loans")
+        self.whatif = WhatIfTab(self, runner)
+        self.tabs.addTab(self.whatif, "What if")
         title = QLabel("Reorder")
         title.setObjectName("PageTitle")
         subtitle = QLabel("What to buy or move, when, how much, and why")
