@@ -10,9 +10,8 @@ buckets. Here the lead-time demand distribution is the item's history itself:
   observed mean and sd, whole days, at least 1): overlapping windows, pooled;
 - the undershoot (how far the demand of the day that triggers the order carries the
   position below the reorder point, see :mod:`.undershoot`) has the equilibrium
-  distribution P(U = u) = P(X > u) / E[X] of the item's non-zero daily demands X; each
-  window sample is paired with one undershoot value from that distribution (evenly
-  spaced quantiles in a fixed shuffled order, so the answer is the same every time);
+  distribution P(U = u) = P(X > u) / E[X] of the item's non-zero daily demands X,
+  independent of the lead-time demand: the two distributions are convolved exactly;
 - the reorder point is the whole number r whose share of samples with D + U ≤ r is
   nearest to the target service level, never more than one unit below the smallest r
   that reaches it. With a handful of possible values (an item that sells one or two a
@@ -20,7 +19,8 @@ buckets. Here the lead-time demand distribution is the item's history itself:
   ten points: r = 1 may cover 91 % and r = 2 99 %; taking the nearer keeps a group of
   such items on its target on average instead of always above it.
 
-Everything runs for many items at once (chunks of rows; numpy only).
+Everything runs for many items at once: window sums from cumulative sums, distributions
+as per-row histograms (numpy only, no sampling: the same history gives the same answer).
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ from numpy.typing import ArrayLike
 
 LEAD_QUANTILES = (0.1, 0.3, 0.5, 0.7, 0.9)
 _CELLS_PER_CHUNK = 4_000_000
-_SHUFFLE_SEED = 20_240_601
+MAX_SUPPORT = 4096
+SHORTFALL_WEIGHT = 2.0  # a point of service short counts as two points over
 
 
 def lead_time_grid(mean_days: ArrayLike, sd_days: ArrayLike) -> np.ndarray:
@@ -43,38 +44,34 @@ def lead_time_grid(mean_days: ArrayLike, sd_days: ArrayLike) -> np.ndarray:
     return np.maximum(np.rint(mean + sd * z), 1).astype(np.int64)
 
 
-def undershoot_quantiles(daily: np.ndarray, samples: int) -> np.ndarray:
-    """Per row, ``samples`` undershoot values at evenly spaced quantiles, shuffled.
+def _histograms(values: np.ndarray, width: int) -> np.ndarray:
+    """Per row, the share of ``values`` (rows, samples) equal to 0, 1, ..., width-1."""
+    rows, n = values.shape
+    idx = np.arange(rows)[:, None] * width + np.minimum(values, width - 1)
+    counts = np.bincount(idx.ravel(), minlength=rows * width).reshape(rows, width)
+    return counts / n
 
-    ``daily`` is (rows, days) of whole-unit demand. Rows without demand get zeros.
-    """
+
+def undershoot_pmf(daily: np.ndarray, width: int) -> np.ndarray:
+    """Per row, P(U = u) for u < width: P(X > u) / E[X] over the non-zero days X."""
     rows = daily.shape[0]
-    top = int(daily.max(initial=0))
-    if top <= 1:
-        return np.zeros((rows, samples), np.int64)
-    # P(X > u) for u = 0..top-1 over the non-zero days, per row.
-    hits = np.maximum((daily > 0).sum(axis=1), 1)
-    over = np.stack([(daily > u).sum(axis=1) for u in range(top)], axis=1) / hits[:, None]
-    mean = daily.sum(axis=1) / hits
-    pmf = over / np.where(mean > 0, mean, 1.0)[:, None]
-    cdf = np.cumsum(pmf, axis=1)
-    cdf[:, -1] = 1.0
-    probs = (np.arange(samples) + 0.5) / samples
-    values = np.empty((rows, samples), np.int64)
-    for i in range(rows):
-        values[i] = np.searchsorted(cdf[i], probs, side="right")
-    values = np.minimum(values, top - 1)
-    order = np.random.default_rng(_SHUFFLE_SEED).permutation(samples)
-    return values[:, order]
+    hits = daily > 0
+    n = np.maximum(hits.sum(axis=1), 1)
+    sizes = np.where(hits, np.minimum(daily, width), 0)
+    # P(X = x) for x = 1..width, then P(X > u) = 1 - P(X <= u)
+    idx = (np.arange(rows)[:, None] * (width + 1) + sizes)[hits]
+    pmf_x = np.bincount(idx, minlength=rows * (width + 1)).reshape(rows, width + 1) / n[:, None]
+    over = 1.0 - np.cumsum(pmf_x, axis=1)[:, :width]
+    mean = (pmf_x * np.arange(width + 1)).sum(axis=1)
+    out = np.where(mean[:, None] > 0, over / np.where(mean > 0, mean, 1.0)[:, None], 0.0)
+    out[mean == 0, 0] = 1.0
+    return out
 
 
-def _window_sums(daily: np.ndarray, leads: np.ndarray) -> np.ndarray:
+def _window_sums(csum: np.ndarray, leads: np.ndarray) -> np.ndarray:
     """(rows, k × windows) lead-time demand samples: every window of each lead time."""
-    rows, days = daily.shape
-    longest = int(leads.max())
-    width = days - longest
-    csum = np.zeros((rows, days + 1), np.int64)
-    np.cumsum(daily, axis=1, out=csum[:, 1:])
+    rows, days = csum.shape[0], csum.shape[1] - 1
+    width = days - int(leads.max())
     starts = np.arange(width)[None, :]
     r = np.arange(rows)[:, None]
     parts = [csum[r, starts + leads[:, j : j + 1]] - csum[r, starts] for j in range(leads.shape[1])]
@@ -88,8 +85,9 @@ def empirical_reorder_points(
     """Whole-unit reorder points from each row's own daily history (see the module doc).
 
     Args:
-        daily: (items, days) whole-unit daily demand, oldest first; needs more days than
-            the longest lead time (else the rows get NaN: use the fitted model).
+        daily: (items, days) whole-unit daily demand, oldest first; rows need 30 days more
+            than their longest lead time, and lead-time demand below :data:`MAX_SUPPORT`
+            (else NaN: use the fitted model).
         lead_mean, lead_sd: lead time per item, in days.
         service_level: cycle service level per item (or one for all), in (0, 1).
         undershoot: add the undershoot of daily review (default on).
@@ -107,133 +105,42 @@ def empirical_reorder_points(
     usable = np.flatnonzero(leads.max(axis=1) < days - 30)
     if not usable.size:
         return out
-    per_row = leads.shape[1] * days
-    step = max(1, _CELLS_PER_CHUNK // per_row)
+    csum = np.zeros((rows, days + 1), np.int64)
+    np.cumsum(y, axis=1, out=csum[:, 1:])
+    step = max(1, _CELLS_PER_CHUNK // (leads.shape[1] * days))
     for begin in range(0, usable.size, step):
         idx = usable[begin : begin + step]
-        sums = _window_sums(y[idx], leads[idx])
+        sums = _window_sums(csum[idx], leads[idx])
+        top = sums.max(axis=1) + (y[idx].max(axis=1) if undershoot else 0)
+        fits = top < MAX_SUPPORT
+        idx, sums = idx[fits], sums[fits]
+        if not idx.size:
+            continue
+        width = int(top[fits].max()) + 1
+        pmf = _histograms(sums, width)
         if undershoot:
-            sums = sums + undershoot_quantiles(y[idx], sums.shape[1])
-        out[idx] = _nearest_quantile(sums, level[idx])
+            pmf = _convolve(pmf, undershoot_pmf(y[idx], width))
+        out[idx] = _nearest_quantile(np.cumsum(pmf, axis=1), level[idx])
     return out
 
 
-def _nearest_quantile(samples: np.ndarray, level: np.ndarray) -> np.ndarray:
-    """Per row, the r whose share of samples ≤ r is nearest ``level`` (ties: the higher),
-    at most one below the smallest r reaching it."""
-    n = samples.shape[1]
-    rank = np.minimum(np.ceil(level * n - 1e-9).astype(np.int64), n) - 1
-    s = np.sort(samples, axis=1)
-    high = s[np.arange(len(s)), rank]  # smallest r with share(≤ r) ≥ level
-    share_high = (s <= high[:, None]).sum(axis=1) / n
-    share_low = (s <= (high - 1)[:, None]).sum(axis=1) / n
-    lower = (high > 0) & (level - share_low < share_high - level)
+def _convolve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row-wise convolution of two pmfs on 0..width-1, truncated to the same width."""
+    width = a.shape[1]
+    used = int(np.flatnonzero(b.any(axis=0)).max(initial=0)) + 1
+    out = np.zeros_like(a)
+    for u in range(used):
+        out[:, u:] += a[:, : width - u] * b[:, u : u + 1]
+    return out
+
+
+def _nearest_quantile(cdf: np.ndarray, level: np.ndarray) -> np.ndarray:
+    """Per row, the r whose P(D ≤ r) is nearest ``level`` (ties: the higher), at most one
+    below the smallest r reaching it."""
+    reached = cdf >= level[:, None] - 1e-12
+    high = np.argmax(reached, axis=1)
+    rows = np.arange(len(cdf))
+    share_high = cdf[rows, high]
+    share_low = np.where(high > 0, cdf[rows, np.maximum(high - 1, 0)], 0.0)
+    lower = (high > 0) & (SHORTFALL_WEIGHT * (level - share_low) < share_high - level)
     return np.where(lower, high - 1, high).astype(float)
-
-
-_SAMPLES = 2000
-
-
-def _common_numbers(samples: int, depth: int) -> dict[str, np.ndarray]:
-    """The same random numbers for every item (seeded), so an item's reorder point
-    depends on its own history only, not on which other items are computed with it."""
-    rng = np.random.default_rng(_SHUFFLE_SEED)
-    return {
-        "lead": rng.standard_normal(samples),
-        "count": rng.random(samples),
-        "pick": rng.random((depth, samples)),
-        "noise": rng.standard_normal((depth, samples)),
-        "biased_pick": rng.random(samples),
-        "biased_noise": rng.standard_normal(samples),
-        "under": rng.random(samples),
-    }
-
-
-def _binomial_counts(trials: np.ndarray, p: np.ndarray, u: np.ndarray, depth: int) -> np.ndarray:
-    """Inverse-CDF draws of Binomial(trials, p) from uniforms ``u``, capped at ``depth``."""
-    q = 1.0 - p
-    pmf = q**trials  # P(N = 0)
-    cdf = pmf.copy()
-    count = np.zeros(trials.shape, np.int64)
-    for k in range(depth):
-        count += u > cdf
-        pmf = pmf * (trials - k) / (k + 1) * (p / np.where(q > 0, q, 1.0))
-        pmf = np.where(trials > k, pmf, 0.0)
-        cdf = cdf + pmf
-    return count
-
-
-def smoothed_bootstrap_reorder_points(
-    daily: ArrayLike, lead_mean: ArrayLike, lead_sd: ArrayLike, service_level: ArrayLike,
-) -> np.ndarray:
-    """Reorder points for lumpy items: a smoothed bootstrap of the item's demand sizes.
-
-    A dozen demand events say little about how large the next one can be; the window
-    sums of :func:`empirical_reorder_points` never exceed what was seen. Here lead-time
-    demand is rebuilt from its parts, each from the item's own history:
-
-    - demand days: each day of the lead time has demand with the item's observed
-      probability (days with demand / days); the lead time is N(mean, sd), whole days;
-    - sizes: drawn from the observed sizes with a log-normal kernel (Silverman's
-      bandwidth in log space, shrunk so the log-variance stays that of the data), so
-      sizes a little beyond the largest seen have a chance too;
-    - the undershoot: a size drawn in proportion to its value, times a uniform
-      fraction (the equilibrium undershoot of daily review);
-    - the reorder point is the target quantile of lead-time demand + undershoot over
-      2,000 draws made with the same seeded random numbers for every item.
-
-    Rows with fewer than 2 demand days get NaN (use another method).
-    """
-    y = np.rint(np.maximum(np.asarray(daily, float), 0)).astype(np.int64)
-    rows, days = y.shape
-    level = np.broadcast_to(np.asarray(service_level, float), (rows,))
-    lead_mean = np.broadcast_to(np.asarray(lead_mean, float), (rows,))
-    lead_sd = np.broadcast_to(np.asarray(lead_sd, float), (rows,))
-    out = np.full(rows, np.nan)
-    hits = y > 0
-    events = hits.sum(axis=1)
-    ok = np.flatnonzero(events >= 2)
-    if not ok.size:
-        return out
-    p = events / days
-    depth_all = np.ceil(
-        (lead_mean + 3 * lead_sd) * p + 6 * np.sqrt((lead_mean + 3 * lead_sd) * p) + 3
-    ).astype(np.int64)
-    samples = _SAMPLES
-    for begin in range(0, ok.size, 256):
-        idx = ok[begin : begin + 256]
-        depth = int(depth_all[idx].max())
-        crn = _common_numbers(samples, depth)
-        n_ev = events[idx]
-        width = int(n_ev.max())
-        logs = np.full((idx.size, width), np.nan)
-        for j, i in enumerate(idx):
-            logs[j, : n_ev[j]] = np.log(y[i][hits[i]])
-        m = np.nanmean(logs, axis=1)
-        s = np.nanstd(logs, axis=1)
-        h = 1.06 * s * n_ev ** -0.2
-        shrink = np.where(s > 0, 1.0 / np.sqrt(1.0 + (h / np.where(s > 0, s, 1)) ** 2), 1.0)
-        centres = m[:, None] + shrink[:, None] * (logs - m[:, None])  # NaN past the events
-        kernel = shrink * h
-        lead = np.maximum(np.rint(lead_mean[idx, None] + lead_sd[idx, None] * crn["lead"]), 1)
-        n = _binomial_counts(lead, p[idx, None], crn["count"][None, :], depth)
-        total = np.zeros((idx.size, samples))
-        for k in range(depth):
-            pick = np.minimum((crn["pick"][k][None, :] * n_ev[:, None]).astype(np.int64),
-                              n_ev[:, None] - 1)
-            centre = np.take_along_axis(centres, pick, axis=1)
-            size = np.maximum(np.rint(np.exp(centre + kernel[:, None] * crn["noise"][k])), 1)
-            total += np.where(n > k, size, 0.0)
-        # Undershoot: a size-biased draw (log-normal kernel × its size) times a fraction.
-        weight = np.where(np.isnan(centres), 0.0, np.exp(np.nan_to_num(centres)))
-        cum = np.cumsum(weight, axis=1)
-        cum /= cum[:, -1:]
-        pick = np.minimum((cum[:, :, None] < crn["biased_pick"][None, None, :]).sum(axis=1),
-                          n_ev[:, None] - 1)
-        centre = np.take_along_axis(centres, pick, axis=1)
-        biased = np.exp(centre + kernel[:, None] ** 2 + kernel[:, None] * crn["biased_noise"])
-        total += np.floor(crn["under"][None, :] * np.maximum(np.rint(biased), 1))
-        rank = np.minimum(np.ceil(level[idx] * samples - 1e-9).astype(np.int64), samples) - 1
-        out[idx] = np.sort(total, axis=1)[np.arange(idx.size), rank]
-    return out
-

@@ -19,13 +19,13 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .chooser import choose_forecasts
-from .classify import INTERMITTENT, LUMPY, classify_many
-from .empirical import empirical_reorder_points, smoothed_bootstrap_reorder_points
+from .classify import INTERMITTENT, classify_many
+from .empirical import empirical_reorder_points
 from .policy import ReorderPoints, reorder_points
 from .undershoot import undershoot_from_moments
 
 EMPIRICAL = "empirical"
-EMPIRICAL_KINDS = (INTERMITTENT, LUMPY)
+EMPIRICAL_KINDS = (INTERMITTENT,)
 MIN_HISTORY_DAYS = 180
 
 
@@ -76,11 +76,6 @@ def class_reorder_points(
         return fitted
     target = rows[pick]
     emp = empirical_reorder_points(daily[pick], lead[target], lead_sd[target], level[target])
-    lumpy = kinds[target] == LUMPY
-    if lumpy.any():
-        sub = np.flatnonzero(pick)[lumpy]
-        emp[lumpy] = smoothed_bootstrap_reorder_points(
-            daily[sub], lead[target[lumpy]], lead_sd[target[lumpy]], level[target[lumpy]])
     ok = ~np.isnan(emp)
     rop = fitted.reorder_point.copy()
     method = fitted.method.astype("<U17")
