@@ -1,6 +1,6 @@
 """Backtest: replay a year of simulated daily demand with the reorder policy placing orders.
 
-    .venv/bin/python bench/backtest.py [--items 400] [--seed 5] [--cover-months 1]
+    .venv/bin/python bench/backtest.py [--items 1200] [--seed 5] [--cover-months 1]
 
 Simulation (seeded, repeatable):
 
@@ -15,10 +15,18 @@ Simulation (seeded, repeatable):
 
 Policy under test (review daily, refit monthly): every 30 days the forecast
 chooser is refitted on the trailing 24 monthly buckets, and reorder points are
-recomputed for the target cycle service level (Poisson / negative binomial /
-normal chosen per item). Each day, when the inventory position (on hand + on
-order − backorders) is at or below the reorder point, an order is placed for
-``cover_months`` of forecast plus the shortfall below the reorder point.
+recomputed for the target cycle service level by the reorder list's own rule
+(:func:`inventory.replenishment.estimate.class_reorder_points`): intermittent
+items from their own lead-time demand (:mod:`inventory.replenishment.empirical`),
+the others Poisson / negative binomial / normal chosen per item, with the undershoot
+allowance. Each day, when the inventory position (on hand + on order − backorders)
+is at or below the reorder point, an order is placed for ``cover_months`` of
+forecast plus the shortfall below the reorder point. "before" rows run the rule as
+it was before issue 18 (every class on the fitted model), on the same world and
+the same lead-time draws, for the stock comparison.
+
+Lead times: each item's k-th order gets the same draw in every run (common random
+numbers), so two runs differ by their decisions only.
 
 Baseline, as IT asset tools do today: min = the average monthly usage of the
 last 12 months rounded to a round number, max = 2 × min, order up to max when
@@ -187,7 +195,7 @@ class Policy(Replay):
     ) -> None:
         super().__init__(world, seed_offset=int(service_level * 1000))
         self.label = f"policy {service_level:.0%}" + ("" if undershoot else " no-U") + (
-            "" if empirical else " fitted")
+            "" if empirical else " before")
         self.service_level = service_level
         self.undershoot = undershoot
         self.empirical = empirical
@@ -307,7 +315,7 @@ def summarize(outcome: Outcome, world: World, target: float | None) -> list[str]
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--items", type=int, default=400)
+    parser.add_argument("--items", type=int, default=1200)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--cover-months", type=float, default=1.0)
     parser.add_argument(
@@ -338,14 +346,19 @@ def main(argv: list[str] | None = None) -> int:
         if args.no_undershoot:
             plain = Policy(world, target, args.cover_months, undershoot=False).run()
             print("\n".join(summarize(plain, world, target)))
-        achieved = outcome.served.sum() / outcome.cycles.sum()
-        if abs(achieved - target) > 0.03:
-            misses.append(f"{target:.0%} target: achieved {achieved:.1%}")
+        for kind in KINDS:
+            mask = world.kind == kind
+            achieved = outcome.served[mask].sum() / outcome.cycles[mask].sum()
+            if abs(achieved - target) > 0.01:
+                misses.append(f"{kind} at {target:.0%}: achieved {achieved:.1%}")
+        more = outcome.on_hand.sum() - old.on_hand.sum()
+        if more > 0:
+            misses.append(f"{target:.0%}: {more:,.0f} units more stock than before")
     for months in (1, 2):
         print("\n".join(summarize(MinMax(world, months).run(), world, None)))
     print(f"\nelapsed {time.perf_counter() - began:.1f} s")
     for miss in misses:
-        print(f"MISSED (more than 3 points off): {miss}")
+        print(f"MISSED (more than 1 point off, or more stock): {miss}")
     return 1 if misses else 0
 
 

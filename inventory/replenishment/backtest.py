@@ -29,7 +29,7 @@ from .. import models as m
 from ..clock import today as real_today
 from ..errors import NotFound, ValidationError
 from .classify import KINDS
-from .demand import DAYS_PER_MONTH, daily_demand, days_between, month_start
+from .demand import DAYS_PER_MONTH, days_between, month_start, read_demand
 from .engine import ReorderSettings, load_settings
 from .replay import MinMaxRule, PolicyRule, ReplayInput, RowOutcome, monthly_matrix, replay
 from .targets import list_targets, resolve_targets
@@ -147,13 +147,12 @@ def load(db: pw.Database, *, today: date | None = None, months: int = 12,
             .where(P.active & (P.kind.in_(m.QUANTITY_KINDS)
                                | ((P.kind == "device") & P.keep_spares))).tuples()}
         spare_devices = [p for p, r in prods.items() if r[2] == "device"]
-        got = daily_demand(db, hist, today, partners, spare_devices)
+        got = read_demand(db, hist, today, partners, spare_devices)
         wanted = set(items) if items is not None else None
-        rows = [i for i, k in enumerate(got.keys)
+        keys = [k for k in got.keys
                 if k[0] in prods and k[1] in locs and (only is None or k[1] == only)
                 and (wanted is None or k in wanted)]
-        keys = [got.keys[i] for i in rows]
-        daily = got.demand[rows] if rows else np.zeros((0, width))
+        daily = got.daily(keys, np.float32) if keys else np.zeros((0, width), np.float32)
         offers = _offers()
         lanes = _lanes(locs)
         receipts = _receipts(db)

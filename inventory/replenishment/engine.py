@@ -3,14 +3,17 @@
 For each stocked product at each stocking location (site stockroom, 3PL, MSP):
 
 1. demand per month from the ledger (:mod:`.demand`; weekly buckets for fast
-   movers), a forecast chosen per series (:func:`choose_forecasts`);
+   movers), a forecast chosen per series (:func:`choose_forecasts`), and the daily
+   history of intermittent items (:mod:`.empirical`);
 2. the lead time of the way the location is refilled: the transfer lane from
    the 3PL / MSP that serves it, else the best supplier offer (quoted until
    3 receipts, then the observed mean and spread of ordered → received);
-3. a whole-unit reorder point at the product's service level
-   (:func:`reorder_points`: Poisson / negative binomial / normal), never below
-   a manual minimum; inventory position = on hand + on order + in transit −
-   reserved; an alert when the position is at or below the reorder point;
+3. a whole-unit reorder point at the product's service target (:mod:`.targets`:
+   its own, its category's, its ABC class's, else the default) by the rule of
+   :mod:`.estimate` (Poisson / negative binomial / normal, or the item's own
+   lead-time demand for intermittent items), never below a manual minimum;
+   inventory position = on hand + on order + in transit − reserved; an alert
+   when the position is at or below the reorder point;
 4. the action. A site is refilled from its 3PL / MSP when that holds stock;
    when it holds none, buy direct only if the supplier is faster than the
    3PL's own next delivery plus the transfer, else wait for it. A 3PL / MSP
@@ -38,14 +41,12 @@ from .demand import (
     DAYS_PER_MONTH,
     HISTORY_MONTHS,
     Position,
-    daily_demand,
     month_start,
-    monthly_demand,
     observed_lead_times,
     positions,
-    weekly_demand,
+    read_demand,
 )
-from .estimate import empirical_rows, estimate
+from .estimate import empirical_rows, estimate, fast_movers
 from .quantity import order_quantity
 from .targets import ResolvedTargets, list_targets, resolve_targets
 
@@ -247,24 +248,6 @@ def _targets(db: pw.Database, keys: list[tuple[int, int]], prods: dict,
                            default)
 
 
-def _daily_history(db: pw.Database, today: date, cfg: ReorderSettings,
-                   keys: list[tuple[int, int]], rows: np.ndarray, partners: list[int],
-                   spare_devices: list[int]) -> np.ndarray | None:
-    """Daily demand over the history window for the given rows (intermittent / lumpy)."""
-    if not len(rows):
-        return None
-    start, end = month_start(today, cfg.history_months), month_start(today)
-    got = daily_demand(db, start, end, partners, spare_devices,
-                       sorted({keys[i][0] for i in rows}))
-    index = got.index()
-    out = np.zeros((len(rows), (end - start).days))
-    for j, i in enumerate(rows):
-        r = index.get(keys[i])
-        if r is not None:
-            out[j] = got.demand[r]
-    return out
-
-
 def _installed(products: list[int]) -> dict[int, int]:
     a = m.Asset
     q = (a.select(a.product, pw.fn.COUNT(a.id))
@@ -321,27 +304,19 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
                            | ((P.kind == "device") & P.keep_spares))).tuples()}
     spare_devices = [pid for pid, row in prods.items() if row[2] == "device"]
 
-    monthly = monthly_demand(db, today, partners, spare_devices, cfg.history_months)
+    hist = read_demand(db, month_start(today, cfg.history_months), month_start(today),
+                       partners, spare_devices)
     pos = positions(spare_devices)
-    keys = sorted({k for k in list(monthly.keys) + list(pos)
+    keys = sorted({k for k in list(hist.keys) + list(pos)
                    if k[0] in prods and k[1] in locs})
     if not keys:
         return []
     n = len(keys)
-    mrow = monthly.index()
-    demand = np.zeros((n, monthly.demand.shape[1]))
-    for i, k in enumerate(keys):
-        r = mrow.get(k)
-        if r is not None:
-            demand[i] = monthly.demand[r]
+    demand = hist.monthly(keys, cfg.history_months)
 
     # fast movers: weekly buckets over the same window
-    fast = np.flatnonzero(demand.mean(axis=1) >= cfg.fast_mover_per_month)
+    fast = fast_movers(demand, cfg.fast_mover_per_month)
     weeks = int(cfg.history_months * DAYS_PER_MONTH // 7)
-    weekly = None
-    if len(fast):
-        weekly = weekly_demand(db, today, sorted({keys[i][0] for i in fast}), partners,
-                               spare_devices, weeks)
 
     # installed-base prior for low-confidence devices, spread over their locations
     installed = _installed(spare_devices) if spare_devices else {}
@@ -362,16 +337,9 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
     targets = _targets(db, keys, prods, offers, demand, cfg.service_level)
     level = targets.level
 
-    wdemand = None
-    if weekly is not None and len(fast):
-        wrow = weekly.index()
-        wdemand = np.zeros((len(fast), weeks))
-        for j, i in enumerate(fast):
-            r = wrow.get(keys[i])
-            if r is not None:
-                wdemand[j] = weekly.demand[r]
+    wdemand = hist.weekly([keys[i] for i in fast], weeks) if len(fast) else None
     daily_rows = empirical_rows(demand, fast)
-    daily = _daily_history(db, today, cfg, keys, daily_rows, partners, spare_devices)
+    daily = hist.daily([keys[i] for i in daily_rows]) if len(daily_rows) else None
 
     # lead times, in days
     per_item, per_supplier = observed_lead_times(db)

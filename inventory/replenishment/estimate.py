@@ -31,9 +31,13 @@ MIN_HISTORY_DAYS = 180
 
 def undershoot_moments(daily: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Undershoot mean and sd per row of whole-unit daily demand (rows, days)."""
-    x = np.asarray(daily, float)
-    hits = np.maximum((x > 0).sum(axis=1), 1)
-    return undershoot_from_moments(*(np.sum(x**p, axis=1) / hits for p in (1, 2, 3)))
+    x = np.asarray(daily)
+    row, _ = np.nonzero(x > 0)
+    v = x[x > 0].astype(float)
+    n = x.shape[0]
+    hits = np.maximum(np.bincount(row, minlength=n), 1)
+    return undershoot_from_moments(*(np.bincount(row, v**p, minlength=n) / hits
+                                     for p in (1, 2, 3)))
 
 
 def class_reorder_points(
