@@ -100,6 +100,14 @@ class DemandRows:
         np.add.at(out, (pos[ok], (self.day[ok] - origin) // 7), self.qty[ok])
         return out
 
+    def days_with_demand(self, keys: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+        """Each (row in ``keys``, day) with demand once: the row positions and day totals."""
+        pos, ok = self._pick(keys)
+        code = pos[ok] * self.days + self.day[ok]
+        cells, where = np.unique(code, return_inverse=True)
+        total = np.bincount(where.ravel(), weights=self.qty[ok], minlength=len(cells))
+        return cells // self.days, total
+
     def daily(self, keys: list[tuple[int, int]], dtype=np.float64) -> np.ndarray:
         """(len(keys), days) demand per day."""
         pos, ok = self._pick(keys)

@@ -46,7 +46,7 @@ from .demand import (
     positions,
     read_demand,
 )
-from .estimate import empirical_rows, estimate, fast_movers
+from .estimate import empirical_rows, estimate, fast_movers, undershoot_of_days
 from .quantity import order_quantity
 from .targets import ResolvedTargets, list_targets, resolve_targets
 
@@ -340,6 +340,7 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
     wdemand = hist.weekly([keys[i] for i in fast], weeks) if len(fast) else None
     daily_rows = empirical_rows(demand, fast)
     daily = hist.daily([keys[i] for i in daily_rows]) if len(daily_rows) else None
+    undershoot = undershoot_of_days(*hist.days_with_demand(keys), n)
 
     # lead times, in days
     per_item, per_supplier = observed_lead_times(db)
@@ -380,7 +381,7 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
 
     est = estimate(demand, lead, lead_sd, level, month_days=DAYS_PER_MONTH, end_of_life=eol,
                    prior_rate=prior, minimum=minimum, fast=fast, weekly=wdemand, daily=daily,
-                   daily_rows=daily_rows)
+                   daily_rows=daily_rows, undershoot=undershoot)
     rate, sd, method, kind, low, bucket = (est.rate, est.sd, est.method, est.kind,
                                            est.low_confidence, est.bucket)
     rop, safety = est.reorder_point, est.safety_stock

@@ -2,12 +2,15 @@
 
 Per row (an item at a stocking location), given its demand class:
 
-- smooth and erratic demand: the fitted model of :func:`.policy.reorder_points`
+- smooth, erratic and lumpy demand: the fitted model of :func:`.policy.reorder_points`
   (normal, or Poisson / negative binomial for slow and skewed lead-time demand), with
-  the undershoot allowance of daily review when the row's daily history is given;
-- intermittent and lumpy demand with at least :data:`MIN_HISTORY_DAYS` of daily
-  history: the empirical lead-time demand distribution of :mod:`.empirical` (method
-  ``"empirical"``), which keeps the item's real demand sizes and gaps;
+  the undershoot allowance of daily review (:mod:`.undershoot`) from the row's days
+  with demand;
+- intermittent demand with at least :data:`MIN_HISTORY_DAYS` of daily history: the
+  empirical lead-time demand distribution of :mod:`.empirical` (method
+  ``"empirical"``), which keeps the item's real demand sizes and gaps (tried for lumpy
+  items too: with a dozen heavy-tailed demands in two years the history's tail is
+  shorter than the future's, and it served them worse than the fitted model);
 - without that history the fitted model, as for the other classes.
 """
 
@@ -33,10 +36,16 @@ def undershoot_moments(daily: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Undershoot mean and sd per row of whole-unit daily demand (rows, days)."""
     x = np.asarray(daily)
     row, _ = np.nonzero(x > 0)
-    v = x[x > 0].astype(float)
-    n = x.shape[0]
-    hits = np.maximum(np.bincount(row, minlength=n), 1)
-    return undershoot_from_moments(*(np.bincount(row, v**p, minlength=n) / hits
+    return undershoot_of_days(row, x[x > 0], x.shape[0])
+
+
+def undershoot_of_days(row: np.ndarray, total: np.ndarray,
+                       rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """Undershoot mean and sd per row from its days with demand: ``row[k]`` had
+    ``total[k]`` units on one day (each row-day once)."""
+    v = np.asarray(total, float)
+    hits = np.maximum(np.bincount(row, minlength=rows), 1)
+    return undershoot_from_moments(*(np.bincount(row, v**p, minlength=rows) / hits
                                      for p in (1, 2, 3)))
 
 
@@ -51,6 +60,7 @@ def class_reorder_points(
     period_days: float,
     daily: np.ndarray | None = None,
     daily_rows: ArrayLike | None = None,
+    undershoot: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> ReorderPoints:
     """Whole-unit reorder points, the method chosen by demand class (see the module doc).
 
@@ -61,6 +71,8 @@ def class_reorder_points(
         service_level: target cycle service level per row (or one for all).
         daily: whole-unit daily demand history (m, days), oldest first, for the rows
             ``daily_rows`` (default: every row, in order).
+        undershoot: mean and sd of the undershoot for every row (default: from ``daily``
+            for its rows, none for the others); see :func:`undershoot_moments`.
     """
     kinds = np.asarray(kind).astype(str)
     n = kinds.shape[0]
@@ -69,7 +81,9 @@ def class_reorder_points(
     level = np.broadcast_to(np.asarray(service_level, float), (n,))
     u_mean, u_sd = np.zeros(n), np.zeros(n)
     rows = np.arange(n) if daily_rows is None else np.asarray(daily_rows, np.int64)
-    if daily is not None and len(rows):
+    if undershoot is not None:
+        u_mean, u_sd = (np.asarray(x, float) for x in undershoot)
+    elif daily is not None and len(rows):
         u_mean[rows], u_sd[rows] = undershoot_moments(daily)
     fitted = reorder_points(rate, sd, lead / period_days, lead_sd / period_days, level,
                             u_mean, u_sd)
@@ -123,11 +137,13 @@ def estimate(
     weekly: np.ndarray | None = None,
     daily: np.ndarray | None = None,
     daily_rows: np.ndarray | None = None,
+    undershoot: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Estimates:
     """Forecast on monthly buckets (weekly for the ``fast`` rows), then reorder points.
 
     ``weekly`` holds the weekly buckets of the ``fast`` rows, in that order; ``daily`` the
-    daily history of ``daily_rows`` (see :func:`class_reorder_points`).
+    daily history of ``daily_rows``; ``undershoot`` the undershoot of every row (see
+    :func:`class_reorder_points`).
     """
     n = monthly.shape[0]
     fc = choose_forecasts(monthly, end_of_life=end_of_life, prior_rate=prior_rate,
@@ -147,7 +163,8 @@ def estimate(
         low[fast] = wf.low_confidence
         bucket[fast] = "week"
     rp = class_reorder_points(kind, rate, sd, lead_days, lead_sd_days, service_level,
-                              period_days=month_days, daily=daily, daily_rows=daily_rows)
+                              period_days=month_days, daily=daily, daily_rows=daily_rows,
+                              undershoot=undershoot)
     rop = rp.reorder_point.copy()
     has_min = ~np.isnan(minimum)
     rop[has_min] = np.maximum(rop[has_min], minimum[has_min])
@@ -156,7 +173,7 @@ def estimate(
 
 
 def empirical_rows(monthly: np.ndarray, fast: np.ndarray) -> np.ndarray:
-    """Rows that need their daily history: intermittent or lumpy on monthly buckets, with
+    """Rows that need their daily history: intermittent on monthly buckets, with
     at least two months of demand, not fast movers."""
     c = classify_many(monthly)
     rows = np.isin(c.kind, EMPIRICAL_KINDS) & (c.events >= 2)

@@ -29,7 +29,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .estimate import class_reorder_points, empirical_rows, estimate, fast_movers
+from .estimate import (
+    class_reorder_points,
+    empirical_rows,
+    estimate,
+    fast_movers,
+    undershoot_moments,
+)
 from .policy import ReorderPoints
 
 SEED = 18
@@ -211,11 +217,12 @@ class PolicyRule(_Rule):
                 weekly = block.reshape(len(fast), weeks, 7).sum(axis=2)
             self.daily_rows = empirical_rows(y, fast)
             self.history = d.daily[self.daily_rows, start:end]
+            self.undershoot = undershoot_moments(d.daily[:, start:end])
             self.level = np.asarray(self.level_of(y[:, -12:].sum(axis=1)), float)
             est = estimate(y, lead, lead_sd, self.level, month_days=d.month_days,
                            end_of_life=d.end_of_life, prior_rate=d.prior, minimum=d.minimum,
                            fast=fast, weekly=weekly, daily=self.history,
-                           daily_rows=self.daily_rows)
+                           daily_rows=self.daily_rows, undershoot=self.undershoot)
             self.rate, self.sd, self.kinds = est.rate, est.sd, est.kind
             self.trigger = est.reorder_point
             self.lead = (lead, lead_sd)
@@ -242,7 +249,8 @@ class PolicyRule(_Rule):
             self.kinds[rows], self.rate[rows], self.sd[rows], lead[rows], lead_sd[rows],
             self.level[rows], period_days=self.d.month_days,
             daily=self.history[pos[has]] if has.any() else None,
-            daily_rows=np.flatnonzero(has) if has.any() else None)
+            daily_rows=np.flatnonzero(has) if has.any() else None,
+            undershoot=(self.undershoot[0][rows], self.undershoot[1][rows]))
         rop = rp.reorder_point
         mn = self.d.minimum[rows]
         return np.where(np.isnan(mn), rop, np.maximum(rop, np.nan_to_num(mn)))
