@@ -30,7 +30,14 @@ from ..clock import today as real_today
 from ..errors import NotFound, ValidationError
 from .classify import KINDS
 from .demand import DAYS_PER_MONTH, days_between, month_start, read_demand
-from .engine import ReorderSettings, load_settings
+from .engine import (
+    ReorderSettings,
+    best_offers,
+    load_settings,
+    stocked_products,
+    stocking_locations,
+    transfer_lanes,
+)
 from .replay import MinMaxRule, PolicyRule, ReplayInput, RowOutcome, monthly_matrix, replay
 from .targets import list_targets, resolve_targets
 
@@ -128,24 +135,17 @@ def load(db: pw.Database, *, today: date | None = None, months: int = 12,
     hist = month_start(start, cfg.history_months)
     width = (today - hist).days
     with db.atomic():
-        locs = {lid: (code, kind) for lid, code, kind in m.Location.select(
-            m.Location.id, m.Location.code, m.Location.kind)
-            .where(m.Location.kind.in_(m.STOCKING_KINDS) & m.Location.active).tuples()}
+        locs = stocking_locations()
         only = None
         if location:
-            only = next((lid for lid, (code, _) in locs.items()
+            only = next((lid for lid, (code, _, _) in locs.items()
                          if code.lower() == location.strip().lower()), None)
             if only is None:
-                codes = ", ".join(sorted(c for c, _ in locs.values())) or "none"
+                codes = ", ".join(sorted(c for c, _, _ in locs.values())) or "none"
                 raise NotFound(f"No active stocking location has the code '{location}'. "
                                f"Stocking locations: {codes}.")
-        partners = [lid for lid, (_, kind) in locs.items() if kind in m.PARTNER_KINDS]
-        P = m.Product
-        prods = {r[0]: r for r in P.select(
-            P.id, P.name, P.kind, P.unit_cost, P.min_quantity, P.service_level,
-            P.replacement_rate, P.end_of_life, P.category)
-            .where(P.active & (P.kind.in_(m.QUANTITY_KINDS)
-                               | ((P.kind == "device") & P.keep_spares))).tuples()}
+        partners = [lid for lid, (_, _, kind) in locs.items() if kind in m.PARTNER_KINDS]
+        prods = stocked_products()
         spare_devices = [p for p, r in prods.items() if r[2] == "device"]
         got = read_demand(db, hist, today, partners, spare_devices)
         wanted = set(items) if items is not None else None
@@ -153,8 +153,8 @@ def load(db: pw.Database, *, today: date | None = None, months: int = 12,
                 if k[0] in prods and k[1] in locs and (only is None or k[1] == only)
                 and (wanted is None or k in wanted)]
         daily = got.daily(keys, np.float32) if keys else np.zeros((0, width), np.float32)
-        offers = _offers()
-        lanes = _lanes(locs)
+        offers = best_offers()
+        lanes = {dst: lane[0] for dst, lane in transfer_lanes(locs).items()}
         receipts = _receipts(db)
         lane_obs = _lane_observations(db)
         targets = list_targets(db)
@@ -178,23 +178,23 @@ def load(db: pw.Database, *, today: date | None = None, months: int = 12,
     for i, (p, loc) in enumerate(keys):
         row = prods[p]
         offer = offers.get(p)
-        cost[i] = float(row[3] or 0) or (offer[1] if offer else 0.0)
+        cost[i] = float(row[3] or 0) or (float(offer.price) if offer else 0.0)
         if row[4] is not None:
             minimum[i] = row[4]
         eol[i] = bool(row[7])
         if offer:
-            sid = offer[0]
+            sid = offer.supplier_id
             group[i] = groups.setdefault((sid, p), len(groups))
             supplier[i] = sups.setdefault(sid, len(sups))
-            quoted[i] = offer[4]
+            quoted[i] = offer.lead
         lane = lanes.get(loc)
         if lane is not None:
             lane_days[i] = lane[0]
             pools.append(np.asarray(lane_obs.get((lane[1], loc), []), float))
             continue
         if offer:
-            pack[i], min_order[i] = offer[2], offer[3]
-            own = by_group.get((offer[0], p)) or by_sup.get(offer[0]) or []
+            pack[i], min_order[i] = offer.pack, offer.minimum
+            own = by_group.get((offer.supplier_id, p)) or by_sup.get(offer.supplier_id) or []
             pools.append(np.asarray(own, float))
         else:
             pools.append(np.zeros(0))
@@ -251,29 +251,6 @@ def _month_edges(start: date, end: date) -> np.ndarray:
         edges.append((d - start).days)
         d = shift_months(d.replace(day=1), 1)
     return np.asarray(edges, np.int64)
-
-
-def _offers() -> dict[int, tuple[int, float, int, int, float]]:
-    """Best offer per product, the reorder list's choice: preferred, then fastest."""
-    o = m.SupplierOffer
-    best: dict[int, tuple] = {}
-    for p, s, price, pack, mn, lead, pref in o.select(
-            o.product, o.supplier, o.unit_price, o.pack_size, o.min_order, o.lead_time_days,
-            o.preferred).tuples():
-        cand = (int(s), float(price), int(pack or 1), int(mn or 1), float(lead), bool(pref))
-        cur = best.get(p)
-        if cur is None or (cand[5], -cand[4]) > (cur[5], -cur[4]):
-            best[p] = cand
-    return best
-
-
-def _lanes(locs: dict[int, tuple[str, str]]) -> dict[int, tuple[float, int]]:
-    t = m.TransferLane
-    out: dict[int, tuple[float, int]] = {}
-    for src, dst, lead in t.select(t.source, t.destination, t.lead_time_days).tuples():
-        if src in locs and dst in locs and (dst not in out or lead < out[dst][0]):
-            out[dst] = (float(lead), src)
-    return out
 
 
 def _receipts(db: pw.Database) -> list[tuple[int, int, datetime, float]]:

@@ -105,8 +105,10 @@ def empirical_reorder_points(
     y = np.asarray(daily)
     if y.ndim != 2:
         raise ValueError("daily demand must be 2-D (items, days)")
-    y = np.rint(np.maximum(y, 0)).astype(np.int32) if y.dtype.kind == "f" else y.astype(
-        np.int32)
+    if y.dtype.kind == "f":
+        y = np.rint(np.maximum(y, 0)).astype(np.int32)
+    elif y.dtype != np.int32:
+        y = np.maximum(y, 0).astype(np.int32)
     rows, days = y.shape
     level = np.broadcast_to(np.asarray(service_level, float), (rows,))
     if not ((level > 0) & (level < 1)).all():

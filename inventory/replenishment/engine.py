@@ -206,7 +206,8 @@ class _Offer:
     preferred: bool
 
 
-def _best_offers() -> dict[int, _Offer]:
+def best_offers() -> dict[int, _Offer]:
+    """The offer each product is bought on: the preferred one, else the fastest."""
     o, s = m.SupplierOffer, m.Supplier
     best: dict[int, _Offer] = {}
     q = (o.select(o.product, o.supplier, s.name, o.unit_price, o.pack_size, o.min_order,
@@ -283,11 +284,15 @@ def reorder_list(db: pw.Database, *, today: date | None = None,
     return lines
 
 
-def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[ReorderLine]:
-    locs = {lid: (code, name, kind) for lid, code, name, kind in m.Location.select(
+def stocking_locations() -> dict[int, tuple[str, str, str]]:
+    """Active stocking locations: id → (code, name, kind)."""
+    return {lid: (code, name, kind) for lid, code, name, kind in m.Location.select(
         m.Location.id, m.Location.code, m.Location.name, m.Location.kind)
         .where(m.Location.kind.in_(m.STOCKING_KINDS) & m.Location.active).tuples()}
-    partners = [lid for lid, (_, _, kind) in locs.items() if kind in m.PARTNER_KINDS]
+
+
+def transfer_lanes(locs: dict[int, tuple]) -> dict[int, list[tuple[float, int]]]:
+    """Per destination, the (lead time days, source) of the lanes serving it, fastest first."""
     lanes: dict[int, list[tuple[float, int]]] = defaultdict(list)
     for src, dst, lead in m.TransferLane.select(
             m.TransferLane.source, m.TransferLane.destination,
@@ -296,12 +301,25 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
             lanes[dst].append((float(lead), src))
     for v in lanes.values():
         v.sort()
+    return lanes
+
+
+def stocked_products() -> dict[int, tuple]:
+    """Products the reorder list plans: (id, name, kind, unit cost, min quantity, service
+    level, replacement rate, end of life, category) by id."""
     P = m.Product
-    prods = {row[0]: row for row in P.select(
+    return {row[0]: row for row in P.select(
         P.id, P.name, P.kind, P.unit_cost, P.min_quantity, P.service_level,
         P.replacement_rate, P.end_of_life, P.category)
         .where(P.active & (P.kind.in_(m.QUANTITY_KINDS)
                            | ((P.kind == "device") & P.keep_spares))).tuples()}
+
+
+def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[ReorderLine]:
+    locs = stocking_locations()
+    partners = [lid for lid, (_, _, kind) in locs.items() if kind in m.PARTNER_KINDS]
+    lanes = transfer_lanes(locs)
+    prods = stocked_products()
     spare_devices = [pid for pid, row in prods.items() if row[2] == "device"]
 
     hist = read_demand(db, month_start(today, cfg.history_months), month_start(today),
@@ -333,13 +351,13 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
         if row[4] is not None:
             minimum[i] = row[4]
         eol[i] = bool(row[7])
-    offers = _best_offers()
+    offers = best_offers()
     targets = _targets(db, keys, prods, offers, demand, cfg.service_level)
     level = targets.level
 
     wdemand = hist.weekly([keys[i] for i in fast], weeks) if len(fast) else None
     daily_rows = empirical_rows(demand, fast)
-    daily = hist.daily([keys[i] for i in daily_rows]) if len(daily_rows) else None
+    daily = hist.daily([keys[i] for i in daily_rows], np.int32) if len(daily_rows) else None
     undershoot = undershoot_of_days(*hist.days_with_demand(keys), n)
 
     # lead times, in days
