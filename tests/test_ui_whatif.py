@@ -7,22 +7,19 @@ import pytest
 from PySide6.QtCharts import QScatterSeries
 from PySide6.QtWidgets import QDialogButtonBox
 
-from inventory.operators import os_operator
 from inventory.replenishment.targets import list_targets
-from ui.events import ChangeBus
-from ui.tasks import TaskRunner
 from ui.views.reorder import ReorderPage
 from ui.views.reorder_whatif import SELECTED
 
+from .ui_support import settle
+
 
 @pytest.fixture
-def page(qtbot, demo_db):
-    runner = TaskRunner(demo_db)
-    bus = ChangeBus()
-    p = ReorderPage(demo_db, os_operator(demo_db), bus, runner=runner)
+def page(qtbot, ctx):
+    p = ReorderPage(ctx)
     qtbot.addWidget(p)
-    yield p
-    runner.shutdown()
+    settle(p)
+    return p
 
 
 def test_what_if_runs_on_the_worker_and_shows_policy_baseline_and_curve(qtbot, page):
@@ -58,6 +55,7 @@ def test_what_if_on_selected_lines_asks_for_a_selection_first(qtbot, page):
     tab.run()
     assert "Select lines" in tab.summary.text()
     page.table.selectRow(0)
+    settle(page)
     line = page.selected_lines()[0]
     with qtbot.waitSignal(tab.finished, timeout=120_000):
         tab.run()
@@ -74,14 +72,15 @@ def test_service_targets_dialog_saves_and_the_list_follows(qtbot, page):
     assert labels[:3] == ["ABC class A", "ABC class B", "ABC class C"]
     scope, key, spin = dialog.rows[0]
     spin.setValue(98.0)
-    with qtbot.waitSignal(page.bus.changed, timeout=10_000):
+    with qtbot.waitSignal(page.ctx.bus.changed, timeout=10_000) as sig:
         dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
-        page.whatif.runner.wait_idle()
+    assert sig.args[0].touches("catalog")  # the reorder list computes again
     assert [(t.scope, t.key, t.service_level) for t in list_targets(page.db)] == [
         ("abc", "A", 0.98)]
-    page.refresh()
     page.show_all.setChecked(True)
+    settle(page)
     shown = [ln for ln in page.visible_lines() if ln.target_source == "ABC class A"]
     assert shown and all(ln.service_level == 0.98 for ln in shown)
     page.table.selectRow(page.visible_lines().index(shown[0]))
+    settle(page)
     assert "the target of ABC class A" in page.detail.toPlainText()

@@ -8,7 +8,9 @@ import sys
 import time
 from pathlib import Path
 
+from .. import operations
 from ..cli import command, parse_date, session
+from ..commands import ApproveReorder, CancelOrder, PlaceOrder, SaveServiceTargets
 from ..errors import ValidationError
 
 
@@ -33,7 +35,8 @@ def cmd_reorder(args: argparse.Namespace) -> int:
     lines = reorder_list(db, alerts_only=not args.all, location=args.location,
                          supplier=args.supplier, demand_class=args.demand_class)
     if args.approve:
-        views = ordering.approve(db, op, [ln for ln in lines if ln.action == BUY])
+        buys = tuple(ln for ln in lines if ln.action == BUY)
+        views = operations.execute(db, op, ApproveReorder(buys)).view
         for v in views:
             print(f"draft {v.number}: {v.supplier} → {v.ship_to}, {len(v.lines)} lines, "
                   f"{v.total:,.2f}")
@@ -56,7 +59,7 @@ def cmd_reorder(args: argparse.Namespace) -> int:
 
 @command
 def cmd_po(args: argparse.Namespace) -> int:
-    from ..services import ordering, purchasing
+    from ..services import ordering
 
     db, op = session(args)
     if args.action == "list":
@@ -67,10 +70,10 @@ def cmd_po(args: argparse.Namespace) -> int:
         print("error: give the order number, e.g. PO-2026-0001", file=sys.stderr)
         return 1
     if args.action == "place":
-        v = ordering.place(db, op, args.number)
+        v = operations.execute(db, op, PlaceOrder(args.number)).view
         print(f"{v.number} ordered from {v.supplier}; expected {v.expected_at:%Y-%m-%d}")
     elif args.action == "cancel":
-        v = purchasing.cancel_order(db, op, args.number)
+        v = operations.execute(db, op, CancelOrder(args.number)).view
         print(f"{v.number} cancelled")
     elif args.action == "csv":
         text = ordering.order_csv(db, args.number)
@@ -190,7 +193,8 @@ def cmd_backtest(args: argparse.Namespace) -> int:
 
 @command
 def cmd_targets(args: argparse.Namespace) -> int:
-    from .targets import ABC, CATEGORY, clear_target, list_targets, set_target
+    from ..errors import NotFound
+    from .targets import ABC, CATEGORY, list_targets, parse_level
 
     db, op = session(args)
     scope, key = args.scope, args.key
@@ -207,11 +211,18 @@ def cmd_targets(args: argparse.Namespace) -> int:
     if args.action == "set":
         if args.level is None:
             raise ValidationError("Give the service level, e.g. 'targets set abc A 98'.")
-        t = set_target(db, op, scope, key, args.level)
-        print(f"{t.label}: target {t.service_level:.1%}")
+        level = parse_level(args.level)
     else:
-        clear_target(db, op, scope, key)
+        level = None
+        if not any(t.scope == scope and t.key.lower() == key.strip().lower()
+                   for t in list_targets(db)):
+            raise NotFound(f"There is no target for {scope} '{key}'.")
+    targets = operations.execute(db, op, SaveServiceTargets(((scope, key, level),))).view
+    if level is None:
         print(f"{scope} {key}: target removed")
+    else:
+        t = next(t for t in targets if t.scope == scope and t.key.lower() == key.strip().lower())
+        print(f"{t.label}: target {t.service_level:.1%}")
     return 0
 
 

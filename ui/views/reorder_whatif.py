@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inventory.commands import SaveServiceTargets
 from inventory.replenishment.backtest import WhatIf, what_if
 from inventory.replenishment.targets import (
     ABC,
@@ -44,9 +45,9 @@ from inventory.replenishment.targets import (
     CATEGORY,
     categories,
     list_targets,
-    save_targets,
 )
 
+from ..operations import OperationRunner
 from ..tasks import TaskRunner
 
 SELECTED, EVERYTHING = "Selected lines", "All items"
@@ -157,7 +158,7 @@ class TradeoffChart(QChartView):
 
 
 class WhatIfTab(QWidget):
-    """The tab. ``page`` is the ReorderPage (its db, operator, pinned day and selection)."""
+    """The tab. ``page`` is the ReorderPage (its context, pinned day and selection)."""
 
     finished = Signal()
 
@@ -299,18 +300,10 @@ class WhatIfTab(QWidget):
 
     def _open_targets(self, rows) -> None:
         self.targets_button.setEnabled(True)
-        self.targets_dialog = ServiceTargetsDialog(rows, self.page.db, self.page.operator,
-                                                   self.runner, self)
-        self.targets_dialog.accepted.connect(self._targets_saved)
+        # Saved through the operation runner: its change notice ("catalog") makes the
+        # reorder list compute again with the new targets.
+        self.targets_dialog = ServiceTargetsDialog(rows, self.page.ctx.ops, self)
         self.targets_dialog.open()
-
-    def _targets_saved(self) -> None:
-        """The reorder list is recomputed with the new targets."""
-        bus = getattr(self.page, "bus", None)
-        if bus is not None:
-            bus.changed.emit("all")
-        else:
-            self.page.refresh()
 
 
 def _target_rows(db) -> list[tuple[str, str, str, str, float | None]]:
@@ -324,10 +317,9 @@ def _target_rows(db) -> list[tuple[str, str, str, str, float | None]]:
 class ServiceTargetsDialog(QDialog):
     """Targets per ABC class and per category; an empty cell means no target there."""
 
-    def __init__(self, rows, db, operator, runner: TaskRunner,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, rows, ops: OperationRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db, self.operator, self.runner = db, operator, runner
+        self.ops = ops
         self.setWindowTitle("Service targets")
         self.setMinimumSize(480, 440)
         intro = QLabel("The share of replenishment cycles to get through without running "
@@ -383,6 +375,6 @@ class ServiceTargetsDialog(QDialog):
         if not changes:
             self.accept()
             return
-        self.runner.run(save_targets, self.db, self.operator, changes,
-                        done=lambda _targets: self.accept(),
-                        failed=lambda exc: self.error.setText(str(exc)))
+        self.ops.run(SaveServiceTargets(tuple(changes)), done=lambda _result: self.accept(),
+                     failed=lambda exc: self.error.setText(str(exc)),
+                     label="Saving the service targets…", parent=self)
