@@ -169,9 +169,15 @@ class _Rule:
     """What a rule decides: a trigger level and an order size, refreshed on refits."""
 
     trigger: np.ndarray
+    kind: np.ndarray | None  # demand class per row at the start (policy only)
+    level: np.ndarray  # target per row (NaN for a baseline)
 
     def refit(self, col: int, month: int, knowledge: _Knowledge, lead_changed: bool) -> None:
         raise NotImplementedError
+
+    def due(self, position: np.ndarray) -> np.ndarray:
+        """Rows ordering today: the position at or below a positive trigger level."""
+        return np.flatnonzero((self.trigger > 0) & (position <= self.trigger))
 
     def order(self, rows: np.ndarray, position: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -259,9 +265,6 @@ class PolicyRule(_Rule):
         short = np.maximum(self.trigger[rows] - position, 0)
         return _order_quantity(self.rate[rows], short, self.d, rows)
 
-    def due(self, position: np.ndarray) -> np.ndarray:
-        return np.flatnonzero((self.trigger > 0) & (position <= self.trigger))
-
     def start_level(self) -> np.ndarray:
         rows = np.arange(self.d.rows)
         return self.trigger + _order_quantity(self.rate, np.zeros(self.d.rows), self.d, rows)
@@ -288,9 +291,6 @@ class MinMaxRule(_Rule):
         self.trigger = np.where(own, np.nan_to_num(self.d.minimum), usage)
         top = np.where(np.isnan(self.d.maximum), 2 * self.trigger, self.d.maximum)
         self.top = np.where(own, np.maximum(top, self.trigger), 2 * usage)
-
-    def due(self, position: np.ndarray) -> np.ndarray:
-        return np.flatnonzero((self.trigger > 0) & (position <= self.trigger))
 
     def order(self, rows: np.ndarray, position: np.ndarray) -> np.ndarray:
         wanted = np.maximum(self.top[rows] - position, self.d.min_order[rows])
