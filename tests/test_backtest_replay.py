@@ -70,7 +70,8 @@ def test_shift_months_keeps_the_day_or_takes_the_last_of_a_short_month():
     assert shift_months(date(2026, 3, 31), -1) == date(2026, 2, 28)
 
 
-def test_steady_demand_with_the_quoted_lead_time_is_served_every_cycle(db):
+def test_steady_demand_with_the_quoted_lead_time_is_served_every_cycle(store):
+    db, _ = store  # the same count on SQLite and on PostgreSQL
     _ledger(db)
     report = run_backtest(db, today=TODAY, months=12, service_level=0.95)
     assert (report.start, report.end) == (date(2025, 6, 1), date(2026, 5, 31))
@@ -85,11 +86,12 @@ def test_steady_demand_with_the_quoted_lead_time_is_served_every_cycle(db):
     assert report.result(POLICY, "smooth").rows == 1
 
 
-def test_deliveries_slower_than_the_policy_knows_leave_every_cycle_short(db):
+def test_deliveries_slower_than_the_policy_knows_leave_every_cycle_short(store):
     """Observed receipts of 10 days that the replayed policy cannot know yet (they come in
     on the last evening): it plans for the quoted 4 days, so each cycle runs dry. Orders
     at the end of days 91, 183, 275 (8 on the shelf) arrive on days 102, 194, 286; the
     shelf is empty after day 99 and days 100 and 101 each leave one unit owed."""
+    db, _ = store
     _ledger(db, receipts_days=10)
     policy = run_backtest(db, today=TODAY, months=12, service_level=0.95).result(POLICY)
     assert policy.orders == 3
