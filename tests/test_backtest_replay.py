@@ -155,3 +155,10 @@ def test_an_intermittent_item_is_planned_on_its_own_history_and_says_so(db):
     assert any("this item's own lead-time demand" in r for r in line.reasons())
     report = run_backtest(db, today=TODAY, months=12, service_level=0.95)
     assert report.result(POLICY, "intermittent").rows == 1
+
+
+def test_location_filter_keeps_that_locations_rows(db):
+    _ledger(db)
+    m.Location.create(name="Branch", code="SR-BR", kind="stockroom")
+    assert run_backtest(db, today=TODAY, months=3, location="sr-hq").rows == 1
+    assert run_backtest(db, today=TODAY, months=3, location="SR-BR").rows == 0
