@@ -82,12 +82,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     db = open_store(args.database)
     report = verify(db)
-    for line in report.stock_differences + report.asset_differences:
+    for line in report.stock_differences + report.asset_differences + report.rule_problems:
         print(line)
     state = "ok" if report.ok else "DIFFERENCES FOUND"
+    rules = sum(int(p.split()[2]) if p.startswith("…") else 1 for p in report.rule_problems)
     print(f"verify {state}: {report.movements} movements, {report.stock_rows} stock levels, "
           f"{report.assets} assets, {len(report.stock_differences)} stock and "
-          f"{len(report.asset_differences)} asset differences")
+          f"{len(report.asset_differences)} asset differences, {rules} rule problems")
     return 0 if report.ok else 2
 
 
@@ -165,7 +166,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "$STOCKROOM_TODAY, else the real date)")
     p.set_defaults(func=cmd_demo)
 
-    p = subparsers.add_parser("verify", help="recompute stock and assets from the ledger")
+    p = subparsers.add_parser("verify", help="recompute stock and assets from the ledger, "
+                                             "and audit the rules (seats, leavers, places)")
     p.set_defaults(func=cmd_verify)
 
     p = subparsers.add_parser("checkout", help="check assets out to a person")
