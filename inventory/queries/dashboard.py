@@ -10,7 +10,6 @@ import peewee as pw
 
 from .. import models as m
 from ..clock import today
-from . import reorder
 from .devices import overdue_condition, warranty_condition
 from .licenses import renewal_due_ids
 
@@ -41,6 +40,10 @@ def counts() -> Counts:
              .where(loc.kind == "in_transit").scalar()) or 0
     units += a.select().where(a.status == "in_transit").count()
     by_status = dict(a.select(a.status, pw.fn.COUNT(a.id)).group_by(a.status).tuples())
+    # Here, not at the top: the reorder engine (and numpy) loads on the worker that runs
+    # this, after the window is shown, not while the window is being built.
+    from . import reorder
+
     wanted = reorder.alerts()
     return Counts(
         below_reorder=wanted.lines, reorder_source=wanted.source,
