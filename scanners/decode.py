@@ -131,7 +131,7 @@ def decode_frame(image: np.ndarray, formats: set[str] | None = None, *,
     if not found and two_d:
         # zxing-cpp finds some tilted DataMatrix symbols only when asked to rotate.
         # At full size: the first pass looked at half size, where small ones are lost.
-        hits = zxing.read(gray, zxing.formats_for(two_d), try_rotate=True)
+        hits = zxing.read(gray, zxing.formats_for(two_d), try_rotate=True, try_downscale=False)
         found = _accept(hits, enabled)
     return FrameReport(found, [] if found else unread)
 

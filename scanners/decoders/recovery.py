@@ -1,8 +1,8 @@
 """Reading a blurred or small 1-D code from a region that was located but not read.
 
 A 1-D code carries all its information across the bars; along them every row
-repeats the same thing. So the region is straightened (bars upright) at three
-times its size, its angle refined from the image gradients, and its rows are
+repeats the same thing. So the region is straightened (bars upright) and
+stretched three times across the bars, its angle refined from the image gradients, and its rows are
 averaged into one profile across the bars: many scan lines combined into one,
 which cancels most sensor and JPEG noise. A blurred profile is then sharpened by
 Wiener deconvolution along the bar direction with the blurs a webcam gives
@@ -23,6 +23,7 @@ import cv2
 import numpy as np
 
 UPSCALE = 3.0  # straighten at this scale: sub-pixel edges survive the row averaging
+REACH = 2.0  # the profile runs this many times the located length (see strip)
 BAND = 0.6  # share of the region's height (along the bars) averaged into the profile
 ROWS = 12  # rows of the image a profile is drawn into for the decoder
 MAX_LENGTH_PX = 2400  # longest profile (after upscaling)
@@ -49,21 +50,26 @@ class Strip:
         return [(int(round(x)), int(round(y))) for x, y in out]
 
 
-def strip(gray: np.ndarray, corners: np.ndarray) -> Strip:
-    """The averaged profile across the bars of the region inside ``corners``."""
+def strip(gray: np.ndarray, corners: np.ndarray, reach: float = REACH) -> Strip:
+    """The averaged profile across the bars of the region inside ``corners``.
+
+    ``reach`` is how much longer than the region the profile runs (the locator's box
+    often stops short of a blurred code's ends and quiet zones).
+    """
     (cx, cy), (w, h), angle = cv2.minAreaRect(np.asarray(corners, dtype=np.float32))
     if w < h:
         w, h, angle = h, w, angle + 90.0
-    scale = min(UPSCALE, MAX_LENGTH_PX / max(w * 1.3 + 16, 1.0))
-    out_w = int((w * 1.3 + 16) * scale)
-    out_h = max(int(h * BAND * scale), 6)
+    scale = min(UPSCALE, MAX_LENGTH_PX / max(w * reach + 16, 1.0))
+    out_w = int((w * reach + 16) * scale)
+    out_h = max(int(h * BAND), 6)  # along the bars nothing changes: no need to enlarge
     crop, matrix = _warp(gray, (cx, cy), angle, scale, out_w, out_h)
     # The locator's angle is a few degrees off at times; averaging rows at a slant smears
-    # the bars, so the bars' own direction (structure tensor) corrects it.
+    # the bars, so the bars' own direction (structure tensor) corrects it. The crop is
+    # stretched ``scale`` times across the bars: a slant of d there is atan(tan(d) / scale).
     gx = cv2.Sobel(crop, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(crop, cv2.CV_32F, 0, 1, ksize=3)
-    delta = 0.5 * float(np.degrees(np.arctan2(2 * float((gx * gy).sum()),
-                                              float((gx * gx - gy * gy).sum()))))
+    slant = 0.5 * float(np.arctan2(2 * float((gx * gy).sum()), float((gx * gx - gy * gy).sum())))
+    delta = float(np.degrees(np.arctan(np.tan(slant) / scale)))
     if 0.3 < abs(delta) < 15:
         crop, matrix = _warp(gray, (cx, cy), angle + delta, scale, out_w, out_h)
     profile = crop.mean(axis=0)
@@ -95,9 +101,11 @@ def _module_width(profile: np.ndarray, lo: float, hi: float) -> float:
 
 
 def _warp(gray, centre, angle, scale, out_w, out_h):
+    """Rotate the region level around ``centre`` and stretch it ``scale`` times across."""
     cx, cy = centre
-    matrix = cv2.getRotationMatrix2D((cx, cy), angle, scale)
-    matrix[0, 2] += out_w / 2 - cx
+    matrix = cv2.getRotationMatrix2D((cx, cy), angle, 1.0)
+    matrix[0] *= scale  # stretch x only: across the bars
+    matrix[0, 2] += out_w / 2 - cx * scale
     matrix[1, 2] += out_h / 2 - cy
     crop = cv2.warpAffine(gray, matrix, (out_w, out_h), flags=cv2.INTER_CUBIC,
                           borderMode=cv2.BORDER_REPLICATE)
