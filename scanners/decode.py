@@ -298,8 +298,12 @@ def to_gray(image: np.ndarray) -> np.ndarray:
 
 def noise_level(gray: np.ndarray) -> float:
     """Median difference between horizontal neighbours on every 16th row: sensor noise."""
-    rows = gray[::16].astype(np.int16)
-    return float(np.median(np.abs(rows[:, 1:] - rows[:, :-1])))
+    rows = gray[::16]
+    diff = cv2.absdiff(rows[:, 1:], rows[:, :-1])
+    # From the histogram: np.median's partition takes ~10 ms on the many equal values
+    # of a smooth, empty frame.
+    counts = np.cumsum(np.bincount(diff.ravel(), minlength=256))
+    return float(np.searchsorted(counts, (counts[-1] + 1) // 2))
 
 
 def normalise(text: str, symbology: str) -> tuple[str, str]:

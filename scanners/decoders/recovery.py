@@ -26,7 +26,8 @@ import numpy as np
 UPSCALE = 3.0  # straighten at this scale: sub-pixel edges survive the row averaging
 REACH = 3.2  # the profile runs this many times the located length (see _bars_extent)
 BAND = 0.6  # share of the region's height (along the bars) averaged into the profile
-ROWS = 12  # rows of the image a profile is drawn into for the decoder
+ROWS = 3  # rows of the image a profile is drawn into for the decoder
+MAX_BAND_ROWS = 40  # rows of the straightened band (a taller one is sampled every few rows)
 MAX_LENGTH_PX = 2400  # longest profile (after upscaling)
 _PAD = 64
 
@@ -68,9 +69,15 @@ def strip(gray: np.ndarray, corners: np.ndarray, reach: float = REACH) -> Strip:
     centre = u * (a.max() + a.min()) / 2 + v * (b.max() + b.min()) / 2
     scale = min(UPSCALE, MAX_LENGTH_PX / max(length * reach + 16, 1.0))
     out_w = int((length * reach + 16) * scale)
-    out_h = max(int(height * BAND), 6)  # along the bars nothing changes: no need to enlarge
+    # Along the bars nothing changes: no need to enlarge, and a tall band is sampled
+    # every few rows (cubic interpolation still reads the rows in between).
+    band = max(height * BAND, 6.0)
+    rows = min(band, MAX_BAND_ROWS)
+    along = rows / band
+    out_h = int(rows)
     matrix = np.array([[scale * u[0], scale * u[1], out_w / 2 - scale * float(centre @ u)],
-                       [v[0], v[1], out_h / 2 - float(centre @ v)]], dtype=np.float64)
+                       [along * v[0], along * v[1], out_h / 2 - along * float(centre @ v)]],
+                      dtype=np.float64)
     crop = cv2.warpAffine(gray, matrix, (out_w, out_h), flags=cv2.INTER_CUBIC,
                           borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
     first, last = _bars_extent(crop.mean(axis=0), scale)
@@ -78,8 +85,8 @@ def strip(gray: np.ndarray, corners: np.ndarray, reach: float = REACH) -> Strip:
     profile = crop.mean(axis=0)
     thirds = np.array_split(crop, 3, axis=0)
     bands = tuple(t.mean(axis=0).astype(np.float32) for t in thirds)
-    lo, hi = np.percentile(profile, (2, 98))
-    contrast = float(hi - lo)
+    lo, hi = _levels(profile, 0.02, 0.98)
+    contrast = hi - lo
     slope = float(np.abs(np.diff(cv2.GaussianBlur(profile.reshape(1, -1), (0, 0), 1.0)[0])).max())
     blur = contrast / max(slope, 1e-3)
     # Strip rows 0..ROWS map onto the averaged band.
@@ -180,19 +187,43 @@ def _kernel(kind: str, width: float) -> np.ndarray:
     return k / k.sum()
 
 
+def _fft_size(n: int) -> int:
+    return cv2.getOptimalDFTSize(n)
+
+
 def deconvolve(profile: np.ndarray, kind: str, width: float, nsr: float) -> np.ndarray:
     """Wiener deconvolution of ``profile`` by a ``kind`` blur of ``width`` px."""
-    q = np.pad(profile.astype(np.float64), _PAD, mode="edge")
-    mean = q.mean()
-    n = len(q)
-    k = _kernel(kind, width)
-    kpad = np.zeros(n)
-    kpad[:len(k)] = k
-    kpad = np.roll(kpad, -(len(k) // 2))
-    transfer = np.fft.rfft(kpad)
-    spectrum = np.fft.rfft(q - mean)
-    restored = np.fft.irfft(spectrum * np.conj(transfer) / (np.abs(transfer) ** 2 + nsr), n)
-    return (restored + mean)[_PAD:-_PAD].astype(np.float32)
+    return _Spectrum(profile).deconvolve(kind, width, nsr)
+
+
+class _Spectrum:
+    """A profile's Fourier transform, kept for deconvolving it by several blurs."""
+
+    def __init__(self, profile: np.ndarray) -> None:
+        q = np.pad(profile.astype(np.float64), _PAD, mode="edge")
+        self.mean = float(q.mean())
+        self.length = len(profile)
+        self.n = _fft_size(len(q))
+        padded = np.full(self.n, self.mean)
+        padded[:len(q)] = q
+        self.spectrum = np.fft.rfft(padded - self.mean)
+
+    def deconvolve(self, kind: str, width: float, nsr: float) -> np.ndarray:
+        k = _kernel(kind, width)
+        kpad = np.zeros(self.n)
+        kpad[:len(k)] = k
+        kpad = np.roll(kpad, -(len(k) // 2))
+        transfer = np.fft.rfft(kpad)
+        restored = np.fft.irfft(self.spectrum * np.conj(transfer)
+                                / (np.abs(transfer) ** 2 + nsr), self.n)
+        return (restored[_PAD:_PAD + self.length] + self.mean).astype(np.float32)
+
+
+def _levels(profile: np.ndarray, low: float, high: float) -> tuple[float, float]:
+    """The ``low`` and ``high`` fractions (0..1) of a profile's sorted values."""
+    ordered = np.sort(profile)
+    last = len(ordered) - 1
+    return float(ordered[int(low * last)]), float(ordered[int(high * last)])
 
 
 def as_grey(profile: np.ndarray) -> np.ndarray:
@@ -202,7 +233,7 @@ def as_grey(profile: np.ndarray) -> np.ndarray:
     way between the profile's dark and light levels, which is where the edges of a
     blurred bar lie (zxing-cpp's local binarisers need more rows than a profile has).
     """
-    lo, hi = np.percentile(profile, (1, 99))
+    lo, hi = _levels(profile, 0.01, 0.99)
     row = np.clip(128 + (profile - (lo + hi) / 2) * (255.0 / max(hi - lo, 1e-3)), 0, 255)
     return np.repeat(row.astype(np.uint8)[None, :], ROWS, axis=0)
 
@@ -214,6 +245,7 @@ def versions(s: Strip) -> Iterator[tuple[str, np.ndarray]]:
     for name, profile in profiles:
         yield name, as_grey(profile)
     blur = float(np.clip(s.blur_px, 2.0, 40.0))
+    spectra = [(name, _Spectrum(profile)) for name, profile in profiles]
     for kind in ("disk", "box", "gaussian"):
-        for name, profile in profiles:
-            yield f"{name}-{kind}", as_grey(deconvolve(profile, kind, blur, 0.02))
+        for name, spectrum in spectra:
+            yield f"{name}-{kind}", as_grey(spectrum.deconvolve(kind, blur, 0.02))
