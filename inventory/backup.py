@@ -14,62 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from . import sqlite_copy
+from .db import is_postgres, sqlite_path
 from .errors import StorageError
+from .schema import CURRENT_VERSION
+from .sqlite_copy import _companions, backup_dir, backup_sqlite, list_backups, prune, readonly_uri
 
-DEFAULT_KEEP = 10
+__all__ = ["backup_dir", "backup_sqlite", "list_backups", "prune", "readonly_uri"]
 
-
-def backup_dir(db_path: Path) -> Path:
-    return db_path.parent / "backups"
-
-
-def backup_sqlite(db_path: Path, dest: Path | None = None, keep: int = DEFAULT_KEEP,
-                  label: str = "") -> Path:
-    """Copy the live database to `dest` (default: a timestamped file beside it).
-
-    Automatic backups (no `dest`) keep only the newest `keep` files.
-    """
-    db_path = Path(db_path)
-    automatic = dest is None
-    if dest is None:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        suffix = f"-{label}" if label else ""
-        dest = backup_dir(db_path) / f"{db_path.stem}-{stamp}{suffix}.sqlite"
-    dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(str(db_path))
-    try:
-        out = sqlite3.connect(str(dest))
-        try:
-            src.backup(out)
-            out.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-        finally:
-            out.close()
-    finally:
-        src.close()
-    if automatic:
-        prune(backup_dir(db_path), db_path.stem, keep)
-    return dest
-
-
-def list_backups(db_path: Path) -> list[Path]:
-    """Newest first."""
-    folder = backup_dir(Path(db_path))
-    if not folder.exists():
-        return []
-    return sorted(folder.glob(f"{Path(db_path).stem}-*.sqlite"), reverse=True)
-
-
-def prune(folder: Path, stem: str, keep: int) -> None:
-    for old in sorted(folder.glob(f"{stem}-*.sqlite"), reverse=True)[keep:]:
-        old.unlink(missing_ok=True)
-        for extra in _companions(old):
-            extra.unlink(missing_ok=True)
-
-
-def readonly_uri(path: Path) -> str:
-    """Open a file nobody writes (a backup) without locks or -wal/-shm companions."""
-    return f"{Path(path).resolve().as_uri()}?mode=ro&immutable=1"
+DEFAULT_KEEP = sqlite_copy.DEFAULT_KEEP
 
 
 # -- checking and restoring ------------------------------------------------------------
@@ -108,8 +61,6 @@ def _damaged(path: Path, detail: str) -> StorageError:
 
 def check_backup(path: Path) -> BackupInfo:
     """Refuse anything but an intact Stockroom database this version can open."""
-    from .schema import CURRENT_VERSION
-
     path = Path(path)
     try:
         with path.open("rb") as f:
@@ -165,10 +116,6 @@ def _in_use(db_path: Path) -> bool:
         return False
     finally:
         con.close()
-
-
-def _companions(db_path: Path) -> list[Path]:
-    return [db_path.with_name(db_path.name + s) for s in ("-wal", "-shm", "-journal")]
 
 
 def restore_sqlite(db_path: Path, backup: Path) -> RestoreResult:
@@ -245,8 +192,6 @@ def auto_backup(url: str, keep: int | None = None, label: str = "auto") -> Path 
     """The backup taken on exit (SQLite only): kept only when the data changed since the
     newest backup, pruned to the newest `keep` (default: the database's setting, else 10).
     Returns the new backup, or None when none was needed."""
-    from .db import is_postgres, sqlite_path
-
     if is_postgres(url):
         return None
     path = sqlite_path(url)

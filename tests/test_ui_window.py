@@ -16,17 +16,9 @@ from inventory.queries.devices import overdue_condition, today
 from inventory.storage import open_store
 from ui.main_window import MainWindow
 
-from .test_ui_support import (
-    IGNORE_OFFSCREEN,
-    ctx,
-    no_threads_left,
-    scan,
-    ui_settings,
-    window,
-)
+from .ui_support import IGNORE_OFFSCREEN, scan
 
 pytestmark = IGNORE_OFFSCREEN
-FIXTURES = (ctx, no_threads_left, ui_settings, window)  # from test_ui_support, used by name
 
 
 def test_opens_on_the_dashboard_and_its_counts_lead_somewhere(qtbot, window):
@@ -196,16 +188,14 @@ def test_sign_in_refuses_a_wrong_password_beside_the_field(qtbot, demo_db, demo_
 
 def test_domain_errors_show_in_the_window_and_bugs_are_logged_politely(
         qtbot, window, monkeypatch, caplog):
+    from inventory.commands import CheckOut
     from inventory.errors import InvalidState
     from ui.dialogs import crash
 
     page = window.show_page("devices")
-
-    def refuse():
-        raise InvalidState("IT-000001 is already checked out to Sam. Check it in first.")
-
-    assert page.perform(refuse) is None
-    assert page.messages.text().startswith("IT-000001 is already checked out")
+    page.write(CheckOut("NO-SUCH-TAG", person="nobody"))
+    page.ctx.ops.wait()
+    assert page.messages.text().startswith("No asset with tag or serial 'NO-SUCH-TAG'")
     shown = []
     monkeypatch.setattr(crash, "_show", lambda icon, title, text, details: shown.append(
         (title, text, details)))
@@ -264,3 +254,24 @@ def test_menus_list_every_view_mode_and_file_action(window):
     assert files[:3] == ["Import from a file…", "Export this view…", "Backups and restore…"]
     devices = window.show_page("devices")
     assert devices.act_label.isVisible()  # ui.labels provides the print dialog
+
+
+def test_a_badge_scanned_on_another_page_opens_check_out(qtbot, window):
+    window.scan_mode("receive")  # the last mode used at the station
+    station = window.current_page()
+    assert station.mode_name == "receive"
+    window.show_page("devices")
+    a = m.Asset.select().where(m.Asset.status == "in_stock").first()
+    window.on_scan(scan(a.tag))  # not a badge: the station keeps its mode
+    assert window.current_key == "scan" and station.mode_name == "receive"
+    window.show_page("devices")
+    person = m.Person.select().where(m.Person.active).order_by(m.Person.id).first()
+    station._last = ("", "", 0.0)
+    window.on_scan(scan(person.employee_id))
+    assert window.current_key == "scan" and station.mode_name == "checkout"
+    assert station.feedback.state == "ok", station.feedback.text()
+    checkout = station.modes["checkout"]
+    assert checkout.person.employee_id == person.employee_id
+    # the summary names the person, not "0 item(s) ready · to nobody yet"
+    assert checkout.summary.text() == (f"To {person.name} ({person.employee_id}) · scan the "
+                                       "assets and spares")

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-import peewee as pw
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -33,9 +33,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inventory.dberrors import is_driver_error
 from inventory.errors import InventoryError
 from inventory.exchange.fields import KINDS, PRESET_LABELS, auto_map, detect_kind
-from inventory.exchange.importer import ImportOptions, ImportReport, run_import
+from inventory.exchange.importer import (
+    ImportOptions,
+    ImportReport,
+    run_import,
+    unmapped_columns,
+)
 from inventory.exchange.reading import Table, read_table
 from inventory.operators import OperatorRef
 
@@ -60,7 +66,7 @@ class Job(QThread):
     succeeded = Signal(object)
     failed = Signal(object)
 
-    def __init__(self, db: pw.Database | None, fn: Callable, parent: QObject | None = None):
+    def __init__(self, db: Any, fn: Callable, parent: QObject | None = None):
         super().__init__(parent)
         self._db, self._fn = db, fn
         self._cancelled = False
@@ -88,7 +94,7 @@ class Job(QThread):
 class ImportDialog(QDialog):
     """Import a CSV or XLSX file in four steps: file, columns, check, import."""
 
-    def __init__(self, db: pw.Database, operator: OperatorRef, bus=None,
+    def __init__(self, db: Any, operator: OperatorRef, bus=None,
                  parent: QWidget | None = None, path: str | None = None):
         super().__init__(parent)
         self.db, self.operator, self.bus = db, operator, bus
@@ -213,6 +219,10 @@ class ImportDialog(QDialog):
         self.default_location.setPlaceholderText("Location for devices without one (code)")
         options.addWidget(self.default_location, 1)
         layout.addLayout(options)
+        self.keep_in_notes = QCheckBox("Keep the columns no field takes in each device's notes")
+        self.keep_in_notes.setToolTip("As 'Column: value' lines, e.g. Snipe-IT custom fields "
+                                      "such as RAM or Hostname")
+        layout.addWidget(self.keep_in_notes)
         layout.addWidget(QLabel(f"The file's first {PREVIEW_ROWS} rows:"))
         self.preview = QTableWidget(0, 0)
         self.preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -224,10 +234,12 @@ class ImportDialog(QDialog):
         self.mapping_kind.setCurrentIndex(self.mapping_kind.findData(kind))
         self.mapping_kind.blockSignals(False)
         self.default_location.setEnabled(kind == "assets")
+        self.keep_in_notes.setEnabled(kind == "assets")
 
     def _kind_changed(self) -> None:
         kind = self.mapping_kind.currentData()
         self.default_location.setEnabled(kind == "assets")
+        self.keep_in_notes.setEnabled(kind == "assets")
         if self.table is not None:
             self._fill_mapping(auto_map(self.table.headers, kind,
                                         self.preset_combo.currentData()))
@@ -279,11 +291,13 @@ class ImportDialog(QDialog):
                 self.preview.setItem(r, c, QTableWidgetItem(text))
 
     def options(self) -> ImportOptions:
+        kind, mapping = self.mapping_kind.currentData(), self.current_mapping()
+        keep = self.keep_in_notes.isChecked() and kind == "assets"
         return ImportOptions(
-            self.mapping_kind.currentData(), self.current_mapping(),
-            create_missing=self.create_missing.isChecked(),
+            kind, mapping, create_missing=self.create_missing.isChecked(),
             day_first=self.dates_combo.currentData(),
-            default_location=self.default_location.text().strip() or None)
+            default_location=self.default_location.text().strip() or None,
+            notes_from=tuple(unmapped_columns(self.table.headers, mapping)) if keep else ())
 
     # -- step 3: results ---------------------------------------------------------------
     def _results_page(self) -> QWidget:
@@ -392,12 +406,12 @@ class ImportDialog(QDialog):
             self._say("Done. Refused rows were not imported: fix them and import the file "
                       "again." if report.refused else "Done.")
             if self.bus is not None:
-                self.bus.changed.emit("all")
+                self.bus.everything()
 
     def _on_failed(self, exc: BaseException) -> None:
         if isinstance(exc, Cancelled):
             self._say("Cancelled: nothing was written.")
-        elif isinstance(exc, InventoryError | pw.DatabaseError):
+        elif isinstance(exc, InventoryError) or is_driver_error(exc):
             self._say(str(exc), error=True)
         else:
             import sys

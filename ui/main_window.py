@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inventory.db import describe
+from inventory.dburl import describe
 from inventory.queries.dashboard import is_empty
 
 from .views.base import AppContext, Page
@@ -141,12 +141,8 @@ class MainWindow(QMainWindow):
         return PlaceholderPage(self.ctx, key, TITLES.get(key, key), message)
 
     def _scan_station(self) -> QWidget:
-        try:
-            from .scan_station.page import ScanStationPage
-        except ImportError:
-            log.info("the scan station is not installed", exc_info=True)
-            return self._placeholder("scan", "The scan station is coming: check-out, check-in, "
-                                             "receive, transfer, count and issue by scanning.")
+        from .scan_station.page import ScanStationPage
+
         c = self.ctx
         try:
             page = ScanStationPage(c.db, c.operator, c.bus, c.settings)
@@ -161,17 +157,11 @@ class MainWindow(QMainWindow):
         return page
 
     def _reorder_page(self) -> QWidget:
-        try:
-            from .views.reorder import ReorderPage
-        except ImportError:
-            log.info("the reorder page is not installed", exc_info=True)
-            return self._placeholder(
-                "reorder", "The reorder list is coming: what to buy or transfer, from whom, "
-                           "how many and why. Until then, Spares & stock shows the items at or "
-                           "below their reorder point.")
+        from .views.reorder import ReorderPage
+
         c = self.ctx
         try:
-            return ReorderPage(c.db, c.operator, c.bus, None)
+            return ReorderPage(c)
         except Exception:  # noqa: BLE001 - one broken page must not take the window down
             log.exception("the reorder page failed to start")
             return self._placeholder("reorder", "The reorder list could not open. The details "
@@ -283,11 +273,8 @@ class MainWindow(QMainWindow):
     # -- files --------------------------------------------------------------------------
 
     def import_file(self) -> None:
-        try:
-            from .import_dialog import ImportDialog
-        except ImportError:
-            self.flash("Import is not available in this version.")
-            return
+        from .import_dialog import ImportDialog
+
         if not self.ctx.may("catalog"):
             self.show_error(self.ctx.refusal("catalog"))
             return
@@ -302,11 +289,8 @@ class MainWindow(QMainWindow):
         if table is None:
             self.flash("This view has no table to export.")
             return
-        try:
-            from .export_actions import export_view
-        except ImportError:
-            self.flash("Export is not available in this version.")
-            return
+        from .export_actions import export_view
+
         model = table.model()
         if hasattr(model, "is_complete") and not model.is_complete():
             self.ctx.runner.wait_idle()  # the whole id list, not only the first rows
@@ -315,11 +299,8 @@ class MainWindow(QMainWindow):
             self.flash(f"Saved {path}")
 
     def backups(self) -> None:
-        try:
-            from .restore_dialog import RestoreDialog
-        except ImportError:
-            self.flash("Backups are not available in this version.")
-            return
+        from .restore_dialog import RestoreDialog
+
         dialog = RestoreDialog(self.ctx.url, self.ctx.operator, self,
                                close_database=self._close_database)
         dialog.restored.connect(self._restart_after_restore)
@@ -362,8 +343,10 @@ class MainWindow(QMainWindow):
         page = self.current_page()
         if self.current_key == "settings" and isinstance(page, Page) and page.accept_scan(scan):
             return
+        elsewhere = self.current_key != "scan"
         station = self.show_page("scan")
-        handler = getattr(station, "handle_scan", None)
+        handler = getattr(station, "handle_scan_from_elsewhere" if elsewhere else "handle_scan",
+                          None)
         if handler is None:
             self.flash(f"Scanned {scan.text}: the scan station is not available yet.")
             return

@@ -16,7 +16,7 @@ from ..services.receiving import TAG_DIGITS, tag_prefix
 from . import bulk
 from . import values as v
 from .catalog import Ref
-from .importer import CHUNK, MovementWriter, Planner, Refused, Row, RowResult
+from .planning import CHUNK, MovementWriter, Planner, Refused, Row, RowResult
 
 # Status words of other tools (Snipe-IT's default labels among them) -> ours.
 STATUS_WORDS = {
@@ -257,8 +257,9 @@ class AssetPlanner(Planner):
             facts["warranty_end"] = v.add_months(facts["purchase_date"], months)
         if row.has("due_date"):
             facts["due_date"] = row.date("due_date")
-        if row.has("notes") and row.text("notes"):
-            facts["notes"] = row.text("notes")
+        notes = row.kept_notes()
+        if notes:
+            facts["notes"] = notes
         return {k: x for k, x in facts.items() if x is not None}
 
     def _supplier(self, row: Row) -> str:

@@ -12,44 +12,32 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
 
 import peewee as pw
 
-from .. import models as m
 from ..clock import utcnow
 from ..errors import ValidationError
 from ..operators import OperatorRef
 from ..roles import require
-from . import bulk
 from . import values as v
 from .catalog import Catalog
-from .fields import KINDS, check_mapping, resolve_kind
-from .reading import Table
+from .fields import KINDS, auto_map, check_mapping, detect_kind, resolve_kind
+from .import_assets import AssetPlanner
+from .import_catalog import LocationPlanner, PeoplePlanner, SupplierPlanner
+from .import_stock import LicensePlanner, StockPlanner
+from .planning import (  # noqa: F401 - ImportOptions and RowResult are used via importer
+    ACTIONS,
+    CHUNK,
+    Context,
+    ImportOptions,
+    Planner,
+    Refused,
+    Row,
+    RowResult,
+)
+from .reading import Table, read_table
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total); raise to abandon
-ACTIONS = ("create", "update", "unchanged", "refuse")
-CHUNK = 2000
-
-
-@dataclass
-class ImportOptions:
-    kind: str
-    mapping: dict[str, str]  # field -> column header
-    create_missing: bool = False  # create unknown models, locations, suppliers
-    day_first: bool | None = None  # 03/04/2024: None = decide from the file
-    decimal_comma: bool | None = None  # None = when the file is ';'-separated
-    default_location: str | None = None  # for new assets whose row names none
-    reference: str = ""  # ledger reference; default "import <file>"
-
-
-@dataclass
-class RowResult:
-    row: int
-    action: str  # one of ACTIONS
-    key: str
-    message: str
 
 
 @dataclass
@@ -63,6 +51,8 @@ class ImportReport:
     blank_rows: int = 0
     seconds: float = 0.0
     movements: int = 0
+    not_imported: list[str] = field(default_factory=list)  # columns nothing took
+    in_notes: list[str] = field(default_factory=list)  # columns kept in the notes
 
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
@@ -81,151 +71,25 @@ class ImportReport:
             if self.created_records else ""
         blank = f"; {self.blank_rows} blank rows skipped" if self.blank_rows else ""
         rows = f"{len(self.rows)} row{'' if len(self.rows) == 1 else 's'}"
-        return f"{rows} of {self.kind}: {', '.join(parts)}{extra}{blank}"
+        return f"{rows} of {self.kind}: {', '.join(parts)}{extra}{blank}{self.columns_note()}"
+
+    def columns_note(self) -> str:
+        """Which of the file's columns went nowhere (and which went into the notes)."""
+        out = ""
+        if self.in_notes:
+            out += f"; kept in the notes: {', '.join(self.in_notes)}"
+        if self.not_imported:
+            n = len(self.not_imported)
+            hint = " (map them to a field, or keep them in the notes)" if self.kind == \
+                "assets" else ""
+            out += (f"; {n} column{'' if n == 1 else 's'} not imported: "
+                    f"{', '.join(self.not_imported)}{hint}")
+        return out
 
 
-class Refused(Exception):
-    """Raised while planning a row: the row is refused with this message."""
-
-
-class Row:
-    """One row's cells by field name, parsed with messages that name the column."""
-
-    def __init__(self, ctx: Context, number: int, cells: list[object]):
-        self.ctx, self.number, self.cells = ctx, number, cells
-
-    def has(self, name: str) -> bool:
-        return name in self.ctx.columns
-
-    def raw(self, name: str) -> object:
-        i = self.ctx.columns.get(name)
-        return self.cells[i] if i is not None and i < len(self.cells) else None
-
-    def text(self, name: str) -> str:
-        return v.text(self.raw(name))
-
-    def _parse(self, name: str, parse, **kw):
-        try:
-            return parse(self.raw(name), **kw)
-        except ValueError as exc:
-            raise Refused(f"{self.ctx.label(name)}: {exc}") from None
-
-    def date(self, name: str) -> date | None:
-        return self._parse(name, v.parse_date, day_first=self.ctx.day_first)
-
-    def decimal(self, name: str) -> Decimal | None:
-        return self._parse(name, v.parse_decimal, decimal_comma=self.ctx.decimal_comma)
-
-    def int(self, name: str) -> int | None:
-        return self._parse(name, v.parse_int)
-
-    def real(self, name: str) -> float | None:
-        amount = self._parse(name, v.parse_decimal, decimal_comma=self.ctx.decimal_comma)
-        return None if amount is None else float(amount)
-
-    def bool(self, name: str) -> bool | None:
-        return self._parse(name, v.parse_bool)
-
-    def months(self, name: str) -> int | None:
-        return self._parse(name, v.parse_months)
-
-
-@dataclass
-class Context:
-    op: OperatorRef
-    options: ImportOptions
-    source: str
-    columns: dict[str, int]  # field -> column index
-    catalog: Catalog
-    day_first: bool = True
-    decimal_comma: bool = False
-    reference: str = ""
-    warnings: list[str] = field(default_factory=list)
-    now: object = None
-    rows: list = field(default_factory=list)  # the table's rows, for planners that look ahead
-
-    def label(self, name: str) -> str:
-        header = self.options.mapping.get(name)
-        label = KINDS[self.options.kind].field(name).label
-        return f"{label} ('{header}')" if header and header != label else label
-
-    def note(self, row: int) -> str:
-        return f"imported from {self.source} row {row}"
-
-
-class MovementWriter:
-    """Ledger rows written in bulk (the service functions would take minutes at 100,000)."""
-
-    FIELDS = [m.Movement.at, m.Movement.kind, m.Movement.product, m.Movement.asset,
-              m.Movement.quantity, m.Movement.from_location, m.Movement.to_location,
-              m.Movement.person, m.Movement.holder, m.Movement.asset_status,
-              m.Movement.operator, m.Movement.reference, m.Movement.source, m.Movement.note,
-              m.Movement.unit_cost]
-
-    def __init__(self, ctx: Context):
-        self.ctx = ctx
-        self.rows: list[tuple] = []
-        self.written = 0
-
-    def add(self, kind: str, product: int, *, asset: int | None = None, quantity: int = 1,
-            from_location: int | None = None, to_location: int | None = None,
-            person: int | None = None, holder: int | None = None,
-            asset_status: str | None = None, reference: str = "", note: str = "",
-            unit_cost: Decimal | None = None) -> None:
-        self.rows.append((self.ctx.now, kind, product, asset, quantity, from_location,
-                          to_location, person, holder, asset_status, self.ctx.op.id,
-                          (reference or self.ctx.reference)[:255], "import", note, unit_cost))
-        if len(self.rows) >= CHUNK:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.rows:
-            bulk.insert(m.Movement, self.FIELDS, self.rows)
-            self.written += len(self.rows)
-            self.rows = []
-
-
-class Planner:
-    """One import kind: `plan` each row (raise `Refused` to refuse it), then `apply`."""
-
-    kind = ""
-    needs = ("catalog",)  # role actions the import requires
-    keys: tuple[str, ...] = ()  # fields that name the record, shown on refused rows
-
-    def __init__(self, ctx: Context):
-        self.ctx = ctx
-        self.catalog = ctx.catalog
-        self.seen: dict[str, int] = {}  # key -> first row, for duplicates inside the file
-
-    def check_once(self, what: str, value: str, key: str | None = None) -> None:
-        """Refuse a second row for the same record (the first accepted row is kept)."""
-        first = self.seen.get(f"{what}\0{(key or value).lower()}")
-        if first is not None:
-            raise Refused(f"{what} {value} is also on row {first}, which is kept; give each "
-                          "record one row.")
-
-    def seen_on(self, what: str, value: str, row: int) -> None:
-        self.seen.setdefault(f"{what}\0{value.lower()}", row)
-
-    def finish(self) -> None:
-        """Called once every row is planned, before anything is written."""
-
-    def plan(self, row: Row) -> RowResult:
-        raise NotImplementedError
-
-    def apply(self, tick: Callable[[int], None]) -> int:
-        """Write the accepted rows; returns how many movements were posted."""
-        raise NotImplementedError
-
-
-def _planners() -> dict[str, type[Planner]]:
-    from .import_assets import AssetPlanner
-    from .import_catalog import LocationPlanner, PeoplePlanner, SupplierPlanner
-    from .import_stock import LicensePlanner, StockPlanner
-
-    return {p.kind: p for p in (AssetPlanner, StockPlanner, PeoplePlanner, LocationPlanner,
-                                SupplierPlanner, LicensePlanner)}
-
+PLANNERS: dict[str, type[Planner]] = {
+    p.kind: p for p in (AssetPlanner, StockPlanner, PeoplePlanner, LocationPlanner,
+                        SupplierPlanner, LicensePlanner)}
 
 DATE_FIELDS = ("purchase_date", "warranty_end", "due_date", "left_on", "starts_on", "ends_on")
 
@@ -258,6 +122,20 @@ def prepare(table: Table, options: ImportOptions, op: OperatorRef) -> Context:
     ctx = Context(op, options, table.source, columns, Catalog(),
                   reference=(options.reference or f"import {table.source}")[:255],
                   now=utcnow(), rows=table.rows)
+    if tuple(options.notes_from) == ("*",):
+        options.notes_from = tuple(unmapped_columns(table.headers, options.mapping))
+    if options.notes_from:
+        if kind != "assets":
+            raise ValidationError("Only devices have notes: keeping other columns in the "
+                                  "notes works for an assets import.")
+        missing = [h for h in options.notes_from if h not in table.headers]
+        if missing:
+            raise ValidationError(f"No column {', '.join(repr(h) for h in missing)} in "
+                                  f"{table.source} to keep in the notes (its columns: "
+                                  f"{', '.join(table.headers[:12])}).")
+        taken = set(options.mapping.values())
+        ctx.notes_columns = [(h, table.headers.index(h)) for h in options.notes_from
+                             if h not in taken]
     if options.decimal_comma is None:
         ctx.decimal_comma = table.separator == ";"
     else:
@@ -283,10 +161,12 @@ def run_import(db: pw.Database, op: OperatorRef, table: Table, options: ImportOp
     """Plan every row and, unless `dry_run`, write the accepted ones in one transaction."""
     started = time.perf_counter()
     ctx = prepare(table, options, op)
-    planner_type = _planners()[ctx.options.kind]
+    planner_type = PLANNERS[ctx.options.kind]
     for action in planner_type.needs:
         require(op.role, action)
     report = ImportReport(ctx.options.kind, table.source, dry_run, blank_rows=table.blank_rows)
+    report.in_notes = [h for h, _ in ctx.notes_columns]
+    report.not_imported = unmapped_columns(table.headers, options.mapping, report.in_notes)
     total = len(table.rows)
     progress = progress or (lambda stage, done, total: None)
     with db.atomic() as txn:
@@ -324,13 +204,18 @@ def run_import(db: pw.Database, op: OperatorRef, table: Table, options: ImportOp
     return report
 
 
+def unmapped_columns(headers: list[str], mapping: dict[str, str],
+                     kept: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """The file's columns that no field takes and that are not kept in the notes."""
+    taken = set(mapping.values()) | set(kept)
+    return [h for h in headers if h not in taken]
+
+
 def import_file(db: pw.Database, op: OperatorRef, path, *, kind: str | None = None,
                 preset: str = "generic", mapping: dict[str, str] | None = None,
                 dry_run: bool = False, progress: Progress | None = None,
                 sheet: str | None = None, **options) -> ImportReport:
     """Read `path`, map its columns (preset, or `mapping`), and import it."""
-    from .fields import auto_map, detect_kind
-    from .reading import read_table
 
     prefer = (kind,) if kind else tuple(KINDS)
     table = read_table(path, sheet=sheet, prefer_sheets=prefer)

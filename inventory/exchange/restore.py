@@ -20,13 +20,12 @@ from ..db import is_postgres, resolve_url, sqlite_path
 from ..errors import InventoryError, PermissionDenied, StorageError
 from ..operators import check_password, current_operator
 from ..roles import require
+from ..storage import open_store
 
 
 def _admin_in_current(url: str, username: str | None, password: str | None) -> bool:
     """True when the current database names the operator an admin; False when it is
     damaged or missing (then the backup decides); PermissionDenied when not an admin."""
-    from ..storage import open_store
-
     path = sqlite_path(url)
     if not path.exists():
         return False

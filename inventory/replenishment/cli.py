@@ -6,7 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from .. import operations
 from ..cli import command, session
+from ..commands import ApproveReorder, CancelOrder, PlaceOrder
 
 
 def _table(rows: list[list[str]], header: list[str]) -> str:
@@ -30,7 +32,8 @@ def cmd_reorder(args: argparse.Namespace) -> int:
     lines = reorder_list(db, alerts_only=not args.all, location=args.location,
                          supplier=args.supplier, demand_class=args.demand_class)
     if args.approve:
-        views = ordering.approve(db, op, [ln for ln in lines if ln.action == BUY])
+        buys = tuple(ln for ln in lines if ln.action == BUY)
+        views = operations.execute(db, op, ApproveReorder(buys)).view
         for v in views:
             print(f"draft {v.number}: {v.supplier} → {v.ship_to}, {len(v.lines)} lines, "
                   f"{v.total:,.2f}")
@@ -53,7 +56,7 @@ def cmd_reorder(args: argparse.Namespace) -> int:
 
 @command
 def cmd_po(args: argparse.Namespace) -> int:
-    from ..services import ordering, purchasing
+    from ..services import ordering
 
     db, op = session(args)
     if args.action == "list":
@@ -64,10 +67,10 @@ def cmd_po(args: argparse.Namespace) -> int:
         print("error: give the order number, e.g. PO-2026-0001", file=sys.stderr)
         return 1
     if args.action == "place":
-        v = ordering.place(db, op, args.number)
+        v = operations.execute(db, op, PlaceOrder(args.number)).view
         print(f"{v.number} ordered from {v.supplier}; expected {v.expected_at:%Y-%m-%d}")
     elif args.action == "cancel":
-        v = purchasing.cancel_order(db, op, args.number)
+        v = operations.execute(db, op, CancelOrder(args.number)).view
         print(f"{v.number} cancelled")
     elif args.action == "csv":
         text = ordering.order_csv(db, args.number)
@@ -88,10 +91,14 @@ def cmd_licenses(args: argparse.Namespace) -> int:
     from .licenses import license_alerts
 
     db, _ = session(args)
-    for a in license_alerts(db, alerts_only=not args.all):
+    alerts = license_alerts(db, alerts_only=not args.all)
+    for a in alerts:
         print(f"{a.product} ({a.vendor or 'no vendor'})")
         for r in a.reasons():
             print(f"  {r}")
+    due = sum(a.renewal_due for a in alerts)
+    print(f"{due} license{'' if due == 1 else 's'} due for renewal (from end − notice − "
+          f"renewal lead time); {len(alerts)} listed", file=sys.stderr)
     return 0
 
 

@@ -28,16 +28,16 @@ def create_product(db: pw.Database, op: OperatorRef, name: str, kind: str, *,
     require(op.role, "catalog")
     name = _need(name, "A product name")
     if kind not in m.PRODUCT_KINDS:
-        raise ValidationError(f"Kind must be one of {', '.join(m.PRODUCT_KINDS)}.")
+        raise ValidationError(f"Kind must be one of {', '.join(m.PRODUCT_KINDS)}.", field="kind")
     if gtin:
         gtin = gtin.strip()
         if not gtin_valid(gtin):
             raise ValidationError(f"GTIN {gtin} has a wrong check digit. Copy it again from "
-                                  "the box label.")
+                                  "the box label.", field="gtin")
         gtin = gtin14(gtin)
     with db.atomic():
         if gtin and m.Product.get_or_none(m.Product.gtin == gtin):
-            raise Duplicate(f"GTIN {gtin} already belongs to another product.")
+            raise Duplicate(f"GTIN {gtin} already belongs to another product.", field="gtin")
         return m.Product.create(name=name, kind=kind, manufacturer=manufacturer.strip(),
                                 category=category, part_number=part_number.strip(),
                                 gtin=gtin or None, unit_cost=Decimal(str(unit_cost)),
@@ -49,10 +49,11 @@ def create_location(db: pw.Database, op: OperatorRef, name: str, code: str, kind
     require(op.role, "catalog")
     name, code = _need(name, "A location name"), _need(code, "A location code")
     if kind not in m.LOCATION_KINDS:
-        raise ValidationError(f"Kind must be one of {', '.join(m.LOCATION_KINDS)}.")
+        raise ValidationError(f"Kind must be one of {', '.join(m.LOCATION_KINDS)}.", field="kind")
     with db.atomic():
         if m.Location.get_or_none(m.Location.code == code):
-            raise Duplicate(f"Location code {code} is already used. Pick another code.")
+            raise Duplicate(f"Location code {code} is already used. Pick another code.",
+                            field="code")
         up = find.location(parent) if parent else None
         return m.Location.create(name=name, code=code, kind=kind, parent=up,
                                  partner=partner).id
@@ -62,11 +63,11 @@ def set_transfer_lane(db: pw.Database, op: OperatorRef, source: str, destination
                       lead_time_days: float) -> None:
     require(op.role, "catalog")
     if lead_time_days <= 0:
-        raise ValidationError("A transfer lead time must be above zero days.")
+        raise ValidationError("A transfer lead time must be above zero days.", field="days")
     with db.atomic():
         src, dst = find.location(source), find.location(destination)
         if src.kind not in m.PARTNER_KINDS:
-            raise ValidationError(f"{src.name} is not a 3PL or MSP.")
+            raise ValidationError(f"{src.name} is not a 3PL or MSP.", field="source")
         (m.TransferLane.insert(source=src, destination=dst, lead_time_days=lead_time_days)
          .on_conflict(conflict_target=[m.TransferLane.source, m.TransferLane.destination],
                       update={m.TransferLane.lead_time_days: lead_time_days}).execute())
@@ -79,7 +80,7 @@ def create_person(db: pw.Database, op: OperatorRef, employee_id: str, name: str,
     employee_id, name = _need(employee_id, "An employee id"), _need(name, "A name")
     with db.atomic():
         if m.Person.get_or_none(m.Person.employee_id == employee_id):
-            raise Duplicate(f"Employee id {employee_id} is already used.")
+            raise Duplicate(f"Employee id {employee_id} is already used.", field="employee_id")
         where = find.location(site) if site else None
         return m.Person.create(employee_id=employee_id, name=name, email=email,
                                department=department, cost_centre=cost_centre, site=where).id
@@ -98,7 +99,7 @@ def create_supplier(db: pw.Database, op: OperatorRef, name: str, *, email: str =
     name = _need(name, "A supplier name")
     with db.atomic():
         if m.Supplier.get_or_none(m.Supplier.name == name):
-            raise Duplicate(f"Supplier {name} already exists.")
+            raise Duplicate(f"Supplier {name} already exists.", field="name")
         return m.Supplier.create(name=name, email=email, lead_time_days=lead_time_days).id
 
 
@@ -107,11 +108,11 @@ def add_offer(db: pw.Database, op: OperatorRef, supplier: str, product: str, *,
               min_order: int = 1, supplier_part: str = "", preferred: bool = False) -> int:
     require(op.role, "catalog")
     if pack_size < 1 or min_order < 1:
-        raise ValidationError("Pack size and minimum order must be at least 1.")
+        raise ValidationError("Pack size and minimum order must be at least 1.", field="pack_size")
     with db.atomic():
         sup = m.Supplier.get_or_none(m.Supplier.name == supplier)
         if sup is None:
-            raise ValidationError(f"No supplier '{supplier}'. Add it first.")
+            raise ValidationError(f"No supplier '{supplier}'. Add it first.", field="supplier")
         p = find.product(product)
         return m.SupplierOffer.create(supplier=sup, product=p, unit_price=Decimal(str(unit_price)),
                                       lead_time_days=lead_time_days, pack_size=pack_size,
@@ -126,15 +127,17 @@ def create_license(db: pw.Database, op: OperatorRef, product: str, seats: int, *
                    renewal_lead_days: int = 30, term_months: int = 12) -> int:
     require(op.role, "catalog")
     if seats < 0:
-        raise ValidationError("Seats cannot be negative.")
+        raise ValidationError("Seats cannot be negative.", field="seats")
     if license_type not in m.LICENSE_TYPES:
-        raise ValidationError(f"License type must be one of {', '.join(m.LICENSE_TYPES)}.")
+        raise ValidationError(f"License type must be one of {', '.join(m.LICENSE_TYPES)}.",
+                              field="kind")
     if ends_on and ends_on <= starts_on:
-        raise ValidationError("The end date must come after the start date.")
+        raise ValidationError("The end date must come after the start date.", field="ends")
     with db.atomic():
         p = find.product(product)
         if p.kind != "license":
-            raise ValidationError(f"{p.name} is a {p.kind}, not a license product.")
+            raise ValidationError(f"{p.name} is a {p.kind}, not a license product.",
+                                  field="product")
         sup = m.Supplier.get_or_none(m.Supplier.name == vendor) if vendor else None
         return m.License.create(product=p, vendor=sup, license_type=license_type, seats=seats,
                                 cost_per_seat=Decimal(str(cost_per_seat)), starts_on=starts_on,

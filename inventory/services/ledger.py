@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 import peewee as pw
 
 from .. import models as m
-from .. import sqlcache
+from .. import sqlcache, uow
 from ..clock import utcnow
+from ..db import database_proxy
 from ..errors import InsufficientStock, ValidationError
 from ..operators import OperatorRef
 
@@ -40,8 +42,9 @@ def record(op: OperatorRef, kind: str, product: m.Product | int, *, quantity: in
            person: m.Person | None = None, holder: m.Person | None = None,
            asset_status: str | None = None, reference: str = "", source: str = "manual",
            note: str = "", unit_cost: Decimal | None = None,
-           reverses: m.Movement | int | None = None, at: datetime | None = None) -> None:
-    """Append one row to the ledger (the caller holds the transaction)."""
+           reverses: m.Movement | int | None = None, at: datetime | None = None) -> int:
+    """Append one row to the ledger (the caller's unit of work holds the transaction);
+    return its id. The unit of work in progress is told, so the result carries it."""
     check_source(source)
     values = dict(
         at=at or utcnow(), kind=kind, product=product, asset=asset, license=license,
@@ -49,9 +52,21 @@ def record(op: OperatorRef, kind: str, product: m.Product | int, *, quantity: in
         person=person, holder=holder, asset_status=asset_status, operator=op.id,
         reference=reference, source=source, note=note, unit_cost=unit_cost, reverses=reverses,
     )
-    sqlcache.execute("insert_movement", _insert_movement, {
+    cursor = sqlcache.execute("insert_movement", _insert_movement, {
         f.name: (f.db_value(values[f.name]) if values[f.name] is not None else None)
         for f in MOVEMENT_FIELDS})
+    movement_id = (cursor.fetchone()[0] if database_proxy.obj.returning_clause
+                   else cursor.lastrowid)
+    work = uow.current()
+    if work is not None:
+        work.appended(movement_id, kind, product=_id(product), asset=_id(asset),
+                      license=_id(license))
+    return movement_id
+
+
+def _id(ref: Any) -> int | None:
+    """The id of a model instance, or the id given as it is."""
+    return ref if ref is None or isinstance(ref, int) else ref.id
 
 
 def add_stock(product_id: int, location_id: int, quantity: int) -> None:
@@ -75,7 +90,7 @@ def take_stock(product: m.Product, location: m.Location, quantity: int) -> None:
                   .scalar()) or 0
         raise InsufficientStock(
             f"Only {have} × {product.name} at {location.name}; cannot take {quantity}. "
-            "Count the shelf, or take it from another location."
+            "Count the shelf, or take it from another location.", field="quantity"
         )
 
 

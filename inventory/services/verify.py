@@ -1,4 +1,6 @@
-"""Recompute stock and asset positions from the ledger and compare with the projection."""
+"""Recompute stock and asset positions from the ledger and compare with the projection,
+then audit the rules the services enforce (`audit.py`: no duplicate seat, no over-
+allocation, nothing issued to someone who had left, no device in two places)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from dataclasses import dataclass, field
 import peewee as pw
 
 from .. import models as m
+from .audit import audit
 
 
 @dataclass
@@ -16,10 +19,12 @@ class VerifyReport:
     movements: int = 0
     stock_differences: list[str] = field(default_factory=list)
     asset_differences: list[str] = field(default_factory=list)
+    rule_problems: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.stock_differences and not self.asset_differences
+        return not self.stock_differences and not self.asset_differences \
+            and not self.rule_problems
 
 
 STOCK_FROM_LEDGER = """
@@ -65,11 +70,13 @@ def verify(db: pw.Database) -> VerifyReport:
                 m.Asset.select(m.Asset.id, m.Asset.tag, m.Asset.location, m.Asset.holder,
                                m.Asset.status).tuples().iterator()):
             report.assets += 1
-            want = positions.get(a_id)
-            if want is None:
+            wanted = positions.get(a_id)
+            if wanted is None:
                 report.asset_differences.append(f"{tag}: no movement in the ledger")
-            elif want != (loc, holder, status):
+            elif wanted != (loc, holder, status):
                 report.asset_differences.append(
-                    f"{tag}: ledger says {want[2]} at {places.get(want[0])}, holder {want[1]}; "
+                    f"{tag}: ledger says {wanted[2]} at {places.get(wanted[0])}, holder "
+                    f"{wanted[1]}; "
                     f"asset record says {status} at {places.get(loc)}, holder {holder}")
+    report.rule_problems = audit(db)
     return report

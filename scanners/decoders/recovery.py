@@ -62,8 +62,8 @@ def strip(gray: np.ndarray, corners: np.ndarray, reach: float = REACH) -> Strip:
     """
     pts = np.asarray(corners, dtype=np.float32).reshape(-1, 2)
     theta = _across(gray, pts)
-    u = np.float32([np.cos(theta), np.sin(theta)])  # across the bars
-    v = np.float32([-np.sin(theta), np.cos(theta)])  # along them
+    u = np.array([np.cos(theta), np.sin(theta)], dtype=np.float32)  # across the bars
+    v = np.array([-np.sin(theta), np.cos(theta)], dtype=np.float32)  # along them
     a, b = pts @ u, pts @ v
     length, height = float(a.max() - a.min()), float(b.max() - b.min())
     centre = u * (a.max() + a.min()) / 2 + v * (b.max() + b.min()) / 2

@@ -111,12 +111,12 @@ def locate_texture(gray: np.ndarray) -> list[np.ndarray]:
         across = 0.5 * np.arctan2(2 * sxy, sxx - syy)  # the gradients' direction: across the bars
         ux, uy = np.cos(across), np.sin(across)
         pts = contour.reshape(-1, 2).astype(np.float32)
-        a = pts @ np.float32([ux, uy])
-        b = pts @ np.float32([-uy, ux])
+        a = pts @ np.array([ux, uy], dtype=np.float32)
+        b = pts @ np.array([-uy, ux], dtype=np.float32)
         if b.max() - b.min() < 6:
             continue
-        box = np.float32([[a.min(), b.min()], [a.max(), b.min()], [a.max(), b.max()],
-                          [a.min(), b.max()]])
+        box = np.array([[a.min(), b.min()], [a.max(), b.min()], [a.max(), b.max()],
+                        [a.min(), b.max()]], dtype=np.float32)
         corners = np.stack([box[:, 0] * ux - box[:, 1] * uy,
                             box[:, 0] * uy + box[:, 1] * ux], axis=1)
         boxes.append((corners * 2).astype(np.float32))

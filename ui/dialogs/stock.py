@@ -4,19 +4,37 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QSpinBox
 
 from inventory.codes import gtin_valid
-from inventory.errors import InventoryError
-from inventory.models import PRODUCT_KINDS
+from inventory.commands import (
+    AddOffer,
+    Adjust,
+    Command,
+    CreateProduct,
+    EditProduct,
+    Issue,
+    Transfer,
+)
+from inventory.queries import lookups
 from inventory.queries.stock import SpareDetail
-from inventory.services import catalog, edits, stock, transfers
+from inventory.vocab import PRODUCT_KINDS
 
 from .. import style
-from .fields import ChoiceCombo, location_combo, person_picker
+from .fields import ChoiceCombo, location_combo, person_picker, person_problem
 from .form import FormDialog
 
 STOCKING = ("site", "stockroom", "3pl", "msp")
+
+
+def amount_problem(text: str, what: str) -> str | None:
+    """What is wrong with an amount typed into a field (None: it is a fine amount)."""
+    try:
+        if Decimal(text.replace(",", "").strip()) < 0:
+            return f"{what} cannot be negative."
+    except InvalidOperation:
+        return "Type a number, like 39.90."
+    return None
 
 
 def _levels_combo(d: SpareDetail, kinds=STOCKING, none_text: str | None = None) -> ChoiceCombo:
@@ -30,7 +48,7 @@ def _levels_combo(d: SpareDetail, kinds=STOCKING, none_text: str | None = None) 
 class IssueDialog(FormDialog):
     heading = "Issue spares"
     ok_text = "Issue"
-    topics = ("stock", "people", "movements")
+    field_names = {"location": "source"}
 
     def __init__(self, ctx, detail: SpareDetail, parent=None) -> None:
         self.d = detail
@@ -50,23 +68,18 @@ class IssueDialog(FormDialog):
         if not self.person.text().strip():
             return {"person": "Pick who receives the spares, or scan their badge."}
         if not self.person.is_known():
-            return {"person": "No active person by that name or employee id."}
+            return {"person": person_problem(self.person.text())}
         return {}
 
-    def submit(self) -> str:
-        view = stock.issue(self.ctx.db, self.ctx.operator, self.d.code, self.quantity.value(),
-                           person=self.person.code(), location=self.source.code() or None,
-                           reference=self.reference.text().strip())
+    def commands(self) -> list[Command]:
+        return [Issue(self.d.code, self.quantity.value(), person=self.person.code(),
+                      location=self.source.code() or None,
+                      reference=self.reference.text().strip())]
+
+    def done_text(self, result) -> str:
+        view = result.view[0]
         return f"Issued {self.quantity.value()} × {view.product}; {view.quantity} left at " \
                f"{view.location}."
-
-    def field_for_error(self, exc: InventoryError) -> str | None:
-        text = str(exc).lower()
-        if "only" in text or "in stock" in text:
-            return "quantity"
-        if "person" in text or "has left" in text:
-            return "person"
-        return None
 
     def accept_scan(self, scan) -> bool:
         self.person.set_code(scan.text.strip())
@@ -76,7 +89,6 @@ class IssueDialog(FormDialog):
 class StockTransferDialog(FormDialog):
     heading = "Transfer stock"
     ok_text = "Transfer"
-    topics = ("stock", "locations", "movements")
 
     def __init__(self, ctx, detail: SpareDetail, parent=None) -> None:
         self.d = detail
@@ -104,18 +116,17 @@ class StockTransferDialog(FormDialog):
             errors["destination"] = "Source and destination are the same place."
         return errors
 
-    def submit(self) -> str:
-        view = transfers.transfer(self.ctx.db, self.ctx.operator, self.source.code(),
-                                  self.destination.code(),
-                                  items=[(self.d.code, self.quantity.value())],
-                                  reference=self.reference.text().strip())
+    def commands(self) -> list[Command]:
+        return [Transfer(self.source.code(), self.destination.code(),
+                         items=((self.d.code, self.quantity.value()),),
+                         reference=self.reference.text().strip())]
+
+    def done_text(self, result) -> str:
+        view = result.view[0]
         if view.number:
             return f"Shipment {view.number}: {self.quantity.value()} × {self.d.name} in " \
                    f"transit to {view.destination}."
         return f"Moved {self.quantity.value()} × {self.d.name} to {view.destination}."
-
-    def field_for_error(self, exc: InventoryError) -> str | None:
-        return "quantity" if "only" in str(exc).lower() else None
 
 
 class AdjustDialog(FormDialog):
@@ -123,7 +134,6 @@ class AdjustDialog(FormDialog):
     description = "Set the quantity actually on the shelf; the difference and the reason go " \
                   "into the ledger."
     ok_text = "Adjust"
-    topics = ("stock", "movements")
 
     def __init__(self, ctx, detail: SpareDetail, parent=None) -> None:
         self.d = detail
@@ -149,16 +159,18 @@ class AdjustDialog(FormDialog):
             errors["reason"] = "Say why the stock changes; it is kept in the history."
         return errors
 
-    def submit(self) -> str:
-        view = stock.adjust(self.ctx.db, self.ctx.operator, self.d.code, self.location.code(),
-                            new_quantity=self.counted.value(), reason=self.reason.text())
+    def commands(self) -> list[Command]:
+        return [Adjust(self.d.code, self.location.code(), self.reason.text(),
+                       new_quantity=self.counted.value())]
+
+    def done_text(self, result) -> str:
+        view = result.view[0]
         return f"{view.product} at {view.location}: {view.quantity} on hand."
 
 
 class ProductDialog(FormDialog):
     """Create a product, or edit one (`detail` given)."""
 
-    topics = ("stock", "assets")
 
     def __init__(self, ctx, kind: str = "spare", product_id: int | None = None,
                  values: dict | None = None, parent=None) -> None:
@@ -200,43 +212,36 @@ class ProductDialog(FormDialog):
             errors["gtin"] = "A GTIN has digits only."
         elif gtin and not gtin_valid(gtin):
             errors["gtin"] = "This GTIN's check digit is wrong. Copy it again from the box."
-        try:
-            if Decimal(self.cost.text().replace(",", "").strip() or "0") < 0:
-                errors["unit_cost"] = "A cost cannot be negative."
-        except InvalidOperation:
-            errors["unit_cost"] = "Type a number, like 39.90."
+        if problem := amount_problem(self.cost.text() or "0", "A cost"):
+            errors["unit_cost"] = problem
         minimum = self.minimum.text().strip()
         if minimum and (not minimum.isdigit()):
             errors["min_quantity"] = "A whole number of units, or leave it empty."
         return errors
 
-    def submit(self) -> str:
+    def commands(self) -> list[Command]:
         name = self.name.text().strip()
         cost = Decimal(self.cost.text().replace(",", "").strip() or "0")
         minimum = self.minimum.text().strip()
         if self.product_id is None:
             extra = {"min_quantity": int(minimum)} if minimum else {}
-            self.result_value = catalog.create_product(
-                self.ctx.db, self.ctx.operator, name, self.kind.currentData(),
+            return [CreateProduct(name, self.kind.currentData(), tuple(dict(
                 manufacturer=self.manufacturer.text(), category=self.category.text().strip(),
                 part_number=self.part.text(), gtin=self.gtin.text().strip() or None,
-                unit_cost=cost, **extra)
-            return f"{name} added to the catalogue."
-        edits.update_product(
-            self.ctx.db, self.ctx.operator, self.product_id, name=name,
-            manufacturer=self.manufacturer.text(), category=self.category.text(),
+                unit_cost=cost, **extra).items()))]
+        return [EditProduct(self.product_id, tuple(dict(
+            name=name, manufacturer=self.manufacturer.text(), category=self.category.text(),
             part_number=self.part.text(), gtin=self.gtin.text(), unit_cost=cost,
-            min_quantity=int(minimum) if minimum else None, clear_min_quantity=not minimum)
+            min_quantity=int(minimum) if minimum else None,
+            clear_min_quantity=not minimum).items()))]
+
+    def done_text(self, result) -> str:
+        name = self.name.text().strip()
+        if self.product_id is None:
+            self.result_value = result.view[0]
+            return f"{name} added to the catalogue."
         self.result_value = self.product_id
         return f"{name} saved."
-
-    def field_for_error(self, exc: InventoryError) -> str | None:
-        text = str(exc).lower()
-        if "gtin" in text:
-            return "gtin"
-        if "name" in text or "called" in text:
-            return "name"
-        return None
 
     def accept_scan(self, scan) -> bool:
         from scanners.scan import strip_aim
@@ -247,3 +252,53 @@ class ProductDialog(FormDialog):
         else:
             return super().accept_scan(scan)
         return True
+
+
+class OfferDialog(FormDialog):
+    """A supplier's offer for a product: price, lead time, pack size, minimum order. With
+    it the reorder engine has a lead time (and so a reorder point) and a price."""
+
+    heading = "Add supplier offer"
+    ok_text = "Add offer"
+    topics = ("stock", "orders")
+
+    def __init__(self, ctx, detail: SpareDetail, parent=None) -> None:
+        self.d = detail
+        self.description = detail.name
+        super().__init__(ctx, parent)
+
+    def build(self) -> None:
+        self.supplier = self.add_field("supplier", "Supplier",
+                                       ChoiceCombo(lookups.suppliers(), none_text="Pick one"))
+        self.price = self.add_field("unit_price", "Unit price",
+                                    QLineEdit(str(self.d.unit_cost or "")))
+        self.lead = self.add_field("lead_time_days", "Lead time (days)", QSpinBox(),
+                                   hint="Quoted days from order to delivery.")
+        self.lead.setRange(1, 365)
+        self.lead.setValue(14)
+        self.pack = self.add_field("pack_size", "Pack size", QSpinBox())
+        self.pack.setRange(1, 100_000)
+        self.minimum = self.add_field("min_order", "Minimum order", QSpinBox())
+        self.minimum.setRange(1, 100_000)
+        self.part = self.add_field("supplier_part", "Supplier's part number", QLineEdit())
+        self.part.setPlaceholderText("Optional")
+        self.preferred = self.add_field("preferred", "", QCheckBox("Preferred supplier"))
+        self.preferred.setChecked(not self.d.offers)
+
+    def validate(self) -> dict[str, str]:
+        errors = {}
+        if not self.supplier.code():
+            errors["supplier"] = "Pick the supplier (add suppliers by importing them)."
+        if problem := amount_problem(self.price.text(), "A price"):
+            errors["unit_price"] = problem
+        return errors
+
+    def commands(self) -> list[Command]:
+        return [AddOffer(self.supplier.code(), self.d.code,
+                         unit_price=Decimal(self.price.text().replace(",", "").strip()),
+                         lead_time_days=self.lead.value(), pack_size=self.pack.value(),
+                         min_order=self.minimum.value(), supplier_part=self.part.text().strip(),
+                         preferred=self.preferred.isChecked())]
+
+    def done_text(self, result) -> str:
+        return f"Offer from {self.supplier.currentText()} added to {self.d.name}."

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QPushButton
 
-from inventory.models import LOCATION_KINDS
+from inventory.commands import ConfirmArrival
 from inventory.queries import locations as q
 from inventory.queries.common import TableQuery
-from inventory.services import transfers
+from inventory.vocab import LOCATION_KINDS
 
 from ..dialogs.places import LaneDialog, LocationDialog
 from ..models.format import fmt_int, movement_entry
@@ -27,7 +27,7 @@ class LocationsPage(TablePage):
     search_placeholder = "Search name, code, partner"
     noun = ("location", "locations")
     detail_placeholder = "Select a location to see its stock, lanes and shipments."
-    topics = ("locations", "stock", "assets", "movements")
+    kinds = ("locations", "stock", "assets", "movements")
     filters = (FilterDef("kind", "Kind", _kind_choices, 150),)
 
     def make_query(self) -> TableQuery:
@@ -42,7 +42,9 @@ class LocationsPage(TablePage):
         self.act_edit = self.action("Edit…", "settings", self.edit, "Ctrl+E")
         self.act_lane = self.action("Lead time…", "truck", self.lane, "",
                                     "Set how long transfers from this 3PL / MSP take")
-        return [self.act_edit, self.act_lane]
+        self.act_reconcile = self.action("Reconcile statement…", "check", self.reconcile, "",
+                                         "Compare the partner's stock statement with the book")
+        return [self.act_edit, self.act_lane, self.act_reconcile]
 
     def _kind_of_current(self) -> str | None:
         item = self.current_id()
@@ -55,6 +57,9 @@ class LocationsPage(TablePage):
         self.set_enabled(self.act_edit, one, "select one location", "catalog")
         self.set_enabled(self.act_lane, one and self._kind_of_current() in ("3pl", "msp"),
                          "select a 3PL or MSP", "catalog")
+        self.set_enabled(self.act_reconcile,
+                         one and self._kind_of_current() in ("3pl", "msp"),
+                         "select a 3PL or MSP", "view")
         self.set_enabled(self.act_new, True, "", "catalog")
 
     def new_location(self) -> None:
@@ -71,6 +76,14 @@ class LocationsPage(TablePage):
         if d is not None:
             self.open_dialog(LocationDialog(self.ctx, d, self), self.after_dialog)
 
+    def reconcile(self) -> None:
+        from ..reconcile_dialog import ReconcileDialog
+
+        item = self.current_id()
+        d = q.detail(item) if item is not None else None
+        if d is not None:
+            self.open_dialog(ReconcileDialog(self.ctx, d.code, self))
+
     def lane(self) -> None:
         item = self.current_id()
         d = q.detail(item) if item is not None else None
@@ -78,10 +91,9 @@ class LocationsPage(TablePage):
             self.open_dialog(LaneDialog(self.ctx, d, self), self.after_dialog)
 
     def confirm(self, number: str) -> None:
-        self.perform(lambda: transfers.confirm_arrival(self.ctx.db, self.ctx.operator, number),
-                     topics=("stock", "assets", "locations", "movements"),
-                     success=lambda v: f"Shipment {v.number} arrived at {v.destination} "
-                                       f"({v.lines} line(s)).")
+        self.write(ConfirmArrival(number),
+                   success=lambda v: f"Shipment {v.number} arrived at {v.destination} "
+                                     f"({v.lines} line(s)).")
 
     def apply_link(self, filters: dict) -> None:
         if "kind" in filters:
