@@ -9,10 +9,9 @@ from scanners.synthetic import render_label
 from scanners.webcam_corpus import RENDER_MODULE, Shot, photograph
 from ui.views.settings_page import SettingsPage
 
-from .test_ui_support import IGNORE_OFFSCREEN, ctx, no_threads_left, show_page, ui_settings
+from .ui_support import IGNORE_OFFSCREEN, show_page
 
 pytestmark = IGNORE_OFFSCREEN
-FIXTURES = (ctx, no_threads_left, ui_settings)
 
 
 def test_preview_shows_a_sharper_figure_for_a_sharper_label(qtbot, ctx, tmp_path):
