@@ -95,8 +95,13 @@ def _v5(db: pw.Database) -> None:
         db.execute_sql(sql)
 
 
+def _v6(db: pw.Database) -> None:
+    # Service targets per product category or ABC class (the reorder list and backtest).
+    db.create_tables([m.ServiceTarget], safe=True)
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4,
-                                                         5: _v5}
+                                                         5: _v5, 6: _v6}
 CURRENT_VERSION = max(MIGRATIONS)
 
 
