@@ -10,6 +10,7 @@ import peewee as pw
 
 from . import models as m
 from .errors import StorageError
+from .replenishment import demand_table
 from .sqlite_copy import backup_sqlite
 
 LEDGER_GUARD_SQLITE = [
@@ -95,8 +96,14 @@ def _v5(db: pw.Database) -> None:
         db.execute_sql(sql)
 
 
+def _v6(db: pw.Database) -> None:
+    # Demand per product × location × month, kept by a trigger on movement in the same
+    # transaction: the reorder list reads thousands of rows instead of grouping the ledger.
+    demand_table.install(db)
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4,
-                                                         5: _v5}
+                                                         5: _v5, 6: _v6}
 CURRENT_VERSION = max(MIGRATIONS)
 
 

@@ -86,16 +86,26 @@ class DemandMatrix:
         return {k: i for i, k in enumerate(self.keys)}
 
 
+def month_number(d: date) -> int:
+    """The month of `d` as `DemandMonth.month` counts it (year * 12 + month - 1)."""
+    return d.year * 12 + d.month - 1
+
+
 def monthly_demand(db: pw.Database, today: date, partners: list[int],
                    spare_devices: list[int], months: int = HISTORY_MONTHS) -> DemandMatrix:
-    """One GROUP BY query: demand per product × location × month, `months` complete months."""
-    mv = m.Movement
-    start = datetime.combine(month_start(today, months), datetime.min.time())
-    end = datetime.combine(month_start(today), datetime.min.time())
-    bucket = _month_index(db, mv.at, start)
-    rows = (mv.select(mv.product, mv.from_location, bucket, pw.fn.SUM(mv.quantity))
-            .where(_demand_filter(partners, spare_devices) & (mv.at >= start) & (mv.at < end))
-            .group_by(mv.product, mv.from_location, bucket))
+    """Demand per product × location × month over `months` complete months, read from the
+    demand table the ledger keeps (`demand_table.py`): thousands of rows, not the ledger."""
+    d = m.DemandMonth
+    first = month_number(month_start(today, months))
+    end = month_number(month_start(today))
+    kinds = d.grp == "use"
+    if spare_devices:
+        kinds |= (d.grp == "device") & d.product.in_(spare_devices)
+    if partners:
+        kinds |= (d.grp == "partner") & d.location.in_(partners)
+    rows = (d.select(d.product, d.location, d.month - first, pw.fn.SUM(d.quantity))
+            .where(kinds & (d.month >= first) & (d.month < end))
+            .group_by(d.product, d.location, d.month))
     keys = month_keys(today, months)
     return _matrix(rows, len(keys), keys)
 
