@@ -11,7 +11,7 @@ from ui.views.orders import OrdersPage
 from ui.views.people import PeoplePage
 from ui.views.stock import StockPage
 
-from .ui_support import IGNORE_OFFSCREEN, detail_text, show_page, table_texts
+from .ui_support import IGNORE_OFFSCREEN, detail_text, settle, show_page, table_texts
 
 pytestmark = IGNORE_OFFSCREEN
 
@@ -36,6 +36,8 @@ def test_spare_detail_shows_stock_per_location_with_3pl_and_in_transit(qtbot, ct
         assert str(level.quantity) in shown
     assert "Northwind Logistics (3PL)" in shown and "In transit" in shown
     row = page.model.row_of(product.id)
+    settle(page)
+    page.model.row_values(row)  # read now (painting would read it on the worker)
     assert page.model.index(row, page.model.column_of("transit")).data() == \
         str(line.quantity)
     # The in-transit filter holds exactly the products with stock on the way.
@@ -155,7 +157,9 @@ def test_orders_place_and_cancel(qtbot, ctx):
     page.act_place.trigger()
     ctx.ops.wait()
     assert m.PurchaseOrder.get_by_id(po.id).status == "ordered"
-    page.select_id(po.id)
+    settle(page)  # the list reloads after the change notice
+    select(qtbot, page, po.id)
+    qtbot.waitUntil(page.act_cancel.isEnabled, timeout=5000)
     page.act_cancel.trigger()
     ctx.ops.wait()
     assert m.PurchaseOrder.get_by_id(po.id).status == "cancelled"

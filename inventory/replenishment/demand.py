@@ -103,9 +103,10 @@ def monthly_demand(db: pw.Database, today: date, partners: list[int],
         kinds |= (d.grp == "device") & d.product.in_(spare_devices)
     if partners:
         kinds |= (d.grp == "partner") & d.location.in_(partners)
-    rows = (d.select(d.product, d.location, d.month - first, pw.fn.SUM(d.quantity))
-            .where(kinds & (d.month >= first) & (d.month < end))
-            .group_by(d.product, d.location, d.month))
+    # No GROUP BY: each row is already one month of one kind; the few (product, location,
+    # month) cells with two kinds of demand are summed by `_matrix` (np.add.at).
+    rows = (d.select(d.product, d.location, d.month - first, d.quantity)
+            .where(kinds & (d.month >= first) & (d.month < end)))
     keys = month_keys(today, months)
     return _matrix(rows, len(keys), keys)
 
