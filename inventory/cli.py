@@ -88,15 +88,16 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(f"demand table rebuilt from the ledger: {rows} rows")
         report = verify(db)
     for line in report.stock_differences + report.asset_differences + \
-            report.demand_differences:
+            report.demand_differences + report.rule_problems:
         print(line)
     if report.demand_differences:
         print("the reorder list's demand table disagrees with the ledger: run "
               "`verify --rebuild-demand` to recompute it from the ledger")
     state = "ok" if report.ok else "DIFFERENCES FOUND"
+    rules = sum(int(p.split()[2]) if p.startswith("…") else 1 for p in report.rule_problems)
     print(f"verify {state}: {report.movements} movements, {report.stock_rows} stock levels, "
           f"{report.assets} assets, {len(report.stock_differences)} stock and "
-          f"{len(report.asset_differences)} asset differences")
+          f"{len(report.asset_differences)} asset differences, {rules} rule problems")
     return 0 if report.ok else 2
 
 
@@ -174,7 +175,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "$STOCKROOM_TODAY, else the real date)")
     p.set_defaults(func=cmd_demo)
 
-    p = subparsers.add_parser("verify", help="recompute stock and assets from the ledger")
+    p = subparsers.add_parser("verify", help="recompute stock and assets from the ledger, "
+                                             "and audit the rules (seats, leavers, places)")
     p.add_argument("--rebuild-demand", action="store_true",
                    help="recompute the reorder list's demand table from the ledger if it "
                         "disagrees")

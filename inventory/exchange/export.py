@@ -26,8 +26,10 @@ Progress = Callable[[int], None]
 
 
 def neutralise(value: object) -> object:
-    """Text that a spreadsheet would evaluate, made inert; other values unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """Text that a spreadsheet would evaluate, made inert; other values unchanged. Text that
+    already looks neutralised (``'=…``) gets one more apostrophe, so that the importer,
+    which drops exactly one, gives back what was stored."""
+    if isinstance(value, str) and value.lstrip("'")[:1] in FORMULA_STARTS:
         return "'" + value
     return value
 

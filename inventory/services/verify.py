@@ -1,4 +1,6 @@
-"""Recompute stock and asset positions from the ledger and compare with the projection."""
+"""Recompute stock and asset positions from the ledger and compare with the projection,
+then audit the rules the services enforce (`audit.py`: no duplicate seat, no over-
+allocation, nothing issued to someone who had left, no device in two places)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import peewee as pw
 
 from .. import models as m
 from ..replenishment import demand_table
+from .audit import audit
 
 
 @dataclass
@@ -18,11 +21,12 @@ class VerifyReport:
     stock_differences: list[str] = field(default_factory=list)
     asset_differences: list[str] = field(default_factory=list)
     demand_differences: list[str] = field(default_factory=list)  # the reorder list's table
+    rule_problems: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not (self.stock_differences or self.asset_differences
-                    or self.demand_differences)
+                    or self.demand_differences or self.rule_problems)
 
 
 STOCK_FROM_LEDGER = """
@@ -77,4 +81,5 @@ def verify(db: pw.Database) -> VerifyReport:
                     f"{wanted[1]}; "
                     f"asset record says {status} at {places.get(loc)}, holder {holder}")
         report.demand_differences = demand_table.differences(db)
+    report.rule_problems = audit(db)
     return report
