@@ -356,3 +356,21 @@ def test_renewals_due_are_one_count_on_dashboard_licenses_view_cli_and_reorder_t
     assert card > 0 and card == len(view) == len(tab) == cli
     assert r.stdout.count("renewal due now") == cli
     assert {s[-1] for s in states.values()} <= {"renewal_due", "over"}  # not expired
+
+
+def test_a_line_without_a_supplier_offer_says_what_to_do(world):
+    from inventory.errors import ValidationError
+
+    db, op, hq, tpl, _, _ = world
+    catalog.create_product(db, op, "Cable tie", "consumable", part_number="TIE")
+    tie = m.Product.get(m.Product.part_number == "TIE")
+    with db.atomic():
+        for k in range(1, 25):
+            record(op, "issue", tie, quantity=30, from_location=tpl, at=_months_back(k))
+    ln = _line(_all(db), tie, tpl)
+    assert ln.alert and ln.action == BUY and ln.supplier == ""
+    assert ln.lead_time_source == "no supplier offer: 14 days assumed"
+    assert any(r.startswith("No supplier offer: add one (Spares & stock ▸ More ▸ Add supplier "
+                            "offer…)") for r in ln.reasons())
+    with pytest.raises(ValidationError, match="Add supplier offer"):
+        ordering.approve(db, op, [ln])

@@ -151,7 +151,9 @@ class ReorderLine:
             + (f" ({self.on_order_draft:.0f} of it in draft orders)" if self.on_order_draft
                else ""),
         ]
-        verb = {BUY: f"Buy from {self.source or 'a supplier (no offer on file)'}",
+        verb = {BUY: f"Buy from {self.source}" if self.source else
+                "No supplier offer: add one (Spares & stock ▸ More ▸ Add supplier offer…) to "
+                "buy it",
                 TRANSFER: f"Transfer from {self.source}",
                 WAIT: f"Wait for {self.source}"}[self.action]
         if self.action == WAIT:

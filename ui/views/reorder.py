@@ -344,7 +344,8 @@ class ReorderPage(Page):
             values = [a.product, a.vendor, f"{a.used} / {a.seats}",
                       a.ends_on.isoformat() if a.ends_on else "",
                       a.alert_from.isoformat() if a.alert_from else "",
-                      f"{a.true_up:,.2f}" if a.over else "", "; ".join(a.reasons()[1:])]
+                      f"{a.true_up:,.2f}" if a.over else "",
+                      "; ".join((["Renewal due"] if a.renewal_due else []) + a.reasons()[1:])]
             for c, v in enumerate(values):
                 item = QTableWidgetItem(v)
                 item.setToolTip("\n".join(a.reasons()))
