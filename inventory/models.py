@@ -93,6 +93,22 @@ class Product(BaseModel):
     active = pw.BooleanField(default=True)
 
 
+class ServiceTarget(BaseModel):
+    """A target cycle service level for a product category or an ABC class (schema v6).
+
+    `scope` is "category" (key: the category name) or "abc" (key: "A", "B" or "C").
+    """
+
+    scope = pw.CharField()
+    key = pw.CharField()
+    service_level = pw.FloatField()
+    updated_at = pw.DateTimeField(default=utcnow)
+    updated_by = pw.ForeignKeyField(Operator, null=True)
+
+    class Meta:
+        indexes = ((("scope", "key"), True),)
+
+
 class Supplier(BaseModel):
     name = pw.CharField(unique=True)
     email = pw.CharField(default="")
@@ -274,7 +290,8 @@ class DemandMonth(BaseModel):
 
 
 ALL_MODELS = [
-    SchemaVersion, Setting, Operator, Location, TransferLane, Person, Product, Supplier,
+    SchemaVersion, Setting, Operator, Location, TransferLane, Person, Product, ServiceTarget,
+    Supplier,
     SupplierOffer, PurchaseOrder, PurchaseOrderLine, Asset, StockLevel, Shipment, ShipmentLine,
     License, LicenseSeat, CountSession, CountEntry, Movement,
 ]

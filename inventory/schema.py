@@ -97,13 +97,18 @@ def _v5(db: pw.Database) -> None:
 
 
 def _v6(db: pw.Database) -> None:
+    # Service targets per product category or ABC class (the reorder list and backtest).
+    db.create_tables([m.ServiceTarget], safe=True)
+
+
+def _v7(db: pw.Database) -> None:
     # Demand per product × location × month, kept by a trigger on movement in the same
-    # transaction: the reorder list reads thousands of rows instead of grouping the ledger.
+    # transaction and checked by verify (monthly figures without grouping the ledger).
     demand_table.install(db)
 
 
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4,
-                                                         5: _v5, 6: _v6}
+                                                         5: _v5, 6: _v6, 7: _v7}
 CURRENT_VERSION = max(MIGRATIONS)
 
 

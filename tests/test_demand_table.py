@@ -16,7 +16,8 @@ from inventory.commands import Issue, Transfer, Undo
 from inventory.errors import InsufficientStock
 from inventory.operations import execute
 from inventory.replenishment import demand_table
-from inventory.replenishment.demand import month_number, monthly_demand
+from inventory.replenishment.demand import month_start, read_demand
+from inventory.replenishment.demand_table import month_number, monthly
 from inventory.services.verify import verify
 
 from .world import build
@@ -63,11 +64,14 @@ def test_the_reorder_list_reads_the_same_demand_as_the_ledger_holds(world):
         execute(db, op, Issue("CHG65", n, person="E1"))
     today = clock.utcnow().date()
     later = date.fromordinal(today.replace(day=28).toordinal() + 10)  # this month complete
-    matrix = monthly_demand(db, later, [], [], months=2)
+    keys, matrix = monthly(db, later, [], [], months=2)
     charger = m.Product.get(m.Product.part_number == "CHG65")
     hq = m.Location.get(m.Location.code == "SR-HQ")
-    row = matrix.index()[(charger.id, hq.id)]
-    assert matrix.demand[row].tolist() == [0.0, 7.0]
+    row = keys.index((charger.id, hq.id))
+    assert matrix[row].tolist() == [0.0, 7.0]
+    # The same as the ledger read the reorder list makes.
+    hist = read_demand(db, month_start(later, 2), month_start(later), [], [])
+    assert hist.monthly(keys, 2).tolist() == matrix.tolist()
 
 
 def test_verify_reports_a_demand_table_out_of_step_and_the_rebuild_fixes_it(world):

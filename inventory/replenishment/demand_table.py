@@ -13,6 +13,9 @@ devices kept as spares; "partner" (shipments and transfers out) for 3PL / MSP lo
 
 from __future__ import annotations
 
+from datetime import date
+
+import numpy as np
 import peewee as pw
 
 from .. import models as m
@@ -100,3 +103,34 @@ def differences(db: pw.Database, limit: int = 20) -> list[str]:
             if len(out) >= limit:
                 break
     return out
+
+
+def month_number(d: date) -> int:
+    """The month of `d` as `DemandMonth.month` counts it (year * 12 + month - 1)."""
+    return d.year * 12 + d.month - 1
+
+
+def monthly(db: pw.Database, today: date, partners: list[int], spare_devices: list[int],
+            months: int = 24) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """(product, location) keys and their demand per month over the `months` complete
+    months before `today`'s month (oldest first), read from the table, not the ledger."""
+    d = m.DemandMonth
+    end = month_number(today.replace(day=1))
+    first = end - months
+    kinds = d.grp == "use"
+    if spare_devices:
+        kinds |= (d.grp == "device") & d.product.in_(spare_devices)
+    if partners:
+        kinds |= (d.grp == "partner") & d.location.in_(partners)
+    # No GROUP BY: each row is one month of one kind of demand; a cell with two kinds is
+    # summed by np.add.at below.
+    query = (d.select(d.product, d.location, d.month - first, d.quantity)
+             .where(kinds & (d.month >= first) & (d.month < end)))
+    rows = db.execute(query).fetchall()
+    if not rows:
+        return [], np.zeros((0, months))
+    data = np.array(rows, dtype=np.int64)
+    codes, row = np.unique(data[:, 0] * (1 << 32) + data[:, 1], return_inverse=True)
+    out = np.zeros((len(codes), months))
+    np.add.at(out, (row.ravel(), data[:, 2]), data[:, 3])
+    return [(int(c >> 32), int(c & 0xFFFFFFFF)) for c in codes.tolist()], out

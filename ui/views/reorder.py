@@ -45,6 +45,7 @@ from inventory.services import ordering
 
 from ..coalesce import Coalescer
 from .base import AppContext, Page
+from .reorder_whatif import WhatIfTab
 
 ALL = "All"
 CLASSES = ("smooth", "erratic", "intermittent", "lumpy", "none")
@@ -249,6 +250,8 @@ class ReorderPage(Page):
         self.tabs.addTab(reorder_tab, "Reorder list")
         self.tabs.addTab(self.licenses, "Licenses")
         self.tabs.addTab(self.assets, "Warranty and loans")
+        self.whatif = WhatIfTab(self, ctx.runner)
+        self.tabs.addTab(self.whatif, "What if")
         title = QLabel("Reorder")
         title.setObjectName("PageTitle")
         subtitle = QLabel("What to buy or move, when, how much, and why")
