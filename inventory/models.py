@@ -274,6 +274,21 @@ class Movement(BaseModel):
         )
 
 
+class DemandMonth(BaseModel):
+    """Projection of the ledger: demand per product × location × month (y * 12 + m - 1),
+    by kind of demand (`replenishment/demand_table.py`); kept by a trigger on movement."""
+
+    product = pw.ForeignKeyField(Product, index=False)
+    location = pw.ForeignKeyField(Location, index=False)
+    month = pw.IntegerField()
+    grp = pw.CharField()  # use / device / partner
+    quantity = pw.IntegerField(default=0)
+
+    class Meta:
+        table_name = "demand_month"
+        indexes = ((("product", "location", "month", "grp"), True),)
+
+
 ALL_MODELS = [
     SchemaVersion, Setting, Operator, Location, TransferLane, Person, Product, ServiceTarget,
     Supplier,

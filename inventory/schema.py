@@ -10,6 +10,7 @@ import peewee as pw
 
 from . import models as m
 from .errors import StorageError
+from .replenishment import demand_table
 from .sqlite_copy import backup_sqlite
 
 LEDGER_GUARD_SQLITE = [
@@ -100,8 +101,14 @@ def _v6(db: pw.Database) -> None:
     db.create_tables([m.ServiceTarget], safe=True)
 
 
+def _v7(db: pw.Database) -> None:
+    # Demand per product × location × month, kept by a trigger on movement in the same
+    # transaction and checked by verify (monthly figures without grouping the ledger).
+    demand_table.install(db)
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4,
-                                                         5: _v5, 6: _v6}
+                                                         5: _v5, 6: _v6, 7: _v7}
 CURRENT_VERSION = max(MIGRATIONS)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import peewee as pw
 
 from .. import models as m
+from ..replenishment import demand_table
 from .audit import audit
 
 
@@ -19,12 +20,13 @@ class VerifyReport:
     movements: int = 0
     stock_differences: list[str] = field(default_factory=list)
     asset_differences: list[str] = field(default_factory=list)
+    demand_differences: list[str] = field(default_factory=list)  # the reorder list's table
     rule_problems: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.stock_differences and not self.asset_differences \
-            and not self.rule_problems
+        return not (self.stock_differences or self.asset_differences
+                    or self.demand_differences or self.rule_problems)
 
 
 STOCK_FROM_LEDGER = """
@@ -78,5 +80,6 @@ def verify(db: pw.Database) -> VerifyReport:
                     f"{tag}: ledger says {wanted[2]} at {places.get(wanted[0])}, holder "
                     f"{wanted[1]}; "
                     f"asset record says {status} at {places.get(loc)}, holder {holder}")
+        report.demand_differences = demand_table.differences(db)
     report.rule_problems = audit(db)
     return report
