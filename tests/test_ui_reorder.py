@@ -36,7 +36,8 @@ def test_reorder_view_shows_demo_lines_and_approving_creates_orders(qtbot, demo_
     assert len(page.visible_lines()) < len(lines)  # approved lines now count as on order
 
     page.export_to(str(tmp_path / "list.csv"))
-    assert (tmp_path / "list.csv").read_text().startswith("product,location,action")
+    assert (tmp_path / "list.csv").read_text(encoding="utf-8-sig").startswith(
+        "product,location,action")
     page.export_to(str(tmp_path / "list.xlsx"))
     assert (tmp_path / "list.xlsx").stat().st_size > 0
 

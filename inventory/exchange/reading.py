@@ -112,6 +112,14 @@ def _headers(raw: list[object]) -> list[str]:
     return out
 
 
+def _cells(cells: list[object]) -> list[object]:
+    """Cells as the importer reads them: the apostrophe an export put before a formula-like
+    text removed again (export, then import, is lossless)."""
+    from .export import unneutralise
+
+    return [unneutralise(c) if isinstance(c, str) and c[:1] == "'" else c for c in cells]
+
+
 def _table(records, source: str) -> tuple[list[str], list[tuple[int, list]], int]:
     headers: list[str] | None = None
     rows: list[tuple[int, list]] = []
@@ -122,9 +130,9 @@ def _table(records, source: str) -> tuple[list[str], list[tuple[int, list]], int
                 blank += 1
             continue
         if headers is None:
-            headers = _headers(cells)
+            headers = _headers(_cells(cells))
             continue
-        rows.append((number, list(cells)))
+        rows.append((number, _cells(cells)))
     if headers is None:
         raise ValidationError(f"{source} is empty: there is no header row to read.")
     return headers, rows, blank

@@ -70,12 +70,13 @@ def cmd_po(args: argparse.Namespace) -> int:
         v = purchasing.cancel_order(db, op, args.number)
         print(f"{v.number} cancelled")
     elif args.action == "csv":
-        text = ordering.order_csv(db, args.number)
         if args.output:
-            Path(args.output).write_text(text, encoding="utf-8")
+            from ..exchange.export import write_rows
+
+            write_rows(args.output, ordering.ORDER_HEADER, ordering.order_table(db, args.number))
             print(f"written {args.output}")
         else:
-            sys.stdout.write(text)
+            sys.stdout.write(ordering.order_csv(db, args.number))
     elif args.action == "pdf":
         out = Path(args.output or f"{args.number}.pdf")
         out.write_bytes(ordering.order_pdf(db, args.number))
