@@ -16,10 +16,11 @@ import peewee as pw
 
 from .backup import backup_sqlite
 from .db import is_postgres, resolve_url, sqlite_path
+from .dberrors import driver_errors, translate
 from .errors import InventoryError, ValidationError
 from .operators import OperatorRef, add_operator, current_operator, list_operators
 from .roles import ROLE_LABELS
-from .storage import open_store, storage_error
+from .storage import open_store
 
 log = logging.getLogger(__name__)
 PASSWORD_ENV = "STOCKROOM_PASSWORD"
@@ -42,8 +43,8 @@ def command(fn: Callable[[argparse.Namespace], int | None]) -> Callable[..., int
         except InventoryError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
-        except (pw.OperationalError, pw.DatabaseError) as exc:
-            print(f"error: {storage_error(exc)}", file=sys.stderr)
+        except driver_errors() as exc:  # every database error, translated once
+            print(f"error: {translate(exc)}", file=sys.stderr)
             return 1
         except KeyboardInterrupt:
             print("interrupted: nothing half-written was kept", file=sys.stderr)
@@ -78,12 +79,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     db = open_store(args.database)
     report = verify(db)
-    for line in report.stock_differences + report.asset_differences:
+    for line in report.lines():
         print(line)
     state = "ok" if report.ok else "DIFFERENCES FOUND"
+    values = (f", {len(report.value_problems)} values beyond the limits"
+              if report.value_problems else "")
     print(f"verify {state}: {report.movements} movements, {report.stock_rows} stock levels, "
           f"{report.assets} assets, {len(report.stock_differences)} stock and "
-          f"{len(report.asset_differences)} asset differences")
+          f"{len(report.asset_differences)} asset differences{values}")
     return 0 if report.ok else 2
 
 

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 import peewee as pw
 
+from .. import limits
 from .. import models as m
 from ..clock import utcnow
 from ..errors import ValidationError
@@ -106,9 +107,16 @@ class Row:
 
     def _parse(self, name: str, parse, **kw):
         try:
-            return parse(self.raw(name), **kw)
+            value = parse(self.raw(name), **kw)
         except ValueError as exc:
             raise Refused(f"{self.ctx.label(name)}: {exc}") from None
+        bound = limits.IMPORT_FIELDS.get(name)
+        if bound is not None and value is not None:
+            try:
+                bound(value, self.ctx.label(name))
+            except ValidationError as exc:  # the same limits as the window's
+                raise Refused(str(exc)) from None
+        return value
 
     def date(self, name: str) -> date | None:
         return self._parse(name, v.parse_date, day_first=self.ctx.day_first)

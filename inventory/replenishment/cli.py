@@ -24,11 +24,14 @@ TABLE_HEADER = ["product", "location", "action", "from", "qty", "cost", "order b
 @command
 def cmd_reorder(args: argparse.Namespace) -> int:
     from ..services import ordering
+    from ..services.verify import absurd_values
     from .engine import BUY, reorder_list
 
     db, op = session(args)
     lines = reorder_list(db, alerts_only=not args.all, location=args.location,
                          supplier=args.supplier, demand_class=args.demand_class)
+    for problem in absurd_values(db):  # left out of demand; `verify` lists them too
+        print(f"note: {problem}", file=sys.stderr)
     if args.approve:
         views = ordering.approve(db, op, [ln for ln in lines if ln.action == BUY])
         for v in views:

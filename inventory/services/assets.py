@@ -88,7 +88,7 @@ def check_out(db: pw.Database, op: OperatorRef, asset_tag: str, *, person: str |
         if a.status not in CHECKOUT_FROM:
             raise InvalidState(why_not_available(a))
         if due is not None and due < date.today():
-            raise ValidationError(f"The due date {due:%Y-%m-%d} is in the past. "
+            raise ValidationError(f"The due date {due.isoformat()} is in the past. "
                                   "Pick a later date or leave it empty.")
         if dest is None:
             dest = holder.site if holder.site_id else a.location

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import peewee as pw
 
+from .. import limits, sqlcache
 from .. import models as m
-from .. import sqlcache
 from ..clock import utcnow
 from ..errors import InsufficientStock, ValidationError
 from ..operators import OperatorRef
@@ -22,8 +22,10 @@ def check_source(source: str) -> None:
 
 
 def check_quantity(quantity: int) -> None:
-    if not isinstance(quantity, int) or quantity <= 0:
+    """A movement's quantity: a whole number from 1 to the domain limit."""
+    if isinstance(quantity, bool) or not isinstance(quantity, int):
         raise ValidationError(f"Quantity must be a whole number above zero (got {quantity}).")
+    limits.quantity(quantity)
 
 
 MOVEMENT_FIELDS = [f for f in m.Movement._meta.sorted_fields if f.name != "id"]

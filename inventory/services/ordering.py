@@ -20,6 +20,7 @@ from decimal import Decimal
 
 import peewee as pw
 
+from .. import limits
 from .. import models as m
 from ..clock import utcnow
 from ..errors import InvalidState, ValidationError
@@ -61,6 +62,7 @@ def approve(db: pw.Database, op: OperatorRef, lines: Iterable[ReorderLine]) -> l
     for ln in lines:
         if ln.quantity <= 0:
             raise ValidationError(f"The quantity for {ln.product} must be above zero.")
+        limits.quantity(ln.quantity, f"The quantity for {ln.product}")
         groups[(ln.supplier_id, ln.location_id)].append(ln)
     views = []
     with db.atomic():

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import peewee as pw
 
+from .. import limits
 from .. import models as m
 from ..clock import utcnow
 from ..errors import InvalidState, NotFound, ValidationError
@@ -72,6 +73,7 @@ def create_order(db: pw.Database, op: OperatorRef, supplier: str, ship_to: str,
         for code, qty in lines:
             if qty <= 0:
                 raise ValidationError(f"Order quantity for {code} must be above zero.")
+            limits.quantity(qty, f"The order quantity for {code}")
             p = find.product(code)
             offer = m.SupplierOffer.get_or_none((m.SupplierOffer.supplier == sup.id)
                                                 & (m.SupplierOffer.product == p.id))

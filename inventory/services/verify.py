@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import peewee as pw
 
+from .. import limits
 from .. import models as m
 
 
@@ -16,21 +17,56 @@ class VerifyReport:
     movements: int = 0
     stock_differences: list[str] = field(default_factory=list)
     asset_differences: list[str] = field(default_factory=list)
+    value_problems: list[str] = field(default_factory=list)  # beyond the domain limits
 
     @property
     def ok(self) -> bool:
-        return not self.stock_differences and not self.asset_differences
+        return not (self.stock_differences or self.asset_differences or self.value_problems)
+
+    def lines(self) -> list[str]:
+        """Every finding, one line each."""
+        return [*self.value_problems, *self.stock_differences, *self.asset_differences]
 
 
-STOCK_FROM_LEDGER = """
+# Rows whose quantity is beyond the domain limit are reported, not summed (a sum of them
+# would overflow the database's integers).
+STOCK_FROM_LEDGER = f"""
 SELECT product_id, location_id, SUM(delta) FROM (
   SELECT product_id, to_location_id AS location_id, quantity AS delta FROM movement
    WHERE asset_id IS NULL AND license_id IS NULL AND to_location_id IS NOT NULL
+     AND quantity BETWEEN 0 AND {limits.MAX_QUANTITY}
   UNION ALL
   SELECT product_id, from_location_id, -quantity FROM movement
    WHERE asset_id IS NULL AND license_id IS NULL AND from_location_id IS NOT NULL
+     AND quantity BETWEEN 0 AND {limits.MAX_QUANTITY}
 ) AS d GROUP BY product_id, location_id
 """
+
+ABSURD_MOVEMENTS = f"""
+SELECT id, kind, product_id, quantity FROM movement
+ WHERE quantity < 0 OR quantity > {limits.MAX_QUANTITY} ORDER BY id LIMIT 100
+"""
+ABSURD_STOCK = f"""
+SELECT product_id, location_id, quantity FROM stock_level
+ WHERE quantity < 0 OR quantity > {limits.MAX_QUANTITY} ORDER BY id LIMIT 100
+"""
+
+
+def absurd_values(db: pw.Database, names: dict | None = None,
+                  places: dict | None = None) -> list[str]:
+    """Quantities in the ledger or the stock levels beyond the domain limits, one line
+    each (they were written before the limits, or by hand)."""
+    if names is None:
+        names = dict(m.Product.select(m.Product.id, m.Product.name).tuples())
+    if places is None:
+        places = dict(m.Location.select(m.Location.id, m.Location.name).tuples())
+    out = [f"movement {i} ({kind} of {names.get(p, p)}) holds quantity {q:,}, beyond the "
+           f"limit of {limits.MAX_QUANTITY:,}: correct the stock with an adjustment"
+           for i, kind, p, q in db.execute_sql(ABSURD_MOVEMENTS)]
+    out += [f"stock level of {names.get(p, p)} at {places.get(loc, loc)} is {q:,}, beyond "
+            f"the limit of {limits.MAX_QUANTITY:,}"
+            for p, loc, q in db.execute_sql(ABSURD_STOCK)]
+    return out
 
 ASSETS_FROM_LEDGER = """
 SELECT m.asset_id, m.to_location_id, m.holder_id, m.asset_status
@@ -53,6 +89,7 @@ def verify(db: pw.Database) -> VerifyReport:
         report.stock_rows = len(book)
         names = dict(m.Product.select(m.Product.id, m.Product.name).tuples())
         places = dict(m.Location.select(m.Location.id, m.Location.name).tuples())
+        report.value_problems = absurd_values(db, names, places)
         for key in sorted(set(ledger) | set(book)):
             want, have = ledger.get(key, 0), book.get(key, 0)
             if want != have:
