@@ -120,7 +120,7 @@ def test_verify_and_reorder_report_absurd_values_instead_of_crashing(world_url):
     for args in (("reorder",), ("reorder", "--all"), ("reorder", "--all", "--format", "csv")):
         r = run_cli(*args, url=url)
         assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
-        assert f"note: movement" in r.stderr and f"{huge:,}" in r.stderr, r.stderr
+        assert "note: movement" in r.stderr and f"{huge:,}" in r.stderr, r.stderr
 
 
 def test_limits_are_stated_in_the_readme():
