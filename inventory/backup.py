@@ -1,13 +1,16 @@
 """SQLite online backups (the sqlite3 backup API): safe while the app is writing.
 
 Automatic backups go to `backups/` beside the database (before migrations, on exit)
-and only the newest N are kept; a restore checks the backup's integrity first and keeps
-the current file aside. PostgreSQL databases are backed up with pg_dump (POSTGRES_HELP).
+and only the newest N of those are kept: pruning never touches a backup a person asked
+for (`backup` without -o writes a "-manual" file) nor a file they named. A restore checks
+the backup's integrity first and keeps the current file aside. PostgreSQL databases
+are backed up with pg_dump (POSTGRES_HELP).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 from dataclasses import dataclass
@@ -23,14 +26,26 @@ def backup_dir(db_path: Path) -> Path:
     return db_path.parent / "backups"
 
 
+AUTOMATIC_LABELS = re.compile(r"auto|before-v\d+")
+MANUAL = "manual"
+
+
+def is_automatic(path: Path, stem: str) -> bool:
+    """A backup the app took by itself (on exit, before a migration), which it may prune."""
+    found = re.fullmatch(re.escape(stem) + r"-\d{8}-\d{6}-\d{6}-(.+)\.sqlite", path.name)
+    return bool(found and AUTOMATIC_LABELS.fullmatch(found.group(1)))
+
+
 def backup_sqlite(db_path: Path, dest: Path | None = None, keep: int = DEFAULT_KEEP,
                   label: str = "") -> Path:
     """Copy the live database to `dest` (default: a timestamped file beside it).
 
-    Automatic backups (no `dest`) keep only the newest `keep` files.
+    Automatic backups (no `dest`, an automatic label) keep only the newest `keep`
+    automatic files; `label="manual"` is a backup a person asked for, never pruned.
     """
     db_path = Path(db_path)
-    automatic = dest is None
+    label = label or "auto"
+    automatic = dest is None and bool(AUTOMATIC_LABELS.fullmatch(label))
     if dest is None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         suffix = f"-{label}" if label else ""
@@ -61,7 +76,9 @@ def list_backups(db_path: Path) -> list[Path]:
 
 
 def prune(folder: Path, stem: str, keep: int) -> None:
-    for old in sorted(folder.glob(f"{stem}-*.sqlite"), reverse=True)[keep:]:
+    """Delete all but the newest `keep` automatic backups; nothing else is touched."""
+    automatic = [p for p in folder.glob(f"{stem}-*.sqlite") if is_automatic(p, stem)]
+    for old in sorted(automatic, reverse=True)[keep:]:
         old.unlink(missing_ok=True)
         for extra in _companions(old):
             extra.unlink(missing_ok=True)
@@ -133,6 +150,12 @@ def check_backup(path: Path) -> BackupInfo:
         if not {"schema_version", "movement", "asset"} <= tables:
             raise _damaged(path, "it has no Stockroom tables")
         version = con.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0
+        if 0 < version <= CURRENT_VERSION:
+            missing = _missing_columns(con, version)
+            if missing:
+                raise _damaged(path, f"schema {version} without {', '.join(missing[:5])}")
+        elif version <= 0:
+            raise _damaged(path, "it has no schema version")
         movements = con.execute("SELECT COUNT(*) FROM movement").fetchone()[0]
         assets = con.execute("SELECT COUNT(*) FROM asset").fetchone()[0]
     except sqlite3.DatabaseError as exc:
@@ -144,6 +167,20 @@ def check_backup(path: Path) -> BackupInfo:
                            f"one knows {CURRENT_VERSION}). Update Stockroom first.")
     return BackupInfo(path, datetime.fromtimestamp(path.stat().st_mtime), size, version,
                       movements, assets)
+
+
+def _missing_columns(con: sqlite3.Connection, version: int) -> list[str]:
+    """Tables and columns a Stockroom database of `version` has, that this file lacks."""
+    from .schema import required_columns
+
+    missing = []
+    for table, columns in required_columns(version).items():
+        have = {r[1] for r in con.execute(f'PRAGMA table_info("{table}")')}
+        if not have:
+            missing.append(f"table {table}")
+        else:
+            missing += [f"{table}.{c}" for c in sorted(columns - have)]
+    return missing
 
 
 def _in_use(db_path: Path) -> bool:

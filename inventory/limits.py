@@ -31,6 +31,8 @@ def _whole(value: object, what: str) -> int:
 def whole(value: object, what: str, *, low: int, high: int) -> int:
     """`value` as an int in [low, high], else a one-line ValidationError."""
     n = _whole(value, what)
+    if n < 0 <= low:
+        raise ValidationError(f"{what} cannot be negative (got {n:,}).")
     if not low <= n <= high:
         raise ValidationError(f"{what} must be between {low:,} and {high:,} (got {n:,}).")
     return n
@@ -55,6 +57,8 @@ def price(value: object, what: str = "Price") -> Decimal:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
         raise ValidationError(f"{what} must be an amount such as 12.50 (got {value!r}).") from None
+    if amount.is_finite() and amount < 0:
+        raise ValidationError(f"{what} cannot be negative (got {value}).")
     if not amount.is_finite() or not Decimal(0) <= amount <= MAX_PRICE:
         raise ValidationError(f"{what} must be between 0 and {MAX_PRICE:,} (got {value}).")
     return amount

@@ -100,11 +100,39 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2, 3: _v3, 
 CURRENT_VERSION = max(MIGRATIONS)
 
 
+# Columns that a migration added after the tables were created, by version: a database
+# of an older version lacks them (check_backup, restore).
+ADDED_COLUMNS: dict[int, dict[str, set[str]]] = {}
+
+
+def required_columns(version: int) -> dict[str, set[str]]:
+    """Every table and column a complete Stockroom database of `version` holds."""
+    out = {model._meta.table_name: {f.column_name for f in model._meta.sorted_fields}
+           for model in m.ALL_MODELS}
+    for later, tables in ADDED_COLUMNS.items():
+        if later > version:
+            for table, columns in tables.items():
+                out[table] = out[table] - columns
+    return out
+
+
 def schema_version(db: pw.Database) -> int:
     if not db.table_exists(m.SchemaVersion._meta.table_name):
         return 0
     row = m.SchemaVersion.select(pw.fn.MAX(m.SchemaVersion.version)).scalar()
     return row or 0
+
+
+def refuse_foreign(db: pw.Database) -> None:
+    """Only a new or empty database gets Stockroom's schema: a file (or PostgreSQL database)
+    that already holds another program's tables is left exactly as it is."""
+    theirs = [t for t in db.get_tables() if not t.startswith("sqlite_")]
+    if theirs:
+        where = db.database if isinstance(db, pw.SqliteDatabase) else f"database {db.database}"
+        shown = ", ".join(theirs[:5]) + (", ..." if len(theirs) > 5 else "")
+        raise StorageError(
+            f"{where} is not a Stockroom database: it holds other tables ({shown}). "
+            "Nothing was changed. Pick a Stockroom file, or a new file name to start one.")
 
 
 def ensure_schema(db: pw.Database, migrations: dict | None = None) -> int:
@@ -119,6 +147,8 @@ def ensure_schema(db: pw.Database, migrations: dict | None = None) -> int:
         )
     if current == target:
         return current
+    if current == 0:
+        refuse_foreign(db)
     if current > 0 and isinstance(db, pw.SqliteDatabase):
         backup_sqlite(Path(db.database), label=f"before-v{target}")
     with db.atomic():

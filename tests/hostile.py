@@ -7,11 +7,12 @@ import csv
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from inventory.exchange.export import FORMULA_STARTS
-from inventory.operators import OperatorRef, os_operator
+from inventory.operators import OperatorRef, hash_password, os_operator, set_password
 from inventory.services import assets, catalog, purchasing, receiving, stock
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,12 +31,49 @@ HOSTILE = [
 ]
 
 
+ADMIN_PASSWORD = "founding-admin-pw"
+
+
+@dataclass(frozen=True)
+class Login:
+    username: str
+    password: str
+
+
 def run_cli(*args: str, url: str, env: dict | None = None, stdin: str | None = None,
-            timeout: int = 180) -> subprocess.CompletedProcess:
-    """`python main.py ARGS` against the database at `url`, as a person runs it."""
-    full = {**os.environ, "STOCKROOM_DATABASE": url, **(env or {})}
-    return subprocess.run([sys.executable, "main.py", *args], cwd=ROOT, env=full,
+            login: Login | None = None, timeout: int = 180) -> subprocess.CompletedProcess:
+    """`python main.py ARGS` against the database at `url`, as a person runs it (signed
+    in as `login` when given)."""
+    full = {k: v for k, v in os.environ.items() if not k.startswith("STOCKROOM_")}
+    full.update({"STOCKROOM_DATABASE": url, **(env or {})})
+    head: list[str] = []
+    if login is not None:
+        head = ["--user", login.username]
+        full["STOCKROOM_PASSWORD"] = login.password
+    return subprocess.run([sys.executable, "main.py", *head, *args], cwd=ROOT, env=full,
                           capture_output=True, text=True, timeout=timeout, input=stdin)
+
+
+def admin_login(db) -> Login | None:
+    """Sign-in for the founding admin where the database needs one (PostgreSQL always):
+    its password is set first, as the rules ask."""
+    import peewee as pw
+
+    if not isinstance(db, pw.PostgresqlDatabase):
+        return None
+    op = os_operator(db)
+    set_password(db, op, op.username, ADMIN_PASSWORD)
+    return Login(op.username, ADMIN_PASSWORD)
+
+
+def make_operator(db, username: str, role: str, password: str | None = None) -> Login:
+    """An operator with a password, written directly (as an admin's `operator add` would)."""
+    from inventory import models as m
+
+    password = password or f"{username}-password"
+    m.Operator.create(username=username, name=username, role=role,
+                      password_hash=hash_password(password))
+    return Login(username, password)
 
 
 def build_hostile(db) -> OperatorRef:

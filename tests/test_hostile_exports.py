@@ -11,6 +11,7 @@ from inventory.exchange.tables import TABLES
 
 from .hostile import (
     HOSTILE,
+    admin_login,
     build_hostile,
     formula_cells_in_csv,
     formula_cells_in_xlsx,
@@ -31,7 +32,7 @@ def test_cleaning_comes_before_neutralising():
 def hostile_store(store):
     db, url = store
     build_hostile(db)
-    return db, url
+    return db, url, admin_login(db)
 
 
 def _check_csv(path_or_text, where: str, expect_inert: bool = True) -> None:
@@ -48,28 +49,28 @@ def _check_xlsx(path, where: str) -> None:
 
 
 def test_every_cli_export_path_is_formula_safe(hostile_store, tmp_path):
-    db, url = hostile_store
+    db, url, login = hostile_store
     for name in TABLES:
         for fmt in ("csv", "xlsx"):
             out = tmp_path / f"{name}.{fmt}"
-            r = run_cli("export", name, "-o", str(out), url=url)
+            r = run_cli("export", name, "-o", str(out), url=url, login=login)
             assert r.returncode == 0, r.stderr
             (_check_csv if fmt == "csv" else _check_xlsx)(out, f"export {name} {fmt}")
-        r = run_cli("export", name, "-o", "-", url=url)
+        r = run_cli("export", name, "-o", "-", url=url, login=login)
         assert r.returncode == 0, r.stderr
         _check_csv(r.stdout, f"export {name} to stdout")
 
-    r = run_cli("reorder", "--all", "--format", "csv", url=url)
+    r = run_cli("reorder", "--all", "--format", "csv", url=url, login=login)
     assert r.returncode == 0, r.stderr
     _check_csv(r.stdout, "reorder --format csv")
 
     number = m.PurchaseOrder.select(m.PurchaseOrder.number).scalar()
-    r = run_cli("po", "csv", number, url=url)
+    r = run_cli("po", "csv", number, url=url, login=login)
     assert r.returncode == 0, r.stderr
     _check_csv(r.stdout, "po csv")
     for fmt in ("csv", "xlsx"):
         out = tmp_path / f"po.{fmt}"
-        r = run_cli("po", "csv", number, "-o", str(out), url=url)
+        r = run_cli("po", "csv", number, "-o", str(out), url=url, login=login)
         assert r.returncode == 0, r.stderr
         (_check_csv if fmt == "csv" else _check_xlsx)(out, f"po csv -o {fmt}")
 
@@ -81,7 +82,7 @@ def test_every_cli_export_path_is_formula_safe(hostile_store, tmp_path):
     for fmt in ("csv", "xlsx"):
         report = tmp_path / f"report.{fmt}"
         r = run_cli("import", str(people), "--kind", "people", "--dry-run", "--report",
-                    str(report), url=url)
+                    str(report), url=url, login=login)
         assert r.returncode == 0, r.stderr
         (_check_csv if fmt == "csv" else _check_xlsx)(report, f"import --report {fmt}")
 
@@ -93,17 +94,17 @@ def test_every_cli_export_path_is_formula_safe(hostile_store, tmp_path):
     for fmt in ("csv", "xlsx"):
         report = tmp_path / f"reconcile.{fmt}"
         r = run_cli("reconcile", str(statement), "--location", "SR-X", "--report",
-                    str(report), url=url)
+                    str(report), url=url, login=login)
         assert r.returncode == 0, r.stderr
         (_check_csv if fmt == "csv" else _check_xlsx)(report, f"reconcile --report {fmt}")
 
 
 def test_export_then_import_gives_back_the_text(hostile_store, tmp_path):
     """The apostrophe an export adds is stripped again by the importer."""
-    db, url = hostile_store
+    db, url, login = hostile_store
     out = tmp_path / "people.xlsx"
-    assert run_cli("export", "people", "-o", str(out), url=url).returncode == 0
-    r = run_cli("import", str(out), "--kind", "people", "--dry-run", url=url)
+    assert run_cli("export", "people", "-o", str(out), url=url, login=login).returncode == 0
+    r = run_cli("import", str(out), "--kind", "people", "--dry-run", url=url, login=login)
     assert r.returncode == 0, r.stderr
     assert "0 to create" in r.stdout and "0 refused" in r.stdout, r.stdout
 
@@ -114,7 +115,7 @@ def test_window_exports_are_formula_safe(hostile_store, tmp_path, qtbot):
     from ui.export_actions import export_view
     from ui.views.reorder import ReorderPage
 
-    db, _ = hostile_store
+    db, _, _ = hostile_store
     page = ReorderPage(db, os_operator(db), ChangeBus())
     qtbot.addWidget(page)
     page.show_all.setChecked(True)  # every line, so every hostile name is in it
