@@ -43,6 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from inventory.clock import pinned_day
+    from inventory.errors import InventoryError
+
+    try:
+        pinned_day()  # a wrong STOCKROOM_TODAY is refused before anything reads the date
+    except InventoryError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.command is None:
         from ui.app import run_app
 

@@ -67,9 +67,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     db, op = session(args)
     print(f"Building the demo department at scale {args.scale}...", file=sys.stderr)
-    s = load_demo(db, op, scale=args.scale, seed=args.seed)
+    s = load_demo(db, op, scale=args.scale, seed=args.seed, today=args.today)
     print(f"demo loaded: {s.people} people, {s.products} products, {s.assets} assets, "
-          f"{s.movements} movements, {s.licenses} licenses, {s.orders} purchase orders")
+          f"{s.movements} movements, {s.licenses} licenses, {s.orders} purchase orders; "
+          f"history up to {s.today:%Y-%m-%d}")
     return 0
 
 
@@ -224,6 +225,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("demo", help="fill an empty database with a demo IT department")
     p.add_argument("--scale", type=int, default=1, help="multiply its size (50: 100,000 assets)")
     p.add_argument("--seed", type=int, default=7, help="random seed (same seed, same data)")
+    p.add_argument("--today", type=parse_date, metavar="DATE",
+                   help="the day the demo's two years of history end (YYYY-MM-DD; default: "
+                        "$STOCKROOM_TODAY, else the real date)")
     p.set_defaults(func=cmd_demo)
 
     p = subparsers.add_parser("verify", help="recompute stock and assets from the ledger")

@@ -15,8 +15,8 @@ from decimal import Decimal
 import numpy as np
 import peewee as pw
 
+from . import clock
 from . import models as m
-from .clock import today as real_today
 from .codes import gtin_check_digit
 from .demo_catalog import (
     DEPARTMENTS,
@@ -51,6 +51,7 @@ class DemoSummary:
     movements: int
     licenses: int
     orders: int
+    today: date
 
 
 def _gtin(rng: random.Random, prefix: str) -> str:
@@ -441,7 +442,7 @@ def load_demo(db: pw.Database, op: OperatorRef, scale: int = 1, seed: int = 7,
     if m.Product.select().exists() or m.Location.select().exists():
         raise ValidationError("This database already has data; the demo needs an empty one. "
                               "Use --database with a new file name.")
-    b = _Builder(op, scale, seed, today or real_today())
+    b = _Builder(op, scale, seed, today or clock.today())
     b.shipments = []
     with db.atomic():
         b.locations()
@@ -456,4 +457,4 @@ def load_demo(db: pw.Database, op: OperatorRef, scale: int = 1, seed: int = 7,
         reset_sequences(db)
     return DemoSummary(people=len(b.person_site), products=len(b.devices) + len(b.spares)
                        + len(b.license_products), assets=2000 * scale, movements=moves,
-                       licenses=b.licenses_made, orders=len(b.orders))
+                       licenses=b.licenses_made, orders=len(b.orders), today=b.today)

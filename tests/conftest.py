@@ -1,6 +1,11 @@
 """Shared fixtures: real SQLite files, a real PostgreSQL server, the demo database.
 
 Service tests take `store`, which runs each test on SQLite and on PostgreSQL.
+
+Time is an input: the whole session runs on a pinned day (`STOCKROOM_TODAY`, which the app
+and every subprocess honour through `inventory/clock.py`), and the demo is built for that
+day. A demo test marked `every_demo_date` runs once for each of DEMO_DATES, with the demo built
+for that day and the clock pinned to it, so a test that only passes on some days fails here.
 """
 
 from __future__ import annotations
@@ -8,10 +13,12 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from inventory import clock
 from inventory.demo import load_demo
 from inventory.operators import OperatorRef, os_operator
 from inventory.storage import open_store
@@ -20,6 +27,30 @@ from .pg_server import PgServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _counter = itertools.count()
+
+PINNED_TODAY = date(2026, 12, 1)
+# a month start, 29 February of a leap year, a year end
+DEMO_DATES = (date(2026, 12, 1), date(2028, 2, 29), date(2026, 12, 31))
+os.environ[clock.ENV] = PINNED_TODAY.isoformat()  # before any test, for subprocesses too
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line(
+        "markers", "every_demo_date: run at each of DEMO_DATES, the demo built for that day")
+
+
+def pytest_generate_tests(metafunc) -> None:
+    if (metafunc.definition.get_closest_marker("every_demo_date")
+            and "demo_url" in metafunc.fixturenames):
+        metafunc.parametrize("today", DEMO_DATES, indirect=True, ids=str)
+
+
+@pytest.fixture(autouse=True)
+def today(request, monkeypatch) -> date:
+    """The day this test runs on: the clock (and any subprocess) is pinned to it."""
+    day = getattr(request, "param", PINNED_TODAY)
+    monkeypatch.setenv(clock.ENV, day.isoformat())
+    return day
 
 
 @pytest.fixture(scope="session")
@@ -84,20 +115,28 @@ def admin(db) -> OperatorRef:
 
 
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory) -> Path:
-    """The scale-1 demo, built once per session; tests get copies."""
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    database = open_store(str(path))
-    load_demo(database, os_operator(database))
-    database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    database.close()
-    return path
+def demo_templates(tmp_path_factory):
+    """The scale-1 demo, built once per session for each day asked for; tests get copies."""
+    built: dict[date, Path] = {}
+
+    def template(day: date) -> Path:
+        if day not in built:
+            path = tmp_path_factory.mktemp(f"demo-{day}") / "demo.sqlite"
+            database = open_store(str(path))
+            load_demo(database, os_operator(database), today=day)
+            database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            database.close()
+            built[day] = path
+        return built[day]
+
+    return template
 
 
 @pytest.fixture
-def demo_url(demo_template, tmp_path) -> str:
+def demo_url(demo_templates, today, tmp_path) -> str:
+    """A copy of the demo built for the day the test runs on."""
     path = tmp_path / "demo.sqlite"
-    shutil.copy(demo_template, path)
+    shutil.copy(demo_templates(today), path)
     return str(path)
 
 

@@ -43,6 +43,7 @@ def _ledger(db) -> list[tuple]:
                                   m.Movement.quantity).order_by(m.Movement.id).tuples())
 
 
+@pytest.mark.every_demo_date
 def test_backup_damage_restore_gives_back_every_movement(demo_db, demo_url, tmp_path):
     path = Path(demo_url)
     before = _ledger(demo_db)

@@ -5,7 +5,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import peewee as pw
+import pytest
+
+from inventory import models as m
+from inventory.storage import open_store
+
+from .finders import asset_tags, employee_ids
+
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.every_demo_date  # the tests on the demo run at each of DEMO_DATES
 
 
 def run(*args, db):
@@ -15,26 +24,33 @@ def run(*args, db):
 
 
 def test_checkout_checkin_verify_on_demo(demo_url):
-    r = run("checkout", "IT-000002", "--to", "E10005", "--due", "2099-01-31", db=demo_url)
+    (tag,) = asset_tags(demo_url, "in_stock")
+    first, second = employee_ids(demo_url, 2)
+    r = run("checkout", tag, "--to", first, "--due", "2099-01-31", db=demo_url)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.startswith("checked out IT-000002") and "due 2099-01-31" in r.stdout
-    again = run("checkout", "IT-000002", "--to", "E10006", db=demo_url)
+    assert r.stdout.startswith(f"checked out {tag}") and "due 2099-01-31" in r.stdout
+    assert f"({first})" in r.stdout
+    again = run("checkout", tag, "--to", second, db=demo_url)
     assert again.returncode == 1
     assert again.stderr.strip().splitlines() == [
-        "error: IT-000002 is already checked out to "
+        f"error: {tag} is already checked out to "
         + r.stdout.split(" to ", 1)[1].split(", due")[0] + ". Check it in first."]
-    r = run("checkin", "IT-000002", db=demo_url)
-    assert r.returncode == 0 and "in stock" in r.stdout
+    r = run("checkin", tag, db=demo_url)
+    assert r.returncode == 0 and "in stock" in r.stdout, r.stderr
     r = run("verify", db=demo_url)
-    assert r.returncode == 0 and r.stdout.startswith("verify ok")
+    assert r.returncode == 0 and r.stdout.startswith("verify ok"), r.stdout
 
 
 def test_errors_are_one_line(demo_url):
+    in_stock, = asset_tags(demo_url, "in_stock")
+    deployed, = asset_tags(demo_url, "deployed")
+    (person,) = employee_ids(demo_url)
     for args, text in [
-        (("checkout", "NOPE-1", "--to", "E10005"), "No asset with tag or serial 'NOPE-1'"),
-        (("checkout", "IT-000003", "--to", "E1"), "No person with employee id 'E1'"),
-        (("issue", "No such thing", "--qty", "1", "--to", "E10005"), "No product"),
-        (("checkin", "IT-000002", "--to", "NOWHERE"), "nothing to check in|No location"),
+        (("checkout", "NOPE-1", "--to", person), "No asset with tag or serial 'NOPE-1'"),
+        (("checkout", in_stock, "--to", "E1"), "No person with employee id 'E1'"),
+        (("issue", "No such thing", "--qty", "1", "--to", person), "No product"),
+        (("checkin", deployed, "--to", "NOWHERE"), "No location 'NOWHERE'"),
+        (("checkin", in_stock), f"{in_stock} is already in stock at .*; nothing to check in"),
     ]:
         r = run(*args, db=demo_url)
         assert r.returncode != 0
@@ -52,6 +68,44 @@ def test_demo_refuses_a_database_with_data_and_backup_works(demo_url, tmp_path):
     assert r.returncode == 0 and out.exists()
     r = run("verify", db=out)
     assert r.returncode == 0
+
+
+def test_demo_is_built_for_the_day_given_and_the_app_runs_on_the_pinned_day(tmp_path):
+    url = tmp_path / "leap.sqlite"
+    r = run("demo", "--today", "2028-02-29", db=url)
+    assert r.returncode == 0, r.stderr
+    assert "history up to 2028-02-29" in r.stdout
+    db = open_store(str(url))
+    try:
+        last = m.Movement.select(pw.fn.MAX(m.Movement.at)).scalar()
+        first = m.Movement.select(pw.fn.MIN(m.Movement.at)).scalar()
+    finally:
+        db.close()
+    assert str(last)[:10] <= "2028-02-29" and str(first)[:10] <= "2026-03-01"
+    # the app writes on the pinned day: a check-out made now is dated 2028-02-29
+    (tag,), (person,) = asset_tags(str(url), "in_stock"), employee_ids(str(url))
+    r = subprocess.run([sys.executable, "main.py", "checkout", tag, "--to", person], cwd=ROOT,
+                       env={**os.environ, "STOCKROOM_DATABASE": str(url),
+                            "STOCKROOM_TODAY": "2028-02-29"}, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    db = open_store(str(url))
+    try:
+        newest = m.Movement.select().order_by(m.Movement.id.desc()).first()
+        assert (newest.kind, newest.at.date().isoformat()) == ("check_out", "2028-02-29")
+    finally:
+        db.close()
+
+
+def test_a_wrong_pinned_day_is_refused_in_one_line(tmp_path):
+    env = {**os.environ, "STOCKROOM_DATABASE": str(tmp_path / "x.sqlite"),
+           "STOCKROOM_TODAY": "2028-02-30"}
+    r = subprocess.run([sys.executable, "main.py", "verify"], cwd=ROOT, env=env,
+                       capture_output=True, text=True)
+    assert r.returncode == 2
+    assert r.stderr.strip().splitlines() == [
+        "error: STOCKROOM_TODAY='2028-02-30' is not a date: write it as YYYY-MM-DD, or unset "
+        "it to use the real date."]
+    assert not (tmp_path / "x.sqlite").exists(), "nothing was opened"
 
 
 def test_every_command_has_help():

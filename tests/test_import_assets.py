@@ -212,6 +212,7 @@ def test_default_location_and_devices_only(shop, tmp_path):
     assert "counted by quantity" in report.rows[1].message
 
 
+@pytest.mark.every_demo_date
 def test_generic_template_imports(demo_db, tmp_path):
     from inventory.operators import os_operator
 

@@ -63,6 +63,7 @@ def _labels(url, *args):
                           env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
 
 
+@pytest.mark.every_demo_date
 def test_labels_command(demo_url, tmp_path):
     out = tmp_path / "shelf.pdf"
     done = _labels(demo_url, "assets", "--location", "LOC-HQ-SR", "--status", "in_stock",

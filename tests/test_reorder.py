@@ -241,6 +241,7 @@ def test_sql_buckets_and_lead_times_agree_on_sqlite_and_postgres(store):
     assert _line(lines, chg, hq).history == (4.0,) * 24
 
 
+@pytest.mark.every_demo_date
 def test_reorder_cli_prints_the_list_as_table_and_csv(demo_url):
     import csv
     import io

@@ -8,7 +8,9 @@ import cv2
 import numpy as np
 import pytest
 
-from scanners.camera import CameraScanner
+from scanners.camera import CameraScanner, decode_loop
+from scanners.capture import open_source
+from scanners.debounce import Debouncer
 from scanners.synthetic import DISTORTIONS, blank_frame, composite, render_label, write_video
 
 GS = "\x1d"
@@ -102,14 +104,31 @@ def test_code39_counts_only_when_two_frames_agree(qtbot, camera, tmp_path):
 def test_the_same_code_is_not_reported_again_within_one_and_a_half_seconds(qtbot, camera, tmp_path):
     code = scene("code128", "IT-000777", "clean", 8)
     empty = blank(6)
-    # At 30 fps: seen, gone 0.5 s, seen again (quiet), gone 2 s, seen again (reported).
-    frames = [code] * 3 + [empty] * 15 + [code] * 3 + [empty] * 60 + [code] * 3
+    # At 30 fps: seen (frames 0-2), gone 1.33 s, back at frame 43 -- 1.37 s after it was
+    # last seen, inside the window: quiet; gone 1.6 s, back at frame 94 -- 1.63 s after it
+    # was last seen (frame 45): reported again.
+    frames = [code] * 3 + [empty] * 40 + [code] * 3 + [empty] * 48 + [code] * 3
     path = write_video(tmp_path / "repeat.avi", frames)
+
+    # The window is measured on the video's own clock, frame by frame.
+    source = open_source(path, pace=False)
+    try:
+        results = list(decode_loop(source.read, None, Debouncer()))
+    finally:
+        source.close()
+    seen = [r.frame.index for r in results if r.codes]
+    reported = [(r.frame.index, r.frame.taken) for r in results if r.scans]
+    assert seen == [0, 1, 2, 43, 44, 45, 94, 95, 96]
+    assert [i for i, _ in reported] == [0, 94]
+    quiet_gap = results[43].frame.taken - results[2].frame.taken
+    reported_gap = results[94].frame.taken - results[45].frame.taken
+    assert 1.3 < quiet_gap < 1.5 <= reported_gap < 1.7, (quiet_gap, reported_gap)
+
+    # And the camera scanner, on its threads, delivers the same two scans in order.
     scanner, record = camera()
     run_to_end(qtbot, scanner, record, path)
     assert [s.text for s in record["scans"]] == ["IT-000777", "IT-000777"]
-    gap = record["scans"][1].at - record["scans"][0].at
-    assert gap.total_seconds() >= 0  # delivered in order
+    assert record["scans"][0].at <= record["scans"][1].at
 
 
 def test_an_image_file_works_as_a_camera(qtbot, camera, tmp_path):

@@ -3,11 +3,12 @@ on SQLite and on PostgreSQL. Every refusal must leave the database as it was."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import peewee as pw
 import pytest
 
+from inventory import clock
 from inventory import models as m
 from inventory.errors import (
     Duplicate,
@@ -50,7 +51,7 @@ def test_receive_makes_assets_with_tags_and_stock(world):
 
 def test_check_out_and_in(world):
     db, op = world.db, world.admin
-    due = date.today() + timedelta(days=14)
+    due = clock.today() + timedelta(days=14)
     v = assets.check_out(db, op, "IT-000001", person="E1", due=due)
     assert (v.status, v.holder, v.due_date) == ("deployed", "Ada Lovelace", due)
     v = assets.check_in(db, op, "SN-A")  # by serial

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+
+from openpyxl import load_workbook
+
 from inventory import models as m
 from inventory.operators import os_operator
 from inventory.replenishment.engine import BUY
@@ -35,11 +39,23 @@ def test_reorder_view_shows_demo_lines_and_approving_creates_orders(qtbot, demo_
     assert "Draft purchase orders" in page.status.text()
     assert len(page.visible_lines()) < len(lines)  # approved lines now count as on order
 
+    # The export holds what the window shows: one row per visible line, same numbers.
+    shown = [(ln.product, ln.location, ln.action, float(ln.quantity), float(ln.reorder_point),
+              float(ln.position)) for ln in page.visible_lines()]
     page.export_to(str(tmp_path / "list.csv"))
-    assert (tmp_path / "list.csv").read_text(encoding="utf-8-sig").startswith(
-        "product,location,action")
+    with open(tmp_path / "list.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert shown and [(r["product"], r["location"], r["action"], float(r["quantity"]),
+                       float(r["reorder_point"]), float(r["position"])) for r in rows] == shown
     page.export_to(str(tmp_path / "list.xlsx"))
-    assert (tmp_path / "list.xlsx").stat().st_size > 0
+    wb = load_workbook(tmp_path / "list.xlsx", read_only=True)
+    header, *body = [list(r) for r in wb.active.iter_rows(values_only=True)]
+    wb.close()
+    col = {name: header.index(name) for name in
+           ("product", "location", "action", "quantity", "reorder_point", "position")}
+    assert [(r[col["product"]], r[col["location"]], r[col["action"]])
+            + tuple(float(r[col[c]]) for c in ("quantity", "reorder_point", "position"))
+            for r in body] == shown
 
 
 def test_reorder_view_filters_by_location_and_lists_license_alerts(qtbot, demo_db):

@@ -3,12 +3,13 @@ codes typed (or burst in by a scanner) into the window, keys for confirm and und
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from inventory import clock
 from inventory import models as m
 from inventory.services.verify import verify
 from scanners.wedge import WedgeFilter
@@ -54,7 +55,7 @@ def test_check_out_and_back_in_typed_at_the_counter(station):
     assert station.type(spare.gtin).accepted
     mode = station.page.modes["checkout"]
     mode.due_on.setChecked(True)
-    due = date.today() + timedelta(days=14)
+    due = clock.today() + timedelta(days=14)
     station.key(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
     assert station.state == "ok", station.shown

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from inventory import clock
 from inventory import models as m
 from inventory.errors import InsufficientStock, InvalidState, NotFound, PermissionDenied
 from inventory.services import assets, licenses, purchasing, receiving, stock, transfers
@@ -45,7 +46,7 @@ def asset_state(tag):
 def test_undo_check_out_puts_it_back_and_only_once(world):
     db, op = world.db, world.admin
     assets.check_out(db, op, "IT-000001", person="E1",
-                     due=date.today() + timedelta(days=7))
+                     due=clock.today() + timedelta(days=7))
     out = last_id()
     view = undo(db, op, out, "wrong laptop", source="usb")
     assert view.kind == "check_in" and view.undone_id == out

@@ -8,8 +8,8 @@ from datetime import date
 
 import peewee as pw
 
+from .. import clock, sqlcache
 from .. import models as m
-from .. import sqlcache
 from ..errors import Conflict, InvalidState, ValidationError
 from ..operators import OperatorRef
 from ..roles import require
@@ -87,7 +87,7 @@ def check_out(db: pw.Database, op: OperatorRef, asset_tag: str, *, person: str |
         dest = find.location(location) if location else None
         if a.status not in CHECKOUT_FROM:
             raise InvalidState(why_not_available(a))
-        if due is not None and due < date.today():
+        if due is not None and due < clock.today():
             raise ValidationError(f"The due date {due.isoformat()} is in the past. "
                                   "Pick a later date or leave it empty.")
         if dest is None:

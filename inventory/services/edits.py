@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 import peewee as pw
 
-from .. import limits
+from .. import clock, limits
 from .. import models as m
 from ..codes import gtin14, gtin_valid
 from ..errors import Duplicate, InvalidState, NotFound, ValidationError
@@ -219,7 +219,7 @@ def update_asset(db: pw.Database, op: OperatorRef, asset_tag: str, *,
             if a.status != "deployed":
                 raise InvalidState(f"{a.tag} is not checked out; a due date only applies to "
                                    "a loan.")
-            if due_date < date.today():
+            if due_date < clock.today():
                 raise ValidationError(f"The due date {due_date.isoformat()} is in the past.")
             changes["due_date"] = due_date
         if changes:

@@ -8,6 +8,7 @@ from datetime import date
 
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit
 
+from inventory import clock
 from inventory.errors import InventoryError, NotFound, ValidationError
 from inventory.queries import lookups
 from inventory.queries.people import by_employee_id
@@ -55,7 +56,7 @@ class CheckOutDialog(_OnDevices):
     def build(self) -> None:
         self.person = self.add_field("person", "To", person_picker())
         self.due = self.add_field("due", "Due back", OptionalDate(
-            "Loan, due back on", minimum=date.today()))
+            "Loan, due back on", minimum=clock.today()))
         self.reference = self.add_field("reference", "Ticket", QLineEdit())
         self.reference.setPlaceholderText("Optional: service desk ticket number")
         self.person.setFocus()
@@ -68,7 +69,7 @@ class CheckOutDialog(_OnDevices):
             errors["person"] = (f"No active person '{self.person.text().strip()}'. Pick a name "
                                 "from the list, or add them under People.")
         due = self.due.value()
-        if due is not None and due < date.today():
+        if due is not None and due < clock.today():
             errors["due"] = "The due date is in the past."
         return errors
 
@@ -273,7 +274,7 @@ class EditDeviceDialog(FormDialog):
         self.due = None
         if self.d.status == "deployed":
             self.due = self.add_field("due", "Due back", OptionalDate(
-                "Loan, due back on", minimum=date.today()))
+                "Loan, due back on", minimum=clock.today()))
             self.due.set_value(self.d.due_date)
         self.notes = self.add_field("notes", "Notes", QPlainTextEdit(self.d.notes))
         self.notes.setFixedHeight(80)

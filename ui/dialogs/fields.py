@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inventory import clock
 from inventory.queries import lookups
 from inventory.queries.lookups import Choice
 
@@ -103,7 +104,7 @@ class OptionalDate(QWidget):
         self.edit.setDisplayFormat("d MMM yyyy")
         if minimum is not None:
             self.edit.setMinimumDate(QDate(minimum.year, minimum.month, minimum.day))
-        d = default or date.today()
+        d = default or clock.today()
         self.edit.setDate(QDate(d.year, d.month, d.day))
         self.edit.setEnabled(False)
         self.check.toggled.connect(self.edit.setEnabled)

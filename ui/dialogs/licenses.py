@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inventory import clock
 from inventory.errors import InventoryError
 from inventory.models import LICENSE_TYPES
 from inventory.queries import lookups
@@ -139,10 +140,10 @@ class LicenseDialog(FormDialog):
         self.starts = self.add_field("starts", "Starts", QDateEdit())
         self.starts.setCalendarPopup(True)
         self.starts.setDisplayFormat("d MMM yyyy")
-        self.starts.setDate(qdate(date.today()))
+        self.starts.setDate(qdate(clock.today()))
         self.ends = self.add_field("ends", "Ends", OptionalDate(
-            "Ends on", default=date.today() + timedelta(days=365)))
-        self.ends.set_value(date.today() + timedelta(days=365))
+            "Ends on", default=clock.today() + timedelta(days=365)))
+        self.ends.set_value(clock.today() + timedelta(days=365))
         self.lead = self.add_field("lead", "Renew", QSpinBox(),
                                    hint="Days before the end date when the renewal is due.")
         self.lead.setRange(0, 365)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inventory import clock
 from inventory.queries import dashboard as q
 
 from .. import icons, style
@@ -37,7 +38,7 @@ class Figures:
 def read_figures(db) -> Figures:
     """Everything the dashboard shows, read in one go (on the worker thread)."""
     return Figures(q.counts(), q.spend_by_month(db), q.stock_value_by_location_kind(),
-                   q.top_consumed(), datetime.now())
+                   q.top_consumed(), clock.now())
 
 
 class CountCard(QFrame):
