@@ -85,9 +85,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
     state = "ok" if report.ok else "DIFFERENCES FOUND"
     values = (f", {len(report.value_problems)} values beyond the limits"
               if report.value_problems else "")
+    if report.chain_problems or report.guards_restored:
+        values += (f", {len(report.chain_problems)} breaks in the ledger's hash chain, "
+                   f"{len(report.guards_restored)} ledger guards put back")
     print(f"verify {state}: {report.movements} movements, {report.stock_rows} stock levels, "
           f"{report.assets} assets, {len(report.stock_differences)} stock and "
-          f"{len(report.asset_differences)} asset differences{values}")
+          f"{len(report.asset_differences)} asset differences{values}; ledger chain "
+          f"head {report.chain_head[:16]}")
     return 0 if report.ok else 2
 
 

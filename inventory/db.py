@@ -22,6 +22,9 @@ SQLITE_PRAGMAS = {
     # (WAL + NORMAL may lose the last transactions when the machine loses power).
     "synchronous": "full",
     "cache_size": -32_000,
+    # REPLACE deletes the row it replaces; only with recursive triggers does that delete
+    # meet the ledger's guard (schema v6 also refuses it with a BEFORE INSERT trigger).
+    "recursive_triggers": 1,
 }
 
 

@@ -23,6 +23,7 @@ from ..clock import utcnow
 from ..errors import ValidationError
 from ..operators import OperatorRef
 from ..roles import require
+from ..services import chain
 from . import bulk
 from . import values as v
 from .catalog import Catalog
@@ -169,6 +170,8 @@ class MovementWriter:
               m.Movement.person, m.Movement.holder, m.Movement.asset_status,
               m.Movement.operator, m.Movement.reference, m.Movement.source, m.Movement.note,
               m.Movement.unit_cost]
+    NAMES = [f.name for f in FIELDS]
+    CHAINED = [*FIELDS, m.Movement.prev_hash, m.Movement.hash]
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
@@ -188,7 +191,8 @@ class MovementWriter:
 
     def flush(self) -> None:
         if self.rows:
-            bulk.insert(m.Movement, self.FIELDS, self.rows)
+            rows = list(chain.chain(m.Movement._meta.database, self.NAMES, self.rows))
+            bulk.insert(m.Movement, self.CHAINED, rows)
             self.written += len(self.rows)
             self.rows = []
 

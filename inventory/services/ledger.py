@@ -13,6 +13,7 @@ from .. import models as m
 from ..clock import utcnow
 from ..errors import InsufficientStock, ValidationError
 from ..operators import OperatorRef
+from . import chain
 
 
 def check_source(source: str) -> None:
@@ -29,6 +30,7 @@ def check_quantity(quantity: int) -> None:
 
 
 MOVEMENT_FIELDS = [f for f in m.Movement._meta.sorted_fields if f.name != "id"]
+_CONTENT = [f.name for f in MOVEMENT_FIELDS if f.name not in ("prev_hash", "hash")]
 
 
 def _insert_movement() -> pw.Query:
@@ -51,6 +53,8 @@ def record(op: OperatorRef, kind: str, product: m.Product | int, *, quantity: in
         person=person, holder=holder, asset_status=asset_status, operator=op.id,
         reference=reference, source=source, note=note, unit_cost=unit_cost, reverses=reverses,
     )
+    row = next(chain.chain(m.Movement._meta.database, _CONTENT, [[values[n] for n in _CONTENT]]))
+    values["prev_hash"], values["hash"] = row[-2], row[-1]
     sqlcache.execute("insert_movement", _insert_movement, {
         f.name: (f.db_value(values[f.name]) if values[f.name] is not None else None)
         for f in MOVEMENT_FIELDS})

@@ -8,6 +8,7 @@ import peewee as pw
 
 from .. import limits
 from .. import models as m
+from . import chain
 
 
 @dataclass
@@ -18,14 +19,21 @@ class VerifyReport:
     stock_differences: list[str] = field(default_factory=list)
     asset_differences: list[str] = field(default_factory=list)
     value_problems: list[str] = field(default_factory=list)  # beyond the domain limits
+    chain_problems: list[str] = field(default_factory=list)  # changed, removed, re-ordered
+    guards_restored: list[str] = field(default_factory=list)  # ledger triggers put back
+    chain_head: str = ""
 
     @property
     def ok(self) -> bool:
-        return not (self.stock_differences or self.asset_differences or self.value_problems)
+        return not (self.stock_differences or self.asset_differences or self.value_problems
+                    or self.chain_problems or self.guards_restored)
 
     def lines(self) -> list[str]:
         """Every finding, one line each."""
-        return [*self.value_problems, *self.stock_differences, *self.asset_differences]
+        guards = [f"ledger guard {g} was missing or disabled: it has been put back"
+                  for g in self.guards_restored]
+        return [*guards, *self.chain_problems, *self.value_problems,
+                *self.stock_differences, *self.asset_differences]
 
 
 # Rows whose quantity is beyond the domain limit are reported, not summed (a sum of them
@@ -78,9 +86,17 @@ SELECT m.asset_id, m.to_location_id, m.holder_id, m.asset_status
 
 
 def verify(db: pw.Database) -> VerifyReport:
-    """Read-only: nothing is changed, whatever is found."""
+    """Prove the books: projections equal the ledger, the hash chain is unbroken, the
+    guards are in place, no value is beyond the limits. Nothing is changed, except that a
+    missing ledger guard is put back (and reported)."""
     report = VerifyReport()
+    from ..schema import install_guards
+
     with db.atomic():
+        report.guards_restored = install_guards(db)  # the one write: closing a hole
+    with db.atomic():
+        problems, _, report.chain_head = chain.check(db.execute_sql(chain.select_sql()))
+        report.chain_problems = problems
         report.movements = m.Movement.select().count()
         ledger = {(p, loc): int(q) for p, loc, q in db.execute_sql(STOCK_FROM_LEDGER)}
         book = {(r.product_id, r.location_id): r.quantity for r in
