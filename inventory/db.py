@@ -53,6 +53,17 @@ def describe(url: str) -> str:
     return f"SQLite {sqlite_path(url)}"
 
 
+def serialize(name: str) -> None:
+    """Make writers that allocate the next number of `name` (order numbers, asset tags,
+    shipment numbers) take turns until the transaction ends. PostgreSQL: an advisory
+    transaction lock (otherwise two desks read the same MAX and one fails on the unique
+    index); SQLite: its IMMEDIATE writer lock already does it."""
+    db = database_proxy.obj
+    if isinstance(db, peewee.PostgresqlDatabase):
+        key = int.from_bytes(name.encode()[:8].ljust(8, b"\0"), "big") & 0x7FFF_FFFF_FFFF_FFFF
+        db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (key,))
+
+
 def open_database(url: str) -> peewee.Database:
     """Connect and bind the models to this database (one per process)."""
     if is_postgres(url):

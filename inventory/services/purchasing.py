@@ -11,6 +11,7 @@ import peewee as pw
 from .. import limits
 from .. import models as m
 from ..clock import utcnow
+from ..db import serialize
 from ..errors import InvalidState, NotFound, ValidationError
 from ..operators import OperatorRef
 from ..roles import require
@@ -49,6 +50,8 @@ ORDER_DIGITS = 5  # PO-2026-00042: the demo and the services number orders alike
 
 
 def next_order_number() -> str:
+    """The next PO-YYYY-NNNNN (desks take turns: four approving at once all succeed)."""
+    serialize("order_no")
     year = utcnow().year
     prefix = f"PO-{year}-"
     last = (m.PurchaseOrder.select(pw.fn.MAX(m.PurchaseOrder.number))
