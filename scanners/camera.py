@@ -3,8 +3,13 @@
 ``CameraScanner.start(source)`` takes a camera index, or a path to a video or
 image file (read through the same code, which is how it is tested). Signals
 arrive on the main thread: ``scan_received(Scan)`` for each new code,
-``preview(QImage, outlines)`` for each decoded frame, and ``state_changed``
-with "on", "off" or "error: <reason>".
+``preview(QImage, outlines)`` for each decoded frame, ``sharpness_measured``
+(variance of the Laplacian over the code in view, to help hold it at the right
+distance) and ``state_changed`` with "on", "off" or "error: <reason>".
+
+Frames are read together (``scanners.multiframe``): deconvolution only on the
+sharpest recent frames, and a read two frames agree on counts even when
+neither frame believed it alone.
 
 The decode loop is a generator run by a small worker thread, the shape of
 superqt's GeneratorWorker: it yields one result per frame and stops between
@@ -24,8 +29,9 @@ from PySide6.QtGui import QImage
 
 from scanners.capture import Frame, LatestFrame, SourceError, open_source
 from scanners.debounce import Debouncer
-from scanners.decode import Decoded, decode_image
+from scanners.decode import Decoded, decode_frame, to_gray
 from scanners.device import DeviceScanner
+from scanners.multiframe import FrameCombiner, frame_sharpness
 from scanners.scan import Scan
 
 log = logging.getLogger(__name__)
@@ -38,16 +44,21 @@ class FrameResult:
     frame: Frame
     codes: list[Decoded]
     scans: list[Scan] = field(default_factory=list)
+    sharpness: float | None = None  # of the code in view, read or not; None: no code seen
 
 
 def decode_loop(frames: Callable[[], Frame | None], formats: set[str] | None,
                 debouncer: Debouncer) -> Iterator[FrameResult]:
     """Decode frames from ``frames()`` until it returns None; yield each frame's result."""
+    combiner = FrameCombiner()
     while (frame := frames()) is not None:
-        codes = decode_image(frame.image, formats)
+        combiner.begin(frame.taken)
+        report = decode_frame(frame.image, formats, recover=combiner.worth_recovering)
+        codes = combiner.combine(report)
         new = debouncer.frame([(c.text, c.symbology) for c in codes], frame.taken)
         scans = [Scan(text, symbology, "camera", frame.at) for text, symbology in new]
-        yield FrameResult(frame, codes, scans)
+        sharp = frame_sharpness(to_gray(frame.image), codes, report.regions)
+        yield FrameResult(frame, codes, scans, sharp)
 
 
 class _CaptureThread(QThread):
@@ -133,6 +144,7 @@ class CameraScanner(DeviceScanner):
     `state_changed` says "on", "off" or "error: <reason>"."""
 
     preview = Signal(QImage, list)  # frame, outlines: list of four (x, y) points per code
+    sharpness_measured = Signal(float)  # of the code in view (variance of the Laplacian)
 
     def __init__(self, parent: QObject | None = None, *, formats: set[str] | None = None,
                  pace: bool = True, repeat_ms: int = 1500, lossless: bool | None = None,
@@ -213,6 +225,8 @@ class CameraScanner(DeviceScanner):
         result, image = item
         if image is not None:
             self.preview.emit(image, [list(c.outline) for c in result.codes])
+        if result.sharpness is not None:
+            self.sharpness_measured.emit(result.sharpness)
         for scan in result.scans:
             self.scan_received.emit(scan)
 

@@ -22,6 +22,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="only these symbologies, comma-separated (e.g. qr,ean13,code128)")
     parser.add_argument("--every", type=int, default=1, metavar="N",
                         help="in a video, decode every N-th frame (default: every frame)")
+    parser.add_argument("--explain", action="store_true",
+                        help="for an image with no code read, say what was found in it "
+                        "(a 1-D region too blurred, too small, cut off ...)")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="say which decoders are in use (on stderr)")
     parser.set_defaults(func=decode_command)
@@ -56,8 +59,22 @@ def decode_command(args: argparse.Namespace) -> int:
         for code in codes:
             text = _printable(human_readable(code.text, code.symbology))
             print(f"{path}\t{code.symbology}\t{text}")
+        if args.explain and not codes:
+            for line in _explain(path, formats):
+                print(f"{path}\tno code read\t{line}")
         sys.stdout.flush()
     return status
+
+
+def _explain(path: str, formats: set[str] | None) -> list[str]:
+    from scanners.decode import decode_frame
+    from scanners.explain import explain
+    from scanners.images import load_image
+
+    image = load_image(path)
+    if image is None:
+        return ["explain looks at still images only; give it a frame saved from the video"]
+    return explain(decode_frame(image, formats).regions)
 
 
 def _printable(text: str) -> str:

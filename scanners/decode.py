@@ -5,9 +5,15 @@
 1. zxing-cpp on the whole frame (halved first when it is noisy), the enabled
    formats only;
 2. if that finds nothing: OpenCV's barcode locator marks likely 1-D regions;
-   each is straightened and enlarged, then read by zxing-cpp, pyzbar (where
-   libzbar is installed) and zxing-cpp again on a sharpened copy;
+   each is recovered (``decoders.recovery``: straightened at 3x, rows averaged
+   into profiles across the bars, deconvolved for defocus / motion blur) and
+   the profiles read by zxing-cpp; a region still unread is straightened and
+   enlarged and read by zxing-cpp and pyzbar (where libzbar is installed);
 3. if still nothing: zxing-cpp for 2-D codes with rotation on.
+
+This expensive part runs only on frames where a 1-D region was located but
+not read. ``decode_frame`` also says what it located and could not read (for
+``decode --explain`` and for the camera's multi-frame reading).
 
 Every result is normalised (UPC-A as 12 digits, UPC-E as 8) and validated: a
 code whose check digit or GS1 structure is wrong is dropped, and so is a read
@@ -16,16 +22,21 @@ that ``scanners.trust`` does not believe. A misread is never reported.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
 import cv2
 import numpy as np
 
 from scanners import trust
 from scanners.checks import is_valid, upca_to_upce
-from scanners.decoders import Decoded, regions, zbar, zxing
+from scanners.decoders import Decoded, recovery, regions, zbar, zxing
 from scanners.scan import SYMBOLOGIES
 
-__all__ = ["Decoded", "decode_image", "decoder_names", "decoder_summary", "DEFAULT_FORMATS",
-           "ONE_D"]
+__all__ = ["Decoded", "FrameReport", "Region", "decode_frame", "decode_image", "decoder_names",
+           "decoder_summary", "DEFAULT_FORMATS", "ONE_D"]
+
+Point = tuple[int, int]
 
 DEFAULT_FORMATS = frozenset(SYMBOLOGIES) - {"unknown"}
 ONE_D = trust.ONE_D
@@ -38,6 +49,12 @@ _COVERED_BY = {
     "gs1-datamatrix": {"datamatrix"},
 }
 
+# Versions of a recovered profile that must agree before a code is believed on one frame.
+VOTES_STRONG = 2  # Code 128 / GS1-128 (mod-103 check character)
+VOTES_WEAK = 3  # EAN/UPC/ITF (mod 10), Code 39 (no check)
+LOCATE_AGAIN_FACTOR = 1.33  # a 720p frame at 960x540, when half size located nothing
+EDGE_MARGIN_PX = 3  # px: a region this close to the frame's edge is cut off
+TWO_D_HALF_WIDTH = 960  # px: wider frames are searched for 2-D codes at half size
 SECOND_LOOK_PX = 640  # px: how long a code is drawn for its second look
 NOISY = 8.0  # median neighbour difference (grey levels) above which a frame is halved first
 
@@ -57,11 +74,47 @@ def decoder_summary() -> str:
     return f"decoders: {zxing.NAME} ({zbar.UNAVAILABLE_REASON}; {zbar.NAME} not used)"
 
 
+@dataclass
+class Region:
+    """A 1-D code region that was located in a frame but gave no believed code."""
+
+    corners: list[Point]
+    sharpness: float  # variance of the Laplacian over the region
+    blur_px: float  # how far an edge is spread, in image pixels
+    module_px: float  # about how wide the narrowest bars are, in image pixels
+    cut_off: bool  # touches the frame's edge
+    tentative: list[Decoded] = field(default_factory=list)  # read, but not often enough
+
+    @property
+    def centre(self) -> Point:
+        x, y = np.mean(np.asarray(self.corners, dtype=np.float32), axis=0)
+        return int(round(x)), int(round(y))
+
+
+@dataclass
+class FrameReport:
+    """What one frame gave: believed codes, and the 1-D regions it could not read."""
+
+    codes: list[Decoded]
+    regions: list[Region] = field(default_factory=list)
+
+
 def decode_image(image: np.ndarray, formats: set[str] | None = None) -> list[Decoded]:
     """Every valid code found in ``image`` (BGR, BGRA or grayscale uint8 array).
 
     ``formats`` restricts the symbologies read (names from ``scanners.scan.SYMBOLOGIES``);
     ``None`` reads them all.
+    """
+    return decode_frame(image, formats).codes
+
+
+def decode_frame(image: np.ndarray, formats: set[str] | None = None, *,
+                 recover: bool | Callable[[float], bool] = True) -> FrameReport:
+    """``decode_image`` with the located but unread 1-D regions as well.
+
+    ``recover`` says whether to deconvolve a blurred region: a bool, or a function
+    of the region's sharpness (the camera deconvolves only on the sharpest recent
+    frames, see ``scanners.multiframe``).
     """
     enabled = _check_formats(formats)
     gray = to_gray(image)
@@ -69,51 +122,123 @@ def decode_image(image: np.ndarray, formats: set[str] | None = None) -> list[Dec
     found = [code for code in _accept(hits, enabled)
              if not trust.needs_second_look(code, scale) or _second_look_agrees(gray, code)]
     if found:
-        return found
+        return FrameReport(found)
     one_d = enabled & ONE_D
+    unread: list[Region] = []
     if one_d:
-        found = _located_retry(gray, one_d, enabled)
+        found, unread = _located_retry(gray, one_d, enabled, recover)
     two_d = enabled - ONE_D
     if not found and two_d:
         # zxing-cpp finds some tilted DataMatrix symbols only when asked to rotate.
-        found = _accept(zxing.read(gray, zxing.formats_for(two_d), try_rotate=True), enabled)
-    return found
+        # At full size: the first pass looked at half size, where small ones are lost.
+        hits = zxing.read(gray, zxing.formats_for(two_d), try_rotate=True)
+        found = _accept(hits, enabled)
+    return FrameReport(found, [] if found else unread)
 
 
-def _located_retry(gray: np.ndarray, one_d: frozenset[str],
-                   enabled: frozenset[str]) -> list[Decoded]:
-    """1-D codes in the regions OpenCV locates, each straightened and enlarged.
-
-    Each crop is read by up to three passes (zxing-cpp, pyzbar, zxing-cpp on a
-    sharpened copy). A code with a strong check (Code 128) counts at once; a
-    weak-check code (EAN/UPC, ITF, Code 39) only when two passes agree on it and
-    none reads the crop differently.
-    """
+def _located_retry(gray: np.ndarray, one_d: frozenset[str], enabled: frozenset[str],
+                   recover: bool | Callable[[float], bool]) -> tuple[list[Decoded],
+                                                                     list[Region]]:
+    """1-D codes in the regions OpenCV locates; and the regions that gave none."""
     found: list[Decoded] = []
+    unread: list[Region] = []
     one_d_formats = zxing.formats_for(one_d)
-    for candidate in regions.candidates(gray):
-        passes = (
-            lambda c=candidate.crop: zxing.read(c, one_d_formats, try_downscale=False),
-            lambda c=candidate.crop: zbar.read(c, one_d, rows_only=True),
-            lambda c=candidate.crop: zxing.read(regions.sharpen(c), one_d_formats,
-                                                try_downscale=False),
-        )
-        votes: dict[tuple[str, str], list] = {}
-        confirmed: list[Decoded] = []
-        for read in passes:
-            for hit in _accept(read(), enabled):
-                key = (hit.text, hit.symbology)
-                votes.setdefault(key, [0, hit])[0] += 1
-            weak = [key for key in votes if key[1] in trust.WEAK_CHECK]
-            confirmed = [hit for key, (n, hit) in votes.items()
-                         if key[1] not in trust.WEAK_CHECK or (n >= 2 and len(weak) == 1)]
-            if confirmed:
-                break
-        for hit in confirmed:
-            decoded = Decoded(hit.text, hit.symbology, candidate.map_points(hit.outline))
-            if decoded not in found:
-                found.append(decoded)
-    return found
+    located = regions.locate(gray)
+    if not located and gray.shape[1] > regions.LOCATE_MAX_WIDTH:
+        # Small, faint or smeared codes the half-size locator misses.
+        located = regions.locate(gray, LOCATE_AGAIN_FACTOR)
+    for corners in located:
+        strip = recovery.strip(gray, corners)
+        sharp = sharpness(gray, corners)
+        deconvolve = recover(sharp) if callable(recover) else recover
+        codes, tentative = _recover(strip, one_d_formats, enabled, deconvolve)
+        if not codes:
+            codes = _crop_passes(regions.straighten(gray, corners), one_d, one_d_formats,
+                                 enabled)
+        for code in codes:
+            if code not in found:
+                found.append(code)
+        if not codes:
+            unread.append(_region(gray, corners, strip, sharp, tentative))
+    return found, unread
+
+
+def _recover(strip: recovery.Strip, formats: list, enabled: frozenset[str],
+             deconvolve: bool) -> tuple[list[Decoded], list[Decoded]]:
+    """Codes believed from the versions of a region's profiles, and those read too rarely.
+
+    A code is believed when enough versions read it (``VOTES_STRONG`` /
+    ``VOTES_WEAK``) and no version read the region differently.
+    """
+    votes: dict[tuple[str, str], list] = {}
+    for n, (_name, image) in enumerate(recovery.versions(strip)):
+        if n >= 4 and not deconvolve:
+            break
+        for hit in _accept(zxing.read(image, formats, try_rotate=False, try_downscale=False,
+                                      fixed_threshold=True), enabled):
+            key = (hit.text, hit.symbology)
+            votes.setdefault(key, [0, hit])[0] += 1
+        if len(votes) > 1:
+            return [], []  # two readings of one region: believe neither
+        believed = [hit for (text, symbology), (count, hit) in votes.items()
+                    if count >= (VOTES_WEAK if symbology in trust.WEAK_CHECK else VOTES_STRONG)]
+        if believed:
+            return [Decoded(h.text, h.symbology, strip.map_points(h.outline))
+                    for h in believed], []
+    return [], [Decoded(h.text, h.symbology, strip.map_points(h.outline))
+                for _count, h in votes.values()]
+
+
+def _crop_passes(candidate: regions.Candidate, one_d: frozenset[str], one_d_formats: list,
+                 enabled: frozenset[str]) -> list[Decoded]:
+    """A straightened, enlarged crop read by zxing-cpp and pyzbar.
+
+    A code with a strong check (Code 128) counts at once; a weak-check code
+    (EAN/UPC, ITF, Code 39) only when both agree and neither reads it differently.
+    """
+    passes = (
+        lambda c=candidate.crop: zxing.read(c, one_d_formats, try_downscale=False),
+        lambda c=candidate.crop: zbar.read(c, one_d, rows_only=True),
+    )
+    votes: dict[tuple[str, str], list] = {}
+    confirmed: list[Decoded] = []
+    for read in passes:
+        for hit in _accept(read(), enabled):
+            key = (hit.text, hit.symbology)
+            votes.setdefault(key, [0, hit])[0] += 1
+        weak = [key for key in votes if key[1] in trust.WEAK_CHECK]
+        confirmed = [hit for key, (n, hit) in votes.items()
+                     if key[1] not in trust.WEAK_CHECK or (n >= 2 and len(weak) == 1)]
+        if confirmed:
+            break
+    return [Decoded(hit.text, hit.symbology, candidate.map_points(hit.outline))
+            for hit in confirmed]
+
+
+def sharpness(gray: np.ndarray, corners) -> float:
+    """Variance of the Laplacian over the box around ``corners`` (0 when it is empty)."""
+    pts = np.asarray(corners, dtype=np.float32).reshape(-1, 2)
+    if len(pts) < 3:
+        return 0.0
+    h, w = gray.shape[:2]
+    x0, y0 = (int(v) for v in np.clip(np.floor(pts.min(axis=0)), 0, [w, h]))
+    x1, y1 = (int(v) for v in np.clip(np.ceil(pts.max(axis=0)), 0, [w, h]))
+    patch = gray[y0:y1, x0:x1]
+    if patch.size < 16:
+        return 0.0
+    return float(cv2.Laplacian(patch, cv2.CV_32F).var())
+
+
+def _region(gray: np.ndarray, corners: np.ndarray, strip: recovery.Strip, sharp: float,
+            tentative: list[Decoded]) -> Region:
+    h, w = gray.shape[:2]
+    pts = np.asarray(corners, dtype=np.float32)
+    x0, y0 = np.floor(pts.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(pts.max(axis=0)).astype(int)
+    cut = bool(x0 <= EDGE_MARGIN_PX or y0 <= EDGE_MARGIN_PX or x1 >= w - 1 - EDGE_MARGIN_PX
+               or y1 >= h - 1 - EDGE_MARGIN_PX)
+    return Region([(int(round(x)), int(round(y))) for x, y in pts], sharp,
+                  strip.blur_px / strip.scale, strip.module_px / strip.scale, cut, tentative)
 
 
 def _first_pass(gray: np.ndarray, enabled: frozenset[str]) -> tuple[list[Decoded], float]:
@@ -122,13 +247,30 @@ def _first_pass(gray: np.ndarray, enabled: frozenset[str]) -> tuple[list[Decoded
     # (and 2-D codes at any angle) in half the time; steeper 1-D codes are left
     # to the located-and-straightened retry, which handles any angle.
     formats = zxing.formats_for(enabled)
-    if noise_level(gray) <= NOISY:
-        return zxing.read(gray, formats, try_rotate=False), 1.0
-    # Noise makes zxing-cpp chase edges everywhere (slow); averaging 2x2 pixels
-    # removes most of it. Small codes that need every pixel go to the retry.
-    half = cv2.resize(gray, (gray.shape[1] // 2, gray.shape[0] // 2), interpolation=cv2.INTER_AREA)
-    return [Decoded(h.text, h.symbology, [(2 * x, 2 * y) for x, y in h.outline])
-            for h in zxing.read(half, formats, try_rotate=False, try_downscale=False)], 0.5
+    half = _half(gray)
+    if noise_level(gray) > NOISY:
+        # Noise makes zxing-cpp chase edges everywhere (slow); averaging 2x2 pixels
+        # removes most of it. Small codes that need every pixel go to the retry.
+        return _doubled(zxing.read(half, formats, try_rotate=False, try_downscale=False)), 0.5
+    # 1-D codes need every pixel across their bars; 2-D finders cost three times as
+    # much at full size and find the same symbols at half size (modules of 2 px and up).
+    one_d = zxing.formats_for(enabled & ONE_D)
+    two_d = zxing.formats_for(enabled - ONE_D)
+    found = zxing.read(gray, one_d, try_rotate=False, try_downscale=False) if one_d else []
+    if two_d and gray.shape[1] > TWO_D_HALF_WIDTH:
+        found += _doubled(zxing.read(half, two_d, try_rotate=False, try_downscale=False))
+    elif two_d:
+        found += zxing.read(gray, two_d, try_rotate=False)
+    return found, 1.0
+
+
+def _half(gray: np.ndarray) -> np.ndarray:
+    return cv2.resize(gray, (gray.shape[1] // 2, gray.shape[0] // 2), interpolation=cv2.INTER_AREA)
+
+
+def _doubled(hits: list[Decoded]) -> list[Decoded]:
+    """Results read at half size, in full-size coordinates."""
+    return [Decoded(h.text, h.symbology, [(2 * x, 2 * y) for x, y in h.outline]) for h in hits]
 
 
 def _second_look_agrees(gray: np.ndarray, code: Decoded) -> bool:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import cv2
-
 from scanners.capture import SourceError, VideoFileSource
 from scanners.decode import Decoded, decode_image
+from scanners.errors import TooLarge
+from scanners.images import load_image
 
 
 def decode_file(path: str | Path, formats: set[str] | None = None,
@@ -16,7 +16,8 @@ def decode_file(path: str | Path, formats: set[str] | None = None,
     """Every distinct code in an image, or in a video (every ``every``-th frame), in order.
 
     Raises SourceError, with a message for a person, when the file is missing or is
-    neither an image nor a video OpenCV can read.
+    neither an image nor a video OpenCV can read, or declares more pixels than
+    ``scanners.images.MAX_PIXELS``.
     """
     path = str(path)
     if os.path.isdir(path):
@@ -25,11 +26,13 @@ def decode_file(path: str | Path, formats: set[str] | None = None,
         raise SourceError(f"{path}: no such file")
     if not os.access(path, os.R_OK):
         raise SourceError(f"{path}: not allowed to read it")
-    image = cv2.imread(path, cv2.IMREAD_COLOR)
+    image = load_image(path)
     if image is not None:
         return decode_image(image, formats)
     try:
         source = VideoFileSource(path, pace=False)
+    except TooLarge:
+        raise
     except SourceError:
         raise SourceError(f"{path}: not an image or video file") from None
     found: list[Decoded] = []

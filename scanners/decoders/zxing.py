@@ -53,13 +53,20 @@ def formats_for(symbologies: set[str]) -> list[zxingcpp.BarcodeFormat]:
 
 
 def read(gray: np.ndarray, formats: list[zxingcpp.BarcodeFormat], *, try_rotate: bool = True,
-         try_invert: bool = False, try_downscale: bool = True) -> list[Decoded]:
-    """Decode ``gray`` (uint8, one channel) with the given formats."""
+         try_invert: bool = False, try_downscale: bool = True,
+         fixed_threshold: bool = False) -> list[Decoded]:
+    """Decode ``gray`` (uint8, one channel) with the given formats.
+
+    ``fixed_threshold`` binarises at grey level 128 instead of a local average (for
+    the one-line profiles of ``recovery``).
+    """
     if not formats:
         return []
     found = zxingcpp.read_barcodes(
         gray, formats=formats, try_rotate=try_rotate, try_invert=try_invert,
         try_downscale=try_downscale, text_mode=zxingcpp.TextMode.Plain,
+        binarizer=(zxingcpp.Binarizer.FixedThreshold if fixed_threshold
+                   else zxingcpp.Binarizer.LocalAverage),
     )
     results = []
     for code in found:

@@ -284,6 +284,11 @@ class SettingsPage(Page):
         self.preview_button.toggled.connect(self._toggle_preview)
         row.addWidget(self.preview_button)
         row.addStretch(1)
+        self.sharpness = QLabel("")
+        self.sharpness.setObjectName("cameraSharpness")
+        self.sharpness.setToolTip("How sharp the code in view is (variance of the Laplacian). "
+                                  "Move the label nearer or further until it is highest.")
+        row.addWidget(self.sharpness)
         col.addLayout(row)
         note = QLabel("The scan station has its own camera pane (Ctrl+K there); the preview "
                       "here is for aiming and focus.")
@@ -312,6 +317,7 @@ class SettingsPage(Page):
                 self._camera.preview.connect(self._show_frame)
                 self._camera.state_changed.connect(self._camera_state)
                 self._camera.scan_received.connect(self.accept_scan)
+                self._camera.sharpness_measured.connect(self._show_sharpness)
             self._camera.start(self.camera_index.value() if source is None else source)
             self.preview_button.setText("Stop preview")
         except Exception as exc:  # noqa: BLE001 - no camera support must not break Settings
@@ -325,6 +331,10 @@ class SettingsPage(Page):
         self.preview_button.setText("Start preview")
         self.preview.setPixmap(QPixmap())
         self.preview.setText("Preview off")
+        self.sharpness.setText("")
+
+    def _show_sharpness(self, value: float) -> None:
+        self.sharpness.setText(f"Sharpness {value:,.0f}")
 
     def _camera_state(self, state: str) -> None:
         if state.startswith("error"):
