@@ -216,8 +216,8 @@ def add_operator(db: pw.Database, by: OperatorRef, username: str, role: str,
         if bare:
             # Once there are two, everyone signs in: the founding admin could not.
             raise InvalidState(
-                f"Set a password for {', '.join(bare)} first (operator passwd "
-                f"{bare[0]}): with a second operator everyone signs in.")
+                f"Set a password for {', '.join(bare)} first (File > Change my password, "
+                f"or `operator passwd {bare[0]}`): with a second operator everyone signs in.")
         if m.Operator.get_or_none(m.Operator.username == username):
             raise Duplicate(f"Operator '{username}' already exists. Pick another name.")
         op = m.Operator.create(username=username, name=name or username, role=role,
@@ -274,6 +274,10 @@ def set_role(db: pw.Database, by: OperatorRef, username: str, role: str) -> Oper
 
 def list_operators(db: pw.Database) -> list[OperatorRef]:
     return [_ref(o) for o in m.Operator.select().order_by(m.Operator.username)]
+
+
+def has_operators(db: pw.Database) -> bool:
+    return m.Operator.select().exists()
 
 
 def is_active(db: pw.Database, username: str) -> bool:

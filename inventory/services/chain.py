@@ -9,9 +9,7 @@ keeps two desks from chaining onto the same head; SQLite's writer lock already d
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime
 from decimal import Decimal
 
 import peewee as pw
@@ -27,60 +25,46 @@ _LOCK_KEY = 0x5354_4B52  # "STKR": one advisory lock for the ledger's head
 _CENT = Decimal("0.01")
 
 
-def _norm(value: object) -> object:
-    """One form per value, whichever driver wrote or read it."""
+def _at(value: object) -> object:
+    """A timestamp as SQLite stores it: 'YYYY-MM-DD HH:MM:SS.ffffff' (PostgreSQL hands
+    back a datetime, SQLite the text; both end up in this one form)."""
     if value is None:
         return None
-    if isinstance(value, pw.Model):
-        return value.get_id()
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal | float):
-        return str(Decimal(str(value)).quantize(_CENT))
-    if isinstance(value, str):
-        return value
-    return int(value)  # ids and quantities
-
-
-def _norm_at(value: object) -> object:
-    if isinstance(value, str):  # SQLite hands timestamps back as text
-        try:
-            return _norm(datetime.fromisoformat(value))
-        except ValueError:
-            return value
-    return _norm(value)
-
-
-_MONEY = HASHED.index("unit_cost")
-_TEXT = {HASHED.index(n) for n in ("kind", "asset_status", "reference", "source", "note")}
+    text = value if isinstance(value, str) else value.isoformat(" ")
+    return text + ".000000" if len(text) == 19 else text
 
 
 def _money(value: object) -> object:
     # SQLite keeps 24.00 as the integer 24: money is hashed as two decimals, always.
-    return None if value is None else str(Decimal(str(value)).quantize(_CENT))
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return f"{value}.00"
+    return str(Decimal(str(value)).quantize(_CENT))
 
 
 def _whole(value: object) -> object:
-    if value is None:
-        return None
+    if value is None or type(value) is int:
+        return value
     if isinstance(value, pw.Model):
         return value.get_id()
     return int(value)  # ids and quantities, however the driver typed them
 
 
+def _text(value: object) -> object:
+    return value
+
+
+_CONVERT = tuple(_at if n == "at" else _money if n == "unit_cost" else _text
+                 if n in ("kind", "asset_status", "reference", "source", "note") else _whole
+                 for n in HASHED)
+
+
 def digest(previous: str, values: Sequence[object]) -> str:
-    """The hash of one movement (values in HASHED order) after `previous`."""
-    parts = [_norm_at(values[0])]
-    for i in range(1, len(HASHED)):
-        v = values[i]
-        parts.append(_money(v) if i == _MONEY else (v if v is None or i in _TEXT
-                                                    else _whole(v)))
-    payload = json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(f"{previous}\n{payload}".encode()).hexdigest()
+    """The hash of one movement (values in HASHED order) after `previous`: SHA-256 over the
+    previous hash and the repr of the normalised values (unambiguous, C-fast)."""
+    parts = tuple(f(v) for f, v in zip(_CONVERT, values, strict=True))
+    return hashlib.sha256(f"{previous}\n{parts!r}".encode()).hexdigest()
 
 
 def _real(db) -> pw.Database:
@@ -106,6 +90,22 @@ def chain(db: pw.Database, names: Sequence[str], rows: Iterable[Sequence]) -> It
         prev = h
 
 
+def _read_digest(previous: str, row: Sequence) -> str:
+    """`digest` for a row as the driver reads it back (id first, hashes last): ids,
+    quantities and text come typed already, so only the time and the money need work."""
+    (_, at, kind, product, asset, lic, qty, src, dst, person, holder, status, op, ref,
+     source, note, cost, rev, _, _) = row
+    if type(at) is not str:
+        at = _at(at)
+    elif len(at) == 19:
+        at += ".000000"
+    if cost is not None:
+        cost = _money(cost)
+    parts = (at, kind, product, asset, lic, qty, src, dst, person, holder, status, op, ref,
+             source, note, cost, rev)
+    return hashlib.sha256(f"{previous}\n{parts!r}".encode()).hexdigest()
+
+
 def check(rows: Iterable[Sequence], limit: int = 20) -> tuple[list[str], int, str]:
     """(problems, rows checked, head) for movements read as (id, *COLUMNS, prev, hash) in
     id order: the first `limit` rows whose contents or place in the chain are wrong."""
@@ -113,19 +113,20 @@ def check(rows: Iterable[Sequence], limit: int = 20) -> tuple[list[str], int, st
     prev, prev_id, n = GENESIS, None, 0
     for row in rows:
         n += 1
-        mid, values, stored_prev, stored = row[0], row[1:-2], row[-2], row[-1]
+        mid, stored_prev, stored = row[0], row[-2], row[-1]
         if stored is None:
             problems.append(f"movement {mid} has no hash: it was written around Stockroom")
             prev, prev_id = GENESIS, mid
-            continue
-        if digest(stored_prev or GENESIS, values) != stored:
-            problems.append(f"movement {mid} was changed after it was written (its contents "
-                            "no longer match its hash)")
-        elif (stored_prev or GENESIS) != prev:
-            after = f"movement {prev_id}" if prev_id is not None else "the start"
-            problems.append(f"movement {mid} does not follow {after}: a movement between "
-                            "them was removed, or movements were re-ordered")
-        prev, prev_id = stored, mid
+        else:
+            if _read_digest(stored_prev or GENESIS, row) != stored and digest(
+                    stored_prev or GENESIS, row[1:-2]) != stored:
+                problems.append(f"movement {mid} was changed after it was written (its "
+                                "contents no longer match its hash)")
+            elif (stored_prev or GENESIS) != prev:
+                after = f"movement {prev_id}" if prev_id is not None else "the start"
+                problems.append(f"movement {mid} does not follow {after}: a movement "
+                                "between them was removed, or movements were re-ordered")
+            prev, prev_id = stored, mid
         if len(problems) >= limit:
             problems.append("... (further rows not checked)")
             break

@@ -8,6 +8,7 @@ import peewee as pw
 
 from .. import limits
 from .. import models as m
+from ..dberrors import driver_errors, translate
 from . import chain
 
 
@@ -88,7 +89,14 @@ SELECT m.asset_id, m.to_location_id, m.holder_id, m.asset_status
 def verify(db: pw.Database) -> VerifyReport:
     """Prove the books: projections equal the ledger, the hash chain is unbroken, the
     guards are in place, no value is beyond the limits. Nothing is changed, except that a
-    missing ledger guard is put back (and reported)."""
+    missing ledger guard is put back (and reported). A damaged file is a StorageError."""
+    try:
+        return _verify(db)
+    except driver_errors() as exc:
+        raise translate(exc) from exc
+
+
+def _verify(db: pw.Database) -> VerifyReport:
     report = VerifyReport()
     from ..schema import install_guards
 
