@@ -3,90 +3,35 @@
 Automatic backups go to `backups/` beside the database (before migrations, on exit)
 and only the newest N of those are kept: pruning never touches a backup a person asked
 for (`backup` without -o writes a "-manual" file) nor a file they named. A restore checks
-the backup's integrity first and keeps the current file aside. PostgreSQL databases
-are backed up with pg_dump (POSTGRES_HELP).
+that the backup is a complete Stockroom database first and keeps the current file aside. PostgreSQL databases are backed up with pg_dump (POSTGRES_HELP).
 """
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from . import sqlite_copy
+from .db import is_postgres, sqlite_path
 from .errors import StorageError
+from .schema import CURRENT_VERSION, required_columns
+from .sqlite_copy import (
+    MANUAL,
+    _companions,
+    backup_dir,
+    backup_sqlite,
+    list_backups,
+    prune,
+    readonly_uri,
+)
 
-DEFAULT_KEEP = 10
+__all__ = ["MANUAL", "backup_dir", "backup_sqlite", "list_backups", "prune", "readonly_uri"]
 
-
-def backup_dir(db_path: Path) -> Path:
-    return db_path.parent / "backups"
-
-
-AUTOMATIC_LABELS = re.compile(r"auto|before-v\d+")
-MANUAL = "manual"
-
-
-def is_automatic(path: Path, stem: str) -> bool:
-    """A backup the app took by itself (on exit, before a migration), which it may prune."""
-    found = re.fullmatch(re.escape(stem) + r"-\d{8}-\d{6}-\d{6}-(.+)\.sqlite", path.name)
-    return bool(found and AUTOMATIC_LABELS.fullmatch(found.group(1)))
-
-
-def backup_sqlite(db_path: Path, dest: Path | None = None, keep: int = DEFAULT_KEEP,
-                  label: str = "") -> Path:
-    """Copy the live database to `dest` (default: a timestamped file beside it).
-
-    Automatic backups (no `dest`, an automatic label) keep only the newest `keep`
-    automatic files; `label="manual"` is a backup a person asked for, never pruned.
-    """
-    db_path = Path(db_path)
-    label = label or "auto"
-    automatic = dest is None and bool(AUTOMATIC_LABELS.fullmatch(label))
-    if dest is None:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        suffix = f"-{label}" if label else ""
-        dest = backup_dir(db_path) / f"{db_path.stem}-{stamp}{suffix}.sqlite"
-    dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(str(db_path))
-    try:
-        out = sqlite3.connect(str(dest))
-        try:
-            src.backup(out)
-            out.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-        finally:
-            out.close()
-    finally:
-        src.close()
-    if automatic:
-        prune(backup_dir(db_path), db_path.stem, keep)
-    return dest
-
-
-def list_backups(db_path: Path) -> list[Path]:
-    """Newest first."""
-    folder = backup_dir(Path(db_path))
-    if not folder.exists():
-        return []
-    return sorted(folder.glob(f"{Path(db_path).stem}-*.sqlite"), reverse=True)
-
-
-def prune(folder: Path, stem: str, keep: int) -> None:
-    """Delete all but the newest `keep` automatic backups; nothing else is touched."""
-    automatic = [p for p in folder.glob(f"{stem}-*.sqlite") if is_automatic(p, stem)]
-    for old in sorted(automatic, reverse=True)[keep:]:
-        old.unlink(missing_ok=True)
-        for extra in _companions(old):
-            extra.unlink(missing_ok=True)
-
-
-def readonly_uri(path: Path) -> str:
-    """Open a file nobody writes (a backup) without locks or -wal/-shm companions."""
-    return f"{Path(path).resolve().as_uri()}?mode=ro&immutable=1"
+DEFAULT_KEEP = sqlite_copy.DEFAULT_KEEP
 
 
 # -- checking and restoring ------------------------------------------------------------
@@ -123,10 +68,20 @@ def _damaged(path: Path, detail: str) -> StorageError:
                         "Pick another backup.")
 
 
+def _missing_columns(con: sqlite3.Connection, version: int) -> list[str]:
+    """Tables and columns a Stockroom database of `version` has, that this file lacks."""
+    missing = []
+    for table, columns in required_columns(version).items():
+        have = {r[1] for r in con.execute(f'PRAGMA table_info("{table}")')}
+        if not have:
+            missing.append(f"table {table}")
+        else:
+            missing += [f"{table}.{c}" for c in sorted(columns - have)]
+    return missing
+
+
 def check_backup(path: Path) -> BackupInfo:
     """Refuse anything but an intact Stockroom database this version can open."""
-    from .schema import CURRENT_VERSION
-
     path = Path(path)
     try:
         with path.open("rb") as f:
@@ -169,20 +124,6 @@ def check_backup(path: Path) -> BackupInfo:
                       movements, assets)
 
 
-def _missing_columns(con: sqlite3.Connection, version: int) -> list[str]:
-    """Tables and columns a Stockroom database of `version` has, that this file lacks."""
-    from .schema import required_columns
-
-    missing = []
-    for table, columns in required_columns(version).items():
-        have = {r[1] for r in con.execute(f'PRAGMA table_info("{table}")')}
-        if not have:
-            missing.append(f"table {table}")
-        else:
-            missing += [f"{table}.{c}" for c in sorted(columns - have)]
-    return missing
-
-
 def _in_use(db_path: Path) -> bool:
     """Whether another connection is writing to, or reading a snapshot of, the file.
 
@@ -202,10 +143,6 @@ def _in_use(db_path: Path) -> bool:
         return False
     finally:
         con.close()
-
-
-def _companions(db_path: Path) -> list[Path]:
-    return [db_path.with_name(db_path.name + s) for s in ("-wal", "-shm", "-journal")]
 
 
 def restore_sqlite(db_path: Path, backup: Path) -> RestoreResult:
@@ -282,8 +219,6 @@ def auto_backup(url: str, keep: int | None = None, label: str = "auto") -> Path 
     """The backup taken on exit (SQLite only): kept only when the data changed since the
     newest backup, pruned to the newest `keep` (default: the database's setting, else 10).
     Returns the new backup, or None when none was needed."""
-    from .db import is_postgres, sqlite_path
-
     if is_postgres(url):
         return None
     path = sqlite_path(url)

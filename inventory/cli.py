@@ -14,7 +14,9 @@ from pathlib import Path
 
 import peewee as pw
 
+from . import operations
 from .backup import MANUAL, backup_sqlite
+from .commands import CheckIn, CheckOut, Issue
 from .db import is_postgres, resolve_url, sqlite_path
 from .dberrors import driver_errors, translate
 from .errors import InventoryError, ValidationError
@@ -97,33 +99,33 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 @command
 def cmd_checkout(args: argparse.Namespace) -> int:
-    from .services.assets import check_out
-
     db, op = session(args)
-    v = check_out(db, op, args.asset_tag, person=args.to, due=args.due, reference=args.ref)
-    due = f", due {v.due_date:%Y-%m-%d}" if v.due_date else ""
-    print(f"checked out {v.tag} ({v.product}) to {v.holder} ({v.holder_employee_id}){due}")
+    result = operations.execute_all(db, op, [
+        CheckOut(tag, person=args.to, due=args.due, reference=args.ref)
+        for tag in args.asset_tag])  # several tags: all of them, or none
+    for v in result.view:
+        due = f", due {v.due_date:%Y-%m-%d}" if v.due_date else ""
+        print(f"checked out {v.tag} ({v.product}) to {v.holder} ({v.holder_employee_id}){due}")
     return 0
 
 
 @command
 def cmd_checkin(args: argparse.Namespace) -> int:
-    from .services.assets import check_in
-
     db, op = session(args)
-    v = check_in(db, op, args.asset_tag, location=args.to, damaged=args.damaged,
-                 reference=args.ref)
-    print(f"checked in {v.tag} ({v.product}): {v.status.replace('_', ' ')} at {v.location}")
+    result = operations.execute_all(db, op, [
+        CheckIn(tag, location=args.to, damaged=args.damaged, reference=args.ref)
+        for tag in args.asset_tag])
+    for v in result.view:
+        print(f"checked in {v.tag} ({v.product}): {v.status.replace('_', ' ')} at "
+              f"{v.location}")
     return 0
 
 
 @command
 def cmd_issue(args: argparse.Namespace) -> int:
-    from .services.stock import issue
-
     db, op = session(args)
-    v = issue(db, op, args.product, args.qty, person=args.to, location=args.from_location,
-              reference=args.ref)
+    v = operations.execute(db, op, Issue(args.product, args.qty, person=args.to,
+                                         location=args.from_location, reference=args.ref)).view
     print(f"issued {args.qty} × {v.product} from {v.location}; {v.quantity} left there")
     return 0
 
@@ -237,15 +239,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("verify", help="recompute stock and assets from the ledger")
     p.set_defaults(func=cmd_verify)
 
-    p = subparsers.add_parser("checkout", help="check an asset out to a person")
-    p.add_argument("asset_tag", help="asset tag or serial number")
+    p = subparsers.add_parser("checkout", help="check assets out to a person")
+    p.add_argument("asset_tag", nargs="+",
+                   help="asset tags or serial numbers (several: all of them or none)")
     p.add_argument("--to", required=True, metavar="EMPLOYEE_ID", help="the person's badge id")
     p.add_argument("--due", type=parse_date, metavar="DATE", help="return date (YYYY-MM-DD)")
     p.add_argument("--ref", default="", help="ticket or other reference")
     p.set_defaults(func=cmd_checkout)
 
-    p = subparsers.add_parser("checkin", help="take an asset back into stock")
-    p.add_argument("asset_tag", help="asset tag or serial number")
+    p = subparsers.add_parser("checkin", help="take assets back into stock")
+    p.add_argument("asset_tag", nargs="+",
+                   help="asset tags or serial numbers (several: all of them or none)")
     p.add_argument("--to", metavar="LOCATION", help="stockroom code (default: where it left)")
     p.add_argument("--damaged", action="store_true", help="send it to repair")
     p.add_argument("--ref", default="", help="ticket or other reference")

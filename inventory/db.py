@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-from urllib.parse import urlparse
-
 import peewee
-import platformdirs
 
-ENV_VAR = "STOCKROOM_DATABASE"
-APP_NAME = "Stockroom"
+from .dburl import (  # noqa: F401 - where the database is: re-exported for inventory
+    APP_NAME,
+    ENV_VAR,
+    default_database_path,
+    describe,
+    is_postgres,
+    resolve_url,
+    sqlite_path,
+)
 
 database_proxy = peewee.DatabaseProxy()
 
@@ -26,31 +28,6 @@ SQLITE_PRAGMAS = {
     # meet the ledger's guard (schema v6 also refuses it with a BEFORE INSERT trigger).
     "recursive_triggers": 1,
 }
-
-
-def default_database_path() -> Path:
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "stockroom.sqlite"
-
-
-def resolve_url(arg: str | None = None) -> str:
-    """The database to use: the argument, else $STOCKROOM_DATABASE, else the default file."""
-    return arg or os.environ.get(ENV_VAR) or str(default_database_path())
-
-
-def is_postgres(url: str) -> bool:
-    return url.startswith(("postgres://", "postgresql://"))
-
-
-def sqlite_path(url: str) -> Path:
-    return Path(url.removeprefix("sqlite:///"))
-
-
-def describe(url: str) -> str:
-    """A short label for the status bar, with no password in it."""
-    if is_postgres(url):
-        u = urlparse(url)
-        return f"PostgreSQL {u.hostname or 'localhost'}{u.path}"
-    return f"SQLite {sqlite_path(url)}"
 
 
 def serialize(name: str) -> None:

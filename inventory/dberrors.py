@@ -1,6 +1,10 @@
-"""Driver errors turned into typed domain errors, once, for every path (services, bulk
-writers, the command line, the window): the message says what happened and what to do,
-never a DETAIL line or a traceback."""
+"""Driver errors (sqlite3, psycopg2, peewee) turned into errors a person can act on.
+
+`translate(exc)` is the one place: the unit of work calls it for every write, the CLI,
+the importer's bulk writes and the store opener for the rest. The message says what
+happened and what to do, never a DETAIL line or a traceback. A domain error passes
+through unchanged.
+"""
 
 from __future__ import annotations
 
@@ -120,3 +124,10 @@ def driver_errors() -> tuple[type[BaseException], ...]:
     except ImportError:  # pragma: no cover - PostgreSQL support not installed
         pass
     return tuple(types)
+
+
+DRIVER_ERRORS: tuple[type[BaseException], ...] = driver_errors()
+
+
+def is_driver_error(exc: BaseException) -> bool:
+    return isinstance(exc, DRIVER_ERRORS)

@@ -2,7 +2,17 @@
 
 
 class InventoryError(Exception):
-    """A rule was broken; nothing was changed. The message is for a person."""
+    """A rule was broken; nothing was changed. The message is for a person.
+
+    `field` names the input the error is about ("person", "due", "serial", "location",
+    "product", "order", "quantity", "reason", ...), so a form puts the message beside that
+    field without reading the text; None when it is about the whole request.
+    """
+
+    def __init__(self, message: str = "", *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+        self.basket_index: int | None = None  # set by operations.execute_all
 
 
 class NotFound(InventoryError):

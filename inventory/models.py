@@ -6,22 +6,19 @@ import peewee as pw
 
 from .clock import utcnow
 from .db import database_proxy
-
-PRODUCT_KINDS = ("device", "spare", "consumable", "license")
-QUANTITY_KINDS = ("spare", "consumable")
-ASSET_STATUSES = ("in_stock", "deployed", "in_repair", "in_transit", "retired", "lost", "disposed")
-LOCATION_KINDS = ("site", "stockroom", "3pl", "msp", "repair", "in_transit", "disposal")
-STOCKING_KINDS = ("site", "stockroom", "3pl", "msp")
-PARTNER_KINDS = ("3pl", "msp")
-ROLES = ("viewer", "service_desk", "supply_chain", "manager", "admin")
-PO_STATUSES = ("draft", "ordered", "partly_received", "received", "cancelled")
-LICENSE_TYPES = ("per_user", "per_device", "site", "subscription")
-MOVEMENT_KINDS = (
-    "receive", "check_out", "check_in", "transfer", "ship", "arrive", "issue", "consume",
-    "return", "adjust", "count", "retire", "dispose", "lost", "license_assign",
-    "license_release",
+from .vocab import (  # noqa: F401 - the models' vocabulary, re-exported
+    ASSET_STATUSES,
+    LICENSE_TYPES,
+    LOCATION_KINDS,
+    MOVEMENT_KINDS,
+    PARTNER_KINDS,
+    PO_STATUSES,
+    PRODUCT_KINDS,
+    QUANTITY_KINDS,
+    ROLES,
+    SOURCES,
+    STOCKING_KINDS,
 )
-SOURCES = ("usb", "serial", "camera", "manual", "import")
 
 
 class BaseModel(pw.Model):

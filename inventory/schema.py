@@ -9,8 +9,8 @@ from pathlib import Path
 import peewee as pw
 
 from . import models as m
-from .backup import backup_sqlite
 from .errors import StorageError
+from .sqlite_copy import backup_sqlite
 
 LEDGER_GUARD_SQLITE = [
     """CREATE TRIGGER IF NOT EXISTS movement_append_only_update BEFORE UPDATE ON movement

@@ -39,9 +39,9 @@ def execute(key: str, build: Callable[[], pw.Query], values: Mapping[str, Any]):
     return db.execute_sql(sql, [values[n] for n in names])
 
 
-def hydrate(model: type[pw.Model], fields: Sequence[pw.Field], row: Sequence[Any]) -> pw.Model:
+def hydrate(model: type[pw.Model], fields: Sequence[pw.Field], row: Sequence[Any]) -> Any:
     """A model instance from raw column values, converted as peewee would."""
-    obj = model.__new__(model)
+    obj: Any = model.__new__(model)
     obj.__data__ = {f.name: (f.python_value(v) if v is not None else None)
                     for f, v in zip(fields, row, strict=True)}
     obj._dirty = set()

@@ -10,13 +10,14 @@ import peewee as pw
 from .backup import SQLITE_MAGIC
 from .db import is_postgres, open_database, resolve_url, sqlite_path
 from .dberrors import translate
-from .errors import InventoryError, StorageError
+from .errors import StorageError
 from .schema import ensure_schema
 
 
-def storage_error(exc: Exception, url: str = "") -> InventoryError:
-    """Turn a driver error into something a person can act on (see dberrors.translate)."""
-    return translate(exc, url)
+def storage_error(exc: Exception, url: str = "") -> StorageError:
+    """Turn a driver error into something a person can act on (`dberrors.translate`)."""
+    err = translate(exc, url)
+    return err if isinstance(err, StorageError) else StorageError(str(err))
 
 
 def _check_sqlite_file(path: Path) -> None:

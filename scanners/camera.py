@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,7 +48,7 @@ class FrameResult:
 
 
 def decode_loop(frames: Callable[[], Frame | None], formats: set[str] | None,
-                debouncer: Debouncer) -> Iterator[FrameResult]:
+                debouncer: Debouncer) -> Generator[FrameResult, None, None]:
     """Decode frames from ``frames()`` until it returns None; yield each frame's result."""
     combiner = FrameCombiner()
     while (frame := frames()) is not None:

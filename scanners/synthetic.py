@@ -59,7 +59,8 @@ def render_label(symbology: str, content: str, module_px: int = 3) -> np.ndarray
     fmt, gs1 = _ZXING_WRITE[symbology]
     kwargs = {"gs1": True} if gs1 else {}
     code = zxingcpp.create_barcode(content, fmt, **kwargs)
-    image = np.array(zxingcpp.write_barcode_to_image(code, scale=module_px), dtype=np.uint8)
+    image: np.ndarray = np.array(zxingcpp.write_barcode_to_image(code, scale=module_px),
+                                 dtype=np.uint8)
     if symbology in ONE_D:
         # zxing-cpp draws 1-D codes short; a printed label is taller than that.
         image = cv2.resize(image, (image.shape[1], max(image.shape[0], image.shape[1] // 3)),
@@ -129,7 +130,7 @@ def _normal(rng: np.random.Generator, shape: tuple[int, ...], sigma: float) -> n
     """Gaussian noise, fast (OpenCV's generator, seeded from ``rng`` so still reproducible)."""
     cv2.setRNGSeed(int(rng.integers(0, 2**31 - 1)))
     out = np.empty(shape, dtype=np.float32)
-    cv2.randn(out, 0.0, float(sigma))
+    cv2.randn(out, np.float64(0.0), np.float64(sigma))  # type: ignore[call-overload]
     return out
 
 
@@ -190,7 +191,9 @@ def composite(label: np.ndarray, distortion: Distortion, rng: np.random.Generato
     quality = int(rng.integers(distortion.jpeg[0], distortion.jpeg[1] + 1))
     ok, buf = cv2.imencode(".jpg", colour, [cv2.IMWRITE_JPEG_QUALITY, quality])
     assert ok
-    return cv2.imdecode(buf, cv2.IMREAD_COLOR), corners
+    decoded = cv2.imdecode(buf, cv2.IMREAD_COLOR)
+    assert decoded is not None  # we encoded it just now
+    return decoded, corners
 
 
 @dataclass(frozen=True)
@@ -227,7 +230,7 @@ def write_video(path: str | Path, frames: Iterable[np.ndarray], fps: float = 30.
         for frame in frames:
             if writer is None:
                 h, w = frame.shape[:2]
-                writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, (w, h))
+                writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), fps, (w, h))
                 if not writer.isOpened():
                     raise OSError(f"cannot write video {path}")
             writer.write(frame)

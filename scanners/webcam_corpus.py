@@ -194,7 +194,9 @@ def photograph(label: np.ndarray, module_render_px: float, shot: Shot, rng: np.r
     params = {"distance_mm": round(distance, 1), "module_px": round(module_px, 2),
               "defocus_px": round(blur, 2), "motion_px": round(motion, 2),
               "angle": round(angle, 1), "light": round(light, 2), "jpeg": quality}
-    return cv2.imdecode(buf, cv2.IMREAD_COLOR), corners, params
+    decoded = cv2.imdecode(buf, cv2.IMREAD_COLOR)
+    assert decoded is not None  # encoded just now
+    return decoded, corners, params
 
 
 def disk_kernel(diameter: float) -> np.ndarray:
@@ -269,13 +271,13 @@ def moving(label: np.ndarray, rng: np.random.Generator, *, speed_px: float = 60.
     h, w = still.shape[:2]
     for i, v in enumerate(speeds):
         offset += v
-        shift = np.float32([[1, 0, offset], [0, 1, 0]])
+        shift = np.array([[1, 0, offset], [0, 1, 0]], dtype=np.float32)
         frame = cv2.warpAffine(still, shift, (w, h), borderMode=cv2.BORDER_REPLICATE)
         if v * exposure > 0.5:
             frame = cv2.filter2D(frame, -1, line_kernel(v * exposure, 0.0))
         noise = np.empty(frame.shape, np.int16)
         cv2.setRNGSeed(int(rng.integers(0, 2**31 - 1)))
-        cv2.randn(noise, 0, 3)
+        cv2.randn(noise, 0, 3)  # type: ignore[call-overload] # scalars work at run time
         frames.append(cv2.add(frame, noise, dtype=cv2.CV_8U))
         if entered < 0 and corners[:, 0].min() + offset >= 0:
             entered = i

@@ -36,6 +36,7 @@ import logging
 import time
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -95,7 +96,7 @@ class WedgeFilter(QObject):
     enabled_changed = Signal(bool)
 
     def __init__(self, parent: QObject | None = None, *, settings: WedgeSettings | None = None,
-                 **overrides: object) -> None:
+                 **overrides: Any) -> None:
         super().__init__(parent)
         self._settings = replace(settings or WedgeSettings(), **overrides)
         self._enabled = True
@@ -160,6 +161,7 @@ class WedgeFilter(QObject):
             # The same key on its way from the window to a widget: already seen.
             return False
         try:
+            assert isinstance(event, QKeyEvent)  # a key press or release, checked above
             if kind == QEvent.Type.KeyRelease:
                 return self._on_release(obj, event)
             return self._on_press(obj, event)
@@ -209,6 +211,7 @@ class WedgeFilter(QObject):
                 return True
             self._release_to_user()
             return False
+        assert char is not None  # no character and no end key returned above
         return self._on_char(window, event, char, now)
 
     def _on_char(self, window: QWindow, event: QKeyEvent, char: str, now: int) -> bool:

@@ -13,15 +13,21 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import weakref
 from datetime import date
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QThread
 
 from inventory import clock
 from inventory.demo import load_demo
 from inventory.operators import OperatorRef, os_operator
 from inventory.storage import open_store
+from ui.events import ChangeBus
+from ui.settings import Settings
+from ui.tasks import TaskRunner
+from ui.views.base import AppContext
 
 from .pg_server import PgServer
 
@@ -145,3 +151,57 @@ def demo_db(demo_url):
     database = open_store(demo_url)
     yield database
     database.close()
+
+
+# -- the desktop app ---------------------------------------------------------------------
+
+@pytest.fixture
+def no_threads_left(monkeypatch):
+    """Fail a test that leaves a QThread running (napari's check, by wrapping start)."""
+    started: list[weakref.ref] = []
+    original = QThread.start
+
+    def start(self, *args):
+        started.append(weakref.ref(self))
+        return original(self, *args)
+
+    monkeypatch.setattr(QThread, "start", start)
+    yield started
+    running = [t for t in (r() for r in started) if t is not None and t.isRunning()]
+    for t in running:
+        t.quit()
+        t.wait(2000)
+    assert not running, f"{len(running)} QThread(s) still running after the test"
+
+
+@pytest.fixture
+def ui_settings(tmp_path, qapp):
+    return Settings.in_file(str(tmp_path / "stockroom.ini"))
+
+
+@pytest.fixture
+def ctx(qapp, demo_db, demo_url, ui_settings, no_threads_left):
+    """The app context on a copy of the demo database; the worker is shut down after."""
+    runner = TaskRunner(demo_db)
+    context = AppContext(demo_db, os_operator(demo_db), ChangeBus(), ui_settings, runner,
+                         demo_url)
+    context.topics = []  # the kinds of change of every notice, in order
+    context.notices = []
+    context.bus.changed.connect(context.notices.append)
+    context.bus.changed.connect(lambda changes: context.topics.extend(sorted(changes.kinds)))
+    yield context
+    runner.shutdown()
+
+
+@pytest.fixture
+def window(qtbot, ctx):
+    """The main window on the demo database, shown."""
+    from ui.main_window import MainWindow
+
+    w = MainWindow(ctx)
+    qtbot.addWidget(w)
+    w.resize(1400, 880)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.close()

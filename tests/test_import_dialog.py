@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from inventory import models as m
+from inventory.changes import Changes
 from inventory.services.verify import verify
 from ui.events import ChangeBus
 from ui.import_dialog import ImportDialog
@@ -51,7 +52,7 @@ def test_map_check_and_import(qtbot, db, admin, tmp_path):
     with qtbot.waitSignal(bus.changed, timeout=60_000) as changed:
         qtbot.mouseClick(dlg.next, Qt.MouseButton.LeftButton)
     _wait(qtbot, dlg)
-    assert changed.args == ["all"]
+    assert changed.args == [Changes.everything()]
     assert m.Asset.select().where(m.Asset.tag.startswith("W-")).count() == 3
     assert m.Asset.get(m.Asset.tag == "W-2").holder.name == "Ann Lee"
     assert dlg.summary.text().startswith("Imported:") and dlg.next.text() == "Close"

@@ -204,14 +204,14 @@ def test_transfer_within_a_site_is_direct(world):
 
 
 def test_receive_against_order_fills_it(world):
-    from inventory.services import purchasing
+    from inventory.services import ordering, purchasing
 
     db, op = world.db, world.admin
     po = purchasing.create_order(db, op, "CDW", "SR-HQ", [("CHG65", 20)])
     assert po.number.endswith("-00001")  # five digits, as the demo numbers its orders
     unchanged(world, lambda: receiving.receive(db, op, "SR-HQ", [receiving.ReceiptLine(
         "CHG65", 5)], order=po.number), InvalidState, "only ordered")
-    purchasing.place_order(db, op, po.number)
+    ordering.place(db, op, po.number)
     r = receiving.receive(db, op, "SR-HQ", [receiving.ReceiptLine("CHG65", 15)], order=po.number)
     assert r.order_status == "partly_received"
     unchanged(world, lambda: receiving.receive(db, op, "SR-HQ", [receiving.ReceiptLine(

@@ -12,19 +12,9 @@ from inventory.queries.devices import overdue_condition
 from inventory.services.verify import verify
 from ui.views.devices import DevicesPage
 
-from .test_ui_support import (
-    IGNORE_OFFSCREEN,
-    ctx,
-    detail_text,
-    no_threads_left,
-    settle,
-    show_page,
-    table_texts,
-    ui_settings,
-)
+from .ui_support import IGNORE_OFFSCREEN, detail_text, settle, show_page, table_texts
 
 pytestmark = IGNORE_OFFSCREEN
-FIXTURES = (ctx, no_threads_left, ui_settings)  # from test_ui_support, used by name
 
 
 @pytest.fixture
@@ -99,6 +89,7 @@ def test_check_out_from_the_selection_updates_view_and_database(qtbot, page, ctx
     assert dialog is not None and dialog.isVisible()
     qtbot.keyClicks(dialog.person, person.employee_id)
     dialog.click_ok()
+    dialog.ctx.ops.wait()
     qtbot.waitUntil(lambda: page.dialog is None, timeout=2000)
     fresh = m.Asset.get_by_id(a.id)
     assert fresh.status == "deployed" and fresh.holder_id == person.id
@@ -112,6 +103,7 @@ def test_check_out_from_the_selection_updates_view_and_database(qtbot, page, ctx
     page.act_in.trigger()
     page.dialog.damaged.setChecked(True)
     page.dialog.click_ok()
+    page.dialog.ctx.ops.wait()
     qtbot.waitUntil(lambda: page.dialog is None, timeout=2000)
     assert m.Asset.get_by_id(a.id).status == "in_repair"
     assert table_texts(page, "status") == ["In repair"]
@@ -126,9 +118,11 @@ def test_a_refused_check_out_shows_why_beside_the_field_and_changes_nothing(qtbo
     page.act_out.trigger()
     dialog = page.dialog
     dialog.click_ok()
+    dialog.ctx.ops.wait()
     assert "Pick who receives" in dialog.field_error("person")
     dialog.person.setText(gone.employee_id)
     dialog.click_ok()
+    dialog.ctx.ops.wait()
     assert "No active person" in dialog.field_error("person")
     assert dialog.isVisible()
     before = m.Movement.select().count()
@@ -140,6 +134,7 @@ def test_a_refused_check_out_shows_why_beside_the_field_and_changes_nothing(qtbo
     assets.check_out(page.ctx.db, page.ctx.operator, a.tag, person=other.employee_id)
     before = m.Movement.select().count()
     dialog.click_ok()
+    dialog.ctx.ops.wait()
     assert dialog.isVisible()
     assert "already checked out" in dialog.form_error.text()
     assert m.Movement.select().count() == before
@@ -147,7 +142,7 @@ def test_a_refused_check_out_shows_why_beside_the_field_and_changes_nothing(qtbo
 
 
 def test_actions_follow_the_selection_and_the_role(qtbot, ctx):
-    from .test_ui_support import operator
+    from .ui_support import operator
 
     ctx.operator = operator("viewer")
     page = show_page(qtbot, ctx, DevicesPage)

@@ -12,16 +12,9 @@ from ui.dialogs.people import PersonDialog
 from ui.dialogs.places import LocationDialog
 from ui.dialogs.stock import ProductDialog
 
-from .test_ui_support import (
-    IGNORE_OFFSCREEN,
-    ctx,
-    no_threads_left,
-    scan,
-    ui_settings,
-)
+from .ui_support import IGNORE_OFFSCREEN, scan
 
 pytestmark = IGNORE_OFFSCREEN
-FIXTURES = (ctx, no_threads_left, ui_settings)  # from test_ui_support, used by name
 
 TABLES = (m.Person, m.Product, m.Location, m.License, m.PurchaseOrder, m.Movement)
 
@@ -44,6 +37,7 @@ def test_new_person_refuses_bad_input_beside_each_field(ctx, open_dialog):
     d = open_dialog(PersonDialog(ctx))
     d.email.setText("not-an-address")
     d.click_ok()
+    d.ctx.ops.wait()
     assert d.isVisible()
     assert d.field_error("name") == "Type the person's name."
     assert "employee id is needed" in d.field_error("employee_id")
@@ -54,6 +48,7 @@ def test_new_person_refuses_bad_input_beside_each_field(ctx, open_dialog):
     d.employee_id.setText(m.Person.select().first().employee_id)
     d.email.setText("new.starter@example.com")
     d.click_ok()
+    d.ctx.ops.wait()
     assert d.isVisible()
     assert "already used" in d.field_error("employee_id")
     assert not d.field_error("name") and not d.field_error("email")
@@ -61,6 +56,7 @@ def test_new_person_refuses_bad_input_beside_each_field(ctx, open_dialog):
     # Fixed: accepted, one person more.
     d.employee_id.setText("E99999")
     d.click_ok()
+    d.ctx.ops.wait()
     assert not d.isVisible()
     assert m.Person.get(m.Person.employee_id == "E99999").name == "New Starter"
 
@@ -72,6 +68,7 @@ def test_new_product_refuses_a_bad_gtin_and_a_bad_cost(ctx, open_dialog):
     d.gtin.setText("4006381333932")  # check digit wrong (…931 is right)
     d.cost.setText("twelve")
     d.click_ok()
+    d.ctx.ops.wait()
     assert "check digit is wrong" in d.field_error("gtin")
     assert "Type a number" in d.field_error("unit_cost")
     assert not d.field_error("name")
@@ -79,12 +76,14 @@ def test_new_product_refuses_a_bad_gtin_and_a_bad_cost(ctx, open_dialog):
     d.gtin.setText(m.Product.select().where(m.Product.gtin.is_null(False)).first().gtin)
     d.cost.setText("59.90")
     d.click_ok()
+    d.ctx.ops.wait()
     assert "already belongs" in d.field_error("gtin")
     assert counts() == before
     # A scanned box barcode lands in the GTIN field.
     d.accept_scan(scan("4006381333931"))
     assert d.gtin.text() == "4006381333931"
     d.click_ok()
+    d.ctx.ops.wait()
     assert not d.isVisible()
     from decimal import Decimal
 
@@ -97,13 +96,16 @@ def test_new_location_refuses_a_used_code(ctx, open_dialog):
     d.name.setText("Shelf B1")
     d.code.setText("LOC HQ B1")
     d.click_ok()
+    d.ctx.ops.wait()
     assert "No spaces" in d.field_error("code")
     d.code.setText("LOC-HQ-SR")
     d.click_ok()
+    d.ctx.ops.wait()
     assert "already used" in d.field_error("code")
     d.kind.setCurrentIndex(d.kind.findData("3pl"))
     d.code.setText("LOC-3PL-NEW")
     d.click_ok()
+    d.ctx.ops.wait()
     assert "Name the company" in d.field_error("partner")
     assert counts() == before
 
@@ -113,11 +115,13 @@ def test_new_license_and_new_order_refuse_incomplete_input(ctx, open_dialog):
     lic = open_dialog(LicenseDialog(ctx))
     lic.cost.setText("-3")
     lic.click_ok()
+    lic.ctx.ops.wait()
     assert "Name the license" in lic.field_error("product")
     assert "cannot be negative" in lic.field_error("cost")
     order = open_dialog(OrderDialog(ctx))
     order.editor.rows[0][0].setText("A product nobody sells")
     order.click_ok()
+    order.ctx.ops.wait()
     assert "Pick who the order goes to" in order.field_error("supplier")
     assert "Not in the catalogue" in order.field_error("lines")
     assert counts() == before
@@ -126,5 +130,6 @@ def test_new_license_and_new_order_refuse_incomplete_input(ctx, open_dialog):
     order.ship_to.set_code("LOC-3PL-NW")
     order.editor.rows[0][0].setText(order.editor.products[0].label)
     order.click_ok()
+    order.ctx.ops.wait()
     assert not order.isVisible()
     assert m.PurchaseOrder.select().count() == before["PurchaseOrder"] + 1

@@ -12,10 +12,6 @@ from inventory.queries.common import Spec
 from ui.models.table import ID_ROLE, LazyTableModel, LedgerModel
 from ui.tasks import TaskRunner
 
-from .test_ui_support import no_threads_left
-
-FIXTURES = (no_threads_left,)  # from test_ui_support, used by name
-
 QUERIES = [devices.DeviceTable, stock.StockTable, licenses.LicenseTable,
            locations.LocationTable, people.PeopleTable, orders.OrderTable]
 

@@ -11,18 +11,9 @@ from ui.views.orders import OrdersPage
 from ui.views.people import PeoplePage
 from ui.views.stock import StockPage
 
-from .test_ui_support import (
-    IGNORE_OFFSCREEN,
-    ctx,
-    detail_text,
-    no_threads_left,
-    show_page,
-    table_texts,
-    ui_settings,
-)
+from .ui_support import IGNORE_OFFSCREEN, detail_text, show_page, table_texts
 
 pytestmark = IGNORE_OFFSCREEN
-FIXTURES = (ctx, no_threads_left, ui_settings)  # from test_ui_support, used by name
 
 
 def select(qtbot, page, item_id: int) -> None:
@@ -69,6 +60,7 @@ def test_issue_a_spare_from_the_selection(qtbot, ctx):
     dialog.click_ok()
     assert not dialog.form_error.text(), dialog.form_error.text()
     assert not dialog.field_error("person") and not dialog.field_error("quantity")
+    ctx.ops.wait()
     qtbot.waitUntil(lambda: page.dialog is None, timeout=2000)
     after = m.StockLevel.get_by_id(level.id).quantity
     assert after == level.quantity - 2
@@ -97,6 +89,7 @@ def test_license_detail_shows_seats_assignments_and_renewal(qtbot, ctx):
     page.act_assign.trigger()
     page.dialog.person.set_code(person.employee_id)
     page.dialog.click_ok()
+    page.dialog.ctx.ops.wait()
     qtbot.waitUntil(lambda: page.dialog is None, timeout=2000)
     assert seats().count() == used + 1
     assert m.LicenseSeat.select().where((m.LicenseSeat.license == lic.id)
@@ -141,6 +134,7 @@ def test_location_detail_and_confirming_a_shipment(qtbot, ctx):
     assert ship.number in shown
     assert "Transfer lead times" in shown
     page.confirm(ship.number)
+    ctx.ops.wait()
     assert m.Shipment.get_by_id(ship.id).status == "arrived"
     assert "arrived" in page.messages.text()
     assert verify(ctx.db).ok
@@ -159,9 +153,11 @@ def test_orders_place_and_cancel(qtbot, ctx):
     assert draft.number in detail_text(page) and product.name in detail_text(page)
     assert page.act_place.isEnabled()
     page.act_place.trigger()
+    ctx.ops.wait()
     assert m.PurchaseOrder.get_by_id(po.id).status == "ordered"
     page.select_id(po.id)
     page.act_cancel.trigger()
+    ctx.ops.wait()
     assert m.PurchaseOrder.get_by_id(po.id).status == "cancelled"
     # A cancelled order is no longer open: it leaves the default view.
     assert page.model.row_of(po.id) is None

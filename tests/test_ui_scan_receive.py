@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from inventory import models as m
 from inventory.operators import os_operator
-from inventory.services import purchasing
+from inventory.services import ordering, purchasing
 from inventory.services.verify import verify
 
 from .ui_scan_support import IGNORE_OFFSCREEN, Station, movements, spare_at, stock
@@ -23,7 +23,7 @@ def test_receive_against_an_order_with_gs1_serials(qtbot, demo_db):
     supplier = m.Supplier.select().order_by(m.Supplier.id).first().name
     po = purchasing.create_order(demo_db, admin, supplier, "LOC-HQ-SR",
                                  [(laptop.gtin, 3), (spare.gtin, 10)]).number
-    purchasing.place_order(demo_db, admin, po)
+    ordering.place(demo_db, admin, po)
     on_hand = stock(spare.id, "LOC-HQ-SR")
     station = Station(qtbot, demo_db)
     station.scan("CMD:RECEIVE")

@@ -16,17 +16,9 @@ from inventory.queries.devices import overdue_condition, today
 from inventory.storage import open_store
 from ui.main_window import MainWindow
 
-from .test_ui_support import (
-    IGNORE_OFFSCREEN,
-    ctx,
-    no_threads_left,
-    scan,
-    ui_settings,
-    window,
-)
+from .ui_support import IGNORE_OFFSCREEN, scan
 
 pytestmark = IGNORE_OFFSCREEN
-FIXTURES = (ctx, no_threads_left, ui_settings, window)  # from test_ui_support, used by name
 
 
 def test_opens_on_the_dashboard_and_its_counts_lead_somewhere(qtbot, window):
@@ -197,16 +189,14 @@ def test_sign_in_refuses_a_wrong_password_beside_the_field(qtbot, demo_db, demo_
 
 def test_domain_errors_show_in_the_window_and_bugs_are_logged_politely(
         qtbot, window, monkeypatch, caplog):
+    from inventory.commands import CheckOut
     from inventory.errors import InvalidState
     from ui.dialogs import crash
 
     page = window.show_page("devices")
-
-    def refuse():
-        raise InvalidState("IT-000001 is already checked out to Sam. Check it in first.")
-
-    assert page.perform(refuse) is None
-    assert page.messages.text().startswith("IT-000001 is already checked out")
+    page.write(CheckOut("NO-SUCH-TAG", person="nobody"))
+    page.ctx.ops.wait()
+    assert page.messages.text().startswith("No asset with tag or serial 'NO-SUCH-TAG'")
     shown = []
     monkeypatch.setattr(crash, "_show", lambda icon, title, text, details: shown.append(
         (title, text, details)))

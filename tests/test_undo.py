@@ -9,7 +9,7 @@ import pytest
 from inventory import clock
 from inventory import models as m
 from inventory.errors import InsufficientStock, InvalidState, NotFound, PermissionDenied
-from inventory.services import assets, licenses, purchasing, receiving, stock, transfers
+from inventory.services import assets, licenses, ordering, purchasing, receiving, stock, transfers
 from inventory.services.undo import last_movement, undo
 from inventory.services.verify import verify
 
@@ -130,7 +130,7 @@ def test_undo_license_assign_and_release(world):
 def test_undo_receipt_against_an_order_while_stock_allows(world):
     db, op = world.db, world.admin
     order = purchasing.create_order(db, op, "CDW", "SR-HQ", [("CHG65", 10)]).number
-    purchasing.place_order(db, op, order)
+    ordering.place(db, op, order)
     receiving.receive(db, op, "SR-HQ", [receiving.ReceiptLine("CHG65", 4)], order=order)
     assert purchasing.get_order(db, order).status == "partly_received"
     undo(db, op, last_id())

@@ -33,8 +33,10 @@ class Station:
         self.qtbot, self.db = qtbot, db
         self.op = op or os_operator(db)
         self.bus = ChangeBus()
-        self.topics: list[str] = []
-        self.bus.changed.connect(self.topics.append)
+        self.topics: list[str] = []  # the kinds of change of every notice, in order
+        self.notices: list = []
+        self.bus.changed.connect(self.notices.append)
+        self.bus.changed.connect(lambda changes: self.topics.extend(sorted(changes.kinds)))
         self.page = ScanStationPage(db, self.op, self.bus, None)
         self.page.chime.enabled = False  # no beeps from the test run; `played` still fires
         self.sounds: list[str] = []

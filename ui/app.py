@@ -17,7 +17,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from inventory.backup import auto_backup
-from inventory.db import ENV_VAR, resolve_url
+from inventory.dburl import ENV_VAR, resolve_url
 from inventory.errors import InventoryError, PermissionDenied
 from inventory.operators import OperatorRef, needs_sign_in, os_operator
 from inventory.storage import open_store

@@ -1,13 +1,24 @@
-"""One 'something changed' notification that every screen listens to (Anki's shape)."""
+"""One change notice that every screen listens to (Anki's `operation_did_execute`).
+
+The operation runner publishes one merged `Changes` per result (a basket of ten scans is
+one notice, not ten); each page says which kinds it shows and refreshes when they are
+touched: at once when visible, else the next time it is shown.
+"""
 
 from PySide6.QtCore import QObject, Signal
 
+from inventory.changes import Changes
+
 
 class ChangeBus(QObject):
-    """Emit `changed(topic)` after any write; views refresh themselves from it.
+    """`changed(Changes)` after any write."""
 
-    Topics: "assets", "stock", "licenses", "people", "locations", "orders", "movements",
-    or "all".
-    """
+    changed = Signal(object)
 
-    changed = Signal(str)
+    def publish(self, changes: Changes) -> None:
+        if changes:
+            self.changed.emit(changes)
+
+    def everything(self) -> None:
+        """After a restore, an import or a demo load: every page reads again."""
+        self.changed.emit(Changes.everything())

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-import peewee as pw
 from PySide6.QtCore import QAbstractItemModel, QEventLoop, QModelIndex, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -88,7 +88,7 @@ def export_action(target: QAbstractItemView, name: str) -> QAction:
     return action
 
 
-def export_table(parent: QWidget | None, db: pw.Database, table: str,
+def export_table(parent: QWidget | None, db: Any, table: str,
                  filters: Filters | None = None, path: str | Path | None = None) -> Path | None:
     """Export one of the named tables (assets, stock, ..., movements) on a worker thread,
     with a progress dialog; the ledger can be a million rows."""

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-import peewee as pw
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inventory.dberrors import is_driver_error
 from inventory.errors import InventoryError
 from inventory.exchange.fields import KINDS, PRESET_LABELS, auto_map, detect_kind
 from inventory.exchange.importer import ImportOptions, ImportReport, run_import
@@ -60,7 +61,7 @@ class Job(QThread):
     succeeded = Signal(object)
     failed = Signal(object)
 
-    def __init__(self, db: pw.Database | None, fn: Callable, parent: QObject | None = None):
+    def __init__(self, db: Any, fn: Callable, parent: QObject | None = None):
         super().__init__(parent)
         self._db, self._fn = db, fn
         self._cancelled = False
@@ -88,7 +89,7 @@ class Job(QThread):
 class ImportDialog(QDialog):
     """Import a CSV or XLSX file in four steps: file, columns, check, import."""
 
-    def __init__(self, db: pw.Database, operator: OperatorRef, bus=None,
+    def __init__(self, db: Any, operator: OperatorRef, bus=None,
                  parent: QWidget | None = None, path: str | None = None):
         super().__init__(parent)
         self.db, self.operator, self.bus = db, operator, bus
@@ -392,12 +393,12 @@ class ImportDialog(QDialog):
             self._say("Done. Refused rows were not imported: fix them and import the file "
                       "again." if report.refused else "Done.")
             if self.bus is not None:
-                self.bus.changed.emit("all")
+                self.bus.everything()
 
     def _on_failed(self, exc: BaseException) -> None:
         if isinstance(exc, Cancelled):
             self._say("Cancelled: nothing was written.")
-        elif isinstance(exc, InventoryError | pw.DatabaseError):
+        elif isinstance(exc, InventoryError) or is_driver_error(exc):
             self._say(str(exc), error=True)
         else:
             import sys

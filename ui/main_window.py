@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inventory.db import describe
+from inventory.dburl import describe
 from inventory.queries.dashboard import is_empty
 from inventory.roles import allowed
 
@@ -142,12 +142,8 @@ class MainWindow(QMainWindow):
         return PlaceholderPage(self.ctx, key, TITLES.get(key, key), message)
 
     def _scan_station(self) -> QWidget:
-        try:
-            from .scan_station.page import ScanStationPage
-        except ImportError:
-            log.info("the scan station is not installed", exc_info=True)
-            return self._placeholder("scan", "The scan station is coming: check-out, check-in, "
-                                             "receive, transfer, count and issue by scanning.")
+        from .scan_station.page import ScanStationPage
+
         c = self.ctx
         try:
             page = ScanStationPage(c.db, c.operator, c.bus, c.settings)
@@ -162,17 +158,11 @@ class MainWindow(QMainWindow):
         return page
 
     def _reorder_page(self) -> QWidget:
-        try:
-            from .views.reorder import ReorderPage
-        except ImportError:
-            log.info("the reorder page is not installed", exc_info=True)
-            return self._placeholder(
-                "reorder", "The reorder list is coming: what to buy or transfer, from whom, "
-                           "how many and why. Until then, Spares & stock shows the items at or "
-                           "below their reorder point.")
+        from .views.reorder import ReorderPage
+
         c = self.ctx
         try:
-            return ReorderPage(c.db, c.operator, c.bus, None)
+            return ReorderPage(c)
         except Exception:  # noqa: BLE001 - one broken page must not take the window down
             log.exception("the reorder page failed to start")
             return self._placeholder("reorder", "The reorder list could not open. The details "
@@ -290,11 +280,8 @@ class MainWindow(QMainWindow):
     # -- files --------------------------------------------------------------------------
 
     def import_file(self) -> None:
-        try:
-            from .import_dialog import ImportDialog
-        except ImportError:
-            self.flash("Import is not available in this version.")
-            return
+        from .import_dialog import ImportDialog
+
         if not self.ctx.may("catalog"):
             self.show_error(self.ctx.refusal("catalog"))
             return
@@ -309,11 +296,8 @@ class MainWindow(QMainWindow):
         if table is None:
             self.flash("This view has no table to export.")
             return
-        try:
-            from .export_actions import export_view
-        except ImportError:
-            self.flash("Export is not available in this version.")
-            return
+        from .export_actions import export_view
+
         model = table.model()
         if hasattr(model, "is_complete") and not model.is_complete():
             self.ctx.runner.wait_idle()  # the whole id list, not only the first rows
@@ -337,11 +321,8 @@ class MainWindow(QMainWindow):
         dialog.deleteLater()
 
     def backups(self) -> None:
-        try:
-            from .restore_dialog import RestoreDialog
-        except ImportError:
-            self.flash("Backups are not available in this version.")
-            return
+        from .restore_dialog import RestoreDialog
+
         dialog = RestoreDialog(self.ctx.url, self.ctx.operator, self,
                                close_database=self._close_database)
         dialog.restored.connect(self._restart_after_restore)

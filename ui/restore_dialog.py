@@ -32,7 +32,7 @@ from inventory.backup import (
     list_backups,
     restore_sqlite,
 )
-from inventory.db import is_postgres, resolve_url, sqlite_path
+from inventory.dburl import is_postgres, resolve_url, sqlite_path
 from inventory.errors import InventoryError
 from inventory.operators import OperatorRef
 from inventory.roles import allowed

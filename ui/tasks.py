@@ -16,7 +16,6 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-import peewee as pw
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QThread, Signal
 
 from inventory.errors import InventoryError
@@ -30,7 +29,7 @@ UI_SWITCH_INTERVAL_S = 0.001
 class _Worker(QThread):
     task_finished = Signal(int, str, object)  # task id, "ok" / "error" / "skipped", value
 
-    def __init__(self, jobs: queue.Queue, latest: dict[str, int], db: pw.Database) -> None:
+    def __init__(self, jobs: queue.Queue, latest: dict[str, int], db: Any) -> None:
         super().__init__()
         self.setObjectName("stockroom-worker")
         self._jobs = jobs
@@ -68,7 +67,7 @@ class TaskRunner(QObject):
     error_reported = Signal(str)
     busy_changed = Signal(bool)
 
-    def __init__(self, db: pw.Database | None, parent: QObject | None = None) -> None:
+    def __init__(self, db: Any, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._db = db
         self._jobs: queue.Queue = queue.Queue()

@@ -17,7 +17,7 @@ from ..services.receiving import TAG_DIGITS, tag_prefix
 from . import bulk
 from . import values as v
 from .catalog import Ref
-from .importer import CHUNK, MovementWriter, Planner, Refused, Row, RowResult
+from .planning import CHUNK, MovementWriter, Planner, Refused, Row, RowResult
 
 # Status words of other tools (Snipe-IT's default labels among them) -> ours.
 STATUS_WORDS = {

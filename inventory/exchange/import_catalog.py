@@ -11,7 +11,7 @@ from collections.abc import Callable
 from .. import models as m
 from ..clock import today
 from .catalog import Ref
-from .importer import Planner, Refused, Row, RowResult
+from .planning import Planner, Refused, Row, RowResult
 
 LOCATION_KIND_WORDS = {
     "office": "site", "building": "site", "campus": "site", "branch": "site",

@@ -14,7 +14,7 @@ from ..clock import today
 from ..codes import gtin_valid
 from . import bulk
 from .catalog import Ref
-from .importer import MovementWriter, Planner, Refused, Row, RowResult
+from .planning import MovementWriter, Planner, Refused, Row, RowResult
 
 
 def _id(ref) -> int | None:

@@ -17,6 +17,8 @@ import peewee as pw
 
 from .. import models as m
 from ..clock import today
+from ..db import database_proxy
+from ..replenishment.engine import reorder_list
 
 DEMAND_DAYS = 90
 COVER_DAYS = 14
@@ -99,15 +101,9 @@ def below_reorder_point() -> list[int]:
                   if rop > 0 and pos.get(p, Position(0, 0, 0)).total <= rop)
 
 
-def engine_lines(alerts_only: bool = True) -> list | None:
-    """The replenishment engine's reorder lines, or None when the engine is not installed
-    (then the simple rule above applies). Slow on a big ledger: call it off the UI thread."""
-    try:
-        from ..replenishment.engine import reorder_list
-    except ImportError:
-        return None
-    from ..db import database_proxy
-
+def engine_lines(alerts_only: bool = True) -> list:
+    """The replenishment engine's reorder lines (reading the demand table, fast; still
+    call it off the UI thread)."""
     return reorder_list(database_proxy.obj, alerts_only=alerts_only)
 
 

@@ -6,7 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from .. import operations
 from ..cli import command, session
+from ..commands import ApproveReorder, CancelOrder, PlaceOrder
 
 
 def _table(rows: list[list[str]], header: list[str]) -> str:
@@ -33,7 +35,8 @@ def cmd_reorder(args: argparse.Namespace) -> int:
     for problem in absurd_values(db):  # left out of demand; `verify` lists them too
         print(f"note: {problem}", file=sys.stderr)
     if args.approve:
-        views = ordering.approve(db, op, [ln for ln in lines if ln.action == BUY])
+        buys = tuple(ln for ln in lines if ln.action == BUY)
+        views = operations.execute(db, op, ApproveReorder(buys)).view
         for v in views:
             print(f"draft {v.number}: {v.supplier} → {v.ship_to}, {len(v.lines)} lines, "
                   f"{v.total:,.2f}")
@@ -56,7 +59,7 @@ def cmd_reorder(args: argparse.Namespace) -> int:
 
 @command
 def cmd_po(args: argparse.Namespace) -> int:
-    from ..services import ordering, purchasing
+    from ..services import ordering
 
     db, op = session(args)
     if args.action == "list":
@@ -67,10 +70,10 @@ def cmd_po(args: argparse.Namespace) -> int:
         print("error: give the order number, e.g. PO-2026-0001", file=sys.stderr)
         return 1
     if args.action == "place":
-        v = ordering.place(db, op, args.number)
+        v = operations.execute(db, op, PlaceOrder(args.number)).view
         print(f"{v.number} ordered from {v.supplier}; expected {v.expected_at:%Y-%m-%d}")
     elif args.action == "cancel":
-        v = purchasing.cancel_order(db, op, args.number)
+        v = operations.execute(db, op, CancelOrder(args.number)).view
         print(f"{v.number} cancelled")
     elif args.action == "csv":
         if args.output:

@@ -25,7 +25,7 @@ Everything is computed for all items at once; the queries are aggregates.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -457,18 +457,3 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
             history=tuple(history[i]),
         ))
     return out
-
-
-def line_for(db: pw.Database, product_id: int, location_id: int, *,
-             today: date | None = None) -> ReorderLine | None:
-    """The line of one product at one location, alert or not."""
-    for ln in reorder_list(db, today=today, alerts_only=False):
-        if ln.product_id == product_id and ln.location_id == location_id:
-            return ln
-    return None
-
-
-def with_quantity(line: ReorderLine, quantity: int) -> ReorderLine:
-    """The same line with a quantity changed by hand (rounded up to the pack size)."""
-    packs = -(-max(quantity, 0) // line.pack_size)
-    return replace(line, quantity=int(packs * line.pack_size))

@@ -8,7 +8,7 @@ from datetime import date
 
 import peewee as pw
 
-from .. import clock, sqlcache
+from .. import clock, lifecycle, sqlcache
 from .. import models as m
 from ..errors import Conflict, InvalidState, ValidationError
 from ..operators import OperatorRef
@@ -17,7 +17,7 @@ from ..views import AssetView
 from . import find
 from .ledger import record
 
-CHECKOUT_FROM = ("in_stock",)
+CHECKOUT_FROM = lifecycle.sources("check_out")
 
 
 def view(a: m.Asset) -> AssetView:
@@ -80,17 +80,19 @@ def check_out(db: pw.Database, op: OperatorRef, asset_tag: str, *, person: str |
     """Issue a device to a person (by employee id) or to a location."""
     require(op.role, "check_out")
     if (person is None) == (location is None):
-        raise ValidationError("Check out to a person or to a location (one of them).")
+        raise ValidationError("Check out to a person or to a location (one of them).",
+                              field="person")
     with db.atomic():
         a = find.asset(asset_tag)
         holder = find.person(person) if person else None
         dest = find.location(location) if location else None
         if a.status not in CHECKOUT_FROM:
-            raise InvalidState(why_not_available(a))
+            raise InvalidState(why_not_available(a), field="asset")
         if due is not None and due < clock.today():
             raise ValidationError(f"The due date {due.isoformat()} is in the past. "
-                                  "Pick a later date or leave it empty.")
+                                  "Pick a later date or leave it empty.", field="due")
         if dest is None:
+            assert holder is not None  # no location given: a person was
             dest = holder.site if holder.site_id else a.location
         transition(a, CHECKOUT_FROM, status="deployed", holder=holder, location=dest,
                    due_date=due)
@@ -126,14 +128,15 @@ def check_in(db: pw.Database, op: OperatorRef, asset_tag: str, *, location: str 
     require(op.role, "check_out")
     with db.atomic():
         a = find.asset(asset_tag)
-        allowed = ("deployed",) if damaged else ("deployed", "in_repair")
+        action = "check_in_damaged" if damaged else "check_in"
+        allowed = lifecycle.sources(action)
         if a.status not in allowed:
             if a.status == "in_stock":
                 raise InvalidState(f"{a.tag} is already in stock at "
                                    f"{a.location.name if a.location_id else 'no location'}; "
-                                   "nothing to check in.")
+                                   "nothing to check in.", field="asset")
             raise InvalidState(f"{a.tag} is {a.status.replace('_', ' ')} and cannot be "
-                               "checked in.")
+                               "checked in.", field="asset")
         returned_by = find.person(person) if person else a.holder
         if location:
             dest = find.location(location)
@@ -142,8 +145,9 @@ def check_in(db: pw.Database, op: OperatorRef, asset_tag: str, *, location: str 
         else:
             dest = home_location(a)
         if dest is None:
-            raise ValidationError("Where does it go? Give a location: there is no stockroom yet.")
-        status = "in_repair" if damaged else "in_stock"
+            raise ValidationError("Where does it go? Give a location: there is no stockroom yet.",
+                                  field="location")
+        status = lifecycle.target(action)
         transition(a, allowed, status=status, holder=None, location=dest, due_date=None)
         record(op, "check_in", a.product_id, asset=a, from_location=a.location_id,
                to_location=dest, person=returned_by, holder=None, asset_status=status,
@@ -151,17 +155,18 @@ def check_in(db: pw.Database, op: OperatorRef, asset_tag: str, *, location: str 
         return _after(a, status=status, holder=None, location=dest, due_date=None)
 
 
-def _end_of_life(db: pw.Database, op: OperatorRef, asset_tag: str, *, kind: str, status: str,
-                 allowed: tuple[str, ...], reason: str, to_kind: str | None = None,
-                 source: str = "manual") -> AssetView:
+def _end_of_life(db: pw.Database, op: OperatorRef, asset_tag: str, *, kind: str,
+                 reason: str, to_kind: str | None = None, source: str = "manual") -> AssetView:
     require(op.role, "adjust")
+    status, allowed = lifecycle.target(kind), lifecycle.sources(kind)
     if not reason.strip():
-        raise ValidationError(f"Say why the asset is {status} (a reason is required).")
+        raise ValidationError(f"Say why the asset is {status} (a reason is required).",
+                              field="reason")
     with db.atomic():
         a = find.asset(asset_tag)
         if a.status not in allowed:
             raise InvalidState(f"{a.tag} is {a.status.replace('_', ' ')}; it cannot be marked "
-                               f"{status} from there.")
+                               f"{status} from there.", field="asset")
         dest = (find.first_of_kind(to_kind) if to_kind else None) or a.location
         transition(a, allowed, status=status, holder=None, location=dest, due_date=None)
         record(op, kind, a.product_id, asset=a, from_location=a.location_id, to_location=dest,
@@ -170,20 +175,15 @@ def _end_of_life(db: pw.Database, op: OperatorRef, asset_tag: str, *, kind: str,
 
 
 def retire(db: pw.Database, op: OperatorRef, asset_tag: str, reason: str) -> AssetView:
-    return _end_of_life(db, op, asset_tag, kind="retire", status="retired",
-                        allowed=("in_stock", "in_repair"), reason=reason)
+    return _end_of_life(db, op, asset_tag, kind="retire", reason=reason)
 
 
 def dispose(db: pw.Database, op: OperatorRef, asset_tag: str, reason: str) -> AssetView:
-    return _end_of_life(db, op, asset_tag, kind="dispose", status="disposed",
-                        allowed=("retired", "in_stock", "in_repair", "lost"), reason=reason,
-                        to_kind="disposal")
+    return _end_of_life(db, op, asset_tag, kind="dispose", reason=reason, to_kind="disposal")
 
 
 def mark_lost(db: pw.Database, op: OperatorRef, asset_tag: str, reason: str) -> AssetView:
-    return _end_of_life(db, op, asset_tag, kind="lost", status="lost",
-                        allowed=("in_stock", "deployed", "in_repair", "in_transit"),
-                        reason=reason)
+    return _end_of_life(db, op, asset_tag, kind="lost", reason=reason)
 
 
 def get(db: pw.Database, tag: str) -> AssetView:

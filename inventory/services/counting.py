@@ -22,7 +22,6 @@ from ..roles import require
 from . import find
 from .assets import transition
 from .ledger import add_stock, check_quantity, check_source, on_hand, record, take_stock
-from .resolve import as_gtin, product_by_gtin
 
 COUNTABLE_KINDS = (*m.STOCKING_KINDS, "repair")
 # Devices the book expects to find on the shelf of their location.
@@ -149,39 +148,11 @@ def start_count(db: pw.Database, op: OperatorRef, location_code: str) -> int:
 
 def _lookup(code: str, gtin: str | None, serial: str | None) -> tuple[m.Asset | None,
                                                                       m.Product | None]:
-    text = (code or "").strip()
-    if gtin:
-        p = product_by_gtin(gtin)
-        if p is None:
-            raise NotFound(f"No product has GTIN {gtin.zfill(14)}. Add it to the catalogue "
-                           "first.")
-        if serial:
-            a = m.Asset.get_or_none((m.Asset.serial == serial.strip())
-                                    & (m.Asset.product == p.id))
-            if a is None:
-                raise NotFound(f"No {p.name} with serial {serial}. Receive it first, or put "
-                               "it aside for the manager.")
-            return a, p
-        return None, p
-    a = m.Asset.get_or_none(m.Asset.tag == text)
-    if a is not None:
-        return a, None
-    g14 = as_gtin(text)
-    if g14:
-        p = product_by_gtin(g14)
-        if p is not None:
-            return None, p
-    parts = list(m.Product.select().where(m.Product.part_number == text).limit(2))
-    if len(parts) == 1:
-        return None, parts[0]
-    serials = list(m.Asset.select().where(m.Asset.serial == text).limit(2))
-    if len(serials) == 1:
-        return serials[0], None
-    if len(serials) > 1:
-        raise NotFound(f"Serial {text} belongs to devices of several makers. Scan the asset "
-                       "tag instead.")
-    raise NotFound(f"No asset tag, serial, GTIN or part number '{text}'. Put the item aside "
-                   "and tell the manager; it is not counted.")
+    match = find.item(code, gtin=gtin, serial=serial)
+    if not match.found or (gtin and serial and match.asset is None):
+        raise NotFound(f"{match.reason} Put the item aside and tell the manager; it is not "
+                       "counted.", field="code")
+    return match.asset, (match.product if match.asset is None or gtin else None)
 
 
 def record_count(db: pw.Database, op: OperatorRef, count_id: int, code: str,
@@ -194,7 +165,9 @@ def record_count(db: pw.Database, op: OperatorRef, count_id: int, code: str,
     with db.atomic():
         s = _open_session(count_id)
         a, p = _lookup(code, gtin, serial)
-        if a is not None:
+        if a is None:
+            assert p is not None  # _lookup found one of them
+        else:
             if quantity != 1:
                 raise ValidationError("Devices are counted one by one: scan each asset tag.")
             if a.status == "in_transit":
@@ -322,7 +295,9 @@ def approve_count(db: pw.Database, op: OperatorRef, count_id: int, reason: str, 
         v = _variance(s)
         loc = s.location
         ref = f"COUNT-{s.id}"
-        lost, moved, adjusted = [], [], {}
+        lost: list[str] = []
+        moved: list[str] = []
+        adjusted: dict[str, int] = {}
         posted = 0
         for ln in v.lines:
             if ln.asset_id is not None:

@@ -66,7 +66,7 @@ def update_product(db: pw.Database, op: OperatorRef, product_id: int, *,
         code = gtin.strip()
         if code and not gtin_valid(code):
             raise ValidationError(f"GTIN {code} has a wrong check digit. Copy it again from "
-                                  "the box label.")
+                                  "the box label.", field="gtin")
         changes["gtin"] = gtin14(code) if code else None
     if (cost := _money(unit_cost, "The unit cost")) is not None:
         changes["unit_cost"] = cost
@@ -74,9 +74,9 @@ def update_product(db: pw.Database, op: OperatorRef, product_id: int, *,
         changes["min_quantity"] = None
     elif min_quantity is not None:
         if min_quantity < 0:
-            raise ValidationError("A minimum quantity cannot be negative.")
+            raise ValidationError("A minimum quantity cannot be negative.", field="min_quantity")
         changes["min_quantity"] = limits.quantity(min_quantity, "The minimum quantity",
-                                                  zero=True)
+                                                  zero=True, field="min_quantity")
     if active is not None:
         changes["active"] = active
     with db.atomic():
@@ -85,13 +85,14 @@ def update_product(db: pw.Database, op: OperatorRef, product_id: int, *,
             clash = m.Product.get_or_none((m.Product.gtin == changes["gtin"])
                                           & (m.Product.id != p.id))
             if clash is not None:
-                raise Duplicate(f"GTIN {changes['gtin']} already belongs to {clash.name}.")
+                raise Duplicate(f"GTIN {changes['gtin']} already belongs to {clash.name}.",
+                                field="gtin")
         if "name" in changes:
             clash = m.Product.get_or_none((m.Product.name == changes["name"])
                                           & (m.Product.id != p.id))
             if clash is not None:
                 raise Duplicate(f"Another product is already called {changes['name']}. "
-                                "Pick a name that tells them apart.")
+                                "Pick a name that tells them apart.", field="name")
         if changes:
             m.Product.update(**changes).where(m.Product.id == p.id).execute()
         if "manufacturer" in changes and p.kind == "device":
@@ -114,7 +115,8 @@ def update_person(db: pw.Database, op: OperatorRef, person_id: int, *,
         changes["employee_id"] = v
     if (v := _text(email, "email")) is not None:
         if v and ("@" not in v or v.startswith("@") or v.endswith("@")):
-            raise ValidationError(f"'{v}' is not an email address (name@example.com).")
+            raise ValidationError(f"'{v}' is not an email address (name@example.com).",
+                                  field="email")
         changes["email"] = v
     for field, value in (("department", department), ("cost_centre", cost_centre)):
         if (v := _text(value, field)) is not None:
@@ -128,7 +130,7 @@ def update_person(db: pw.Database, op: OperatorRef, person_id: int, *,
                                          & (m.Person.id != p.id))
             if clash is not None:
                 raise Duplicate(f"Employee id {changes['employee_id']} is already "
-                                f"{clash.name}'s.")
+                                f"{clash.name}'s.", field="employee_id")
         if clear_site:
             changes["site"] = None
         elif site:
@@ -159,7 +161,7 @@ def update_location(db: pw.Database, op: OperatorRef, location_id: int, *,
                                            & (m.Location.id != loc.id))
             if clash is not None:
                 raise Duplicate(f"Location code {changes['code']} is already used by "
-                                f"{clash.name}.")
+                                f"{clash.name}.", field="code")
         if clear_parent:
             changes["parent"] = None
         elif parent:
@@ -168,7 +170,7 @@ def update_location(db: pw.Database, op: OperatorRef, location_id: int, *,
             while walk is not None and walk.id not in seen:
                 if walk.id == loc.id:
                     raise ValidationError(f"{loc.name} cannot be inside {up.name}: {up.name} "
-                                          f"is inside {loc.name}.")
+                                          f"is inside {loc.name}.", field="parent")
                 seen.add(walk.id)
                 walk = walk.parent
             changes["parent"] = up.id
@@ -179,7 +181,7 @@ def update_location(db: pw.Database, op: OperatorRef, location_id: int, *,
                                               .in_(("in_stock", "in_repair"))).exists())
             if held:
                 raise InvalidState(f"{loc.name} still holds stock. Move it elsewhere before "
-                                   "closing the location.")
+                                   "closing the location.", field="active")
         if active is not None:
             changes["active"] = active
         if changes:
@@ -201,11 +203,11 @@ def update_asset(db: pw.Database, op: OperatorRef, asset_tag: str, *,
         if serial is not None:
             s = serial.strip()
             if not s:
-                raise ValidationError("A device needs its serial number.")
+                raise ValidationError("A device needs its serial number.", field="serial")
             clash = m.Asset.get_or_none((m.Asset.manufacturer == a.manufacturer)
                                         & (m.Asset.serial == s) & (m.Asset.id != a.id))
             if clash is not None:
-                raise Duplicate(f"Serial {s} is already asset {clash.tag}.")
+                raise Duplicate(f"Serial {s} is already asset {clash.tag}.", field="serial")
             changes["serial"] = s
         if clear_warranty:
             changes["warranty_end"] = None
@@ -218,9 +220,10 @@ def update_asset(db: pw.Database, op: OperatorRef, asset_tag: str, *,
         elif due_date is not None:
             if a.status != "deployed":
                 raise InvalidState(f"{a.tag} is not checked out; a due date only applies to "
-                                   "a loan.")
+                                   "a loan.", field="due")
             if due_date < clock.today():
-                raise ValidationError(f"The due date {due_date.isoformat()} is in the past.")
+                raise ValidationError(f"The due date {due_date.isoformat()} is in the past.",
+                                      field="due")
             changes["due_date"] = due_date
         if changes:
             m.Asset.update(**changes).where(m.Asset.id == a.id).execute()
@@ -231,12 +234,12 @@ def new_license(db: pw.Database, op: OperatorRef, product: str, seats: int, *,
                 starts_on: date, **options) -> int:
     """A license, adding the license product to the catalogue first if it is new."""
     require(op.role, "catalog")
-    name = _text(product, "The license name", required=True)
+    name = _text(product, "The license name", required=True) or ""
     with db.atomic():
         p = m.Product.get_or_none((m.Product.name == name) & (m.Product.kind == "license"))
         if p is None:
             if m.Product.get_or_none(m.Product.name == name) is not None:
                 raise Duplicate(f"{name} is already a product that is not a license. Pick "
-                                "another name.")
+                                "another name.", field="product")
             catalog.create_product(db, op, name, "license", category="Software")
         return catalog.create_license(db, op, name, seats, starts_on=starts_on, **options)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import peewee as pw
 
 from .. import models as m
 from .. import sqlcache
-from ..codes import gtin14
+from ..codes import gtin14, gtin_valid
 from ..errors import NotFound
 
 ASSET_FIELDS = list(m.Asset._meta.sorted_fields)
@@ -54,10 +56,10 @@ def asset(tag_or_serial: str) -> m.Asset:
             found = by_serial[0]
         elif len(by_serial) > 1:
             raise NotFound(f"Serial '{code}' belongs to assets of several makers; "
-                           "scan the asset tag instead.")
+                           "scan the asset tag instead.", field="asset")
     if found is None:
         raise NotFound(f"No asset with tag or serial '{code}'. Check the label, or receive "
-                       "the device first.")
+                       "the device first.", field="asset")
     return found
 
 
@@ -85,9 +87,10 @@ def person(employee_id: str) -> m.Person:
         found = m.Person.get_or_none(pw.fn.LOWER(m.Person.email) == code.lower())
     if found is None:
         raise NotFound(f"No person with employee id '{code}'. Scan their badge again, or add "
-                       "them under People.")
+                       "them under People.", field="person")
     if not found.active:
-        raise NotFound(f"{found.name} ({code}) has left; items cannot be issued to them.")
+        raise NotFound(f"{found.name} ({code}) has left; items cannot be issued to them.",
+                       field="person")
     return found
 
 
@@ -101,7 +104,7 @@ def location(code_or_name: str) -> m.Location:
             found = matches[0]
     if found is None:
         raise NotFound(f"No location '{code}'. Scan the location label, or pick one from "
-                       "Locations.")
+                       "Locations.", field="location")
     return found
 
 
@@ -119,7 +122,7 @@ def product(code: str) -> m.Product:
                 break
     if found is None:
         raise NotFound(f"No product with GTIN, part number or name '{text}'. Add it to the "
-                       "catalogue first.")
+                       "catalogue first.", field="product")
     return found
 
 
@@ -131,3 +134,85 @@ def in_transit_location() -> m.Location:
 
 def first_of_kind(kind: str) -> m.Location | None:
     return m.Location.select().where(m.Location.kind == kind).order_by(m.Location.id).first()
+
+
+@dataclass(frozen=True)
+class ItemMatch:
+    """What an item code is: an asset, a product, or nothing and why (`reason`).
+
+    `by` says which rule matched: "gs1", "tag", "gtin", "part_number" or "serial".
+    """
+
+    asset: m.Asset | None = None
+    product: m.Product | None = None
+    by: str = ""
+    reason: str = ""
+
+    @property
+    def found(self) -> bool:
+        return self.asset is not None or self.product is not None
+
+
+def product_by_gtin(gtin: str) -> m.Product | None:
+    """The product with this GTIN, however the catalogue stores it (8 to 14 digits)."""
+    return m.Product.select().where(m.Product.gtin.in_(gtin_forms(gtin))).first()
+
+
+def gtin_forms(gtin: str) -> list[str]:
+    """Every way a catalogue may store this GTIN (8, 12, 13 or 14 digits)."""
+    g14 = gtin.strip().zfill(14)
+    forms = [g14]
+    for n in (13, 12, 8):
+        if g14[: 14 - n].strip("0") == "":
+            forms.append(g14[14 - n:])
+    return forms
+
+
+def as_gtin(code: str) -> str | None:
+    """`code` as a 14-digit GTIN when it is one (valid check digit), else None."""
+    text = code.strip()
+    return text.zfill(14) if gtin_valid(text) else None
+
+
+def item(code: str, *, gtin: str | None = None, serial: str | None = None) -> ItemMatch:
+    """The one lookup of an item code: a GS1 label (GTIN + serial), else asset tag, then
+    GTIN, then part number, then serial. Exact matches only; an ambiguous code is refused
+    with the reason, never guessed."""
+    if gtin:
+        g14 = gtin.strip().zfill(14)
+        p = product_by_gtin(g14)
+        if p is None:
+            return ItemMatch(reason=f"No product has GTIN {g14}. Add it to the catalogue "
+                                    "(with this GTIN) first.")
+        if serial:
+            a = m.Asset.get_or_none((m.Asset.serial == serial.strip())
+                                    & (m.Asset.product == p.id))
+            return ItemMatch(a, p, "gs1", "" if a else f"No {p.name} with serial {serial}.")
+        return ItemMatch(None, p, "gs1")
+    text = (code or "").strip()
+    if not text:
+        return ItemMatch(reason="The scan was empty. Scan the label again.")
+    a = m.Asset.get_or_none(m.Asset.tag == text)
+    if a is not None:
+        return ItemMatch(a, None, "tag")
+    code14 = as_gtin(text)
+    if code14 is not None:
+        p = product_by_gtin(code14)
+        if p is not None:
+            return ItemMatch(None, p, "gtin")
+    by_part = list(m.Product.select().where(m.Product.part_number == text).limit(2))
+    if len(by_part) == 1:
+        return ItemMatch(None, by_part[0], "part_number")
+    by_serial = list(m.Asset.select().where(m.Asset.serial == text).limit(2))
+    if len(by_serial) == 1:
+        return ItemMatch(by_serial[0], None, "serial")
+    if len(by_serial) > 1:
+        return ItemMatch(reason=f"Serial {text} belongs to devices of several makers. Scan "
+                                "the asset tag instead.")
+    if len(by_part) > 1:
+        return ItemMatch(reason=f"Part number {text} is used by several products. Scan the "
+                                "GTIN (EAN/UPC) instead.")
+    if code14 is not None:
+        return ItemMatch(reason=f"No product has GTIN {code14}. Add it to the catalogue first, "
+                                "or scan the asset tag.")
+    return ItemMatch(reason=f"No asset tag, serial, GTIN or part number '{text}'.")

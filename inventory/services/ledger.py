@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 import peewee as pw
 
 from .. import limits, sqlcache
 from .. import models as m
+from .. import uow
 from ..clock import utcnow
+from ..db import database_proxy
 from ..errors import InsufficientStock, ValidationError
 from ..operators import OperatorRef
 from . import chain
@@ -44,8 +47,9 @@ def record(op: OperatorRef, kind: str, product: m.Product | int, *, quantity: in
            person: m.Person | None = None, holder: m.Person | None = None,
            asset_status: str | None = None, reference: str = "", source: str = "manual",
            note: str = "", unit_cost: Decimal | None = None,
-           reverses: m.Movement | int | None = None, at: datetime | None = None) -> None:
-    """Append one row to the ledger (the caller holds the transaction)."""
+           reverses: m.Movement | int | None = None, at: datetime | None = None) -> int:
+    """Append one row to the ledger (the caller's unit of work holds the transaction);
+    return its id. The unit of work in progress is told, so the result carries it."""
     check_source(source)
     values = dict(
         at=at or utcnow(), kind=kind, product=product, asset=asset, license=license,
@@ -55,9 +59,21 @@ def record(op: OperatorRef, kind: str, product: m.Product | int, *, quantity: in
     )
     row = next(chain.chain(m.Movement._meta.database, _CONTENT, [[values[n] for n in _CONTENT]]))
     values["prev_hash"], values["hash"] = row[-2], row[-1]
-    sqlcache.execute("insert_movement", _insert_movement, {
+    cursor = sqlcache.execute("insert_movement", _insert_movement, {
         f.name: (f.db_value(values[f.name]) if values[f.name] is not None else None)
         for f in MOVEMENT_FIELDS})
+    movement_id = (cursor.fetchone()[0] if database_proxy.obj.returning_clause
+                   else cursor.lastrowid)
+    work = uow.current()
+    if work is not None:
+        work.appended(movement_id, kind, product=_id(product), asset=_id(asset),
+                      license=_id(license))
+    return movement_id
+
+
+def _id(ref: Any) -> int | None:
+    """The id of a model instance, or the id given as it is."""
+    return ref if ref is None or isinstance(ref, int) else ref.id
 
 
 def add_stock(product_id: int, location_id: int, quantity: int) -> None:
@@ -81,7 +97,7 @@ def take_stock(product: m.Product, location: m.Location, quantity: int) -> None:
                   .scalar()) or 0
         raise InsufficientStock(
             f"Only {have} × {product.name} at {location.name}; cannot take {quantity}. "
-            "Count the shelf, or take it from another location."
+            "Count the shelf, or take it from another location.", field="quantity"
         )
 
 

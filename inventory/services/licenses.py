@@ -21,7 +21,7 @@ def _license(ref: int | str) -> m.License:
         lic = (m.License.select().join(m.Product)
                .where(m.Product.name == str(ref).strip()).order_by(m.License.id.desc()).first())
     if lic is None:
-        raise NotFound(f"No license '{ref}'. Pick one from Licenses.")
+        raise NotFound(f"No license '{ref}'. Pick one from Licenses.", field="license")
     return lic
 
 
@@ -34,8 +34,10 @@ def seats_used(license_id: int) -> int:
 def _active_seat(lic: m.License, who: m.Person | None, device: m.Asset | None):
     q = m.LicenseSeat.select().where((m.LicenseSeat.license == lic.id)
                                      & m.LicenseSeat.released_at.is_null())
-    q = q.where(m.LicenseSeat.person == who.id) if who else q.where(
-        m.LicenseSeat.asset == device.id)
+    if who is not None:
+        return q.where(m.LicenseSeat.person == who.id).first()
+    assert device is not None
+    q = q.where(m.LicenseSeat.asset == device.id)
     return q.first()
 
 
@@ -50,7 +52,8 @@ def assign_seat(db: pw.Database, op: OperatorRef, license: int | str, *,
                 source: str = "manual") -> SeatView:
     require(op.role, "check_out")
     if (person is None) == (asset is None):
-        raise ValidationError("Assign a seat to a person or to a device (one of them).")
+        raise ValidationError("Assign a seat to a person or to a device (one of them).",
+                              field="person")
     with db.atomic():
         lic = _license(license)
         # Lock the license row so two desks cannot take the last seat together.
@@ -58,14 +61,15 @@ def assign_seat(db: pw.Database, op: OperatorRef, license: int | str, *,
             m.License.select().where(m.License.id == lic.id).for_update().execute()
         who = find.person(person) if person else None
         device = find.asset(asset) if asset else None
-        name = who.name if who else device.tag
+        assert who is not None or device is not None  # one of them was given
+        name = who.name if who else device.tag if device else ""
         if _active_seat(lic, who, device):
-            raise InvalidState(f"{name} already has a seat of {lic.product.name}.")
+            raise InvalidState(f"{name} already has a seat of {lic.product.name}.", field="person")
         if seats_used(lic.id) >= lic.seats and not lic.allow_overuse:
             raise InvalidState(
                 f"All {lic.seats} seats of {lic.product.name} are in use. Release a seat "
                 "(see reclaimable seats), or buy more."
-            )
+            , field="license")
         m.LicenseSeat.create(license=lic, person=who, asset=device)
         record(op, "license_assign", lic.product_id, license=lic, person=who, asset=device,
                source=source)
@@ -81,11 +85,12 @@ def release_seat(db: pw.Database, op: OperatorRef, license: int | str, *,
         who = m.Person.get_or_none(m.Person.employee_id == person) if person else None
         device = find.asset(asset) if asset else None
         if person and who is None:
-            raise NotFound(f"No person with employee id '{person}'.")
+            raise NotFound(f"No person with employee id '{person}'.", field="person")
         seat = _active_seat(lic, who, device) if (who or device) else None
         if seat is None:
-            raise InvalidState(f"{person or asset} holds no seat of {lic.product.name}.")
+            raise InvalidState(f"{person or asset} holds no seat of {lic.product.name}.",
+                               field="person")
         m.LicenseSeat.update(released_at=utcnow()).where(m.LicenseSeat.id == seat.id).execute()
         record(op, "license_release", lic.product_id, license=lic, person=who, asset=device,
                source=source)
-        return _seat_view(lic, who.name if who else device.tag)
+        return _seat_view(lic, who.name if who else device.tag if device else "")

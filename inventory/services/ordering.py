@@ -63,6 +63,7 @@ def approve(db: pw.Database, op: OperatorRef, lines: Iterable[ReorderLine]) -> l
         if ln.quantity <= 0:
             raise ValidationError(f"The quantity for {ln.product} must be above zero.")
         limits.quantity(ln.quantity, f"The quantity for {ln.product}")
+        assert ln.supplier_id is not None  # lines without an offer were refused above
         groups[(ln.supplier_id, ln.location_id)].append(ln)
     views = []
     with db.atomic():

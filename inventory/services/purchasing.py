@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 
 import peewee as pw
@@ -42,7 +41,7 @@ def order_view(po: m.PurchaseOrder) -> OrderView:
 def _supplier(name: str) -> m.Supplier:
     s = m.Supplier.get_or_none(m.Supplier.name == name.strip())
     if s is None:
-        raise NotFound(f"No supplier '{name}'. Add it under Suppliers first.")
+        raise NotFound(f"No supplier '{name}'. Add it under Suppliers first.", field="supplier")
     return s
 
 
@@ -67,7 +66,7 @@ def create_order(db: pw.Database, op: OperatorRef, supplier: str, ship_to: str,
     """A draft order; prices come from the supplier's offer, else the product cost."""
     require(op.role, "receive")
     if not lines:
-        raise ValidationError("An order needs at least one line.")
+        raise ValidationError("An order needs at least one line.", field="lines")
     with db.atomic():
         sup = _supplier(supplier)
         dest = find.location(ship_to)
@@ -75,8 +74,9 @@ def create_order(db: pw.Database, op: OperatorRef, supplier: str, ship_to: str,
                                     created_by=op.id, note=note)
         for code, qty in lines:
             if qty <= 0:
-                raise ValidationError(f"Order quantity for {code} must be above zero.")
-            limits.quantity(qty, f"The order quantity for {code}")
+                raise ValidationError(f"Order quantity for {code} must be above zero.",
+                                      field="lines")
+            limits.quantity(qty, f"The order quantity for {code}", field="lines")
             p = find.product(code)
             offer = m.SupplierOffer.get_or_none((m.SupplierOffer.supplier == sup.id)
                                                 & (m.SupplierOffer.product == p.id))
@@ -90,28 +90,6 @@ def _get(number: str) -> m.PurchaseOrder:
     if po is None:
         raise NotFound(f"No purchase order '{number}'.")
     return po
-
-
-def lead_time_days(po: m.PurchaseOrder) -> float:
-    offers = (m.SupplierOffer.select(pw.fn.MAX(m.SupplierOffer.lead_time_days))
-              .join(m.PurchaseOrderLine, on=(m.PurchaseOrderLine.product
-                                             == m.SupplierOffer.product))
-              .where((m.PurchaseOrderLine.order == po.id)
-                     & (m.SupplierOffer.supplier == po.supplier_id)).scalar())
-    return float(offers or po.supplier.lead_time_days)
-
-
-def place_order(db: pw.Database, op: OperatorRef, number: str) -> OrderView:
-    require(op.role, "receive")
-    with db.atomic():
-        po = _get(number)
-        if po.status != "draft":
-            raise InvalidState(f"{po.number} is {po.status}; only a draft can be ordered.")
-        now = utcnow()
-        expected = now + timedelta(days=lead_time_days(po))
-        m.PurchaseOrder.update(status="ordered", ordered_at=now, expected_at=expected).where(
-            m.PurchaseOrder.id == po.id).execute()
-        return order_view(m.PurchaseOrder.get_by_id(po.id))
 
 
 def cancel_order(db: pw.Database, op: OperatorRef, number: str) -> OrderView:

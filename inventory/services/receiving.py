@@ -48,7 +48,7 @@ def _order_line(order: m.PurchaseOrder, product: m.Product, qty: int) -> m.Purch
     lines = [ln for ln in order.lines if ln.product_id == product.id]
     if not lines:
         raise InvalidState(f"{order.number} has no line for {product.name}. Receive it without "
-                           "an order, or add a line to the order.")
+                           "an order, or add a line to the order.", field="order")
     for ln in lines:
         if ln.received_quantity + qty <= ln.quantity:
             return ln
@@ -57,7 +57,7 @@ def _order_line(order: m.PurchaseOrder, product: m.Product, qty: int) -> m.Purch
         f"{order.number} ordered {ln.quantity} × {product.name} and {ln.received_quantity} "
         f"arrived already; {qty} more would be over. Receive "
         f"{max(ln.quantity - ln.received_quantity, 0)}, or add a line to the order."
-    )
+    , field="order")
 
 
 def receive(db: pw.Database, op: OperatorRef, location: str, lines: list[ReceiptLine], *,
@@ -66,21 +66,22 @@ def receive(db: pw.Database, op: OperatorRef, location: str, lines: list[Receipt
     """Book a delivery into `location`, optionally against purchase order `order`."""
     require(op.role, "receive")
     if not lines:
-        raise ValidationError("Nothing to receive: scan products or serials first.")
+        raise ValidationError("Nothing to receive: scan products or serials first.",
+                              field="serials")
     with db.atomic():
         loc = find.location(location)
         if loc.kind not in m.STOCKING_KINDS:
             raise ValidationError(f"{loc.name} is a {loc.kind} location; receive into a "
-                                  "stockroom, site, 3PL or MSP.")
+                                  "stockroom, site, 3PL or MSP.", field="location")
         po = None
         if order:
             po = m.PurchaseOrder.get_or_none(m.PurchaseOrder.number == order.strip())
             if po is None:
                 raise NotFound(f"No purchase order '{order}'. Check the number on the delivery "
-                               "note.")
+                               "note.", field="order")
             if po.status not in ("ordered", "partly_received"):
                 raise InvalidState(f"{po.number} is {po.status.replace('_', ' ')}; only ordered "
-                                   "purchase orders can be received.")
+                                   "purchase orders can be received.", field="order")
         tags: list[str] = []
         quantities: dict[str, int] = {}
         ref = reference or (po.number if po else "")
@@ -88,9 +89,11 @@ def receive(db: pw.Database, op: OperatorRef, location: str, lines: list[Receipt
             p = find.product(line.product)
             qty = len(line.serials) if p.kind == "device" else line.quantity
             if p.kind == "device" and not line.serials:
-                raise ValidationError(f"{p.name} is tracked by serial: scan each serial number.")
+                raise ValidationError(f"{p.name} is tracked by serial: scan each serial number.",
+                                      field="serials")
             if p.kind == "license":
-                raise ValidationError(f"{p.name} is a license: add it under Licenses.")
+                raise ValidationError(f"{p.name} is a license: add it under Licenses.",
+                                      field="product")
             check_quantity(qty)
             po_line = _order_line(po, p, qty) if po else None
             cost = po_line.unit_price if po_line else p.unit_cost
@@ -114,12 +117,14 @@ def receive(db: pw.Database, op: OperatorRef, location: str, lines: list[Receipt
 def _new_asset(op: OperatorRef, p: m.Product, serial: str, loc: m.Location, cost: Decimal,
                po_line, ref: str, source: str, purchase_date, warranty_end) -> str:
     if not serial:
-        raise ValidationError(f"An empty serial number for {p.name}. Scan the serial again.")
+        raise ValidationError(f"An empty serial number for {p.name}. Scan the serial again.",
+                              field="serials")
     clash = m.Asset.get_or_none((m.Asset.manufacturer == p.manufacturer)
                                 & (m.Asset.serial == serial))
     if clash is not None:
         raise Duplicate(f"Serial {serial} ({p.manufacturer or 'no maker'}) is already asset "
-                        f"{clash.tag}. Scan the next device, or look that asset up.")
+                        f"{clash.tag}. Scan the next device, or look that asset up.",
+                        field="serials")
     tag = next_tag()
     a = m.Asset.create(tag=tag, serial=serial, manufacturer=p.manufacturer, product=p,
                        status="in_stock", location=loc, purchase_cost=cost,

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 import peewee as pw
 
 from .. import models as m
-from ..codes import gtin_valid
+from . import find
 from .assets import why_not_available
+from .find import as_gtin, gtin_forms, product_by_gtin  # noqa: F401 - re-exported
 
 KINDS = ("asset", "product", "person", "location", "order", "shipment", "unknown")
 SEP = " · "
@@ -47,22 +48,6 @@ class Resolution:
     @property
     def known(self) -> bool:
         return self.kind != "unknown"
-
-
-def gtin_forms(gtin: str) -> list[str]:
-    """Every way a catalogue may store this GTIN (8, 12, 13 or 14 digits)."""
-    g14 = gtin.strip().zfill(14)
-    forms = [g14]
-    for n in (13, 12, 8):
-        if g14[: 14 - n].strip("0") == "":
-            forms.append(g14[14 - n:])
-    return forms
-
-
-def as_gtin(code: str) -> str | None:
-    """`code` as a 14-digit GTIN when it is one (valid check digit), else None."""
-    text = code.strip()
-    return text.zfill(14) if gtin_valid(text) else None
 
 
 def _status_text(status: str) -> str:
@@ -161,28 +146,9 @@ def _shipment(code: str) -> Resolution | None:
     )
 
 
-def product_by_gtin(gtin: str) -> m.Product | None:
-    return m.Product.select().where(m.Product.gtin.in_(gtin_forms(gtin))).first()
-
-
 def _unknown(code: str, reason: str) -> Resolution:
     shown = code if len(code) <= 40 else code[:37] + "…"
     return Resolution(kind="unknown", code=code, label=f"Unknown code {shown}", reason=reason)
-
-
-def _gs1(code: str, gtin: str, serial: str | None) -> Resolution:
-    """A GS1 label: the product from its GTIN, the asset when the serial is known."""
-    g14 = gtin.strip().zfill(14)
-    p = product_by_gtin(g14)
-    if p is None:
-        return _unknown(code, f"No product has GTIN {g14}. Add it to the catalogue (with "
-                              "this GTIN) first.")
-    if serial:
-        a = m.Asset.get_or_none((m.Asset.serial == serial.strip())
-                                & (m.Asset.product == p.id))
-        if a is not None:
-            return asset_resolution(a, code)
-    return product_resolution(p, code, serial=serial.strip() if serial else None)
 
 
 def resolve(db: pw.Database, code: str, *, gtin: str | None = None,
@@ -196,39 +162,32 @@ def resolve(db: pw.Database, code: str, *, gtin: str | None = None,
     """
     text = (code or "").strip()
     with db.atomic():
+        match = find.item(text, gtin=gtin, serial=serial)
         if gtin:
-            return _gs1(text or gtin, gtin, serial)
+            if match.asset is not None:
+                return asset_resolution(match.asset, text or gtin)
+            if match.product is not None:
+                return product_resolution(match.product, text or gtin,
+                                          serial=serial.strip() if serial else None)
+            return _unknown(text or gtin, match.reason)
         if not text:
-            return _unknown(text, "The scan was empty. Scan the label again.")
-        a = m.Asset.get_or_none(m.Asset.tag == text)
-        if a is not None:
-            return asset_resolution(a, text)
+            return _unknown(text, match.reason)
+        if match.by == "tag":
+            return asset_resolution(match.asset, text)
+        # Labels of places, badges, orders and shipments come before product codes.
         for lookup in (_location, _person, _order, _shipment):
             found = lookup(text)
             if found is not None:
                 return found
-        g14 = as_gtin(text)
-        if g14 is not None:
-            p = product_by_gtin(g14)
-            if p is not None:
-                return product_resolution(p, text)
-        by_part = list(m.Product.select().where(m.Product.part_number == text).limit(2))
-        if len(by_part) == 1:
-            return product_resolution(by_part[0], text)
-        by_serial = list(m.Asset.select().where(m.Asset.serial == text).limit(2))
-        if len(by_serial) == 1:
-            return asset_resolution(by_serial[0], text)
-        if len(by_serial) > 1:
-            return _unknown(text, f"Serial {text} belongs to devices of several makers. "
-                                  "Scan the asset tag instead.")
-        if len(by_part) > 1:
-            return _unknown(text, f"Part number {text} is used by several products. Scan "
-                                  "the GTIN (EAN/UPC) instead.")
-        if g14 is not None:
-            return _unknown(text, f"No product has GTIN {g14}. Add it to the catalogue "
-                                  "first, or scan the asset tag.")
-        return _unknown(text, "Not an asset tag, serial, GTIN, part number, badge, location, "
-                              "order or shipment here. Check the label, or add the item first.")
+        if match.asset is not None:
+            return asset_resolution(match.asset, text)
+        if match.product is not None:
+            return product_resolution(match.product, text)
+        if match.reason.startswith("No asset tag"):
+            return _unknown(text, "Not an asset tag, serial, GTIN, part number, badge, "
+                                  "location, order or shipment here. Check the label, or add "
+                                  "the item first.")
+        return _unknown(text, match.reason)
 
 
 def search_people(db: pw.Database, text: str, limit: int = 20) -> list[tuple[str, str, str]]:

@@ -11,6 +11,7 @@ from .. import models as m
 from ..errors import NotFound
 from . import find
 from .ledger import on_hand
+from .transfers import needs_transit
 
 RECEIVABLE = ("ordered", "partly_received")
 
@@ -71,8 +72,6 @@ def places(db: pw.Database, kinds: tuple[str, ...] = (*m.STOCKING_KINDS, "repair
 
 def goes_in_transit(db: pw.Database, source: str, destination: str) -> bool:
     """Whether a transfer between these places travels as a shipment (in transit)."""
-    from .transfers import needs_transit
-
     return needs_transit(find.location(source), find.location(destination))
 
 

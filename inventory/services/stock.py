@@ -18,7 +18,8 @@ def quantity_product(code: str) -> m.Product:
     p = find.product(code)
     if p.kind not in m.QUANTITY_KINDS:
         how = "by serial: scan the asset tag" if p.kind == "device" else "as seats"
-        raise InvalidState(f"{p.name} is a {p.kind}, tracked {how}, not by quantity.")
+        raise InvalidState(f"{p.name} is a {p.kind}, tracked {how}, not by quantity.",
+                           field="product")
     return p
 
 
@@ -36,7 +37,7 @@ def default_stock_location(product: m.Product, person: m.Person | None = None) -
     best = q.first()
     if best is None:
         raise InvalidState(f"No {product.name} in stock at any stockroom. Receive some, "
-                           "or transfer from the 3PL.")
+                           "or transfer from the 3PL.", field="location")
     return best.location
 
 
@@ -91,11 +92,12 @@ def adjust(db: pw.Database, op: OperatorRef, product: str, location: str, *,
     """Correct the book to what is on the shelf; the reason is kept in the ledger."""
     require(op.role, "adjust")
     if not reason.strip():
-        raise ValidationError("Say why the stock is adjusted (a reason is required).")
+        raise ValidationError("Say why the stock is adjusted (a reason is required).",
+                              field="reason")
     if (delta is None) == (new_quantity is None):
-        raise ValidationError("Give either the change or the counted quantity.")
+        raise ValidationError("Give either the change or the counted quantity.", field="quantity")
     if new_quantity is not None and new_quantity < 0:
-        raise ValidationError("A counted quantity cannot be negative.")
+        raise ValidationError("A counted quantity cannot be negative.", field="quantity")
     if new_quantity is not None:
         limits.quantity(new_quantity, "The counted quantity", zero=True)
     if delta is not None:
@@ -104,7 +106,7 @@ def adjust(db: pw.Database, op: OperatorRef, product: str, location: str, *,
         p = quantity_product(product)
         loc = find.location(location)
         have = on_hand(p.id, loc.id)
-        change = delta if delta is not None else new_quantity - have
+        change = delta if delta is not None else (new_quantity or 0) - have
         if change == 0:
             return StockView(p.name, loc.name, have)
         if change > 0:

@@ -3,8 +3,11 @@ through in-transit until someone confirms they arrived."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import peewee as pw
 
+from .. import lifecycle
 from .. import models as m
 from ..clock import utcnow
 from ..db import serialize
@@ -41,7 +44,7 @@ def _next_number() -> str:
 
 
 def transfer(db: pw.Database, op: OperatorRef, source: str, destination: str, *,
-             items: list[tuple[str, int]] = (), asset_tags: list[str] = (),
+             items: Sequence[tuple[str, int]] = (), asset_tags: Sequence[str] = (),
              reference: str = "", source_kind: str = "manual") -> ShipmentView:
     """Send spares (product code, quantity) and devices (tags) from one place to another."""
     require(op.role, "receive")
@@ -80,7 +83,7 @@ def transfer(db: pw.Database, op: OperatorRef, source: str, destination: str, *,
                 raise InvalidState(f"{a.tag} is at {here}, not at {src.name}. Transfer it from "
                                    "where it is.")
             status = "in_transit" if transit else "in_stock"
-            transition(a, ("in_stock",), status=status, location=via)
+            transition(a, lifecycle.sources("transfer"), status=status, location=via)
             record(op, kind, a.product_id, asset=a, from_location=src, to_location=via,
                    asset_status=status, reference=ref, source=source_kind)
             if ship:
@@ -110,7 +113,8 @@ def confirm_arrival(db: pw.Database, op: OperatorRef, shipment_number: str, *,
         for line in lines:
             if line.asset_id:
                 a = line.asset
-                transition(a, ("in_transit",), status="in_stock", location=dst)
+                transition(a, lifecycle.sources("arrive"), status=lifecycle.target("arrive"),
+                           location=dst)
                 record(op, "arrive", a.product_id, asset=a, from_location=via, to_location=dst,
                        asset_status="in_stock", reference=ship.number, source=source)
             else:

@@ -126,11 +126,12 @@ def _verify(db: pw.Database) -> VerifyReport:
                 m.Asset.select(m.Asset.id, m.Asset.tag, m.Asset.location, m.Asset.holder,
                                m.Asset.status).tuples().iterator()):
             report.assets += 1
-            want = positions.get(a_id)
-            if want is None:
+            wanted = positions.get(a_id)
+            if wanted is None:
                 report.asset_differences.append(f"{tag}: no movement in the ledger")
-            elif want != (loc, holder, status):
+            elif wanted != (loc, holder, status):
                 report.asset_differences.append(
-                    f"{tag}: ledger says {want[2]} at {places.get(want[0])}, holder {want[1]}; "
+                    f"{tag}: ledger says {wanted[2]} at {places.get(wanted[0])}, holder "
+                    f"{wanted[1]}; "
                     f"asset record says {status} at {places.get(loc)}, holder {holder}")
     return report

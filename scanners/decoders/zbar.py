@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import logging
+from collections.abc import Set as AbstractSet
 
 import numpy as np
 
@@ -54,7 +55,8 @@ def available() -> bool:
     return _zw is not None
 
 
-def read(gray: np.ndarray, symbologies: set[str], *, rows_only: bool = False) -> list[Decoded]:
+def read(gray: np.ndarray, symbologies: AbstractSet[str], *, rows_only: bool = False
+         ) -> list[Decoded]:
     """Decode ``gray`` (uint8, one channel) for the symbologies zbar handles well.
 
     ``rows_only`` scans every other row and no columns: for a straightened crop
@@ -79,7 +81,8 @@ def read(gray: np.ndarray, symbologies: set[str], *, rows_only: bool = False) ->
         _zw.zbar_image_set_format(image, _L800)
         _zw.zbar_image_set_size(image, width, height)
         data = gray.tobytes()
-        _zw.zbar_image_set_data(image, ctypes.cast(data, ctypes.c_void_p), len(data), None)
+        pointer = ctypes.cast(ctypes.c_char_p(data), ctypes.c_void_p)
+        _zw.zbar_image_set_data(image, pointer, len(data), None)
         if _zw.zbar_scan_image(scanner, image) < 0:
             return []
         return list(_symbols(image))

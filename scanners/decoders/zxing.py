@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 import numpy as np
 import zxingcpp
 
@@ -42,7 +44,7 @@ _SYMBOLOGY = {
 NAME = "zxing-cpp"
 
 
-def formats_for(symbologies: set[str]) -> list[zxingcpp.BarcodeFormat]:
+def formats_for(symbologies: AbstractSet[str]) -> list[zxingcpp.BarcodeFormat]:
     """zxing-cpp formats to enable for our symbology names."""
     seen: list[zxingcpp.BarcodeFormat] = []
     for name in sorted(symbologies):
@@ -63,7 +65,8 @@ def read(gray: np.ndarray, formats: list[zxingcpp.BarcodeFormat], *, try_rotate:
     if not formats:
         return []
     found = zxingcpp.read_barcodes(
-        gray, formats=formats, try_rotate=try_rotate, try_invert=try_invert,
+        gray, formats=formats,  # type: ignore[arg-type] # a list works as the flag set
+        try_rotate=try_rotate, try_invert=try_invert,
         try_downscale=try_downscale, text_mode=zxingcpp.TextMode.Plain,
         binarizer=(zxingcpp.Binarizer.FixedThreshold if fixed_threshold
                    else zxingcpp.Binarizer.LocalAverage),

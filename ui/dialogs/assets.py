@@ -9,10 +9,18 @@ from datetime import date
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit
 
 from inventory import clock
-from inventory.errors import InventoryError, NotFound, ValidationError
+from inventory.commands import (
+    CheckIn,
+    CheckOut,
+    Command,
+    EditAsset,
+    EndOfLife,
+    Receive,
+    Transfer,
+)
 from inventory.queries import lookups
 from inventory.queries.people import by_employee_id
-from inventory.services import assets, edits, receiving, transfers
+from inventory.services.receiving import ReceiptLine
 
 from .fields import ChoiceCombo, OptionalDate, location_combo, person_picker
 from .form import FormDialog
@@ -26,7 +34,7 @@ def _tag_list(tags: Sequence[str]) -> str:
 
 
 class _OnDevices(FormDialog):
-    """A form acting on a list of asset tags, all in one transaction."""
+    """A form acting on a list of asset tags: one basket, all of them or none."""
 
     verb = ""
 
@@ -36,22 +44,17 @@ class _OnDevices(FormDialog):
                             f"{_tag_list(self.tags)}")
         super().__init__(ctx, parent)
 
-    def each(self, fn) -> list:
-        """Call `fn(tag)` for every device; if one is refused, none of them changes."""
-        with self.ctx.db.atomic():
-            return [fn(tag) for tag in self.tags]
-
-    def done_text(self, results: list) -> str:
-        if len(results) == 1:
-            return results[0].describe()
-        return f"{len(results)} devices {self.verb}."
+    def done_text(self, result) -> str:
+        views = result.view
+        if len(views) == 1:
+            return views[0].describe()
+        return f"{len(views)} devices {self.verb}."
 
 
 class CheckOutDialog(_OnDevices):
     heading = "Check out"
     ok_text = "Check out"
     verb = "checked out"
-    topics = ("assets", "people", "movements")
 
     def build(self) -> None:
         self.person = self.add_field("person", "To", person_picker())
@@ -73,21 +76,9 @@ class CheckOutDialog(_OnDevices):
             errors["due"] = "The due date is in the past."
         return errors
 
-    def submit(self) -> str:
+    def commands(self) -> list[Command]:
         code, due, ref = self.person.code(), self.due.value(), self.reference.text().strip()
-        results = self.each(lambda tag: assets.check_out(
-            self.ctx.db, self.ctx.operator, tag, person=code, due=due, reference=ref))
-        self.result_value = results
-        return self.done_text(results)
-
-    def field_for_error(self, exc: InventoryError) -> str | None:
-        text = str(exc).lower()
-        if isinstance(exc, NotFound) and ("person" in text or "badge" in text or
-                                          "has left" in text):
-            return "person"
-        if isinstance(exc, ValidationError) and "due" in text:
-            return "due"
-        return None
+        return [CheckOut(tag, person=code, due=due, reference=ref) for tag in self.tags]
 
     def accept_scan(self, scan) -> bool:
         code = scan.text.strip()
@@ -107,7 +98,6 @@ class CheckInDialog(_OnDevices):
     heading = "Check in"
     ok_text = "Check in"
     verb = "checked in"
-    topics = ("assets", "people", "movements")
 
     def build(self) -> None:
         self.location = self.add_field("location", "Return to", location_combo(
@@ -117,19 +107,17 @@ class CheckInDialog(_OnDevices):
         self.note = self.add_field("note", "Note", QLineEdit())
         self.note.setPlaceholderText("Optional: what was wrong, who returned it")
 
-    def submit(self) -> str:
+    def commands(self) -> list[Command]:
         loc = self.location.code() or None
         damaged, note = self.damaged.isChecked(), self.note.text().strip()
-        results = self.each(lambda tag: assets.check_in(
-            self.ctx.db, self.ctx.operator, tag, location=loc, damaged=damaged, note=note))
-        return self.done_text(results)
+        return [CheckIn(tag, location=loc, damaged=damaged, note=note) for tag in self.tags]
 
 
 class TransferDialog(_OnDevices):
     heading = "Transfer devices"
     ok_text = "Transfer"
     verb = "sent"
-    topics = ("assets", "stock", "locations", "movements")
+    field_names = {"location": "destination"}
 
     def __init__(self, ctx, tags: Sequence[str], source: str, parent=None) -> None:
         self.source = source
@@ -150,10 +138,12 @@ class TransferDialog(_OnDevices):
             return {"destination": "The devices are already there. Pick another place."}
         return {}
 
-    def submit(self) -> str:
-        view = transfers.transfer(self.ctx.db, self.ctx.operator, self.source,
-                                  self.destination.code(), asset_tags=self.tags,
-                                  reference=self.reference.text().strip())
+    def commands(self) -> list[Command]:
+        return [Transfer(self.source, self.destination.code(), asset_tags=tuple(self.tags),
+                         reference=self.reference.text().strip())]
+
+    def done_text(self, result) -> str:
+        view = result.view[0]
         if view.number:
             return f"Shipment {view.number}: {view.lines} device(s) in transit to " \
                    f"{view.destination}."
@@ -165,15 +155,14 @@ class EndOfLifeDialog(_OnDevices):
     """Retire, mark lost, or dispose: a reason is required and kept in the ledger."""
 
     MODES = {
-        "retire": ("Retire", "retired", assets.retire),
-        "lost": ("Mark lost", "marked lost", assets.mark_lost),
-        "dispose": ("Dispose", "disposed of", assets.dispose),
+        "retire": ("Retire", "retired"),
+        "lost": ("Mark lost", "marked lost"),
+        "dispose": ("Dispose", "disposed of"),
     }
-    topics = ("assets", "people", "movements")
 
     def __init__(self, ctx, tags: Sequence[str], mode: str = "retire", parent=None) -> None:
         self.mode = mode
-        self.heading, self.verb, self._fn = self.MODES[mode]
+        self.heading, self.verb = self.MODES[mode]
         self.ok_text = self.heading
         super().__init__(ctx, tags, parent)
         self.ok_button.setProperty("primary", False)
@@ -188,10 +177,9 @@ class EndOfLifeDialog(_OnDevices):
             return {"reason": "Say why; the reason is kept in the history."}
         return {}
 
-    def submit(self) -> str:
+    def commands(self) -> list[Command]:
         reason = self.reason.text().strip()
-        results = self.each(lambda tag: self._fn(self.ctx.db, self.ctx.operator, tag, reason))
-        return self.done_text(results)
+        return [EndOfLife(tag, self.mode, reason) for tag in self.tags]
 
 
 class NewDeviceDialog(FormDialog):
@@ -200,7 +188,6 @@ class NewDeviceDialog(FormDialog):
     heading = "Receive devices"
     description = "Book new devices into stock. Each serial gets the next asset tag."
     ok_text = "Receive"
-    topics = ("assets", "orders", "movements", "stock")
 
     def build(self) -> None:
         self.product = self.add_field("product", "Model", ChoiceCombo(
@@ -233,23 +220,14 @@ class NewDeviceDialog(FormDialog):
             errors["warranty"] = "That warranty date looks wrong."
         return errors
 
-    def submit(self) -> str:
-        line = receiving.ReceiptLine(self.product.code(), serials=self.serial_list())
-        view = receiving.receive(self.ctx.db, self.ctx.operator, self.location.code(), [line],
-                                 order=self.order.code() or None,
-                                 warranty_end=self.warranty.value())
-        self.result_value = view
-        return f"Received {len(view.assets)} device(s): {_tag_list(view.assets)}."
+    def commands(self) -> list[Command]:
+        line = ReceiptLine(self.product.code(), serials=self.serial_list())
+        return [Receive(self.location.code(), (line,), order=self.order.code() or None,
+                        warranty_end=self.warranty.value())]
 
-    def field_for_error(self, exc: InventoryError) -> str | None:
-        text = str(exc).lower()
-        if "serial" in text:
-            return "serials"
-        if "order" in text or str(self.order.code()).lower() in text and self.order.code():
-            return "order"
-        if "location" in text or "receive into" in text:
-            return "location"
-        return None
+    def done_text(self, result) -> str:
+        view = self.result_value = result.view[0]
+        return f"Received {len(view.assets)} device(s): {_tag_list(view.assets)}."
 
     def accept_scan(self, scan) -> bool:
         text = self.serials.toPlainText().rstrip()
@@ -260,7 +238,6 @@ class NewDeviceDialog(FormDialog):
 class EditDeviceDialog(FormDialog):
     heading = "Edit device"
     ok_text = "Save"
-    topics = ("assets",)
 
     def __init__(self, ctx, detail, parent=None) -> None:
         self.d = detail
@@ -284,20 +261,17 @@ class EditDeviceDialog(FormDialog):
             return {"serial": "A device needs its serial number."}
         return {}
 
-    def submit(self) -> str:
+    def commands(self) -> list[Command]:
         serial = self.serial.text().strip()
         warranty = self.warranty.value()
-        with self.ctx.db.atomic():
-            edits.update_asset(self.ctx.db, self.ctx.operator, self.d.tag,
-                               serial=serial if serial != (self.d.serial or "") else None,
-                               warranty_end=warranty, clear_warranty=warranty is None,
-                               notes=self.notes.toPlainText())
-            if self.due is not None and self.due.value() != self.d.due_date:
-                edits.update_asset(self.ctx.db, self.ctx.operator, self.d.tag,
-                                   due_date=self.due.value(),
-                                   clear_due_date=self.due.value() is None)
-        return f"{self.d.tag} saved."
+        basket: list[Command] = [EditAsset(
+            self.d.tag, serial=serial if serial != (self.d.serial or "") else None,
+            warranty_end=warranty, clear_warranty=warranty is None,
+            notes=self.notes.toPlainText())]
+        if self.due is not None and self.due.value() != self.d.due_date:
+            basket.append(EditAsset(self.d.tag, due_date=self.due.value(),
+                                    clear_due_date=self.due.value() is None))
+        return basket
 
-    def field_for_error(self, exc: InventoryError) -> str | None:
-        text = str(exc).lower()
-        return "serial" if "serial" in text else "due" if "due" in text else None
+    def done_text(self, result) -> str:
+        return f"{self.d.tag} saved."

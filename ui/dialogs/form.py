@@ -1,9 +1,11 @@
 """A dialog of fields whose problems are shown right under the field concerned.
 
-`validate()` checks what can be checked without the database; `submit()` calls one
-service. A domain error from the service is shown beside the field it is about (see
-`field_for_error`) or at the top of the form, and the dialog stays open: nothing was
-changed, the user fixes the input and tries again.
+`validate()` checks what can be checked without the database; `commands()` says what
+to write. The operation runner writes them as one unit of work on the database worker;
+a refusal is shown beside the field it names (`err.field`, through `field_names` where
+the form calls it otherwise) or at the top of the form, and the dialog stays open:
+nothing was changed, the user fixes the input and tries again. `done_text(result)` is
+what to tell the user when it worked.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inventory.commands import Command
 from inventory.errors import InventoryError
+from inventory.operations import BasketResult
 
 from ..views.base import AppContext
 
@@ -38,7 +42,7 @@ class FormDialog(QDialog):
     heading = ""
     description = ""
     ok_text = "Save"
-    topics: tuple[str, ...] = ("all",)
+    field_names: dict[str, str] = {}  # err.field -> this form's field, where they differ
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -149,13 +153,26 @@ class FormDialog(QDialog):
         """{field name: what is wrong} for input refused before asking the database."""
         return {}
 
-    def submit(self) -> str:
-        """Write through a service; return what to tell the user."""
+    def commands(self) -> list[Command]:
+        """What to write (one basket: all of it or nothing)."""
         raise NotImplementedError
 
-    def field_for_error(self, exc: InventoryError) -> str | None:
-        """Which field a domain error is about (None: show it above the form)."""
-        return None
+    def done_text(self, result: BasketResult) -> str:
+        """What to tell the user once it is written."""
+        return ""
+
+    def submit(self) -> str:
+        """A form that writes nothing (signing in) checks here instead of `commands`."""
+        raise NotImplementedError
+
+    def show_refusal(self, exc: InventoryError) -> None:
+        """Beside the field the error names, else above the form."""
+        name = self.field_names.get(exc.field or "", exc.field)
+        if name in self._fields:
+            self.set_error(name, str(exc))
+            self._fields[name][1].setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.show_form_error(str(exc))
 
     def accept(self) -> None:
         self.clear_errors()
@@ -166,18 +183,27 @@ class FormDialog(QDialog):
             first = self._fields[next(iter(errors))][1]
             first.setFocus(Qt.FocusReason.OtherFocusReason)
             return
-        try:
-            message = self.submit()
-        except InventoryError as exc:
-            name = self.field_for_error(exc)
-            if name in self._fields:
-                self.set_error(name, str(exc))
-                self._fields[name][1].setFocus(Qt.FocusReason.OtherFocusReason)
-            else:
-                self.show_form_error(str(exc))
+        if type(self).commands is FormDialog.commands:
+            try:
+                message = self.submit()
+            except InventoryError as exc:
+                self.show_refusal(exc)
+                return
+            self.result_message = message or ""
+            super().accept()
             return
-        self.result_message = message or ""
+        self.ok_button.setEnabled(False)
+        self.ctx.ops.run(self.commands(), done=self._written, failed=self._refused,
+                         parent=self)
+
+    def _written(self, result: BasketResult) -> None:
+        self.ok_button.setEnabled(True)
+        self.result_message = self.done_text(result) or ""
         super().accept()
+
+    def _refused(self, exc: InventoryError) -> None:
+        self.ok_button.setEnabled(True)
+        self.show_refusal(exc)
 
     def accept_scan(self, scan) -> bool:
         """A scan while this dialog is open: by default it fills the focused text field."""

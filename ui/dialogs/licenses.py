@@ -16,10 +16,9 @@ from PySide6.QtWidgets import (
 )
 
 from inventory import clock
-from inventory.errors import InventoryError
-from inventory.models import LICENSE_TYPES
+from inventory.commands import AssignSeat, Command, NewLicense
 from inventory.queries import lookups
-from inventory.services import edits, licenses
+from inventory.vocab import LICENSE_TYPES
 
 from .. import style
 from .fields import ChoiceCombo, OptionalDate, person_picker, pydate, qdate
@@ -31,7 +30,6 @@ class AssignSeatDialog(FormDialog):
 
     heading = "Assign a license seat"
     ok_text = "Assign"
-    topics = ("licenses", "people", "assets", "movements")
 
     def __init__(self, ctx, license_id: int | None = None, person_code: str | None = None,
                  asset_tag: str | None = None, parent=None) -> None:
@@ -82,25 +80,22 @@ class AssignSeatDialog(FormDialog):
             errors["device"] = "Type or scan the device's asset tag."
         return errors
 
-    def submit(self) -> str:
+    def commands(self) -> list[Command]:
         kwargs = ({"person": self.person.code()} if self.to_person.isChecked()
                   else {"asset": self.device.text().strip()})
-        view = licenses.assign_seat(self.ctx.db, self.ctx.operator, int(self.license.code()),
-                                    **kwargs)
+        return [AssignSeat(int(self.license.code()), **kwargs)]
+
+    def done_text(self, result) -> str:
+        view = result.view[0]
         extra = f" ({view.over_entitlement} over the entitlement)" if view.over_entitlement \
             else ""
         return f"{view.assignee} has a seat of {view.product}: {view.seats_used} of " \
                f"{view.seats} used{extra}."
 
-    def field_for_error(self, exc: InventoryError) -> str | None:
-        text = str(exc).lower()
-        if "seats" in text and "in use" in text:
-            return "license"
-        if "asset" in text or "tag" in text:
-            return "device"
-        if "person" in text or "has left" in text or "already has a seat" in text:
-            return "person" if self.to_person.isChecked() else "device"
-        return None
+    def show_refusal(self, exc) -> None:
+        if exc.field in ("person", "asset") and not self.to_person.isChecked():
+            exc.field = "device"  # the seat goes to a device: its tag is the field
+        super().show_refusal(exc)
 
     def accept_scan(self, scan) -> bool:
         from inventory.queries.people import by_employee_id
@@ -120,7 +115,6 @@ class LicenseDialog(FormDialog):
 
     heading = "New license"
     ok_text = "Create"
-    topics = ("licenses",)
 
     def build(self) -> None:
         self.product = self.add_field("product", "Name", QComboBox())
@@ -167,22 +161,15 @@ class LicenseDialog(FormDialog):
             errors["ends"] = "The end date must come after the start date."
         return errors
 
-    def submit(self) -> str:
+    def commands(self) -> list[Command]:
         name = self.product.currentText().strip()
-        self.result_value = edits.new_license(
-            self.ctx.db, self.ctx.operator, name, self.seats.value(),
-            starts_on=pydate(self.starts.date()), ends_on=self.ends.value(),
-            license_type=self.kind.currentData(), cost_per_seat=self.cost.text().replace(
-                ",", "") or "0", vendor=self.vendor.code() or None,
-            allow_overuse=self.overuse.isChecked(), renewal_lead_days=self.lead.value())
-        return f"License {name} created with {self.seats.value()} seats."
+        return [NewLicense(name, self.seats.value(), pydate(self.starts.date()), tuple(dict(
+            ends_on=self.ends.value(), license_type=self.kind.currentData(),
+            cost_per_seat=self.cost.text().replace(",", "") or "0",
+            vendor=self.vendor.code() or None, allow_overuse=self.overuse.isChecked(),
+            renewal_lead_days=self.lead.value()).items()))]
 
-    def field_for_error(self, exc: InventoryError) -> str | None:
-        text = str(exc).lower()
-        if "end date" in text:
-            return "ends"
-        if "seats" in text:
-            return "seats"
-        if "name" in text or "product" in text or "license" in text:
-            return "product"
-        return None
+    def done_text(self, result) -> str:
+        self.result_value = result.view[0]
+        name = self.product.currentText().strip()
+        return f"License {name} created with {self.seats.value()} seats."

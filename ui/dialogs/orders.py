@@ -12,9 +12,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inventory.errors import InventoryError
+from inventory.commands import Command, CreateOrder
 from inventory.queries import lookups
-from inventory.services import purchasing
 
 from .. import icons
 from .fields import ChoiceCombo, PickerEdit, location_combo
@@ -88,7 +87,6 @@ class LineEditor(QWidget):
 class OrderDialog(FormDialog):
     heading = "New purchase order"
     ok_text = "Create order"
-    topics = ("orders",)
 
     def build(self) -> None:
         self.supplier = self.add_field("supplier", "Supplier", ChoiceCombo(
@@ -116,22 +114,16 @@ class OrderDialog(FormDialog):
             errors["lines"] = "Add at least one product."
         return errors
 
-    def submit(self) -> str:
-        with self.ctx.db.atomic():
-            view = purchasing.create_order(self.ctx.db, self.ctx.operator, self.supplier.code(),
-                                           self.ship_to.code(), self.editor.lines(),
-                                           note=self.note.text().strip())
-            if self.place.isChecked():
-                view = purchasing.place_order(self.ctx.db, self.ctx.operator, view.number)
+    def commands(self) -> list[Command]:
+        return [CreateOrder(self.supplier.code(), self.ship_to.code(),
+                            tuple(self.editor.lines()), (("note", self.note.text().strip()),),
+                            place=self.place.isChecked())]
+
+    def done_text(self, result) -> str:
+        view = result.view[0]
         self.result_value = view.number
         state = "placed" if view.status == "ordered" else "saved as a draft"
         return f"{view.number} to {view.supplier} {state}: {len(view.lines)} line(s), " \
                f"{view.total:,.2f}."
 
-    def field_for_error(self, exc: InventoryError) -> str | None:
-        text = str(exc).lower()
-        if "supplier" in text:
-            return "supplier"
-        if "quantity" in text or "product" in text or "line" in text:
-            return "lines"
-        return None
+    field_names = {"product": "lines"}

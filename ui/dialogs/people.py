@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
-from inventory.errors import InventoryError
+from inventory.commands import Command, CreatePerson, EditPerson
 from inventory.queries import lookups
 from inventory.queries.people import PersonDetail, departments
-from inventory.services import catalog, edits
 
 from .fields import location_combo
 from .form import FormDialog
 
 
 class PersonDialog(FormDialog):
-    topics = ("people",)
 
     def __init__(self, ctx, detail: PersonDetail | None = None, parent=None) -> None:
         self.d = detail
@@ -54,28 +52,21 @@ class PersonDialog(FormDialog):
             errors["email"] = "That is not an email address (name@example.com)."
         return errors
 
-    def submit(self) -> str:
+    def commands(self) -> list[Command]:
         values = dict(name=self.name.text().strip(), email=self.email.text().strip(),
                       department=self.department.currentText().strip(),
                       cost_centre=self.cost_centre.text().strip())
         site = self.site.code() or None
         eid = self.employee_id.text().strip()
         if self.d is None:
-            self.result_value = catalog.create_person(self.ctx.db, self.ctx.operator, eid,
-                                                      site=site, **values)
-            return f"{values['name']} ({eid}) added."
-        self.result_value = edits.update_person(self.ctx.db, self.ctx.operator, self.d.id,
-                                                employee_id=eid, site=site,
-                                                clear_site=site is None, **values)
-        return f"{values['name']} saved."
+            return [CreatePerson(eid, site=site, **values)]
+        return [EditPerson(self.d.id, tuple(dict(employee_id=eid, site=site,
+                                                  clear_site=site is None, **values).items()))]
 
-    def field_for_error(self, exc: InventoryError) -> str | None:
-        text = str(exc).lower()
-        if "employee id" in text:
-            return "employee_id"
-        if "email" in text:
-            return "email"
-        return None
+    def done_text(self, result) -> str:
+        self.result_value = result.view[0]
+        name, eid = self.name.text().strip(), self.employee_id.text().strip()
+        return f"{name} ({eid}) added." if self.d is None else f"{name} saved."
 
     def accept_scan(self, scan) -> bool:
         self.employee_id.setText(scan.text.strip())

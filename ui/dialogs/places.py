@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLineEdit
 
-from inventory.errors import InventoryError
-from inventory.models import LOCATION_KINDS, PARTNER_KINDS
+from inventory.commands import Command, CreateLocation, EditLocation, SetTransferLane
 from inventory.queries import lookups
 from inventory.queries.locations import LocationDetail
-from inventory.services import catalog, edits
+from inventory.vocab import LOCATION_KINDS, PARTNER_KINDS
 
 from .. import style
 from .fields import ChoiceCombo, location_combo
@@ -16,7 +15,6 @@ from .form import FormDialog
 
 
 class LocationDialog(FormDialog):
-    topics = ("locations",)
 
     def __init__(self, ctx, detail: LocationDetail | None = None, parent=None) -> None:
         self.d = detail
@@ -63,27 +61,22 @@ class LocationDialog(FormDialog):
             errors["partner"] = "Name the company that runs this 3PL / MSP."
         return errors
 
-    def submit(self) -> str:
+    def commands(self) -> list[Command]:
         name, code = self.name.text().strip(), self.code.text().strip()
         partner = self.partner.text().strip() if self.partner.isEnabled() else ""
         parent = self.parent_combo.code() or None
         if self.d is None:
-            self.result_value = catalog.create_location(
-                self.ctx.db, self.ctx.operator, name, code, self.kind.currentData(),
-                parent=parent, partner=partner)
-            return f"Location {name} ({code}) created."
-        self.result_value = edits.update_location(
-            self.ctx.db, self.ctx.operator, self.d.id, name=name, code=code, partner=partner,
-            parent=parent, clear_parent=parent is None)
-        return f"Location {name} saved."
+            return [CreateLocation(name, code, self.kind.currentData(), parent=parent,
+                                   partner=partner)]
+        return [EditLocation(self.d.id, tuple(dict(
+            name=name, code=code, partner=partner, parent=parent,
+            clear_parent=parent is None).items()))]
 
-    def field_for_error(self, exc: InventoryError) -> str | None:
-        text = str(exc).lower()
-        if "code" in text:
-            return "code"
-        if "inside" in text:
-            return "parent"
-        return None
+    def done_text(self, result) -> str:
+        self.result_value = result.view[0]
+        name, code = self.name.text().strip(), self.code.text().strip()
+        return f"Location {name} ({code}) created." if self.d is None else \
+            f"Location {name} saved."
 
 
 class LaneDialog(FormDialog):
@@ -91,7 +84,6 @@ class LaneDialog(FormDialog):
     description = "How many days a transfer from this partner takes to reach a site. " \
                   "Replenishment uses it to plan transfers."
     ok_text = "Save"
-    topics = ("locations",)
 
     def __init__(self, ctx, detail: LocationDetail, parent=None) -> None:
         self.d = detail
@@ -115,7 +107,8 @@ class LaneDialog(FormDialog):
             errors["days"] = "A transfer takes more than zero days."
         return errors
 
-    def submit(self) -> str:
-        catalog.set_transfer_lane(self.ctx.db, self.ctx.operator, self.d.code,
-                                  self.destination.code(), self.days.value())
+    def commands(self) -> list[Command]:
+        return [SetTransferLane(self.d.code, self.destination.code(), self.days.value())]
+
+    def done_text(self, result) -> str:
         return f"Transfers from {self.d.name} take {self.days.value():g} days."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLineEdit
 
-from inventory.db import describe
+from inventory.dburl import describe
 from inventory.errors import InventoryError
 from inventory.operators import MIN_PASSWORD, first_admin, has_operators, sign_in
 
@@ -60,6 +60,8 @@ class SignInDialog(FormDialog):
                                     self.password.text())
         return ""
 
-    def field_for_error(self, exc: InventoryError) -> str | None:
+    def show_refusal(self, exc: InventoryError) -> None:
+        """A refused sign-in is always about the password (which is cleared)."""
         self.password.clear()
-        return "password"
+        self.set_error("password", str(exc))
+        self.password.setFocus()

@@ -7,10 +7,9 @@ from decimal import Decimal, InvalidOperation
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
 
 from inventory.codes import gtin_valid
-from inventory.errors import InventoryError
-from inventory.models import PRODUCT_KINDS
+from inventory.commands import Adjust, Command, CreateProduct, EditProduct, Issue, Transfer
 from inventory.queries.stock import SpareDetail
-from inventory.services import catalog, edits, stock, transfers
+from inventory.vocab import PRODUCT_KINDS
 
 from .. import style
 from .fields import ChoiceCombo, location_combo, person_picker
@@ -30,7 +29,7 @@ def _levels_combo(d: SpareDetail, kinds=STOCKING, none_text: str | None = None) 
 class IssueDialog(FormDialog):
     heading = "Issue spares"
     ok_text = "Issue"
-    topics = ("stock", "people", "movements")
+    field_names = {"location": "source"}
 
     def __init__(self, ctx, detail: SpareDetail, parent=None) -> None:
         self.d = detail
@@ -53,20 +52,15 @@ class IssueDialog(FormDialog):
             return {"person": "No active person by that name or employee id."}
         return {}
 
-    def submit(self) -> str:
-        view = stock.issue(self.ctx.db, self.ctx.operator, self.d.code, self.quantity.value(),
-                           person=self.person.code(), location=self.source.code() or None,
-                           reference=self.reference.text().strip())
+    def commands(self) -> list[Command]:
+        return [Issue(self.d.code, self.quantity.value(), person=self.person.code(),
+                      location=self.source.code() or None,
+                      reference=self.reference.text().strip())]
+
+    def done_text(self, result) -> str:
+        view = result.view[0]
         return f"Issued {self.quantity.value()} × {view.product}; {view.quantity} left at " \
                f"{view.location}."
-
-    def field_for_error(self, exc: InventoryError) -> str | None:
-        text = str(exc).lower()
-        if "only" in text or "in stock" in text:
-            return "quantity"
-        if "person" in text or "has left" in text:
-            return "person"
-        return None
 
     def accept_scan(self, scan) -> bool:
         self.person.set_code(scan.text.strip())
@@ -76,7 +70,6 @@ class IssueDialog(FormDialog):
 class StockTransferDialog(FormDialog):
     heading = "Transfer stock"
     ok_text = "Transfer"
-    topics = ("stock", "locations", "movements")
 
     def __init__(self, ctx, detail: SpareDetail, parent=None) -> None:
         self.d = detail
@@ -104,18 +97,17 @@ class StockTransferDialog(FormDialog):
             errors["destination"] = "Source and destination are the same place."
         return errors
 
-    def submit(self) -> str:
-        view = transfers.transfer(self.ctx.db, self.ctx.operator, self.source.code(),
-                                  self.destination.code(),
-                                  items=[(self.d.code, self.quantity.value())],
-                                  reference=self.reference.text().strip())
+    def commands(self) -> list[Command]:
+        return [Transfer(self.source.code(), self.destination.code(),
+                         items=((self.d.code, self.quantity.value()),),
+                         reference=self.reference.text().strip())]
+
+    def done_text(self, result) -> str:
+        view = result.view[0]
         if view.number:
             return f"Shipment {view.number}: {self.quantity.value()} × {self.d.name} in " \
                    f"transit to {view.destination}."
         return f"Moved {self.quantity.value()} × {self.d.name} to {view.destination}."
-
-    def field_for_error(self, exc: InventoryError) -> str | None:
-        return "quantity" if "only" in str(exc).lower() else None
 
 
 class AdjustDialog(FormDialog):
@@ -123,7 +115,6 @@ class AdjustDialog(FormDialog):
     description = "Set the quantity actually on the shelf; the difference and the reason go " \
                   "into the ledger."
     ok_text = "Adjust"
-    topics = ("stock", "movements")
 
     def __init__(self, ctx, detail: SpareDetail, parent=None) -> None:
         self.d = detail
@@ -149,16 +140,18 @@ class AdjustDialog(FormDialog):
             errors["reason"] = "Say why the stock changes; it is kept in the history."
         return errors
 
-    def submit(self) -> str:
-        view = stock.adjust(self.ctx.db, self.ctx.operator, self.d.code, self.location.code(),
-                            new_quantity=self.counted.value(), reason=self.reason.text())
+    def commands(self) -> list[Command]:
+        return [Adjust(self.d.code, self.location.code(), self.reason.text(),
+                       new_quantity=self.counted.value())]
+
+    def done_text(self, result) -> str:
+        view = result.view[0]
         return f"{view.product} at {view.location}: {view.quantity} on hand."
 
 
 class ProductDialog(FormDialog):
     """Create a product, or edit one (`detail` given)."""
 
-    topics = ("stock", "assets")
 
     def __init__(self, ctx, kind: str = "spare", product_id: int | None = None,
                  values: dict | None = None, parent=None) -> None:
@@ -210,33 +203,29 @@ class ProductDialog(FormDialog):
             errors["min_quantity"] = "A whole number of units, or leave it empty."
         return errors
 
-    def submit(self) -> str:
+    def commands(self) -> list[Command]:
         name = self.name.text().strip()
         cost = Decimal(self.cost.text().replace(",", "").strip() or "0")
         minimum = self.minimum.text().strip()
         if self.product_id is None:
             extra = {"min_quantity": int(minimum)} if minimum else {}
-            self.result_value = catalog.create_product(
-                self.ctx.db, self.ctx.operator, name, self.kind.currentData(),
+            return [CreateProduct(name, self.kind.currentData(), tuple(dict(
                 manufacturer=self.manufacturer.text(), category=self.category.text().strip(),
                 part_number=self.part.text(), gtin=self.gtin.text().strip() or None,
-                unit_cost=cost, **extra)
-            return f"{name} added to the catalogue."
-        edits.update_product(
-            self.ctx.db, self.ctx.operator, self.product_id, name=name,
-            manufacturer=self.manufacturer.text(), category=self.category.text(),
+                unit_cost=cost, **extra).items()))]
+        return [EditProduct(self.product_id, tuple(dict(
+            name=name, manufacturer=self.manufacturer.text(), category=self.category.text(),
             part_number=self.part.text(), gtin=self.gtin.text(), unit_cost=cost,
-            min_quantity=int(minimum) if minimum else None, clear_min_quantity=not minimum)
+            min_quantity=int(minimum) if minimum else None,
+            clear_min_quantity=not minimum).items()))]
+
+    def done_text(self, result) -> str:
+        name = self.name.text().strip()
+        if self.product_id is None:
+            self.result_value = result.view[0]
+            return f"{name} added to the catalogue."
         self.result_value = self.product_id
         return f"{name} saved."
-
-    def field_for_error(self, exc: InventoryError) -> str | None:
-        text = str(exc).lower()
-        if "gtin" in text:
-            return "gtin"
-        if "name" in text or "called" in text:
-            return "name"
-        return None
 
     def accept_scan(self, scan) -> bool:
         from scanners.scan import strip_aim

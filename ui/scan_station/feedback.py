@@ -33,15 +33,14 @@ class Outcome:
     state: str  # OK / REFUSED / INFO
     title: str  # big text: what the scan resolved to
     detail: str = ""  # the reason, or what happened, or what to do next
-    topics: tuple[str, ...] = ()  # what was written (for the change bus)
 
     @property
     def accepted(self) -> bool:
         return self.state == OK
 
 
-def ok(title: str, detail: str = "", *topics: str) -> Outcome:
-    return Outcome(OK, title, detail, tuple(topics))
+def ok(title: str, detail: str = "") -> Outcome:
+    return Outcome(OK, title, detail)
 
 
 def refused(title: str, detail: str = "") -> Outcome:

@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
-import peewee as pw
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -30,7 +29,6 @@ from PySide6.QtWidgets import (
 from inventory.errors import InventoryError
 from inventory.roles import ACTIONS, ROLE_LABELS, allowed, require
 from inventory.services.resolve import resolve
-from inventory.storage import storage_error
 from scanners.scan import Scan
 
 from .camera_pane import CameraPane, setting
@@ -79,7 +77,7 @@ class ScanStationPage(QWidget):
         self.chime = Chime(self)
         self.chime.enabled = bool(setting(settings, "sound_enabled", True))
         self.feedback = FeedbackPanel()
-        ctx = Context(db, operator, settings)
+        ctx = self.ctx = Context(db, operator, settings)
         self.modes: dict[str, Mode] = {}
         self.stack = QStackedWidget()
         self.mode_buttons = QButtonGroup(self)
@@ -267,9 +265,6 @@ class ScanStationPage(QWidget):
             outcome = fn()
         except InventoryError as e:
             outcome = refused("Not done", str(e))
-        except (pw.OperationalError, pw.DatabaseError) as e:
-            log.exception("database error at the scan station")
-            outcome = refused("Not saved", str(storage_error(e)))
         except Exception:
             log.exception("scan station failed")
             outcome = refused("Something went wrong; nothing was changed",
@@ -284,11 +279,11 @@ class ScanStationPage(QWidget):
             self.chime.play(outcome.state)
         self.status_message.emit(outcome.title + (f" — {outcome.detail}" if outcome.detail
                                                  else ""))
-        if self.bus is not None and outcome.topics:
+        changes = self.ctx.take_changes()
+        if self.bus is not None and changes:
             self._emitting = True
             try:
-                for topic in dict.fromkeys(outcome.topics):
-                    self.bus.changed.emit(topic)
+                self.bus.publish(changes)  # one notice for everything this scan wrote
             finally:
                 self._emitting = False
         self.scan_handled.emit(outcome)
@@ -296,7 +291,7 @@ class ScanStationPage(QWidget):
     def _settings_changed(self, group: str = "") -> None:
         self.chime.enabled = bool(setting(self.settings, "sound_enabled", True))
 
-    def _on_bus(self, topic: str) -> None:
+    def _on_bus(self, changes) -> None:
         if self._emitting:
             return
         try:

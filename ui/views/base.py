@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import peewee as pw
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
@@ -29,7 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inventory.errors import InventoryError
+from inventory.changes import Changes
+from inventory.commands import Command
 from inventory.operators import OperatorRef
 from inventory.queries.common import TableQuery
 from inventory.roles import ACTIONS, ROLE_LABELS, allowed
@@ -38,6 +38,7 @@ from .. import icons
 from ..events import ChangeBus
 from ..models.format import fmt_int
 from ..models.table import LazyTableModel
+from ..operations import OperationRunner
 from ..settings import Settings
 from ..tasks import TaskRunner
 from ..widgets.delegates import StatusDelegate
@@ -50,15 +51,21 @@ ROW_HEIGHT = 28
 
 @dataclass
 class AppContext:
-    """What pages and dialogs need: the database, who is working, and the shared objects."""
+    """What pages and dialogs need: the store, who is working, and the shared objects.
 
-    db: pw.Database
+    `ops` runs every write (ui/operations.py); `runner` the reads, on the same worker.
+    """
+
+    db: Any  # the open store, handed to inventory; the window never queries it itself
     operator: OperatorRef
     bus: ChangeBus
     settings: Settings
     runner: TaskRunner
     url: str = ""
-    extras: dict[str, Any] = field(default_factory=dict)
+    ops: OperationRunner = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.ops = OperationRunner(self.db, self.operator, self.bus, self.runner)
 
     def may(self, action: str) -> bool:
         return allowed(self.operator.role, action)
@@ -122,10 +129,10 @@ class Page(QWidget):
 
     # -- refresh ------------------------------------------------------------------------
 
-    topics: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()  # the kinds of change this page shows (inventory.changes)
 
-    def _on_bus(self, topic: str) -> None:
-        if topic != "all" and topic not in self.topics:
+    def _on_bus(self, changes: Changes) -> None:
+        if not changes.touches(*self.kinds):
             return
         if self.isVisible():
             self.refresh()
@@ -156,22 +163,18 @@ class Page(QWidget):
 
     # -- writing ------------------------------------------------------------------------
 
-    def changed(self, *topics: str) -> None:
-        for topic in topics or ("all",):
-            self.ctx.bus.changed.emit(topic)
+    def write(self, commands: Command | Sequence[Command], *,
+              success: str | Callable[[Any], str] | None = None) -> None:
+        """Run commands through the operation runner; a refusal goes to the message bar,
+        `success` (text, or a function of the view) when it worked."""
 
-    def perform(self, fn: Callable[[], Any], *, topics: Sequence[str] = ("all",),
-                success: str | Callable[[Any], str] | None = None) -> Any:
-        """Run one service call: a domain error becomes the message bar's text."""
-        try:
-            result = fn()
-        except InventoryError as exc:
-            self.messages.show_error(str(exc))
-            return None
-        self.changed(*topics)
-        if success:
-            self.messages.show_success(success(result) if callable(success) else success)
-        return result
+        def done(result) -> None:
+            if success:
+                view = result.view[0] if len(result.view) == 1 else result.view
+                self.messages.show_success(success(view) if callable(success) else success)
+
+        self.ctx.ops.run(commands, done=done,
+                         failed=lambda exc: self.messages.show_error(str(exc)), parent=self)
 
     def open_dialog(self, dialog: QDialog, on_done: Callable[[QDialog], None] | None = None
                     ) -> QDialog:
@@ -189,8 +192,8 @@ class Page(QWidget):
         return dialog
 
     def after_dialog(self, dialog: QDialog) -> None:
-        """The usual end of a write dialog: tell every page, say what happened."""
-        self.changed(*getattr(dialog, "topics", ("all",)))
+        """The usual end of a write dialog: say what happened (the operation runner
+        already told every page what changed)."""
         message = getattr(dialog, "result_message", "")
         if message:
             self.messages.show_success(message)
@@ -479,20 +482,16 @@ class TablePage(Page):
         for a in self.actions_on_selection:
             if a.isVisible():
                 menu.addAction(a)
-        export = self.export_action()
-        if export is not None:
-            if not menu.isEmpty():
-                menu.addSeparator()
-            menu.addAction(export)
+        if not menu.isEmpty():
+            menu.addSeparator()
+        menu.addAction(self.export_action())
         if not menu.isEmpty():
             menu.exec(self.table.viewport().mapToGlobal(pos))
 
-    def export_action(self) -> QAction | None:
-        """"Export…" for what the table shows, when the app has the export feature."""
-        try:
-            from ..export_actions import export_view
-        except ImportError:
-            return None
+    def export_action(self) -> QAction:
+        """"Export…" for what the table shows."""
+        from ..export_actions import export_view
+
         action = QAction("Export these rows…", self)
 
         def run() -> None:

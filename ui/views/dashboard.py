@@ -18,9 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from inventory import clock
+from inventory.changes import KINDS
+from inventory.errors import InventoryError
 from inventory.queries import dashboard as q
 
 from .. import icons, style
+from ..coalesce import Coalescer
 from ..models.format import fmt_int
 from ..widgets import charts
 from .base import AppContext, Page
@@ -134,7 +137,7 @@ class ChartCard(QFrame):
 class DashboardPage(Page):
     key = "dashboard"
     title = "Dashboard"
-    topics = ("assets", "stock", "licenses", "orders", "movements", "locations", "all")
+    kinds = KINDS
 
     def __init__(self, ctx: AppContext, parent=None) -> None:
         super().__init__(ctx, parent)
@@ -197,13 +200,32 @@ class DashboardPage(Page):
         charts_row.setColumnStretch(1, 1)
         layout.addLayout(charts_row)
         layout.addStretch(1)
+        self.recompute = Coalescer(self._read, parent=self)
         self.refresh()
 
+    def _on_bus(self, changes) -> None:
+        if not changes.touches(*self.kinds):
+            return
+        if self.isVisible():
+            self.recompute.poke()  # one read of the figures for a burst of changes
+        else:
+            self._dirty = True
+
     def refresh(self) -> None:
+        self.recompute.now()
+
+    def _read(self) -> None:
         self.ctx.runner.run(read_figures, self.ctx.db, done=self.show_figures,
-                            key=f"dashboard-{id(self)}")
+                            failed=self._failed, key=f"dashboard-{id(self)}")
+
+    def _failed(self, exc: BaseException) -> None:
+        self.recompute.finished()
+        self.messages.show_error(str(exc))
+        if not isinstance(exc, InventoryError):
+            raise exc
 
     def show_figures(self, f: Figures) -> None:
+        self.recompute.finished()
         self.figures = f
         c = f.counts
         if c.reorder_source == "engine":

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
-
 from PySide6.QtWidgets import QPushButton
 
 from inventory.clock import today
-from inventory.models import ASSET_STATUSES
 from inventory.queries import devices as q
 from inventory.queries import lookups
 from inventory.queries.common import TableQuery
+from inventory.vocab import ASSET_STATUSES
 
 from .. import style
 from ..dialogs.assets import (
@@ -44,23 +42,14 @@ def _special_choices() -> list[tuple[str, object]]:
             ("Warranty ends in 90 days", "warranty")]
 
 
-def label_printer():
-    """The labels dialog class, when `ui.labels` provides it (else None: no action)."""
-    try:
-        mod = importlib.import_module("ui.labels.dialog")
-        content = importlib.import_module("ui.labels.content")
-    except ImportError:
-        return None
-    dialog, label = getattr(mod, "LabelDialog", None), getattr(content, "LabelContent", None)
-    if dialog is None or label is None:
-        return None
+def print_asset_labels(parent, rows: list[tuple[str, str | None, str]]) -> None:
+    """The label dialog for (tag, serial, model) rows."""
+    from ..labels.content import LabelContent
+    from ..labels.dialog import LabelDialog
 
-    def open_dialog(parent, rows: list[tuple[str, str | None, str]]) -> None:
-        contents = [label(tag, model + (f" · SN {serial}" if serial else ""), "asset")
-                    for tag, serial, model in rows]
-        dialog(contents, parent, title=f"Print {len(contents)} asset label(s)").exec()
-
-    return open_dialog
+    contents = [LabelContent(tag, model + (f" · SN {serial}" if serial else ""), "asset")
+                for tag, serial, model in rows]
+    LabelDialog(contents, parent, title=f"Print {len(contents)} asset label(s)").exec()
 
 
 class DevicesPage(TablePage):
@@ -70,7 +59,7 @@ class DevicesPage(TablePage):
     search_placeholder = "Search tag, serial, model, person, place"
     noun = ("device", "devices")
     detail_placeholder = "Select a device to see who holds it, where it is, and its history."
-    topics = ("assets", "people", "locations", "movements")
+    kinds = ("assets", "people", "locations", "movements")
     filters = (
         FilterDef("status", "Status", _status_choices, 130),
         FilterDef("location", "Location", _location_choices, 170),
@@ -101,7 +90,6 @@ class DevicesPage(TablePage):
         self.act_lost = self.action("Mark lost…", "alert", lambda: self.end_of_life("lost"))
         self.act_dispose = self.action("Dispose…", "close", lambda: self.end_of_life("dispose"))
         self.act_label = self.action("Print label…", "printer", self.print_labels, "Ctrl+P")
-        self.act_label.setVisible(label_printer() is not None)
         return [self.act_out, self.act_in, self.act_transfer, self.act_seat, self.act_edit,
                 self.act_retire, self.act_lost, self.act_dispose, self.act_label]
 
@@ -201,9 +189,6 @@ class DevicesPage(TablePage):
                 self.search.flush()
 
     def print_labels(self) -> None:
-        printer = label_printer()
-        if printer is None:
-            return
         c_tag, c_serial, c_model = (self.model.column_of(k) for k in ("tag", "serial", "model"))
         rows = []
         for r in sorted({i.row() for i in self.table.selectionModel().selectedRows()}):
@@ -211,7 +196,7 @@ class DevicesPage(TablePage):
             if values is not None:
                 rows.append((values[c_tag], values[c_serial], values[c_model]))
         if rows:
-            printer(self, rows)
+            print_asset_labels(self, rows)
 
     def activated(self) -> None:
         if self.act_out.isEnabled():

@@ -34,7 +34,7 @@ class HistoryPage(TablePage):
     noun = ("movement", "movements")
     detail_placeholder = "Select a movement to see all of it."
     detail_share = 0.26
-    topics = ("movements", "assets", "stock", "licenses")
+    kinds = ("movements", "assets", "stock", "licenses")
     filters = (FilterDef("kind", "What", lambda: list(KIND_GROUPS), 170),)
 
     def make_query(self) -> TableQuery:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QPushButton
 
-from inventory.models import LICENSE_TYPES
+from inventory.commands import ReleaseSeat
 from inventory.queries import licenses as q
 from inventory.queries.common import TableQuery
-from inventory.services import licenses as seats
+from inventory.vocab import LICENSE_TYPES
 
 from ..dialogs.licenses import AssignSeatDialog, LicenseDialog
 from ..models.format import days_phrase, fmt_date, fmt_int, fmt_money
@@ -30,7 +30,7 @@ class LicensesPage(TablePage):
     search_placeholder = "Search license, vendor, reference"
     noun = ("license", "licenses")
     detail_placeholder = "Select a license to see its seats and who holds them."
-    topics = ("licenses", "people")
+    kinds = ("licenses", "people")
     filters = (
         FilterDef("type", "Type", _type_choices, 130),
         FilterDef("special", "Show", _special_choices, 130),
@@ -80,11 +80,9 @@ class LicensesPage(TablePage):
 
     def release(self, license_id: int, seat: q.SeatRow) -> None:
         kwargs = {"person": seat.employee_id} if seat.employee_id else {"asset": seat.asset_tag}
-        self.perform(lambda: seats.release_seat(self.ctx.db, self.ctx.operator, license_id,
-                                                **kwargs),
-                     topics=("licenses", "people", "movements"),
-                     success=lambda v: f"Seat released: {v.seats_used} of {v.seats} "
-                                       f"{v.product} seats in use.")
+        self.write(ReleaseSeat(license_id, **kwargs),
+                   success=lambda v: f"Seat released: {v.seats_used} of {v.seats} "
+                                     f"{v.product} seats in use.")
 
     def show_detail(self, item_id: int) -> None:
         d = q.detail(item_id)

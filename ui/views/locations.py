@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QPushButton
 
-from inventory.models import LOCATION_KINDS
+from inventory.commands import ConfirmArrival
 from inventory.queries import locations as q
 from inventory.queries.common import TableQuery
-from inventory.services import transfers
+from inventory.vocab import LOCATION_KINDS
 
 from ..dialogs.places import LaneDialog, LocationDialog
 from ..models.format import fmt_int, movement_entry
@@ -27,7 +27,7 @@ class LocationsPage(TablePage):
     search_placeholder = "Search name, code, partner"
     noun = ("location", "locations")
     detail_placeholder = "Select a location to see its stock, lanes and shipments."
-    topics = ("locations", "stock", "assets", "movements")
+    kinds = ("locations", "stock", "assets", "movements")
     filters = (FilterDef("kind", "Kind", _kind_choices, 150),)
 
     def make_query(self) -> TableQuery:
@@ -78,10 +78,9 @@ class LocationsPage(TablePage):
             self.open_dialog(LaneDialog(self.ctx, d, self), self.after_dialog)
 
     def confirm(self, number: str) -> None:
-        self.perform(lambda: transfers.confirm_arrival(self.ctx.db, self.ctx.operator, number),
-                     topics=("stock", "assets", "locations", "movements"),
-                     success=lambda v: f"Shipment {v.number} arrived at {v.destination} "
-                                       f"({v.lines} line(s)).")
+        self.write(ConfirmArrival(number),
+                   success=lambda v: f"Shipment {v.number} arrived at {v.destination} "
+                                     f"({v.lines} line(s)).")
 
     def apply_link(self, filters: dict) -> None:
         if "kind" in filters:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from inventory.models import PO_STATUSES
+from inventory.commands import CancelOrder, PlaceOrder
 from inventory.queries import lookups
 from inventory.queries import orders as q
 from inventory.queries.common import TableQuery
-from inventory.services import purchasing
+from inventory.vocab import PO_STATUSES
 
 from ..dialogs.orders import OrderDialog
 from ..models.format import fmt_date, fmt_int, fmt_money
@@ -30,7 +30,7 @@ class OrdersPage(TablePage):
     search_placeholder = "Search order number, supplier, product"
     noun = ("order", "orders")
     detail_placeholder = "Select an order to see its lines."
-    topics = ("orders", "stock", "assets")
+    kinds = ("orders", "stock", "assets")
     filters = (
         FilterDef("status", "Status", _status_choices, 130),
         FilterDef("supplier", "Supplier", _supplier_choices, 150),
@@ -77,16 +77,13 @@ class OrdersPage(TablePage):
 
     def place(self) -> None:
         if (number := self._number()) and self.act_place.isEnabled():
-            self.perform(lambda: purchasing.place_order(self.ctx.db, self.ctx.operator, number),
-                         topics=("orders",),
-                         success=lambda v: f"{v.number} placed with {v.supplier}; expected "
-                                           f"{fmt_date(v.expected_at)}.")
+            self.write(PlaceOrder(number),
+                       success=lambda v: f"{v.number} placed with {v.supplier}; expected "
+                                         f"{fmt_date(v.expected_at)}.")
 
     def cancel(self) -> None:
         if (number := self._number()) and self.act_cancel.isEnabled():
-            self.perform(lambda: purchasing.cancel_order(self.ctx.db, self.ctx.operator,
-                                                         number),
-                         topics=("orders",), success=lambda v: f"{v.number} cancelled.")
+            self.write(CancelOrder(number), success=lambda v: f"{v.number} cancelled.")
 
     def receive(self) -> None:
         if (number := self._number()) is not None:

@@ -34,7 +34,7 @@ class PeoplePage(TablePage):
     search_placeholder = "Search name, employee id, email, department"
     noun = ("person", "people")
     detail_placeholder = "Select a person to see what they hold."
-    topics = ("people", "assets", "licenses", "movements")
+    kinds = ("people", "assets", "licenses", "movements")
     filters = (
         FilterDef("department", "Department", _department_choices, 140),
         FilterDef("site", "Site", _site_choices, 130),

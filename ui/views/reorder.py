@@ -3,8 +3,9 @@
 Left: the reorder list (filters by location, supplier, demand class). Right: the
 selected line's reasons and a chart of its stock history, the projection of its
 inventory position and its reorder point. Other tabs: license alerts, warranty
-ends and overdue loans. The view refreshes on the change bus and emits "orders"
-after approving lines to draft purchase orders.
+ends and overdue loans. The list is computed on the database worker, once for a burst
+of changes (ui/coalesce.py), and not at all while the page is hidden: it is then only
+marked stale and computed when shown. Approving writes through the operation runner.
 """
 
 from __future__ import annotations
@@ -34,11 +35,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inventory.changes import Changes
+from inventory.commands import ApproveReorder
 from inventory.errors import InventoryError
 from inventory.replenishment.engine import BUY, TRANSFER, ReorderLine, reorder_list
 from inventory.replenishment.history import projection, stock_history
 from inventory.replenishment.licenses import asset_alerts, license_alerts
 from inventory.services import ordering
+
+from ..coalesce import Coalescer
+from .base import AppContext, Page
 
 ALL = "All"
 CLASSES = ("smooth", "erratic", "intermittent", "lumpy", "none")
@@ -154,14 +160,30 @@ class StockChart(QChartView):
                    QDateTime(datetime.combine(last, time(23))))
 
 
-class ReorderPage(QWidget):
-    """The Reorder screen. `bus` is the app's ChangeBus (refresh on `changed`)."""
+def read_alerts(db, today: date | None, alerts_only: bool):
+    """Everything the page shows, read on the worker: reorder lines, license and asset
+    alerts."""
+    lines = reorder_list(db, today=today, alerts_only=alerts_only)
+    lic = license_alerts(db, today=today, alerts_only=True)
+    warranty, loans = asset_alerts(db, today=today)
+    return lines, lic, loans + warranty
 
-    def __init__(self, db, operator, bus, parent=None):
-        super().__init__(parent)
-        self.db, self.operator, self.bus = db, operator, bus
+
+class ReorderPage(Page):
+    """The Reorder screen."""
+
+    key = "reorder"
+    title = "Reorder"
+    kinds = ("stock", "orders", "movements", "assets", "licenses", "catalog", "locations")
+
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(ctx, parent)
+        self.db, self.operator = ctx.db, ctx.operator
         self.today: date | None = None  # None: the real today (tests may pin it)
         self._all_lines: list[ReorderLine] = []
+        self.recompute = Coalescer(self._start_read, parent=self)
+        self.approved: list = []  # the draft orders the last approval made
+        self._note = ""  # what the last approval did, shown with the next list
 
         self.location = QComboBox()
         self.supplier = QComboBox()
@@ -247,29 +269,41 @@ class ReorderPage(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.approve_button.clicked.connect(self.approve_selected)
         self.export_button.clicked.connect(self._ask_export)
-        if bus is not None:
-            bus.changed.connect(self._on_changed)
         self.refresh()
 
     # -- data -------------------------------------------------------------------------
-    def _on_changed(self, topic: str) -> None:
-        self.refresh()
+    def _on_bus(self, changes: Changes) -> None:
+        if not changes.touches(*self.kinds):
+            return
+        if self.isVisible():
+            self.recompute.poke()  # one recompute for a burst of scans
+        else:
+            self._dirty = True  # computed when shown, not while hidden
 
     def refresh(self) -> None:
-        try:
-            self._all_lines = reorder_list(self.db, today=self.today,
-                                           alerts_only=not self.show_all.isChecked())
-            lic = license_alerts(self.db, today=self.today, alerts_only=True)
-            warranty, loans = asset_alerts(self.db, today=self.today)
-        except InventoryError as exc:
-            self.status.setText(str(exc))
-            return
+        """Compute the list again now (on the worker)."""
+        self.recompute.now()
+
+    def _start_read(self) -> None:
+        self.ctx.runner.run(read_alerts, self.db, self.today, not self.show_all.isChecked(),
+                            done=self._show_read, failed=self._read_failed,
+                            key=f"reorder-{id(self)}")
+
+    def _read_failed(self, exc: BaseException) -> None:
+        self.recompute.finished()
+        if not isinstance(exc, InventoryError):
+            raise exc
+        self.status.setText(str(exc))
+
+    def _show_read(self, read) -> None:
+        self.recompute.finished()
+        self._all_lines, lic, asset_list = read
         self._fill_combo(self.location, sorted({ln.location_name for ln in self._all_lines}))
         self._fill_combo(self.supplier, sorted({ln.source for ln in self._all_lines
                                                 if ln.source}))
         self._apply_filters()
         self._fill_licenses(lic)
-        self._fill_assets(loans + warranty)
+        self._fill_assets(asset_list)
 
     @staticmethod
     def _fill_combo(combo: QComboBox, items: list[str]) -> None:
@@ -295,7 +329,8 @@ class ReorderPage(QWidget):
         self.table.resizeColumnsToContents()
         buys = sum(ln.action == BUY for ln in lines)
         moves = sum(ln.action == TRANSFER for ln in lines)
-        self.status.setText(f"{len(lines)} lines: {buys} to buy, {moves} to transfer, "
+        note, self._note = self._note, ""
+        self.status.setText(f"{note}{len(lines)} lines: {buys} to buy, {moves} to transfer, "
                             f"{len(lines) - buys - moves} waiting for a 3PL delivery.")
         if lines:
             self.table.selectRow(0)
@@ -339,36 +374,39 @@ class ReorderPage(QWidget):
         flag = " <b style='color:#9a6700'>low confidence</b>" if ln.low_confidence else ""
         self.detail.setHtml(f"<h3>{escape(ln.product)} — {escape(ln.location_name)}{flag}</h3>"
                             f"<ul>{items}</ul>")
-        try:
-            history = stock_history(self.db, ln.product_id, ln.location_id, days=365,
-                                    today=self.today)
-        except InventoryError as exc:
+
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, InventoryError):
+                raise exc
             self.status.setText(str(exc))
-            return
-        self.chart.show_line(ln, history, projection(ln, today=self.today))
+
+        self.ctx.runner.run(stock_history, self.db, ln.product_id, ln.location_id, days=365,
+                            today=self.today, key=f"reorder-chart-{id(self)}", failed=failed,
+                            done=lambda history: self.chart.show_line(
+                                ln, history, projection(ln, today=self.today)))
 
     # -- actions -----------------------------------------------------------------------
-    def approve_selected(self) -> list:
+    def approve_selected(self) -> None:
+        """The selected buy lines become draft purchase orders (`approved` holds them)."""
         lines = self.selected_lines()
         buys = [ln for ln in lines if ln.action == BUY]
         skipped = len(lines) - len(buys)
         if not buys:
             self.status.setText("Select buy lines to approve; transfers are made from the "
                                 "3PL with a transfer.")
-            return []
-        try:
-            views = ordering.approve(self.db, self.operator, buys)
-        except InventoryError as exc:
-            self.status.setText(str(exc))
-            return []
-        made = ", ".join(f"{v.number} ({v.supplier}, {v.total:,.2f})" for v in views)
-        note = f" {skipped} transfer/wait lines left as they are." if skipped else ""
-        if self.bus is not None:
-            self.bus.changed.emit("orders")
-        else:
+            return
+
+        def done(result) -> None:
+            views = result.view[0]
+            self.approved = views
+            made = ", ".join(f"{v.number} ({v.supplier}, {v.total:,.2f})" for v in views)
+            note = f" {skipped} transfer/wait lines left as they are." if skipped else ""
+            self._note = f"Draft purchase orders: {made}.{note} "
+            self.status.setText(self._note)
             self.refresh()
-        self.status.setText(f"Draft purchase orders: {made}.{note}")
-        return views
+
+        self.ctx.ops.run(ApproveReorder(tuple(buys)), done=done,
+                         failed=lambda exc: self.status.setText(str(exc)), parent=self)
 
     def export_to(self, path: str) -> None:
         """Write the visible lines to `path` (.xlsx, else CSV)."""

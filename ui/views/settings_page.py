@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inventory.db import describe, is_postgres
+from inventory.dburl import describe, is_postgres
 from inventory.roles import ROLE_LABELS
 
 from ..settings import ALL_SYMBOLOGIES, RESOLUTIONS

@@ -40,7 +40,7 @@ class StockPage(TablePage):
     search_placeholder = "Search product, part number, GTIN, category"
     noun = ("product", "products")
     detail_placeholder = "Select a product to see its stock at every location."
-    topics = ("stock", "movements", "locations", "orders")
+    kinds = ("stock", "movements", "locations", "orders")
     filters = (
         FilterDef("kind", "Kind", _kind_choices, 150),
         FilterDef("category", "Category", _category_choices, 130),

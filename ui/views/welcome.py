@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -16,23 +14,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inventory.db import describe
+from inventory.dburl import describe
 from inventory.demo import load_demo
+from inventory.exchange.importer import import_file
 from inventory.queries.dashboard import is_empty
 
 from .. import icons, style
 from .base import AppContext, Page
 
 log = logging.getLogger(__name__)
-
-
-def file_importer():
-    """`inventory.exchange.importer.import_file`, once that module provides it."""
-    try:
-        mod = importlib.import_module("inventory.exchange.importer")
-    except ImportError:
-        return None
-    return getattr(mod, "import_file", None)
 
 
 class Choice(QPushButton):
@@ -105,9 +95,6 @@ class WelcomePage(Page):
                               "Devices, stock, people or locations from a CSV or Excel "
                               "sheet, for example a spreadsheet you keep today.")
         self.import_.clicked.connect(self.import_file)
-        if file_importer() is None:
-            self.import_.setEnabled(False)
-            self.import_.setToolTip("Import is not available in this version yet.")
         self.empty = Choice("plus", "Start empty",
                             "Add your locations, products and people yourself.")
         self.empty.clicked.connect(lambda: self.finished.emit("empty"))
@@ -136,7 +123,7 @@ class WelcomePage(Page):
     def _idle(self) -> None:
         self.busy.setText("")
         self.demo.setEnabled(self.ctx.may("catalog"))
-        self.import_.setEnabled(self.ctx.may("catalog") and file_importer() is not None)
+        self.import_.setEnabled(self.ctx.may("catalog"))
         self.empty.setEnabled(True)
 
     def load_demo(self) -> None:
@@ -146,39 +133,29 @@ class WelcomePage(Page):
 
     def _demo_loaded(self, summary) -> None:
         self._idle()
-        self.changed("all")
+        self.ctx.bus.everything()
         self.finished.emit("demo")
 
     def import_file(self, path: str | None = None) -> None:
-        importer = file_importer()
-        if importer is None:
-            return
-        if path is None and self._import_dialog():
-            return
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(
-                self, "Import from a file", "", "Spreadsheets (*.csv *.xlsx *.tsv *.txt)")
-            if not path:
-                return
+            self._import_dialog()
+            return
         self._working(f"Importing {path}…")
-        self.ctx.runner.run(importer, self.ctx.db, self.ctx.operator, path,
+        self.ctx.runner.run(import_file, self.ctx.db, self.ctx.operator, path,
                             create_missing=True, done=self._imported, failed=self._failed)
 
-    def _import_dialog(self) -> bool:
-        """The full import (column mapping, preview, dry run) when the app has it."""
-        try:
-            from ..import_dialog import ImportDialog
-        except ImportError:
-            return False
+    def _import_dialog(self) -> None:
+        """The full import: column mapping, preview, dry run."""
+        from ..import_dialog import ImportDialog
+
         ImportDialog(self.ctx.db, self.ctx.operator, self.ctx.bus, self).exec()
         if not is_empty():
-            self.changed("all")
+            self.ctx.bus.everything()
             self.finished.emit("import")
-        return True
 
     def _imported(self, report) -> None:
         self._idle()
-        self.changed("all")
+        self.ctx.bus.everything()
         summary = report.summary() if hasattr(report, "summary") else "Import finished."
         refused = getattr(report, "refused", [])
         if refused:

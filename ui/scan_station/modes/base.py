@@ -7,14 +7,16 @@ touch models: they get `Resolution`s and plain views back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from inventory.changes import Changes
+from inventory.commands import Command, Undo
+from inventory.operations import BasketResult, execute_all
 from inventory.operators import OperatorRef
-from inventory.services import undo as undo_service
 from inventory.services.resolve import Resolution
 
 from ..feedback import Outcome, info, ok, refused
@@ -26,6 +28,12 @@ class Context:
     db: Any
     operator: OperatorRef
     settings: Any = None
+    written: list[Changes] = field(default_factory=list)  # since the last change notice
+
+    def take_changes(self) -> Changes:
+        """What the modes wrote since the last notice, merged into one."""
+        merged, self.written[:] = Changes().merge(*self.written), []
+        return merged
 
 
 # How to name each kind of thing a scan may be, for "that is a … here" refusals.
@@ -93,17 +101,22 @@ class Mode(QWidget):
         """The mode was switched to."""
 
     # -- helpers ----------------------------------------------------------
-    def posted(self, fn, *args, **kwargs) -> tuple[Any, int | None]:
-        """Call a service that writes one movement; also return that movement's id."""
-        before = undo_service.last_movement(self.db, self.op) or 0
-        result = fn(self.db, self.op, *args, **kwargs)
-        return result, undo_service.last_movement(self.db, self.op, since_id=before)
+    def execute(self, *commands: Command) -> BasketResult:
+        """Run commands as one unit of work (a basket is all or nothing)."""
+        result = execute_all(self.db, self.op, commands)
+        self.ctx.written.append(result.changes)
+        return result
 
-    def undo_movement(self, movement: int | None, what: str, *topics: str) -> Outcome:
+    def posted(self, command: Command) -> tuple[Any, int | None]:
+        """Run one command; return its view and the movement it appended."""
+        result = self.execute(command)
+        return result.view[0], result.movement_id
+
+    def undo_movement(self, movement: int | None, what: str) -> Outcome:
         if movement is None:
             return refused(what, "It did not reach the ledger, so there is nothing to undo.")
-        view = undo_service.undo(self.db, self.op, movement, "undo last scan at the station")
-        return ok(f"Undone: {what}", view.description + ".", *topics, "movements")
+        view, _ = self.posted(Undo(movement, "undo last scan at the station"))
+        return ok(f"Undone: {what}", view.description + ".")
 
     def wrong_kind(self, res: Resolution, wanted: str) -> Outcome:
         if not res.known:

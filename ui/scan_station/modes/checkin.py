@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout
 
-from inventory.services import assets
+from inventory.commands import CheckIn
 from inventory.services.resolve import Resolution
 
 from ..basket import DONE, UNDONE, BasketModel, BasketView, Line
@@ -47,7 +47,7 @@ class CheckinMode(Mode):
                                           "F6) or returned under Spares & stock.")
             return self.wrong_kind(res, "asset tags or serials")
         damaged = self.damaged.isChecked()
-        view, mv = self.posted(assets.check_in, res.ref, damaged=damaged, source=source)
+        view, mv = self.posted(CheckIn(res.ref, damaged=damaged, source=source))
         self.good.setChecked(True)  # damaged is the exception: ask again for the next one
         came_from = f" (returned by {res.holder})" if res.holder else ""
         where = view.location or "stock"
@@ -57,13 +57,13 @@ class CheckinMode(Mode):
                              source=source))
         title = f"{res.ref} · {res.product} · checked in"
         return ok(title, f"{'Damaged: sent to' if damaged else 'Back in stock at'} "
-                         f"{where}{came_from}.", "assets", "movements")
+                         f"{where}{came_from}.")
 
     def undo_last(self) -> Outcome:
         lines = self.basket.lines
         if not lines or lines[-1].status != DONE:
             return info("Nothing to undo", "No check-in to take back.")
-        out = self.undo_movement(lines[-1].movement, lines[-1].item, "assets")
+        out = self.undo_movement(lines[-1].movement, lines[-1].item)
         self.basket.update(len(lines) - 1, status=UNDONE, message="")
         return out
 

@@ -9,8 +9,8 @@ from datetime import date
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QCheckBox, QDateEdit, QFormLayout, QHBoxLayout, QLabel, QVBoxLayout
 
+from inventory.commands import CheckOut, Issue
 from inventory.errors import InventoryError
-from inventory.services import assets, stock
 from inventory.services.resolve import Resolution
 
 from ..basket import DONE, FAILED, READY, UNDONE, BasketModel, BasketView, Line
@@ -152,33 +152,30 @@ class CheckoutMode(Mode):
             return refused("Who is it for?", "Scan the person's badge (or type a name) "
                                              "before confirming.")
         name, due = self.person.chosen.text(), self._due()
-        done, failed = 0, []
-        for row in ready:
-            line = self.basket.lines[row]
-            try:
-                if line.kind == "asset":
-                    _, mv = self.posted(assets.check_out, line.key, person=who, due=due,
-                                        source=line.source)
-                else:
-                    _, mv = self.posted(stock.issue, line.key, line.quantity, person=who,
-                                        source=line.source)
-            except InventoryError as e:
-                self.basket.update(row, status=FAILED, message=str(e))
-                failed.append(f"{line.item}: {e}")
-                continue
-            self.basket.update(row, status=DONE, movement=mv, message=f"to {name}")
-            done += 1
+        lines = [self.basket.lines[row] for row in ready]
+        commands = [CheckOut(ln.key, person=who, due=due, source=ln.source)
+                    if ln.kind == "asset" else
+                    Issue(ln.key, ln.quantity, person=who, source=ln.source) for ln in lines]
+        try:
+            result = self.execute(*commands)  # the basket: all of it, or nothing
+        except InventoryError as e:
+            at = getattr(e, "basket_index", None)
+            if at is not None:
+                self.basket.update(ready[at], status=FAILED, message=str(e))
+            self._update_summary()
+            what = f"{lines[at].item}: " if at is not None else ""
+            return refused(f"Nothing checked out to {name}",
+                           f"{what}{e} Nothing was written; confirm again to check out the "
+                           "other lines without it.")
+        for row, r in zip(ready, result.results, strict=True):
+            self.basket.update(row, status=DONE, movement=r.movement_id, message=f"to {name}")
+        done = len(ready)
         self._update_summary()
-        topics = ("assets", "stock", "movements") if done else ()
-        if failed:
-            return Outcome("refused", f"{done} of {len(ready)} checked out to {name}",
-                           "Refused: " + "; ".join(failed), topics)
         self.person.clear()
         self.due_on.setChecked(False)
         self._update_summary()
         when = f", due back {due:%Y-%m-%d}" if due else ""
-        return ok(f"Checked out {done} item(s) to {name}", f"Done{when}. Scan the next badge.",
-                  *topics)
+        return ok(f"Checked out {done} item(s) to {name}", f"Done{when}. Scan the next badge.")
 
     def undo_last(self) -> Outcome:
         lines = self.basket.lines
@@ -186,7 +183,7 @@ class CheckoutMode(Mode):
             return info("Nothing to undo", "The basket is empty.")
         last = lines[-1]
         if last.status == DONE:
-            out = self.undo_movement(last.movement, last.item, "assets", "stock")
+            out = self.undo_movement(last.movement, last.item)
             self.basket.update(len(lines) - 1, status=UNDONE, message="")
             return out
         if last.status == UNDONE:

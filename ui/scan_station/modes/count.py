@@ -19,6 +19,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from inventory.commands import (
+    ApproveCount,
+    CancelCount,
+    CountScan,
+    RemoveCountEntry,
+    StartCount,
+)
 from inventory.roles import ROLE_LABELS, allowed
 from inventory.services import counting
 from inventory.services.resolve import Resolution
@@ -122,9 +129,8 @@ class CountMode(Mode):
         if res.kind not in ("asset", "product", "unknown"):
             return self.wrong_kind(res, "the location label, then assets and spares")
         qty = self.quantity.value()
-        seen = counting.record_count(self.db, self.op, self.count_id,
-                                     parsed.code or res.code, qty, gtin=parsed.gtin,
-                                     serial=parsed.serial, source=source)
+        seen, _ = self.posted(CountScan(self.count_id, parsed.code or res.code, qty,
+                                        gtin=parsed.gtin, serial=parsed.serial, source=source))
         self.quantity.setValue(1)
         self.basket.add(Line(seen.asset or seen.product, seen.label, seen.quantity,
                              status=DONE, entry=seen.entry_id, kind="asset" if seen.asset
@@ -143,7 +149,7 @@ class CountMode(Mode):
         cid = counting.open_count(self.db, res.ref)
         resumed = cid is not None
         if cid is None:
-            cid = counting.start_count(self.db, self.op, res.ref)
+            cid, _ = self.posted(StartCount(res.ref))
         view = counting.count_view(self.db, cid)
         self.count_id, self.location, self.location_code = cid, view.location, res.ref
         self.basket.clear()
@@ -206,7 +212,7 @@ class CountMode(Mode):
             return refused("No count running", "Scan the location label to start one.")
         if self.variance is None:
             return refused("Review the variance first", "DONE or Ctrl+Enter shows it.")
-        done = counting.approve_count(self.db, self.op, self.count_id, self.reason.text())
+        done, _ = self.posted(ApproveCount(self.count_id, self.reason.text()))
         parts = []
         if done.lost:
             parts.append(f"lost: {', '.join(done.lost)}")
@@ -216,7 +222,7 @@ class CountMode(Mode):
             parts.append(f"{product} {change:+d}")
         self._close()
         return ok(f"Count of {done.location} approved · {done.movements} adjustment(s)",
-                  "; ".join(parts) or "Nothing to adjust.", "assets", "stock", "movements")
+                  "; ".join(parts) or "Nothing to adjust.")
 
     def _close(self) -> None:
         self.count_id, self.location, self.location_code = None, "", ""
@@ -228,7 +234,7 @@ class CountMode(Mode):
         if self.count_id is None or not lines or lines[-1].status != DONE:
             return info("Nothing to undo", "No scan in this count to take back.")
         last = lines[-1]
-        counting.remove_entry(self.db, self.op, self.count_id, last.entry)
+        self.posted(RemoveCountEntry(self.count_id, last.entry))
         self.basket.update(len(lines) - 1, status=UNDONE, message="not counted")
         self._forget_variance()
         return info(f"Removed {last.item}", "That scan no longer counts.")
@@ -244,7 +250,7 @@ class CountMode(Mode):
     def abandon(self) -> Outcome:
         if self.count_id is None:
             return info("No count running", self.hint)
-        counting.cancel_count(self.db, self.op, self.count_id)
+        self.posted(CancelCount(self.count_id))
         where = self.location
         self._close()
         return info(f"Count of {where} cancelled", "Nothing was posted.")

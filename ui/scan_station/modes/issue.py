@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFormLayout, QVBoxLayout
 
-from inventory.services import stock
+from inventory.commands import Issue
 from inventory.services.resolve import Resolution
 
 from ..basket import DONE, UNDONE, BasketModel, BasketView, Line
@@ -57,14 +57,14 @@ class IssueMode(Mode):
         if not who:
             return refused(res.label, "Scan the person's badge (or type a name) first.")
         qty = self.quantity.value()
-        view, mv = self.posted(stock.issue, res.ref, qty, person=who, source=source)
+        view, mv = self.posted(Issue(res.ref, qty, person=who, source=source))
         self.quantity.setValue(1)
         name = self.person.chosen.text()
         self.basket.add(Line(res.ref, res.product, qty, status=DONE, movement=mv,
                              message=f"to {name}, {view.quantity} left at {view.location}",
                              kind="product", source=source))
         return ok(f"{res.product} × {qty} · issued to {name}",
-                  f"{view.quantity} left at {view.location}.", "stock", "movements")
+                  f"{view.quantity} left at {view.location}.")
 
     def set_quantity(self, n: int) -> Outcome:
         self.quantity.setValue(n)
@@ -74,8 +74,7 @@ class IssueMode(Mode):
         lines = self.basket.lines
         if not lines or lines[-1].status != DONE:
             return info("Nothing to undo", "No issue to take back.")
-        out = self.undo_movement(lines[-1].movement, f"{lines[-1].item} × {lines[-1].quantity}",
-                                 "stock")
+        out = self.undo_movement(lines[-1].movement, f"{lines[-1].item} × {lines[-1].quantity}")
         self.basket.update(len(lines) - 1, status=UNDONE, message="returned to stock")
         return out
 

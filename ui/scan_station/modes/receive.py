@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from inventory.commands import Receive
 from inventory.errors import InventoryError
 from inventory.services import receiving, station
 from inventory.services.resolve import Resolution
@@ -159,8 +160,8 @@ class ReceiveMode(Mode):
 
     def _receive(self, product: str, qty: int, serials: list[str], source: str):
         line = receiving.ReceiptLine(product, qty, serials)
-        view, mv = self.posted(receiving.receive, self.sheet.ship_to, [line],
-                               order=self.sheet.number, source=source)
+        view, mv = self.posted(Receive(self.sheet.ship_to, (line,), order=self.sheet.number,
+                                       source=source))
         self.sheet = station.order_sheet(self.db, self.sheet.number)
         self._show_sheet()
         return view, mv
@@ -177,8 +178,7 @@ class ReceiveMode(Mode):
         self.basket.add(Line(tag, f"{tag} · {product} · {serial}", status=DONE, movement=mv,
                              message="new asset tag", source=source))
         return ok(f"{tag} · {product} · serial {serial}",
-                  f"New asset tag {tag} (print its label later). {self._progress(product)}.",
-                  "assets", "orders", "movements")
+                  f"New asset tag {tag} (print its label later). {self._progress(product)}.")
 
     def _quantity(self, res: Resolution, source: str) -> Outcome:
         qty = self.quantity.value()
@@ -190,8 +190,7 @@ class ReceiveMode(Mode):
                              kind="product", source=source))
         stock = station.stock_at(self.db, res.ref, self.sheet.ship_to)
         return ok(f"{res.product} × {qty} received",
-                  f"{self._progress(res.product)}; {stock} now at {self.sheet.ship_to_name}.",
-                  "stock", "orders", "movements")
+                  f"{self._progress(res.product)}; {stock} now at {self.sheet.ship_to_name}.")
 
     def set_quantity(self, n: int) -> Outcome:
         self.quantity.setValue(n)
@@ -202,8 +201,7 @@ class ReceiveMode(Mode):
         if not lines or lines[-1].status != DONE:
             return info("Nothing to undo", "No receipt to take back.")
         last = lines[-1]
-        out = self.undo_movement(last.movement, f"{last.item} × {last.quantity}", "stock",
-                                 "orders")
+        out = self.undo_movement(last.movement, f"{last.item} × {last.quantity}")
         self.basket.update(len(lines) - 1, status=UNDONE, message="taken off the order")
         if self.sheet:
             self.sheet = station.order_sheet(self.db, self.sheet.number)

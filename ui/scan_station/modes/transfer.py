@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout
 
+from inventory.commands import ConfirmArrival, Transfer
 from inventory.errors import InventoryError
-from inventory.services import station, transfers
+from inventory.services import station
 from inventory.services.resolve import Resolution
-from inventory.services.undo import last_movement, movements_since
 
 from ..basket import DONE, FAILED, READY, UNDONE, BasketModel, BasketView, Line
 from ..feedback import Outcome, info, ok, refused
@@ -86,13 +86,12 @@ class TransferMode(Mode):
     # -- scans --------------------------------------------------------------
     def on_scan(self, parsed: Parsed, res: Resolution, source: str) -> Outcome:
         if res.kind == "shipment":
-            view, _ = self.posted(transfers.confirm_arrival, res.ref, source=source)
+            view, _ = self.posted(ConfirmArrival(res.ref, source=source))
             self.basket.add(Line(view.number, f"{view.number} · {view.source} → "
                                  f"{view.destination}", status=DONE, kind="note",
                                  message=f"arrived, {view.lines} line(s)", source=source))
             return ok(f"{view.number} · arrived at {view.destination}",
-                      f"{view.lines} line(s) from {view.source} are now in stock there.",
-                      "stock", "assets", "movements")
+                      f"{view.lines} line(s) from {view.source} are now in stock there.")
         if res.kind == "location":
             return self._location(res)
         self._new_after_send()
@@ -177,17 +176,17 @@ class TransferMode(Mode):
         lines = [self.basket.lines[r] for r in rows]
         items = [(ln.key, ln.quantity) for ln in lines if ln.kind == "product"]
         tags = [ln.key for ln in lines if ln.kind == "asset"]
-        before = last_movement(self.db, self.op) or 0
         try:
-            view = transfers.transfer(self.db, self.op, src, dst, items=items, asset_tags=tags,
-                                      source_kind=lines[-1].source)
+            result = self.execute(Transfer(src, dst, items=tuple(items), asset_tags=tuple(tags),
+                                           source_kind=lines[-1].source))
         except InventoryError as e:
             for r in rows:
                 self.basket.update(r, status=FAILED, message="not sent")
             return refused("Transfer refused; nothing was sent", str(e))
         # The service posts the spares first, then the devices, one movement each. A
         # shipment is undone by sending the goods back, so its lines keep no movement.
-        posted = [] if view.number else movements_since(self.db, self.op, before)
+        view = result.view[0]
+        posted = [] if view.number else list(result.movement_ids)
         order = [r for r in rows if self.basket.lines[r].kind == "product"] + \
                 [r for r in rows if self.basket.lines[r].kind == "asset"]
         for i, r in enumerate(order):
@@ -198,9 +197,9 @@ class TransferMode(Mode):
         if view.number:
             return ok(f"Shipment {view.number}: {len(rows)} line(s) in transit",
                       f"From {view.source} to {view.destination}. Scan {view.number} there "
-                      "to confirm arrival.", "stock", "assets", "movements")
+                      "to confirm arrival.")
         return ok(f"Moved {len(rows)} line(s) to {view.destination}",
-                  f"From {view.source}.", "stock", "assets", "movements")
+                  f"From {view.source}.")
 
     def undo_last(self) -> Outcome:
         lines = self.basket.lines
@@ -211,7 +210,7 @@ class TransferMode(Mode):
             self.basket.pop()
             return info(f"Removed {last.item}", self._next())
         if last.status == DONE and last.movement:
-            out = self.undo_movement(last.movement, last.item, "stock", "assets")
+            out = self.undo_movement(last.movement, last.item)
             self.basket.update(len(lines) - 1, status=UNDONE, message="moved back")
             return out
         return refused(f"Cannot undo {last.item}", "Goods in transit come back by "

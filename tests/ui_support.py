@@ -1,43 +1,18 @@
-"""Shared pieces of the desktop-app tests (no tests here): a context on a copy of the demo
-database, the main window, and a guard that no QThread outlives its test."""
+"""Helpers of the desktop-app tests (no tests, no fixtures here: those are in conftest.py):
+operators by role, a page in its own window, waiting for the worker, reading tables."""
 
 from __future__ import annotations
 
-import weakref
 from datetime import datetime
 
 import pytest
-from PySide6.QtCore import QThread
 
 from inventory import models as m
-from inventory.operators import OperatorRef, os_operator
+from inventory.operators import OperatorRef
 from scanners.scan import Scan
-from ui.events import ChangeBus
-from ui.settings import Settings
-from ui.tasks import TaskRunner
-from ui.views.base import AppContext
 
 # The offscreen platform cannot raise windows, grab the keyboard or propagate size hints.
 IGNORE_OFFSCREEN = pytest.mark.qt_log_ignore("This plugin does not support")
-
-
-@pytest.fixture
-def no_threads_left(monkeypatch):
-    """Fail a test that leaves a QThread running (napari's check, by wrapping start)."""
-    started: list[weakref.ref] = []
-    original = QThread.start
-
-    def start(self, *args):
-        started.append(weakref.ref(self))
-        return original(self, *args)
-
-    monkeypatch.setattr(QThread, "start", start)
-    yield started
-    running = [t for t in (r() for r in started) if t is not None and t.isRunning()]
-    for t in running:
-        t.quit()
-        t.wait(2000)
-    assert not running, f"{len(running)} QThread(s) still running after the test"
 
 
 def operator(role: str) -> OperatorRef:
@@ -45,37 +20,6 @@ def operator(role: str) -> OperatorRef:
     if op is None:
         op = m.Operator.create(username=f"op-{role}", name=f"{role} user", role=role)
     return OperatorRef(op.id, op.username, op.name, op.role)
-
-
-@pytest.fixture
-def ui_settings(tmp_path, qapp):
-    return Settings.in_file(str(tmp_path / "stockroom.ini"))
-
-
-@pytest.fixture
-def ctx(qapp, demo_db, demo_url, ui_settings, no_threads_left):
-    """The app context on a copy of the demo database; the worker is shut down after."""
-    runner = TaskRunner(demo_db)
-    context = AppContext(demo_db, os_operator(demo_db), ChangeBus(), ui_settings, runner,
-                         demo_url)
-    context.topics = []
-    context.bus.changed.connect(context.topics.append)
-    yield context
-    runner.shutdown()
-
-
-@pytest.fixture
-def window(qtbot, ctx):
-    """The main window on the demo database, shown."""
-    from ui.main_window import MainWindow
-
-    w = MainWindow(ctx)
-    qtbot.addWidget(w)
-    w.resize(1400, 880)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.close()
 
 
 def show_page(qtbot, ctx, cls):

@@ -1,0 +1,511 @@
+"""One command per use case: plain data saying what a person asked for.
+
+`operations.run(uow, command)` carries one out; the window, the scan station and the CLI
+build these and never call a service directly for a write. `action` is the role action
+the command needs (inventory.roles); `kinds` the kinds of change it makes besides the
+ledger's (a product edited, an order placed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, ClassVar
+
+from .services import (
+    assets,
+    catalog,
+    counting,
+    edits,
+    licenses,
+    ordering,
+    purchasing,
+    receiving,
+    stock,
+    transfers,
+    undo,
+)
+from .services.receiving import ReceiptLine
+
+
+@dataclass(frozen=True)
+class Command:
+    action: ClassVar[str] = "view"
+    kinds: ClassVar[tuple[str, ...]] = ()
+
+    def apply(self, uow: Any) -> Any:
+        """Do it inside `uow`'s transaction; return the view of what was written."""
+        raise NotImplementedError
+
+
+# -- devices -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CheckOut(Command):
+    action: ClassVar[str] = "check_out"
+    tag: str
+    person: str | None = None
+    location: str | None = None
+    due: date | None = None
+    reference: str = ""
+    source: str = "manual"
+
+    def apply(self, uow):
+        return assets.check_out(uow.db, uow.operator, self.tag, person=self.person,
+                                location=self.location, due=self.due, source=self.source,
+                                reference=self.reference)
+
+
+@dataclass(frozen=True)
+class CheckIn(Command):
+    action: ClassVar[str] = "check_out"
+    tag: str
+    location: str | None = None
+    damaged: bool = False
+    person: str | None = None
+    note: str = ""
+    reference: str = ""
+    source: str = "manual"
+
+    def apply(self, uow):
+        return assets.check_in(uow.db, uow.operator, self.tag, location=self.location,
+                               damaged=self.damaged, person=self.person, source=self.source,
+                               reference=self.reference, note=self.note)
+
+
+@dataclass(frozen=True)
+class EndOfLife(Command):
+    """Retire, mark lost or dispose of a device (`how`: retire / lost / dispose)."""
+
+    action: ClassVar[str] = "adjust"
+    tag: str
+    how: str
+    reason: str
+
+    def apply(self, uow):
+        fn = {"retire": assets.retire, "lost": assets.mark_lost,
+              "dispose": assets.dispose}[self.how]
+        return fn(uow.db, uow.operator, self.tag, self.reason)
+
+
+@dataclass(frozen=True)
+class EditAsset(Command):
+    action: ClassVar[str] = "catalog"
+    kinds: ClassVar[tuple[str, ...]] = ("assets",)
+    tag: str
+    serial: str | None = None
+    warranty_end: date | None = None
+    clear_warranty: bool = False
+    notes: str | None = None
+    due_date: date | None = None
+    clear_due_date: bool = False
+
+    def apply(self, uow):
+        return edits.update_asset(uow.db, uow.operator, self.tag, serial=self.serial,
+                                  warranty_end=self.warranty_end,
+                                  clear_warranty=self.clear_warranty, notes=self.notes,
+                                  due_date=self.due_date, clear_due_date=self.clear_due_date)
+
+
+# -- stock ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Receive(Command):
+    action: ClassVar[str] = "receive"
+    kinds: ClassVar[tuple[str, ...]] = ("assets", "stock", "orders")
+    location: str
+    lines: tuple[ReceiptLine, ...]
+    order: str | None = None
+    reference: str = ""
+    source: str = "manual"
+    purchase_date: date | None = None
+    warranty_end: date | None = None
+
+    def apply(self, uow):
+        return receiving.receive(uow.db, uow.operator, self.location, list(self.lines),
+                                 order=self.order, source=self.source,
+                                 reference=self.reference, purchase_date=self.purchase_date,
+                                 warranty_end=self.warranty_end)
+
+
+@dataclass(frozen=True)
+class Transfer(Command):
+    action: ClassVar[str] = "receive"
+    kinds: ClassVar[tuple[str, ...]] = ("stock", "assets", "locations")
+    source: str
+    destination: str
+    items: tuple[tuple[str, int], ...] = ()
+    asset_tags: tuple[str, ...] = ()
+    reference: str = ""
+    source_kind: str = "manual"
+
+    def apply(self, uow):
+        return transfers.transfer(uow.db, uow.operator, self.source, self.destination,
+                                  items=list(self.items), asset_tags=list(self.asset_tags),
+                                  reference=self.reference, source_kind=self.source_kind)
+
+
+@dataclass(frozen=True)
+class ConfirmArrival(Command):
+    action: ClassVar[str] = "receive"
+    kinds: ClassVar[tuple[str, ...]] = ("stock", "assets", "locations")
+    shipment: str
+    source: str = "manual"
+
+    def apply(self, uow):
+        return transfers.confirm_arrival(uow.db, uow.operator, self.shipment,
+                                         source=self.source)
+
+
+@dataclass(frozen=True)
+class Issue(Command):
+    """Hand spares to a person (demand)."""
+
+    action: ClassVar[str] = "check_out"
+    product: str
+    quantity: int
+    person: str
+    location: str | None = None
+    reference: str = ""
+    source: str = "manual"
+
+    def apply(self, uow):
+        return stock.issue(uow.db, uow.operator, self.product, self.quantity,
+                           person=self.person, location=self.location, source=self.source,
+                           reference=self.reference)
+
+
+@dataclass(frozen=True)
+class Consume(Command):
+    action: ClassVar[str] = "check_out"
+    product: str
+    quantity: int
+    location: str
+    reference: str = ""
+    note: str = ""
+    source: str = "manual"
+
+    def apply(self, uow):
+        return stock.consume(uow.db, uow.operator, self.product, self.quantity,
+                             location=self.location, reference=self.reference, note=self.note,
+                             source=self.source)
+
+
+@dataclass(frozen=True)
+class ReturnStock(Command):
+    action: ClassVar[str] = "check_out"
+    product: str
+    quantity: int
+    location: str
+    person: str | None = None
+    reference: str = ""
+    source: str = "manual"
+
+    def apply(self, uow):
+        return stock.return_stock(uow.db, uow.operator, self.product, self.quantity,
+                                  location=self.location, person=self.person,
+                                  source=self.source, reference=self.reference)
+
+
+@dataclass(frozen=True)
+class Adjust(Command):
+    action: ClassVar[str] = "adjust"
+    kinds: ClassVar[tuple[str, ...]] = ("stock",)
+    product: str
+    location: str
+    reason: str
+    delta: int | None = None
+    new_quantity: int | None = None
+    reference: str = ""
+    source: str = "manual"
+
+    def apply(self, uow):
+        return stock.adjust(uow.db, uow.operator, self.product, self.location,
+                            delta=self.delta, new_quantity=self.new_quantity,
+                            reason=self.reason, reference=self.reference, source=self.source)
+
+
+# -- counts --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StartCount(Command):
+    action: ClassVar[str] = "receive"
+    kinds: ClassVar[tuple[str, ...]] = ("counts",)
+    location: str
+
+    def apply(self, uow):
+        return counting.start_count(uow.db, uow.operator, self.location)
+
+
+@dataclass(frozen=True)
+class CountScan(Command):
+    action: ClassVar[str] = "receive"
+    kinds: ClassVar[tuple[str, ...]] = ("counts",)
+    count_id: int
+    code: str
+    quantity: int = 1
+    gtin: str | None = None
+    serial: str | None = None
+    source: str = "manual"
+
+    def apply(self, uow):
+        return counting.record_count(uow.db, uow.operator, self.count_id, self.code,
+                                     self.quantity, gtin=self.gtin, serial=self.serial,
+                                     source=self.source)
+
+
+@dataclass(frozen=True)
+class RemoveCountEntry(Command):
+    action: ClassVar[str] = "receive"
+    kinds: ClassVar[tuple[str, ...]] = ("counts",)
+    count_id: int
+    entry_id: int
+
+    def apply(self, uow):
+        return counting.remove_entry(uow.db, uow.operator, self.count_id, self.entry_id)
+
+
+@dataclass(frozen=True)
+class ApproveCount(Command):
+    action: ClassVar[str] = "adjust"
+    kinds: ClassVar[tuple[str, ...]] = ("counts", "stock", "assets")
+    count_id: int
+    reason: str
+    source: str = "manual"
+
+    def apply(self, uow):
+        return counting.approve_count(uow.db, uow.operator, self.count_id, self.reason,
+                                      source=self.source)
+
+
+@dataclass(frozen=True)
+class CancelCount(Command):
+    action: ClassVar[str] = "receive"
+    kinds: ClassVar[tuple[str, ...]] = ("counts",)
+    count_id: int
+
+    def apply(self, uow):
+        return counting.cancel_count(uow.db, uow.operator, self.count_id)
+
+
+# -- licenses ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AssignSeat(Command):
+    action: ClassVar[str] = "check_out"
+    license: int | str
+    person: str | None = None
+    asset: str | None = None
+    source: str = "manual"
+
+    def apply(self, uow):
+        return licenses.assign_seat(uow.db, uow.operator, self.license, person=self.person,
+                                    asset=self.asset, source=self.source)
+
+
+@dataclass(frozen=True)
+class ReleaseSeat(Command):
+    action: ClassVar[str] = "check_out"
+    license: int | str
+    person: str | None = None
+    asset: str | None = None
+    source: str = "manual"
+
+    def apply(self, uow):
+        return licenses.release_seat(uow.db, uow.operator, self.license, person=self.person,
+                                     asset=self.asset, source=self.source)
+
+
+@dataclass(frozen=True)
+class NewLicense(Command):
+    action: ClassVar[str] = "catalog"
+    kinds: ClassVar[tuple[str, ...]] = ("licenses", "catalog")
+    product: str
+    seats: int
+    starts_on: date
+    options: tuple[tuple[str, Any], ...] = ()
+
+    def apply(self, uow):
+        return edits.new_license(uow.db, uow.operator, self.product, self.seats,
+                                 starts_on=self.starts_on, **dict(self.options))
+
+
+# -- catalogue edits -----------------------------------------------------------------------
+
+def _options(pairs: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
+    return dict(pairs)
+
+
+@dataclass(frozen=True)
+class EditProduct(Command):
+    action: ClassVar[str] = "catalog"
+    kinds: ClassVar[tuple[str, ...]] = ("catalog", "stock", "assets")
+    product_id: int
+    changes: tuple[tuple[str, Any], ...] = ()
+
+    def apply(self, uow):
+        return edits.update_product(uow.db, uow.operator, self.product_id,
+                                    **_options(self.changes))
+
+
+@dataclass(frozen=True)
+class EditPerson(Command):
+    action: ClassVar[str] = "catalog"
+    kinds: ClassVar[tuple[str, ...]] = ("people",)
+    person_id: int
+    changes: tuple[tuple[str, Any], ...] = ()
+
+    def apply(self, uow):
+        return edits.update_person(uow.db, uow.operator, self.person_id,
+                                   **_options(self.changes))
+
+
+@dataclass(frozen=True)
+class EditLocation(Command):
+    action: ClassVar[str] = "catalog"
+    kinds: ClassVar[tuple[str, ...]] = ("locations",)
+    location_id: int
+    changes: tuple[tuple[str, Any], ...] = ()
+
+    def apply(self, uow):
+        return edits.update_location(uow.db, uow.operator, self.location_id,
+                                     **_options(self.changes))
+
+
+@dataclass(frozen=True)
+class CreateProduct(Command):
+    action: ClassVar[str] = "catalog"
+    kinds: ClassVar[tuple[str, ...]] = ("catalog",)
+    name: str
+    kind: str
+    options: tuple[tuple[str, Any], ...] = ()
+
+    def apply(self, uow):
+        return catalog.create_product(uow.db, uow.operator, self.name, self.kind,
+                                      **_options(self.options))
+
+
+@dataclass(frozen=True)
+class CreateLocation(Command):
+    action: ClassVar[str] = "catalog"
+    kinds: ClassVar[tuple[str, ...]] = ("locations",)
+    name: str
+    code: str
+    kind: str
+    parent: str | None = None
+    partner: str = ""
+
+    def apply(self, uow):
+        return catalog.create_location(uow.db, uow.operator, self.name, self.code, self.kind,
+                                       parent=self.parent, partner=self.partner)
+
+
+@dataclass(frozen=True)
+class SetTransferLane(Command):
+    action: ClassVar[str] = "catalog"
+    kinds: ClassVar[tuple[str, ...]] = ("locations",)
+    source: str
+    destination: str
+    lead_time_days: float
+
+    def apply(self, uow):
+        return catalog.set_transfer_lane(uow.db, uow.operator, self.source, self.destination,
+                                         self.lead_time_days)
+
+
+@dataclass(frozen=True)
+class CreatePerson(Command):
+    action: ClassVar[str] = "catalog"
+    kinds: ClassVar[tuple[str, ...]] = ("people",)
+    employee_id: str
+    name: str
+    email: str = ""
+    department: str = ""
+    cost_centre: str = ""
+    site: str | None = None
+
+    def apply(self, uow):
+        return catalog.create_person(uow.db, uow.operator, self.employee_id, self.name,
+                                     email=self.email, department=self.department,
+                                     cost_centre=self.cost_centre, site=self.site)
+
+
+@dataclass(frozen=True)
+class MarkLeft(Command):
+    action: ClassVar[str] = "catalog"
+    kinds: ClassVar[tuple[str, ...]] = ("people",)
+    employee_id: str
+    on: date
+
+    def apply(self, uow):
+        return catalog.mark_left(uow.db, uow.operator, self.employee_id, self.on)
+
+
+# -- orders --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CreateOrder(Command):
+    action: ClassVar[str] = "receive"
+    kinds: ClassVar[tuple[str, ...]] = ("orders",)
+    supplier: str
+    ship_to: str
+    lines: tuple[tuple[str, int], ...] = ()
+    options: tuple[tuple[str, Any], ...] = ()
+    place: bool = False  # place it with the supplier at once (same transaction)
+
+    def apply(self, uow):
+        view = purchasing.create_order(uow.db, uow.operator, self.supplier, self.ship_to,
+                                       list(self.lines), **_options(self.options))
+        if self.place:
+            view = ordering.place(uow.db, uow.operator, view.number)
+        return view
+
+
+@dataclass(frozen=True)
+class PlaceOrder(Command):
+    action: ClassVar[str] = "receive"
+    kinds: ClassVar[tuple[str, ...]] = ("orders",)
+    number: str
+
+    def apply(self, uow):
+        return ordering.place(uow.db, uow.operator, self.number)
+
+
+@dataclass(frozen=True)
+class CancelOrder(Command):
+    action: ClassVar[str] = "receive"
+    kinds: ClassVar[tuple[str, ...]] = ("orders",)
+    number: str
+
+    def apply(self, uow):
+        return purchasing.cancel_order(uow.db, uow.operator, self.number)
+
+
+@dataclass(frozen=True)
+class ApproveReorder(Command):
+    """Turn buy lines of the reorder list into draft purchase orders."""
+
+    action: ClassVar[str] = "receive"
+    kinds: ClassVar[tuple[str, ...]] = ("orders",)
+    lines: tuple[Any, ...] = field(default_factory=tuple)
+
+    def apply(self, uow):
+        return ordering.approve(uow.db, uow.operator, list(self.lines))
+
+
+# -- undo ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Undo(Command):
+    """A compensating movement for one earlier movement (the service checks the role the
+    original movement needed)."""
+
+    action: ClassVar[str] = "view"
+    movement_id: int
+    reason: str = ""
+    source: str = "manual"
+
+    def apply(self, uow):
+        return undo.undo(uow.db, uow.operator, self.movement_id, self.reason,
+                         source=self.source)
+

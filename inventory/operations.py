@@ -1,0 +1,77 @@
+"""The operations layer: every write goes through here (Anki's CollectionOp → OpChanges).
+
+    result = operations.execute(db, operator, CheckOut(tag="IT-000001", person="E100"))
+    result.view          # what was written (a plain view)
+    result.changes       # kinds / tables / ids changed, for the window's change notice
+    result.movement_ids  # the ledger rows appended, e.g. for "undo last scan"
+
+`execute` takes one command or a basket of several: one unit of work, all or nothing,
+the same rule for the window's dialogs, the scan station and the command line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import peewee as pw
+
+from .changes import Changes
+from .commands import Command
+from .errors import InventoryError
+from .operators import OperatorRef
+from .uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one command (or a basket) wrote."""
+
+    view: Any
+    changes: Changes
+    movement_ids: tuple[int, ...] = ()
+
+    @property
+    def movement_id(self) -> int | None:
+        """The last movement appended (the one "undo" takes back), if any."""
+        return self.movement_ids[-1] if self.movement_ids else None
+
+
+@dataclass(frozen=True)
+class BasketResult(Result):
+    """Several commands in one unit of work; `view` is the list of their views."""
+
+    results: tuple[Result, ...] = ()
+
+
+def run(uow: UnitOfWork, command: Command) -> Result:
+    """Carry out one command inside `uow` (its role checked first)."""
+    uow.require(command.action)
+    mark = uow.mark()
+    view = command.apply(uow)
+    if command.kinds:
+        uow.touched(*command.kinds)
+    movement_ids, changes = uow.since(mark)
+    return Result(view, changes, movement_ids)
+
+
+def execute_all(db: pw.Database, operator: OperatorRef,
+                commands: Iterable[Command]) -> BasketResult:
+    """A basket: every command in one transaction; if one is refused, none is written."""
+    results: list[Result] = []
+    with UnitOfWork(db, operator) as uow:
+        for i, command in enumerate(commands):
+            try:
+                results.append(run(uow, command))
+            except InventoryError as exc:
+                exc.basket_index = i  # which command of the basket was refused
+                raise
+    return BasketResult([r.view for r in results], uow.changes, tuple(uow.movement_ids),
+                        tuple(results))
+
+
+def execute(db: pw.Database, operator: OperatorRef, command: Command) -> Result:
+    """One command in its own unit of work."""
+    with UnitOfWork(db, operator) as uow:
+        return run(uow, command)
