@@ -3,7 +3,8 @@
 Automatic backups go to `backups/` beside the database (before migrations, on exit)
 and only the newest N of those are kept: pruning never touches a backup a person asked
 for (`backup` without -o writes a "-manual" file) nor a file they named. A restore checks
-that the backup is a complete Stockroom database first and keeps the current file aside. PostgreSQL databases are backed up with pg_dump (POSTGRES_HELP).
+that the backup is a complete Stockroom database first and keeps the current file aside.
+PostgreSQL databases are backed up with pg_dump (POSTGRES_HELP).
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 import peewee
 
 from .dburl import (  # noqa: F401 - where the database is: re-exported for inventory

@@ -4,7 +4,9 @@ anything is written; the README lists them ("Security and data safety")."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from .errors import ValidationError
 
@@ -104,7 +106,7 @@ def days(value: object, what: str, field: str | None = None) -> int:
 
 # Import fields checked by the planner (field name -> check), so a file is held to the
 # same limits as the window.
-IMPORT_FIELDS = {
+IMPORT_FIELDS: dict[str, Callable[[Any, str], object]] = {
     "quantity": lambda v, what: quantity(v, what, zero=True),
     "unit_cost": price, "purchase_cost": price, "cost_per_seat": price,
     "unit_price": price,

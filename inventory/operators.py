@@ -15,6 +15,7 @@ import re
 import secrets
 import sys
 from dataclasses import dataclass
+from typing import Any
 
 import peewee as pw
 
@@ -116,7 +117,7 @@ def check_username(username: str) -> str:
 
 # -- who is working ----------------------------------------------------------------------
 
-def _active() -> pw.Query:
+def _active() -> Any:  # a peewee select of active operators
     return m.Operator.select().where(m.Operator.active)
 
 

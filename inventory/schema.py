@@ -163,10 +163,10 @@ def install_guards(db: pw.Database) -> list[str]:
                 db.execute_sql(f"ALTER TABLE movement ENABLE TRIGGER {name}")
                 restored.append(name)
     else:
-        have = {r[0] for r in db.execute_sql(
+        triggers = {r[0] for r in db.execute_sql(
             "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'movement'")}
         for name, sql in SQLITE_GUARDS.items():
-            if name not in have:
+            if name not in triggers:
                 db.execute_sql(sql)
                 restored.append(name)
     return restored

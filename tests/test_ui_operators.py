@@ -8,13 +8,7 @@ import pytest
 from inventory import models as m
 from inventory.operators import needs_sign_in, sign_in
 
-from .test_ui_support import (  # noqa: F401
-    IGNORE_OFFSCREEN,
-    ctx,
-    no_threads_left,
-    ui_settings,
-    window,
-)
+from .ui_support import IGNORE_OFFSCREEN
 
 pytestmark = IGNORE_OFFSCREEN
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
+from typing import Any
 
 import peewee as pw
 
@@ -25,7 +26,7 @@ _LOCK_KEY = 0x5354_4B52  # "STKR": one advisory lock for the ledger's head
 _CENT = Decimal("0.01")
 
 
-def _at(value: object) -> object:
+def _at(value: Any) -> object:
     """A timestamp as SQLite stores it: 'YYYY-MM-DD HH:MM:SS.ffffff' (PostgreSQL hands
     back a datetime, SQLite the text; both end up in this one form)."""
     if value is None:
@@ -43,7 +44,7 @@ def _money(value: object) -> object:
     return str(Decimal(str(value)).quantize(_CENT))
 
 
-def _whole(value: object) -> object:
+def _whole(value: Any) -> object:
     if value is None or type(value) is int:
         return value
     if isinstance(value, pw.Model):

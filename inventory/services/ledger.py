@@ -9,9 +9,8 @@ from typing import Any
 
 import peewee as pw
 
-from .. import limits, sqlcache
+from .. import limits, sqlcache, uow
 from .. import models as m
-from .. import uow
 from ..clock import utcnow
 from ..db import database_proxy
 from ..errors import InsufficientStock, ValidationError
