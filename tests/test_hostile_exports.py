@@ -110,22 +110,37 @@ def test_export_then_import_gives_back_the_text(hostile_store, tmp_path):
     assert "0 to create" in r.stdout and "0 refused" in r.stdout, r.stdout
 
 
-def test_window_exports_are_formula_safe(hostile_store, tmp_path, qtbot):
+def test_window_exports_are_formula_safe(hostile_store, tmp_path, qtbot, ui_settings,
+                                        no_threads_left):
     from inventory.operators import os_operator
     from ui.events import ChangeBus
     from ui.export_actions import export_view
+    from ui.tasks import TaskRunner
+    from ui.views.base import AppContext
     from ui.views.reorder import ReorderPage
 
-    db, _, _ = hostile_store
-    page = ReorderPage(db, os_operator(db), ChangeBus())
-    qtbot.addWidget(page)
-    page.show_all.setChecked(True)  # every line, so every hostile name is in it
-    assert page.model.rowCount() > 0
-    for fmt in ("csv", "xlsx"):
-        out = tmp_path / f"reorder.{fmt}"
-        page.export_to(str(out))  # crashed on a control character before
-        assert out.exists(), page.status.text()
-        (_check_csv if fmt == "csv" else _check_xlsx)(out, f"Reorder view {fmt}")
-        view_out = tmp_path / f"view.{fmt}"
-        assert export_view(page.table, None, "reorder", path=view_out) == view_out
-        (_check_csv if fmt == "csv" else _check_xlsx)(view_out, f"table view {fmt}")
+    from .ui_support import settle
+
+    db, url, _ = hostile_store
+    runner = TaskRunner(db)
+    ctx = AppContext(db, os_operator(db), ChangeBus(), ui_settings, runner, url)
+    try:
+        page = ReorderPage(ctx)
+        qtbot.addWidget(page)
+        page.show_all.setChecked(True)  # every line, so every hostile name is in it
+        qtbot.waitUntil(lambda: not page.recompute.pending() and page.model.rowCount() > 0,
+                        timeout=30_000)
+        settle(page)
+        for fmt in ("csv", "xlsx"):
+            out = tmp_path / f"reorder.{fmt}"
+            page.export_to(str(out))  # crashed on a control character before
+            assert out.exists(), page.status.text()
+            (_check_csv if fmt == "csv" else _check_xlsx)(out, f"Reorder view {fmt}")
+            view_out = tmp_path / f"view.{fmt}"
+            assert export_view(page.table, None, "reorder", path=view_out) == view_out
+            (_check_csv if fmt == "csv" else _check_xlsx)(view_out, f"table view {fmt}")
+    finally:
+        qtbot.waitUntil(lambda: not page.recompute.pending(), timeout=30_000)
+        settle(page)
+        page.close()
+        runner.shutdown()
