@@ -85,6 +85,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     for line in report.lines():
         print(line)
     state = "ok" if report.ok else "DIFFERENCES FOUND"
+    rules = sum(int(p.split()[2]) if p.startswith("…") else 1 for p in report.rule_problems)
     values = (f", {len(report.value_problems)} values beyond the limits"
               if report.value_problems else "")
     if report.chain_problems or report.guards_restored:
@@ -92,8 +93,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
                    f"{len(report.guards_restored)} ledger guards put back")
     print(f"verify {state}: {report.movements} movements, {report.stock_rows} stock levels, "
           f"{report.assets} assets, {len(report.stock_differences)} stock and "
-          f"{len(report.asset_differences)} asset differences{values}; ledger chain "
-          f"head {report.chain_head[:16]}")
+          f"{len(report.asset_differences)} asset differences, {rules} rule problems{values}; "
+          f"ledger chain head {report.chain_head[:16]}")
     return 0 if report.ok else 2
 
 
@@ -236,7 +237,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "$STOCKROOM_TODAY, else the real date)")
     p.set_defaults(func=cmd_demo)
 
-    p = subparsers.add_parser("verify", help="recompute stock and assets from the ledger")
+    p = subparsers.add_parser("verify", help="recompute stock and assets from the ledger, "
+                                             "and audit the rules (seats, leavers, places)")
     p.set_defaults(func=cmd_verify)
 
     p = subparsers.add_parser("checkout", help="check assets out to a person")

@@ -386,6 +386,46 @@ class CreateProduct(Command):
 
 
 @dataclass(frozen=True)
+class AddOffer(Command):
+    """A supplier's price, lead time and pack for a product (gives it a reorder point)."""
+
+    action: ClassVar[str] = "catalog"
+    kinds: ClassVar[tuple[str, ...]] = ("catalog", "stock")  # the reorder point changes
+    supplier: str
+    product: str
+    unit_price: Any
+    lead_time_days: float
+    pack_size: int = 1
+    min_order: int = 1
+    supplier_part: str = ""
+    preferred: bool = False
+
+    def apply(self, uow):
+        return catalog.add_offer(uow.db, uow.operator, self.supplier, self.product,
+                                 unit_price=self.unit_price, lead_time_days=self.lead_time_days,
+                                 pack_size=self.pack_size, min_order=self.min_order,
+                                 supplier_part=self.supplier_part, preferred=self.preferred)
+
+
+@dataclass(frozen=True)
+class ApproveStatement(Command):
+    """Post the adjustments of a 3PL / MSP statement (`complete`: it lists everything)."""
+
+    action: ClassVar[str] = "adjust"
+    kinds: ClassVar[tuple[str, ...]] = ("stock", "assets")
+    path: str
+    location: str
+    complete: bool = False
+    reference: str | None = None
+
+    def apply(self, uow):
+        from .exchange.reconcile import reconcile
+
+        return reconcile(uow.db, uow.operator, self.path, self.location, approve=True,
+                         reference=self.reference, complete=self.complete)
+
+
+@dataclass(frozen=True)
 class CreateLocation(Command):
     action: ClassVar[str] = "catalog"
     kinds: ClassVar[tuple[str, ...]] = ("locations",)

@@ -1,7 +1,10 @@
 """A seeded, repeatable demo database: a realistic IT department with two years of history.
 
 Rows are written in bulk (the services would take minutes at benchmark scale), but the
-ledger and the projections are built together here, so `verify` must find them equal.
+ledger and the projections are built together here, so `verify` must find them equal,
+and the builder keeps the rules the services enforce (one open seat per person or device
+and license, no more seats than a license allows unless over-use is allowed, nothing
+issued to someone after they left), so the rule audit finds nothing either.
 """
 
 from __future__ import annotations
@@ -121,6 +124,7 @@ class _Builder:
         n = 300 * self.scale
         rows = []
         self.person_site = {}
+        self.left_on: dict[int, date] = {}
         for i in range(1, n + 1):
             dept, cc = self.rng.choice(DEPARTMENTS)
             first, last = self.rng.choice(FIRST), self.rng.choice(LAST)
@@ -131,6 +135,8 @@ class _Builder:
                              email=f"{first}.{last}{i}@example.com".lower(), department=dept,
                              cost_centre=cc, site=site, active=left is None, left_on=left))
             self.person_site[i] = site
+            if left is not None:
+                self.left_on[i] = left
         _bulk(m.Person, rows)
         self.active_people = [r["id"] for r in rows if r["active"]]
         self.left_people = [r["id"] for r in rows if not r["active"]]
@@ -261,6 +267,8 @@ class _Builder:
             people = self.active_people if c == cycles - 1 else self.active_people + \
                 self.left_people
             holder = self.rng.choice(people)
+            if holder in self.left_on and self.left_on[holder] <= day:
+                holder = self.rng.choice(self.active_people)  # nobody issues to a leaver
             site = self.person_site[holder]
             due = None
             if self.rng.random() < 0.03:  # a loaner
@@ -380,19 +388,24 @@ class _Builder:
             if ltype == "site":
                 continue
             used = int(n_seats * self.rng.uniform(0.6, 1.05 if i % 5 == 0 else 0.98))
-            pool = self.active_people if ltype == "per_user" else None
-            for k in range(used):
-                who = self.rng.choice(pool or self.active_people)
-                when = start + timedelta(days=self.rng.randrange(0, max(1, (self.today - start)
+            # one open seat per person (or device) and license, as assign_seat enforces;
+            # every 23rd seat went to someone who has left since (reclaimable)
+            leavers = [p for p in self.left_people if self.left_on[p] > start]
+            n_left = min(len(leavers), (used + 22) // 23) if ltype == "per_user" else 0
+            if ltype == "per_user":
+                holders = self.rng.sample(leavers, n_left) + self.rng.sample(
+                    self.active_people, min(used - n_left, len(self.active_people)))
+                picks = [(h, None) for h in holders]
+            else:
+                picks = [(None, a) for a in self.rng.sample(
+                    range(1, 2000 * self.scale), min(used, 2000 * self.scale - 1))]
+            for holder, asset in picks:
+                until = self.left_on.get(holder, self.today) if holder else self.today
+                when = start + timedelta(days=self.rng.randrange(0, max(1, (until - start)
                                                                      .days)))
-                holder = who if ltype == "per_user" else None
-                asset = None if ltype == "per_user" else self.rng.randrange(1, 2000 * self.scale)
-                if k % 23 == 0 and self.left_people and ltype == "per_user":
-                    holder = self.rng.choice(self.left_people)  # reclaimable
-                seats.append(dict(license=i, person=holder, asset=asset,
-                                  assigned_at=self.at(when)))
-                self.move(self.at(when), "license_assign", pid, license=i, person=holder,
-                          asset=None)
+                at = self.at(when)
+                seats.append(dict(license=i, person=holder, asset=asset, assigned_at=at))
+                self.move(at, "license_assign", pid, license=i, person=holder, asset=asset)
         _bulk(m.License, rows)
         _bulk(m.LicenseSeat, seats)
         self.licenses_made = len(rows)

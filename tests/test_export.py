@@ -140,3 +140,48 @@ def test_export_command(demo_url, tmp_path):
     piped = run("export", "locations", "-o", "-")
     assert piped.returncode == 0 and piped.stdout.startswith("Code,Name,Kind")
     assert m.Location.select().count() == len(piped.stdout.strip().splitlines()) - 1
+
+
+@pytest.mark.every_demo_date
+def test_export_assets_of_a_person_who_has_left_lists_what_they_hold(demo_url, tmp_path, today):
+    from inventory.storage import open_store
+
+    db = open_store(demo_url)
+    try:
+        holder = (m.Person.select().join(m.Asset, on=(m.Asset.holder == m.Person.id))
+                  .where(m.Person.active).order_by(m.Person.id).first())
+        held = sorted(t for (t,) in m.Asset.select(m.Asset.tag)
+                      .where(m.Asset.holder == holder.id).tuples())
+        catalog.mark_left(db, os_operator(db), holder.employee_id, today)
+    finally:
+        db.close()
+    out = tmp_path / "leaver.csv"
+    r = subprocess.run([sys.executable, "main.py", "--database", demo_url, "export", "assets",
+                        "--person", holder.employee_id, "-o", str(out)],
+                       cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert held and sorted(row[0] for row in _read_csv(out)[1:]) == held
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_neutralised_cells_import_back_as_the_original_text(db, admin, tmp_path, suffix):
+    catalog.create_person(db, admin, "E1", "=1+1", email="-x@example.com", department="@ops")
+    catalog.create_person(db, admin, "E2", "'=kept as typed", department="+44 team")
+    path = tmp_path / f"people.{suffix}"
+    export_table(db, "people", path)
+    report = import_file(db, admin, path, kind="people", dry_run=True)
+    assert [r.action for r in report.rows] == ["unchanged", "unchanged"], [
+        (r.action, r.message) for r in report.rows]
+    # into another database: the original text, not the apostrophe
+    from inventory.storage import open_store
+
+    other = open_store(str(tmp_path / "other.sqlite"))
+    try:
+        done = import_file(other, os_operator(other), path, kind="people")
+        assert done.count("create") == 2
+        people = {p.employee_id: p for p in m.Person.select()}
+        assert (people["E1"].name, people["E1"].email, people["E1"].department) == (
+            "=1+1", "-x@example.com", "@ops")
+        assert (people["E2"].name, people["E2"].department) == ("'=kept as typed", "+44 team")
+    finally:
+        other.close()

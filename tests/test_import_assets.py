@@ -328,3 +328,61 @@ def test_viewer_cannot_import(shop, tmp_path):
     path = _big_file(tmp_path / "x.csv", 2)
     with pytest.raises(PermissionDenied):
         import_file(db, viewer, path, kind="assets", dry_run=True)
+
+
+def test_columns_nothing_takes_are_listed_and_can_be_kept_in_the_notes(shop, tmp_path):
+    db, op = shop
+    headers = SNIPE_HEADERS + ["RAM", "Hostname"]
+    path = write_csv(tmp_path / "snipe.csv", [
+        headers, snipe_row("A-1", "SN1", notes="spare charger in the bag") + ["16 GB", "LT-01"],
+        snipe_row("A-2", "SN2") + ["", "LT-02"]])
+    dry = import_file(db, op, path, preset="snipeit", dry_run=True)
+    assert {"RAM", "Hostname"} <= set(dry.not_imported)
+    assert set(dry.not_imported) <= set(headers) - set(SNIPE_HEADERS) | {"ID", "Company",
+                                                                          "Asset Name"}
+    assert "not imported: " in dry.summary() and "RAM, Hostname" in dry.summary()
+    done = import_file(db, op, path, preset="snipeit")
+    assert "RAM, Hostname" in done.summary()
+    assert m.Asset.get(m.Asset.tag == "A-1").notes == "spare charger in the bag"
+
+    kept = import_file(db, op, path, preset="snipeit", notes_from=("RAM", "Hostname"))
+    assert "kept in the notes: RAM, Hostname" in kept.summary()
+    assert "RAM" not in kept.not_imported and "Hostname" not in kept.not_imported
+    assert [r.action for r in kept.rows] == ["update", "update"]
+    assert m.Asset.get(m.Asset.tag == "A-1").notes == \
+        "spare charger in the bag\nRAM: 16 GB\nHostname: LT-01"
+    assert m.Asset.get(m.Asset.tag == "A-2").notes == "Hostname: LT-02"  # empty RAM skipped
+    again = import_file(db, op, path, preset="snipeit", notes_from=("RAM", "Hostname"))
+    assert [r.action for r in again.rows] == ["unchanged", "unchanged"]
+    assert verify(db).ok
+
+
+def test_keep_every_other_column_in_the_notes_from_the_command_line(shop, db_url, tmp_path):
+    import subprocess
+    import sys
+
+    db, _ = shop
+    path = write_csv(tmp_path / "snipe.csv", [SNIPE_HEADERS + ["RAM"],
+                                              snipe_row("A-1", "SN1") + ["32 GB"]])
+    db.close()
+    root = Path(__file__).resolve().parent.parent
+
+    def run(*args):
+        return subprocess.run([sys.executable, "main.py", "--database", db_url, "import",
+                               str(path), "--preset", "snipeit", *args], cwd=root,
+                              capture_output=True, text=True, timeout=120)
+    dry = run("--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "not imported: " in dry.stdout and "RAM" in dry.stdout
+    done = run("--notes-from", "*")
+    assert done.returncode == 0, done.stderr
+    assert "kept in the notes: " in done.stdout and "not imported" not in done.stdout
+    from inventory.storage import open_store
+
+    db = open_store(db_url)
+    try:
+        assert "RAM: 32 GB" in m.Asset.get(m.Asset.tag == "A-1").notes.splitlines()
+    finally:
+        db.close()
+    bad = run("--notes-from", "Colour")
+    assert bad.returncode == 1 and bad.stderr.startswith("error: No column 'Colour'")

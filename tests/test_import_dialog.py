@@ -83,3 +83,24 @@ def test_stop_writes_nothing(qtbot, db, admin, tmp_path):
     assert dlg.status.text() == "Cancelled: nothing was written."
     assert m.Asset.select().count() == before
     assert verify(db).ok
+
+
+def test_columns_nothing_takes_are_shown_and_can_go_into_the_notes(qtbot, db, admin, tmp_path):
+    setup_catalog(db, admin)
+    path = write_csv(tmp_path / "snipe.csv", [
+        SNIPE_HEADERS + ["RAM", "Hostname"], snipe_row("W-1", "WS1") + ["16 GB", "LT-01"]])
+    dlg, _ = _dialog(qtbot, db, admin, path)
+    qtbot.mouseClick(dlg.next, Qt.MouseButton.LeftButton)
+    assert dlg.keep_in_notes.isEnabled() and not dlg.keep_in_notes.isChecked()
+    qtbot.mouseClick(dlg.next, Qt.MouseButton.LeftButton)  # check rows
+    _wait(qtbot, dlg)
+    assert "not imported: " in dlg.summary.text() and "RAM, Hostname" in dlg.summary.text()
+    qtbot.mouseClick(dlg.back, Qt.MouseButton.LeftButton)
+    dlg.keep_in_notes.setChecked(True)
+    qtbot.mouseClick(dlg.next, Qt.MouseButton.LeftButton)
+    _wait(qtbot, dlg)
+    assert "kept in the notes: " in dlg.summary.text() and "RAM" in dlg.summary.text()
+    qtbot.mouseClick(dlg.next, Qt.MouseButton.LeftButton)
+    _wait(qtbot, dlg)
+    notes = m.Asset.get(m.Asset.tag == "W-1").notes.splitlines()
+    assert "RAM: 16 GB" in notes and "Hostname: LT-01" in notes

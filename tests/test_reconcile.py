@@ -129,3 +129,63 @@ def test_reconcile_command(partner, db_url, tmp_path):
                               str(path), "--location", "NOPE"], cwd=ROOT, capture_output=True,
                              text=True, timeout=120)
     assert unknown.returncode == 1 and unknown.stderr.startswith("error: No location 'NOPE'")
+
+
+def _book(db):
+    nw = m.Location.get(m.Location.code == "3PL-NW")
+    levels = {sl.product.part_number: sl.quantity
+              for sl in m.StockLevel.select().where(m.StockLevel.location == nw.id)}
+    devices = {a.serial: a.status for a in m.Asset.select().where(m.Asset.location == nw.id)}
+    return levels, devices, m.Movement.select().count()
+
+
+def test_an_empty_statement_is_refused_and_changes_nothing(partner, tmp_path):
+    from inventory.errors import ValidationError
+
+    db, op = partner
+    path = _statement(tmp_path, [])  # the header row only
+    before = _book(db)
+    with pytest.raises(ValidationError, match="lists nothing .*nothing changed"):
+        reconcile(db, op, path, "3PL-NW", approve=True, complete=True)
+    assert _book(db) == before
+    db.close()
+    r = subprocess.run([sys.executable, "main.py", "--database", str(db.database), "reconcile",
+                        str(path), "--location", "3PL-NW", "--approve"], cwd=ROOT,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1
+    assert r.stderr.startswith("error: statement.csv lists nothing")
+
+
+def test_products_left_off_the_statement_are_reported_and_left_alone(partner, tmp_path):
+    db, op = partner
+    path = _statement(tmp_path, [["CHG-65W", "Charger", "", "38"]])  # no toner, no laptops
+    before_levels, before_devices, _ = _book(db)
+    rec = reconcile(db, op, path, "3PL-NW", approve=True)
+    left = {(ln.product, ln.serial) for ln in rec.lines if ln.status == "not_on_statement"}
+    laptop = m.Product.get(m.Product.part_number == "LAT7440").name
+    assert left == {("Toner 26A", ""), (laptop, "SER-1"), (laptop, "SER-2"), (laptop, "SER-3")}
+    assert all(not ln.action and "not on the statement" in ln.note
+               for ln in rec.lines if ln.status == "not_on_statement")
+    assert rec.posted == 1  # the charger count only
+    levels, devices, _ = _book(db)
+    assert levels["CF226A"] == before_levels["CF226A"] == 10
+    assert levels["CHG-65W"] == 38
+    assert devices == before_devices and set(devices.values()) == {"in_stock"}
+    assert "not on the statement" in rec.summary()
+    assert verify(db).ok
+
+
+def test_a_complete_statement_counts_what_it_leaves_out_to_zero(partner, tmp_path, db_url):
+    db, op = partner
+    path = _statement(tmp_path, [["CHG-65W", "Charger", "", "40"]])
+    rec = reconcile(db, op, path, "3PL-NW", complete=True)
+    by = {(ln.status, ln.serial or ln.product): ln for ln in rec.lines}
+    assert by[("shortage", "Toner 26A")].action == "count 10 → 0"
+    assert {by[("shortage", s)].action for s in ("SER-1", "SER-2", "SER-3")} == {"mark lost"}
+    assert not any(ln.status == "not_on_statement" for ln in rec.lines)
+    db.close()
+    r = subprocess.run([sys.executable, "main.py", "--database", db_url, "reconcile", str(path),
+                        "--location", "3PL-NW", "--complete", "--approve"], cwd=ROOT,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "4 adjustments posted" in r.stdout

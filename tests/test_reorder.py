@@ -188,12 +188,14 @@ def test_license_renewal_window_true_up_and_reclaimable(db):
     for i, who in enumerate(("E1", "E2", "E3")):
         m.LicenseSeat.create(license=lic, person=m.Person.get(employee_id=who),
                              assigned_at=datetime(2025, 8 + 2 * i, 1))
-    # decision due 31 Jul − 30 = 1 Jul; alert from 1 Jul − (20 + 14) = 28 May
-    (a,) = license_alerts(db, today=date(2026, 5, 27))
-    assert a.decision_due == date(2026, 7, 1) and a.alert_from == date(2026, 5, 28)
+    # decision due 31 Jul − 30 = 1 Jul; alert from 1 Jul − 20 (renewal lead time) = 11 Jun
+    (a,) = license_alerts(db, today=date(2026, 6, 10))
+    assert a.decision_due == date(2026, 7, 1) and a.alert_from == date(2026, 6, 11)
     assert not a.renewal_due
-    (a,) = license_alerts(db, today=date(2026, 5, 28))
+    (a,) = license_alerts(db, today=date(2026, 6, 11))
     assert a.renewal_due
+    (a,) = license_alerts(db, today=date(2026, 8, 1))  # ended: expired, no longer "due"
+    assert not a.renewal_due
     assert a.used == 3 and a.over == 1 and a.true_up == 120
     assert a.seats_alert and a.reclaimable == ("Grace Hopper",)
     assert a.seats_per_month > 0
@@ -267,3 +269,90 @@ def test_reorder_cli_prints_the_list_as_table_and_csv(demo_url):
     assert all(float(r["position"]) <= float(r["reorder_point"]) for r in rows)
     bad = run("reorder", "--location", "NOPE", "--approve")
     assert bad.returncode == 1 and bad.stderr.startswith("error:")
+
+
+def test_the_reorder_point_follows_the_source_the_line_is_filled_from(world):
+    """Textbook: 4 a month at SR-HQ; the 3PL is 2 days away, CDW 30 days. Filled from the
+    3PL the reorder point covers 2 days of demand; bought direct it must cover 30."""
+    import numpy as np
+
+    from inventory.replenishment.demand import DAYS_PER_MONTH
+    from inventory.replenishment.policy import reorder_points
+
+    db, op, hq, tpl, chg, _ = world
+    m.SupplierOffer.update(lead_time_days=30).execute()
+    add_stock(chg.id, hq.id, 3)
+
+    def expected_rop(ln, lead_days):
+        rp = reorder_points(np.array([ln.demand_per_month]), np.array([ln.demand_sd_per_month]),
+                            np.array([lead_days / DAYS_PER_MONTH]), np.array([0.0]),
+                            np.array([ln.service_level]))
+        return float(rp.reorder_point[0]), float(rp.safety_stock[0])
+
+    add_stock(chg.id, tpl.id, 50)
+    moved = _line(_all(db), chg, hq)
+    assert moved.action == TRANSFER and moved.lead_time_days == 2
+    assert (moved.reorder_point, moved.safety_stock) == pytest.approx(expected_rop(moved, 2))
+
+    add_stock(chg.id, tpl.id, -50)  # the 3PL runs dry: SR-HQ buys direct from CDW
+    bought = _line(_all(db), chg, hq)
+    assert bought.action == BUY and bought.source == "CDW" and "holds none" in bought.note
+    assert bought.lead_time_days == 30 and bought.lead_time_source.startswith("quoted by CDW")
+    assert (bought.reorder_point, bought.safety_stock) == pytest.approx(expected_rop(bought, 30))
+    assert bought.reorder_point > moved.reorder_point + 3
+    per_day = bought.demand_per_month / DAYS_PER_MONTH
+    assert bought.order_by == TODAY + timedelta(
+        days=int(max(bought.position - bought.reorder_point, 0) / per_day))
+    text = "\n".join(bought.reasons())
+    assert "Lead time 30.0 days" in text and "transfer lane" not in text
+
+
+@pytest.mark.every_demo_date
+def test_no_buy_line_on_the_demo_carries_a_transfer_lane_lead_time(demo_db):
+    lanes = {(s.code, d.code): lt for s, d, lt in (
+        (ln.source, ln.destination, ln.lead_time_days) for ln in m.TransferLane.select())}
+    lines = reorder_list(demo_db, alerts_only=False)
+    buys = [ln for ln in lines if ln.action == BUY]
+    assert buys
+    for ln in buys:
+        assert "transfer lane" not in ln.lead_time_source, (ln.product, ln.location)
+        assert not any("transfer lane" in r for r in ln.reasons())
+    for ln in lines:
+        if ln.action in (TRANSFER, WAIT):
+            assert ln.lead_time_days == lanes[(ln.source, ln.location)], (ln.product, ln.location)
+            assert ln.lead_time_source == f"transfer lane from {ln.source}"
+
+
+@pytest.mark.every_demo_date
+def test_renewals_due_are_one_count_on_dashboard_licenses_view_cli_and_reorder_tab(
+        demo_url, today):
+    """The dashboard, the Licenses view's "Renewal due" filter, the `licenses` command and
+    the reorder Licenses tab (license_alerts) count the same licenses."""
+    import os
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from inventory.queries import dashboard
+    from inventory.queries.common import Spec
+    from inventory.queries.licenses import LicenseTable
+    from inventory.storage import open_store
+
+    db = open_store(demo_url)
+    try:
+        card = dashboard.counts().renewals_due
+        listed = LicenseTable().id_query(Spec(filters={"special": "renewal"}))
+        view = [lid for (lid,) in listed.tuples()]
+        states = LicenseTable().rows(view)
+        tab = [a for a in license_alerts(db, alerts_only=True) if a.renewal_due]
+    finally:
+        db.close()
+    r = subprocess.run([sys.executable, "main.py", "--database", demo_url, "licenses"],
+                       cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True,
+                       env=dict(os.environ), timeout=120)
+    assert r.returncode == 0, r.stderr
+    cli = int(re.search(r"(\d+) licenses? due for renewal", r.stderr).group(1))
+    assert card > 0 and card == len(view) == len(tab) == cli
+    assert r.stdout.count("renewal due now") == cli
+    assert {s[-1] for s in states.values()} <= {"renewal_due", "over"}  # not expired

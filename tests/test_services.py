@@ -238,3 +238,40 @@ def test_verify_finds_a_projection_that_drifted(world):
     assert any("USB-C charger 65 W at HQ stockroom: ledger says 10" in d
                for d in report.stock_differences)
     assert any(d.startswith("IT-000002") for d in report.asset_differences)
+
+
+def test_verify_audits_the_rules_on_a_real_database(world):
+    """Data written behind the services' back (an old import, a bug) that breaks their
+    rules is reported by verify, one line each, and nothing is changed."""
+    db, op = world.db, world.admin
+    e3 = licenses.assign_seat(db, op, "Microsoft 365 E3", person="E1")
+    assert verify(db).ok and e3.seats_used == 1
+    lic = m.License.get()
+    ada, alan = m.Person.get(employee_id="E1"), m.Person.get(employee_id="E2")
+    m.LicenseSeat.create(license=lic, person=ada)  # a second open seat for Ada
+    m.LicenseSeat.create(license=lic, person=alan)  # 3 seats in use of 2, no over-use
+    left = clock.today() - timedelta(days=30)
+    m.Person.update(active=False, left_on=left).where(m.Person.id == alan.id).execute()
+    laptop = m.Asset.get(m.Asset.tag == "IT-000001")
+    assets.check_out(db, op, "IT-000002", person="E1")
+    from inventory.services.ledger import record
+
+    with db.atomic():
+        record(op, "check_out", laptop.product_id, asset=laptop, from_location=laptop.location,
+               to_location=laptop.location, person=alan, holder=alan, asset_status="deployed")
+        record(op, "check_in", laptop.product_id, asset=laptop, from_location=laptop.location,
+               to_location=laptop.location, person=alan, asset_status="in_stock")
+    m.Asset.update(holder=ada).where(m.Asset.tag == "IT-000003").execute()  # in stock + held
+    before = (world.movements(), list(m.LicenseSeat.select().tuples()))
+    report = verify(db)
+    assert not report.ok
+    text = "\n".join(report.rule_problems)
+    assert "duplicate seat: Ada Lovelace (E1) holds 2 open seats of Microsoft 365 E3" in text
+    assert "over-allocated: Microsoft 365 E3 has 3 seats in use of 2" in text
+    assert f"seat to a leaver: Microsoft 365 E3 assigned to Alan Turing (E2) on " \
+           f"{clock.today():%Y-%m-%d}, after they left on {left:%Y-%m-%d}" in text
+    assert "loan to a leaver: IT-000001 checked out to Alan Turing (E2)" in text
+    assert "two places: IT-000003 is in stock but also held by Ada Lovelace" in text
+    assert len(report.rule_problems) == 5, report.rule_problems
+    assert not report.stock_differences
+    assert (world.movements(), list(m.LicenseSeat.select().tuples())) == before

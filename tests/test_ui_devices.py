@@ -123,7 +123,8 @@ def test_a_refused_check_out_shows_why_beside_the_field_and_changes_nothing(qtbo
     dialog.person.setText(gone.employee_id)
     dialog.click_ok()
     dialog.ctx.ops.wait()
-    assert "No active person" in dialog.field_error("person")
+    assert dialog.field_error("person") == (f"{gone.name} ({gone.employee_id}) has left; items "
+                                            "cannot be issued to them.")
     assert dialog.isVisible()
     before = m.Movement.select().count()
     dialog.person.set_code(m.Person.select().where(m.Person.active).first().employee_id)

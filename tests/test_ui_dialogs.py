@@ -133,3 +133,24 @@ def test_new_license_and_new_order_refuse_incomplete_input(ctx, open_dialog):
     order.ctx.ops.wait()
     assert not order.isVisible()
     assert m.PurchaseOrder.select().count() == before["PurchaseOrder"] + 1
+
+
+def test_check_out_to_a_leaver_says_what_the_scan_station_says(ctx, open_dialog, qtbot):
+    from ui.dialogs.assets import CheckOutDialog
+
+    from .ui_scan_support import Station
+
+    gone = m.Person.select().where(~m.Person.active).order_by(m.Person.id).first()
+    tag = m.Asset.select().where(m.Asset.status == "in_stock").order_by(m.Asset.id).first().tag
+    before = counts()
+    d = open_dialog(CheckOutDialog(ctx, [tag]))
+    d.person.setText(gone.employee_id)
+    d.click_ok()
+    assert d.isVisible()
+    station = Station(qtbot, ctx.db)
+    out = station.scan(gone.employee_id)
+    assert not out.accepted
+    assert d.field_error("person") == out.detail
+    assert d.field_error("person") == f"{gone.name} ({gone.employee_id}) has left; items " \
+                                      "cannot be issued to them."
+    assert counts() == before

@@ -11,7 +11,7 @@ from ui.views.orders import OrdersPage
 from ui.views.people import PeoplePage
 from ui.views.stock import StockPage
 
-from .ui_support import IGNORE_OFFSCREEN, detail_text, show_page, table_texts
+from .ui_support import IGNORE_OFFSCREEN, detail_text, settle, show_page, table_texts
 
 pytestmark = IGNORE_OFFSCREEN
 
@@ -36,8 +36,9 @@ def test_spare_detail_shows_stock_per_location_with_3pl_and_in_transit(qtbot, ct
         assert str(level.quantity) in shown
     assert "Northwind Logistics (3PL)" in shown and "In transit" in shown
     row = page.model.row_of(product.id)
-    assert page.model.index(row, page.model.column_of("transit")).data() == \
-        str(line.quantity)
+    cell = page.model.index(row, page.model.column_of("transit"))
+    qtbot.waitUntil(lambda: cell.data() not in (None, ""), timeout=5000)  # fetched on demand
+    assert cell.data() == str(line.quantity)
     # The in-transit filter holds exactly the products with stock on the way.
     page.set_filter_value("special", "transit")
     on_the_way = {sl.product_id for sl in m.StockLevel.select().where(
@@ -179,3 +180,86 @@ def test_history_search_and_movement_detail(qtbot, ctx):
     page.table.selectRow(0)
     qtbot.waitUntil(lambda: page.detail.title_text != "", timeout=2000)
     assert a.tag in detail_text(page)
+
+
+def test_a_spare_with_nothing_on_hand_and_no_offer_says_what_is_missing(qtbot, ctx):
+    from inventory.services import catalog
+    from ui.dialogs.stock import OfferDialog
+    from ui.widgets.pill import Pill
+
+    catalog.create_product(ctx.db, ctx.operator, "HDMI dongle", "spare", part_number="HDMI-9")
+    product = m.Product.get(m.Product.part_number == "HDMI-9")
+    page = show_page(qtbot, ctx, StockPage)
+    qtbot.waitUntil(page.model.query.has_reorder_figures, timeout=10000)
+    page.search.setText("HDMI-9")
+    page.search.flush()
+    settle(page)
+    select(qtbot, page, product.id)
+    shown = detail_text(page)
+    assert "No supplier offer: add one to get a reorder point" in shown
+    assert "None" not in shown.replace("None in stock", "")
+    (pill,) = page.detail.widget().findChildren(Pill)
+    assert pill.text() == "None in stock"  # not "Stocked" with nothing on hand
+    assert page.act_offer.isEnabled()
+
+    page.act_offer.trigger()
+    dialog = page.dialog
+    assert isinstance(dialog, OfferDialog)
+    dialog.supplier.setCurrentIndex(1)
+    dialog.price.setText("12.50")
+    dialog.lead.setValue(9)
+    dialog.click_ok()
+    ctx.ops.wait()
+    qtbot.waitUntil(lambda: page.dialog is None, timeout=2000)
+    offer = m.SupplierOffer.get(m.SupplierOffer.product == product.id)
+    assert (float(offer.unit_price), offer.lead_time_days) == (12.5, 9)
+    settle(page)
+    qtbot.waitUntil(lambda: "no demand recorded" in detail_text(page), timeout=10000)
+    assert "Set a minimum" in detail_text(page)
+
+
+def test_reconcile_a_partial_statement_in_the_window(qtbot, ctx, tmp_path):
+    from ui.reconcile_dialog import ReconcileDialog
+
+    page = show_page(qtbot, ctx, LocationsPage)
+    tpl = m.Location.get(m.Location.code == "LOC-3PL-NW")
+    select(qtbot, page, tpl.id)
+    assert page.act_reconcile.isEnabled()
+    page.act_reconcile.trigger()
+    dialog = page.dialog
+    assert isinstance(dialog, ReconcileDialog) and dialog.location.code() == "LOC-3PL-NW"
+    levels = list(m.StockLevel.select().where((m.StockLevel.location == tpl.id)
+                                              & (m.StockLevel.quantity > 0)))
+    first, others = levels[0], levels[1:]
+    assert others
+    empty = tmp_path / "empty.csv"
+    empty.write_text("SKU,Qty on hand\n", encoding="utf-8")
+    dialog.path.setText(str(empty))
+    dialog.compare()
+    settle(page)
+    assert "lists nothing" in dialog.summary.text() and not dialog.approve_button.isEnabled()
+
+    path = tmp_path / "statement.csv"
+    path.write_text(f"SKU,Qty on hand\n{first.product.part_number},{first.quantity + 2}\n",
+                    encoding="utf-8")
+    dialog.path.setText(str(path))
+    dialog.compare()
+    settle(page)
+    assert f"{len(others)} not on the statement" in dialog.summary.text()
+    assert dialog.approve_button.isEnabled()
+    dialog.approve()
+    ctx.ops.wait()
+    assert "1 adjustments posted" in dialog.summary.text()
+    for level in others:  # left as booked
+        assert m.StockLevel.get_by_id(level.id).quantity == level.quantity
+    assert m.StockLevel.get_by_id(first.id).quantity == first.quantity + 2
+
+    dialog.complete.setChecked(True)  # compares again: now the rest counts to zero
+    settle(page)
+    assert "not on the statement" not in dialog.summary.text()
+    devices = m.Asset.select().where((m.Asset.location == tpl.id)
+                                     & (m.Asset.status == "in_stock")).count()
+    assert f"{len(others) + devices} shortage" in dialog.summary.text()
+    assert dialog.approve_button.isEnabled()
+    dialog.reject()
+    assert verify(ctx.db).ok

@@ -255,3 +255,24 @@ def test_menus_list_every_view_mode_and_file_action(window):
     assert files[:3] == ["Import from a file…", "Export this view…", "Backups and restore…"]
     devices = window.show_page("devices")
     assert devices.act_label.isVisible()  # ui.labels provides the print dialog
+
+
+def test_a_badge_scanned_on_another_page_opens_check_out(qtbot, window):
+    window.scan_mode("receive")  # the last mode used at the station
+    station = window.current_page()
+    assert station.mode_name == "receive"
+    window.show_page("devices")
+    a = m.Asset.select().where(m.Asset.status == "in_stock").first()
+    window.on_scan(scan(a.tag))  # not a badge: the station keeps its mode
+    assert window.current_key == "scan" and station.mode_name == "receive"
+    window.show_page("devices")
+    person = m.Person.select().where(m.Person.active).order_by(m.Person.id).first()
+    station._last = ("", "", 0.0)
+    window.on_scan(scan(person.employee_id))
+    assert window.current_key == "scan" and station.mode_name == "checkout"
+    assert station.feedback.state == "ok", station.feedback.text()
+    checkout = station.modes["checkout"]
+    assert checkout.person.employee_id == person.employee_id
+    # the summary names the person, not "0 item(s) ready · to nobody yet"
+    assert checkout.summary.text() == (f"To {person.name} ({person.employee_id}) · scan the "
+                                       "assets and spares")

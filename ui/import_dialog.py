@@ -36,7 +36,12 @@ from PySide6.QtWidgets import (
 from inventory.dberrors import is_driver_error
 from inventory.errors import InventoryError
 from inventory.exchange.fields import KINDS, PRESET_LABELS, auto_map, detect_kind
-from inventory.exchange.importer import ImportOptions, ImportReport, run_import
+from inventory.exchange.importer import (
+    ImportOptions,
+    ImportReport,
+    run_import,
+    unmapped_columns,
+)
 from inventory.exchange.reading import Table, read_table
 from inventory.operators import OperatorRef
 
@@ -214,6 +219,10 @@ class ImportDialog(QDialog):
         self.default_location.setPlaceholderText("Location for devices without one (code)")
         options.addWidget(self.default_location, 1)
         layout.addLayout(options)
+        self.keep_in_notes = QCheckBox("Keep the columns no field takes in each device's notes")
+        self.keep_in_notes.setToolTip("As 'Column: value' lines, e.g. Snipe-IT custom fields "
+                                      "such as RAM or Hostname")
+        layout.addWidget(self.keep_in_notes)
         layout.addWidget(QLabel(f"The file's first {PREVIEW_ROWS} rows:"))
         self.preview = QTableWidget(0, 0)
         self.preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -225,10 +234,12 @@ class ImportDialog(QDialog):
         self.mapping_kind.setCurrentIndex(self.mapping_kind.findData(kind))
         self.mapping_kind.blockSignals(False)
         self.default_location.setEnabled(kind == "assets")
+        self.keep_in_notes.setEnabled(kind == "assets")
 
     def _kind_changed(self) -> None:
         kind = self.mapping_kind.currentData()
         self.default_location.setEnabled(kind == "assets")
+        self.keep_in_notes.setEnabled(kind == "assets")
         if self.table is not None:
             self._fill_mapping(auto_map(self.table.headers, kind,
                                         self.preset_combo.currentData()))
@@ -280,11 +291,13 @@ class ImportDialog(QDialog):
                 self.preview.setItem(r, c, QTableWidgetItem(text))
 
     def options(self) -> ImportOptions:
+        kind, mapping = self.mapping_kind.currentData(), self.current_mapping()
+        keep = self.keep_in_notes.isChecked() and kind == "assets"
         return ImportOptions(
-            self.mapping_kind.currentData(), self.current_mapping(),
-            create_missing=self.create_missing.isChecked(),
+            kind, mapping, create_missing=self.create_missing.isChecked(),
             day_first=self.dates_combo.currentData(),
-            default_location=self.default_location.text().strip() or None)
+            default_location=self.default_location.text().strip() or None,
+            notes_from=tuple(unmapped_columns(self.table.headers, mapping)) if keep else ())
 
     # -- step 3: results ---------------------------------------------------------------
     def _results_page(self) -> QWidget:

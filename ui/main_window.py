@@ -365,8 +365,10 @@ class MainWindow(QMainWindow):
         page = self.current_page()
         if self.current_key == "settings" and isinstance(page, Page) and page.accept_scan(scan):
             return
+        elsewhere = self.current_key != "scan"
         station = self.show_page("scan")
-        handler = getattr(station, "handle_scan", None)
+        handler = getattr(station, "handle_scan_from_elsewhere" if elsewhere else "handle_scan",
+                          None)
         if handler is None:
             self.flash(f"Scanned {scan.text}: the scan station is not available yet.")
             return

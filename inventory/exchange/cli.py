@@ -72,7 +72,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                              mapping=_mapping(args.map), dry_run=args.dry_run,
                              progress=progress, sheet=args.sheet,
                              create_missing=args.create_missing, day_first=day_first,
-                             default_location=args.location, reference=args.reference or "")
+                             default_location=args.location, reference=args.reference or "",
+                             notes_from=args.notes_from or ())
     finally:
         progress.end()
     for w in report.warnings:
@@ -172,7 +173,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 
     db, op = session(args)
     rec = reconcile(db, op, args.statement, args.location, approve=args.approve,
-                    reference=args.reference, sheet=args.sheet)
+                    reference=args.reference, sheet=args.sheet, complete=args.complete)
     for ln in rec.lines:
         if ln.status == "match" and not args.verbose:
             continue
@@ -222,6 +223,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="03/04/2024 is day-first or month-first (default: decide from the "
                    "file)")
     p.add_argument("--reference", help="ledger reference (default: 'import FILE')")
+    p.add_argument("--notes-from", action="append", metavar="COLUMN",
+                   help="keep this column in each device's notes as 'COLUMN: value' "
+                        "(repeat it; '*' keeps every column no field takes)")
     p.add_argument("--report", metavar="FILE", help="write every row's result to CSV/XLSX")
     p.add_argument("-v", "--verbose", action="store_true", help="list every row")
     p.set_defaults(func=cmd_import)
@@ -258,6 +262,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("statement", help="the partner's statement (CSV or XLSX)")
     p.add_argument("--location", required=True, metavar="CODE", help="the 3PL / MSP location")
     p.add_argument("--approve", action="store_true", help="post the adjustments")
+    p.add_argument("--complete", action="store_true",
+                   help="the statement lists everything the partner holds: count what it "
+                        "leaves out to zero (default: report it and leave it alone)")
     p.add_argument("--reference", help="ledger reference (default: 'statement FILE')")
     p.add_argument("--sheet", help="XLSX sheet to read")
     p.add_argument("--report", metavar="FILE", help="write the comparison to CSV/XLSX")

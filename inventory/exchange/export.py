@@ -42,18 +42,20 @@ def clean(text: str) -> str:
 def neutralise(value: object) -> object:
     """Text cleaned, then made inert if a spreadsheet would evaluate it; other values
     unchanged. The order matters: "\\x01=HYPERLINK(...)" is cleaned to a formula first,
-    and only then neutralised."""
+    and only then neutralised. Text that already looks neutralised (``'=…``) gets one more
+    apostrophe, so that the importer, which drops exactly one, gives back what was stored."""
     if not isinstance(value, str):
         return value
     value = clean(value)
-    if value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(value):
+    if value.lstrip("'")[:1] in FORMULA_STARTS and not _PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
 
 
 def unneutralise(text: str) -> str:
-    """What the importer reads back: exactly the apostrophe `neutralise` added removed."""
-    if text.startswith("'") and text[1:2] and text[1:].startswith(FORMULA_STARTS):
+    """What the importer reads back (`values.restore_neutralised`, used by the import
+    rows): exactly the apostrophe `neutralise` added, removed."""
+    if text[:1] == "'" and text.lstrip("'")[:1] in FORMULA_STARTS:
         return text[1:]
     return text
 

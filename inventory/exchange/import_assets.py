@@ -265,8 +265,9 @@ class AssetPlanner(Planner):
             facts["warranty_end"] = v.add_months(facts["purchase_date"], months)
         if row.has("due_date"):
             facts["due_date"] = row.date("due_date")
-        if row.has("notes") and row.text("notes"):
-            facts["notes"] = row.text("notes")
+        notes = row.kept_notes()
+        if notes:
+            facts["notes"] = notes
         return {k: x for k, x in facts.items() if x is not None}
 
     def _supplier(self, row: Row) -> str:

@@ -52,6 +52,8 @@ class ImportReport:
     blank_rows: int = 0
     seconds: float = 0.0
     movements: int = 0
+    not_imported: list[str] = field(default_factory=list)  # columns nothing took
+    in_notes: list[str] = field(default_factory=list)  # columns kept in the notes
 
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
@@ -70,7 +72,20 @@ class ImportReport:
             if self.created_records else ""
         blank = f"; {self.blank_rows} blank rows skipped" if self.blank_rows else ""
         rows = f"{len(self.rows)} row{'' if len(self.rows) == 1 else 's'}"
-        return f"{rows} of {self.kind}: {', '.join(parts)}{extra}{blank}"
+        return f"{rows} of {self.kind}: {', '.join(parts)}{extra}{blank}{self.columns_note()}"
+
+    def columns_note(self) -> str:
+        """Which of the file's columns went nowhere (and which went into the notes)."""
+        out = ""
+        if self.in_notes:
+            out += f"; kept in the notes: {', '.join(self.in_notes)}"
+        if self.not_imported:
+            n = len(self.not_imported)
+            hint = " (map them to a field, or keep them in the notes)" if self.kind == \
+                "assets" else ""
+            out += (f"; {n} column{'' if n == 1 else 's'} not imported: "
+                    f"{', '.join(self.not_imported)}{hint}")
+        return out
 
 
 PLANNERS: dict[str, type[Planner]] = {
@@ -108,6 +123,20 @@ def prepare(table: Table, options: ImportOptions, op: OperatorRef) -> Context:
     ctx = Context(op, options, table.source, columns, Catalog(),
                   reference=(options.reference or f"import {table.source}")[:255],
                   now=utcnow(), rows=table.rows)
+    if tuple(options.notes_from) == ("*",):
+        options.notes_from = tuple(unmapped_columns(table.headers, options.mapping))
+    if options.notes_from:
+        if kind != "assets":
+            raise ValidationError("Only devices have notes: keeping other columns in the "
+                                  "notes works for an assets import.")
+        missing = [h for h in options.notes_from if h not in table.headers]
+        if missing:
+            raise ValidationError(f"No column {', '.join(repr(h) for h in missing)} in "
+                                  f"{table.source} to keep in the notes (its columns: "
+                                  f"{', '.join(table.headers[:12])}).")
+        taken = set(options.mapping.values())
+        ctx.notes_columns = [(h, table.headers.index(h)) for h in options.notes_from
+                             if h not in taken]
     if options.decimal_comma is None:
         ctx.decimal_comma = table.separator == ";"
     else:
@@ -148,6 +177,8 @@ def _run_import(db: pw.Database, op: OperatorRef, table: Table, options: ImportO
     for action in planner_type.needs:
         require(op.role, action)
     report = ImportReport(ctx.options.kind, table.source, dry_run, blank_rows=table.blank_rows)
+    report.in_notes = [h for h, _ in ctx.notes_columns]
+    report.not_imported = unmapped_columns(table.headers, options.mapping, report.in_notes)
     total = len(table.rows)
     progress = progress or (lambda stage, done, total: None)
     with db.atomic() as txn:
@@ -183,6 +214,13 @@ def _run_import(db: pw.Database, op: OperatorRef, table: Table, options: ImportO
     report.warnings = ctx.warnings
     report.seconds = time.perf_counter() - started
     return report
+
+
+def unmapped_columns(headers: list[str], mapping: dict[str, str],
+                     kept: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """The file's columns that no field takes and that are not kept in the notes."""
+    taken = set(mapping.values()) | set(kept)
+    return [h for h in headers if h not in taken]
 
 
 def import_file(db: pw.Database, op: OperatorRef, path, *, kind: str | None = None,

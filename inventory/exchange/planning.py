@@ -34,6 +34,8 @@ class ImportOptions:
     decimal_comma: bool | None = None  # None = when the file is ';'-separated
     default_location: str | None = None  # for new assets whose row names none
     reference: str = ""  # ledger reference; default "import <file>"
+    # columns no field takes, kept in each device's notes as "Header: value" lines
+    notes_from: tuple[str, ...] = ()
 
 
 @dataclass
@@ -59,10 +61,21 @@ class Row:
 
     def raw(self, name: str) -> object:
         i = self.ctx.columns.get(name)
-        return self.cells[i] if i is not None and i < len(self.cells) else None
+        return v.restore_neutralised(self.cells[i]) if i is not None and i < len(self.cells) \
+            else None
 
     def text(self, name: str) -> str:
         return v.text(self.raw(name))
+
+    def kept_notes(self) -> str:
+        """The notes column (if mapped) followed by "Header: value" of each column kept in
+        the notes, skipping empty cells."""
+        parts = [self.text("notes")] if self.has("notes") else []
+        for header, i in self.ctx.notes_columns:
+            value = v.text(v.restore_neutralised(self.cells[i])) if i < len(self.cells) else ""
+            if value:
+                parts.append(f"{header}: {value}")
+        return "\n".join(p for p in parts if p)
 
     def _parse(self, name: str, parse, **kw):
         try:
@@ -110,6 +123,7 @@ class Context:
     warnings: list[str] = field(default_factory=list)
     now: object = None
     rows: list = field(default_factory=list)  # the table's rows, for planners that look ahead
+    notes_columns: list[tuple[str, int]] = field(default_factory=list)  # (header, index)
 
     def label(self, name: str) -> str:
         header = self.options.mapping.get(name)

@@ -150,8 +150,6 @@ def _headers(raw: list[object]) -> list[str]:
 
 
 def _cell(c: object, source: str, number: int) -> object:
-    from .export import unneutralise
-
     if not isinstance(c, str):
         return c
     if "\x00" in c:
@@ -161,10 +159,9 @@ def _cell(c: object, source: str, number: int) -> object:
     if len(c) > MAX_CELL:
         raise ValidationError(f"{source} row {number}: a cell is longer than {MAX_CELL:,} "
                               "characters. Shorten it; nothing was imported.")
-    c = _CONTROL.sub("", c)
-    # The apostrophe an export put before a formula-like text, removed again (export, then
-    # import, is lossless).
-    return unneutralise(c) if c[:1] == "'" else c
+    # (The apostrophe an export put before a formula-like text is removed by the import's
+    # rows, `values.restore_neutralised`, so export then import is lossless.)
+    return _CONTROL.sub("", c)
 
 
 def _cells(cells: list[object], source: str = "", number: int = 0) -> list[object]:

@@ -9,6 +9,13 @@ transaction with the statement as their reference:
 - a device we book elsewhere (in stock or lost): an "adjust" movement to this location;
 - a device we book here that the statement lacks: marked lost ("lost" movement).
 
+A statement often covers part of what a partner holds (one client account, one report).
+So a product we book here that the statement does not mention at all is reported "not on
+the statement" and left as booked, unless the user says the statement is complete
+(`complete=True`, `--complete`); then it is counted to zero (devices: marked lost). A
+device missing from the serials of a product the statement does list is a shortage either
+way. A statement with no lines is refused: it would otherwise zero everything.
+
 Devices deployed, in repair or disposed are never moved by a statement: they are
 listed for a person to check. Approving the same statement twice posts nothing the
 second time.
@@ -46,10 +53,12 @@ STATEMENT_FIELDS = (
 )
 
 STATUSES = ("match", "shortage", "surplus", "unknown_serial", "unknown_product", "elsewhere",
-            "review")
+            "review", "not_on_statement")
 STATUS_LABELS = {"match": "match", "shortage": "shortage", "surplus": "surplus",
                  "unknown_serial": "serial unknown to us", "unknown_product": "unknown product",
-                 "elsewhere": "booked elsewhere", "review": "check by hand"}
+                 "elsewhere": "booked elsewhere", "review": "check by hand",
+                 "not_on_statement": "not on the statement"}
+LEFT_ALONE = "not on the statement: left as booked"
 
 
 @dataclass
@@ -80,6 +89,7 @@ class Reconciliation:
     lines: list[Line]
     approved: bool = False
     posted: int = 0
+    complete: bool = False
 
     def count(self, status: str) -> int:
         return sum(1 for ln in self.lines if ln.status == status)
@@ -91,6 +101,8 @@ class Reconciliation:
     def summary(self) -> str:
         parts = [f"{self.count(s)} {STATUS_LABELS[s]}" for s in STATUSES if self.count(s)]
         head = f"{self.statement} against {self.location}: {', '.join(parts) or 'empty'}"
+        if self.count("not_on_statement"):
+            head += " (left as booked: the statement is not marked complete)"
         if self.approved:
             return f"{head}; {self.posted} adjustments posted as '{self.reference}'"
         return f"{head}; {len(self.to_post)} adjustments to post on approval"
@@ -100,8 +112,12 @@ class Reconciliation:
                 "Action", "Note", "Statement row"]
 
     def rows(self) -> list[tuple]:
+        """One row per line; a line the statement does not mention has no statement figure
+        (it is not a count of zero)."""
         return [(STATUS_LABELS[ln.status], ln.product, ln.serial, ln.asset_tag, ln.book,
-                 ln.statement, ln.difference, ln.action, ln.note, ln.row) for ln in self.lines]
+                 *(("", "") if ln.status == "not_on_statement" else (ln.statement,
+                                                                    ln.difference)),
+                 ln.action, ln.note, ln.row) for ln in self.lines]
 
 
 def _statement_lines(table: Table, mapping: dict[str, str]):
@@ -148,7 +164,7 @@ def _asset_by_serial(serial: str) -> tuple[m.Asset | None, str]:
 
 
 def compare(loc: m.Location, table: Table, mapping: dict[str, str],
-            reference: str) -> Reconciliation:
+            reference: str, complete: bool = False) -> Reconciliation:
     """Book against statement, without changing anything."""
     lines: list[Line] = []
     seen_assets: set[int] = set()
@@ -156,6 +172,7 @@ def compare(loc: m.Location, table: Table, mapping: dict[str, str],
     stated_rows: dict[int, int] = {}
     device_counts: dict[int, int] = defaultdict(int)
     names: dict[int, str] = {}
+    mentioned: set[int] = set()  # products the statement lists (by code or by serial)
     cat = Catalog()
     for number, code, serial, qty, problem, desc in _statement_lines(table, mapping):
         if problem:
@@ -173,6 +190,7 @@ def compare(loc: m.Location, table: Table, mapping: dict[str, str],
                                   note="listed twice on the statement"))
                 continue
             seen_assets.add(a.id)
+            mentioned.add(a.product_id)
             here = a.location_id == loc.id
             if here and a.status == "in_stock":
                 lines.append(Line("match", a.product.name, serial, a.tag, 1, 1, row=number))
@@ -197,6 +215,7 @@ def compare(loc: m.Location, table: Table, mapping: dict[str, str],
             lines.append(Line("review", p.name, row=number, note="no quantity on this line"))
             continue
         names[p.id] = p.name
+        mentioned.add(p.id)
         if p.kind == "device":
             device_counts[p.id] += qty
         else:
@@ -211,6 +230,9 @@ def compare(loc: m.Location, table: Table, mapping: dict[str, str],
         names.setdefault(pid, name)
     for pid in sorted(set(stated_qty) | {p for p, q in book.items() if q}, key=names.get):
         have, said = book.get(pid, 0), stated_qty.get(pid, 0)
+        if pid not in mentioned and not complete:
+            lines.append(Line("not_on_statement", names[pid], book=have, note=LEFT_ALONE))
+            continue
         status = "match" if have == said else ("shortage" if said < have else "surplus")
         action = "" if status == "match" else f"count {have} → {said}"
         lines.append(Line(status, names[pid], book=have, statement=said, action=action,
@@ -230,12 +252,16 @@ def compare(loc: m.Location, table: Table, mapping: dict[str, str],
                           note="" if status == "match" else "counted without serials: ask "
                           "the partner for the serial numbers"))
         unlisted.pop(pid, None)
-    for assets_ in unlisted.values():
+    for pid, assets_ in unlisted.items():
         for a in assets_:
+            if pid not in mentioned and not complete:
+                lines.append(Line("not_on_statement", a.product.name, a.serial or "", a.tag, 1,
+                                  0, note=LEFT_ALONE))
+                continue
             lines.append(Line("shortage", a.product.name, a.serial or "", a.tag, 1, 0,
                               action="mark lost", note="not on the statement",
                               _product_id=a.product_id, _asset_id=a.id))
-    return Reconciliation(loc.code, table.source, reference, lines)
+    return Reconciliation(loc.code, table.source, reference, lines, complete=complete)
 
 
 def _post(op: OperatorRef, loc: m.Location, rec: Reconciliation) -> int:
@@ -274,10 +300,17 @@ def _post(op: OperatorRef, loc: m.Location, rec: Reconciliation) -> int:
 def reconcile(db: pw.Database, op: OperatorRef, path: str | Path, location: str, *,
               approve: bool = False, reference: str | None = None,
               mapping: dict[str, str] | None = None, sheet: str | None = None,
-              table: Table | None = None) -> Reconciliation:
-    """Compare the statement in `path` with the book at `location`; post if `approve`."""
+              table: Table | None = None, complete: bool = False) -> Reconciliation:
+    """Compare the statement in `path` with the book at `location`; post if `approve`.
+
+    `complete`: the statement lists everything the partner holds, so products it leaves
+    out are counted to zero; otherwise they are reported and left alone."""
     require(op.role, "adjust" if approve else "view")
     table = table or read_table(path, sheet=sheet)
+    if not table.rows:
+        raise ValidationError(f"{table.source} lists nothing (no lines under its header): "
+                              "nothing compared, nothing changed. Ask the partner for the "
+                              "statement with its stock lines.")
     mapping = mapping or map_fields(table.headers, STATEMENT_FIELDS)
     if "code" not in mapping and "serial" not in mapping:
         raise ValidationError(f"{table.source} has no column for a product code or a serial "
@@ -286,7 +319,7 @@ def reconcile(db: pw.Database, op: OperatorRef, path: str | Path, location: str,
     ref = (reference or f"statement {table.source}")[:255]
     with db.atomic():
         loc = find.location(location)
-        rec = compare(loc, table, mapping, ref)
+        rec = compare(loc, table, mapping, ref, complete)
         if approve:
             rec.posted = _post(op, loc, rec)
             rec.approved = True

@@ -88,7 +88,7 @@ def assets(f: Filters) -> TableData:
     if f.location:
         q = q.where(a.location.in_(_under(f.location)))
     if f.person:
-        q = q.where(a.holder == find.person(f.person).id)
+        q = q.where(a.holder == find.person(f.person, include_left=True).id)
     if f.product:
         q = q.where(a.product == find.product(f.product).id)
     if f.kind:
@@ -239,7 +239,7 @@ def movements(f: Filters) -> TableData:
         places = _under(f.location)
         q = q.where(mv.from_location.in_(places) | mv.to_location.in_(places))
     if f.person:
-        q = q.where(mv.person == find.person(f.person).id)
+        q = q.where(mv.person == find.person(f.person, include_left=True).id)
     if f.product:
         q = q.where(mv.product == find.product(f.product).id)
     if f.status:

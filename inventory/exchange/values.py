@@ -11,6 +11,8 @@ import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from .export import FORMULA_STARTS
+
 MONTHS = {name: i for i, names in enumerate(
     [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
      ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
@@ -25,6 +27,16 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 
 TRUE_WORDS = {"1", "y", "yes", "true", "t", "x", "ja", "oui", "si", "active", "on"}
 FALSE_WORDS = {"0", "n", "no", "false", "f", "nein", "non", "inactive", "off", "left"}
+
+
+def restore_neutralised(value: object) -> object:
+    """A text cell as it was before export made it formula-safe. The exporter puts one
+    apostrophe before text a spreadsheet would evaluate (``=``, ``+``, ``-``, ``@``, TAB,
+    CR first, after any apostrophes already there); exactly that one is dropped again, so
+    export → import is lossless."""
+    if isinstance(value, str) and value[:1] == "'" and value.lstrip("'")[:1] in FORMULA_STARTS:
+        return value[1:]
+    return value
 
 
 def text(value: object) -> str:

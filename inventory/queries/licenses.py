@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 import peewee as pw
 
 from .. import models as m
 from ..clock import today
+from ..renewals import renewal, renewal_due
 from .common import Column, Spec, TableQuery, fetch_rows, order
 
 LIC = m.License
@@ -25,20 +26,24 @@ def used_seats() -> pw.Select:
 
 
 def renewal_due_ids(on: date) -> list[int]:
-    """Licenses where today is past (end − renewal lead time); the table is small."""
-    out = []
-    for lid, ends, lead in LIC.select(LIC.id, LIC.ends_on, LIC.renewal_lead_days).tuples():
-        if ends is not None and on >= ends - timedelta(days=lead or 0):
-            out.append(lid)
-    return out
+    """Licenses due for renewal on `on` (the rule in `inventory/renewals.py`)."""
+    return [lid for lid, ends, notice, lead in LIC.select(
+        LIC.id, LIC.ends_on, LIC.notice_days, LIC.renewal_lead_days).tuples()
+        if renewal_due(_day(ends), notice, lead, on)]
 
 
-def state(ends_on: date | None, lead_days: int, used: int, seats: int, on: date) -> str:
-    if ends_on is not None and ends_on < on:
+def _day(value) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def state(ends_on: date | None, notice_days: int, lead_days: int, used: int, seats: int,
+          on: date) -> str:
+    r = renewal(ends_on, notice_days, lead_days)
+    if r is not None and r.expired(on):
         return "expired"
     if used > seats:
         return "over"
-    if ends_on is not None and on >= ends_on - timedelta(days=lead_days or 0):
+    if r is not None and r.due(on):
         return "renewal_due"
     if seats and used >= seats:
         return "full"
@@ -86,18 +91,19 @@ class LicenseTable(TableQuery):
     def rows(self, ids: Sequence[int]) -> dict[int, tuple]:
         u = used_seats().where(SEAT.license.in_(list(ids))).alias("u")
         q = (LIC.select(LIC.id, P.name, SUP.name, LIC.license_type, LIC.seats, u.c.used,
-                        LIC.cost_per_seat, LIC.ends_on, LIC.renewal_lead_days)
+                        LIC.cost_per_seat, LIC.ends_on, LIC.notice_days, LIC.renewal_lead_days)
              .join(P, on=(LIC.product == P.id))
              .join_from(LIC, SUP, pw.JOIN.LEFT_OUTER, on=(LIC.vendor == SUP.id))
              .join_from(LIC, u, pw.JOIN.LEFT_OUTER, on=(u.c.lid == LIC.id)))
         on = today()
         out = {}
-        for lid, (name, vendor, ltype, seats, used, cost, ends, lead) in fetch_rows(
+        for lid, (name, vendor, ltype, seats, used, cost, ends, notice, lead) in fetch_rows(
                 q, ids, LIC.id).items():
             used = int(used or 0)
-            renew_by = ends - timedelta(days=lead or 0) if ends else None
+            r = renewal(_day(ends), notice, lead)
             out[lid] = (name, vendor or "", ltype, seats, used, seats - used, cost, ends,
-                        renew_by, state(ends, lead, used, seats, on))
+                        r.renew_by if r else None, state(_day(ends), notice, lead, used, seats,
+                                                         on))
         return out
 
 
@@ -123,7 +129,8 @@ class LicenseDetail:
     term_months: int
     starts_on: date
     ends_on: date | None
-    renew_by: date | None
+    renew_by: date | None  # end − notice
+    due_from: date | None  # renew by − renewal lead time: start the paperwork
     notice_days: int
     allow_overuse: bool
     reference: str
@@ -159,13 +166,15 @@ def detail(license_id: int, limit: int = 500) -> LicenseDetail | None:
              .where((SEAT.license == lic.id) & SEAT.released_at.is_null())
              .order_by(person.active, SEAT.assigned_at.desc()).limit(limit).tuples()]
     used = SEAT.select().where((SEAT.license == lic.id) & SEAT.released_at.is_null()).count()
-    renew_by = lic.ends_on - timedelta(days=lic.renewal_lead_days or 0) if lic.ends_on else None
+    r = renewal(lic.ends_on, lic.notice_days, lic.renewal_lead_days)
     return LicenseDetail(
         id=lic.id, product=lic.product.name, vendor=lic.vendor.name if lic.vendor_id else None,
         license_type=lic.license_type, seats=lic.seats, used=used,
         cost_per_seat=lic.cost_per_seat, term_months=lic.term_months, starts_on=lic.starts_on,
-        ends_on=lic.ends_on, renew_by=renew_by, notice_days=lic.notice_days,
+        ends_on=lic.ends_on, renew_by=r.renew_by if r else None,
+        due_from=r.due_from if r else None, notice_days=lic.notice_days,
         allow_overuse=lic.allow_overuse, reference=lic.reference,
-        state=state(lic.ends_on, lic.renewal_lead_days, used, lic.seats, today()),
+        state=state(lic.ends_on, lic.notice_days, lic.renewal_lead_days, used, lic.seats,
+                    today()),
         assignments=seats,
     )

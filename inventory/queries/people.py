@@ -139,5 +139,15 @@ def detail(person_id: int) -> PersonDetail | None:
                         seats, history.for_person(p.id, limit=40))
 
 
+def leaver(text: str) -> tuple[str, str] | None:
+    """(name, employee id) of someone who has left, by employee id, email or picker label
+    ("Name · E10293"); None when the text names nobody who has left."""
+    code = text.strip().rsplit(" · ", 1)[-1].strip()
+    row = (PER.select(PER.name, PER.employee_id)
+           .where(((PER.employee_id == code) | (pw.fn.LOWER(PER.email) == code.lower()))
+                  & ~PER.active).tuples().first())
+    return tuple(row) if row else None
+
+
 def by_employee_id(employee_id: str) -> int | None:
     return PER.select(PER.id).where(PER.employee_id == employee_id.strip()).scalar()

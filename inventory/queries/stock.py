@@ -182,6 +182,36 @@ class SpareDetail:
     def total(self, kinds: Sequence[str]) -> int:
         return sum(s.quantity for s in self.levels if s.kind in kinds)
 
+    def standing(self, position: int) -> Standing:
+        """The badge and the reorder-point line of the detail pane: what is missing and
+        what to do when there is no reorder point, never "None"."""
+        rop = self.reorder_point
+        low = rop is not None and rop > 0 and position <= rop
+        if low:
+            badge = ("over", "Reorder")
+        elif position <= 0:
+            badge = ("over", "None in stock")
+        else:
+            badge = ("ok", "Stocked")
+        minimum = " (manual minimum)" if self.min_quantity is not None else ""
+        if rop is not None and self.offers:
+            return Standing(*badge, f"{rop}{minimum}", low)
+        if rop is not None:
+            return Standing(*badge, f"{rop}{minimum} — no supplier offer, so a 14-day lead "
+                            "time is assumed: add an offer for a real reorder point", low)
+        if not self.offers:
+            return Standing(*badge, "No supplier offer: add one to get a reorder point", low)
+        return Standing(*badge, "None yet: no demand recorded. Set a minimum (Edit product) "
+                        "to keep some in stock", low)
+
+
+@dataclass(frozen=True)
+class Standing:
+    status: str  # the badge's colour
+    badge: str
+    reorder_point: str
+    low: bool
+
 
 def detail(product_id: int, points: dict[int, int] | None = None) -> SpareDetail | None:
     p = P.get_or_none(P.id == product_id)

@@ -95,10 +95,14 @@ def cmd_licenses(args: argparse.Namespace) -> int:
     from .licenses import license_alerts
 
     db, _ = session(args)
-    for a in license_alerts(db, alerts_only=not args.all):
+    alerts = license_alerts(db, alerts_only=not args.all)
+    for a in alerts:
         print(f"{a.product} ({a.vendor or 'no vendor'})")
         for r in a.reasons():
             print(f"  {r}")
+    due = sum(a.renewal_due for a in alerts)
+    print(f"{due} license{'' if due == 1 else 's'} due for renewal (from end − notice − "
+          f"renewal lead time); {len(alerts)} listed", file=sys.stderr)
     return 0
 
 

@@ -4,9 +4,10 @@ For each stocked product at each stocking location (site stockroom, 3PL, MSP):
 
 1. demand per month from the ledger (:mod:`.demand`; weekly buckets for fast
    movers), a forecast chosen per series (:func:`choose_forecasts`);
-2. the lead time of the way the location is refilled: the transfer lane from
-   the 3PL / MSP that serves it, else the best supplier offer (quoted until
-   3 receipts, then the observed mean and spread of ordered → received);
+2. how the line will be filled (step 4 decides it first) gives its lead time: the
+   transfer lane from the 3PL / MSP that ships (or is waited for), else the best
+   supplier offer (quoted until 3 receipts, then the observed mean and spread of
+   ordered → received) when the location buys, direct or as a 3PL;
 3. a whole-unit reorder point at the product's service level
    (:func:`reorder_points`: Poisson / negative binomial / normal), never below
    a manual minimum; inventory position = on hand + on order + in transit −
@@ -219,6 +220,41 @@ def _installed(products: list[int]) -> dict[int, int]:
     return dict(q)
 
 
+@dataclass(frozen=True)
+class _Route:
+    """How one line will be filled: from which partner (if any), over which lane."""
+
+    action: str
+    partner: int | None = None  # the 3PL / MSP that ships, or is waited for
+    lane_days: float | None = None  # None: bought direct, at the supplier's lead time
+    cap: float | None = None  # a transfer takes at most what the partner holds
+    note: str = ""
+
+
+def _route(p: int, loc: int, lanes: dict[int, list[tuple[float, int]]],
+           pos: dict[tuple[int, int], Position], locs: dict, buy_days: float,
+           expected: dict[tuple[int, int], float]) -> _Route:
+    """Transfer from the nearest partner holding stock; when none holds any, buy direct
+    if that is faster than the partner's refill plus the transfer, else wait for it."""
+    if not lanes.get(loc):
+        return _Route(BUY)
+    stocked = [(d, s) for d, s in lanes[loc] if pos.get((p, s), Position()).available > 0]
+    if stocked:
+        days, src = stocked[0]
+        return _Route(TRANSFER, src, days, cap=pos[(p, src)].available)
+    lane_days, src = lanes[loc][0]
+    refill = expected.get((p, src))
+    partner_days = (refill if refill is not None else buy_days) + lane_days
+    code = locs[src][0]
+    if buy_days < partner_days:
+        return _Route(BUY, note=f"{code} holds none; buying direct ({buy_days:.0f} days) is "
+                                f"faster than its refill + transfer ({partner_days:.0f} days)")
+    return _Route(WAIT, src, lane_days,
+                  note=f"{code} holds none; its order arrives in {refill} days, then "
+                       f"{lane_days:.0f} days transfer, sooner than buying direct "
+                       f"({buy_days:.0f} days)")
+
+
 def reorder_list(db: pw.Database, *, today: date | None = None,
                  settings: ReorderSettings | None = None, alerts_only: bool = True,
                  location: str | None = None, supplier: str | None = None,
@@ -365,11 +401,16 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
         supply_lead[p] = got
         return got
 
-    for i, (p, loc) in enumerate(keys):
-        if lanes.get(loc):
-            days, src = lanes[loc][0]
-            lead[i], lead_sd[i] = days, 0.0
-            lead_src.append(f"transfer lane from {locs[src][0]}")
+    # How each line will be filled decides its lead time (and so its safety stock, reorder
+    # point and order-by date): the lane of the 3PL / MSP that ships or is waited for, else
+    # the supplier's lead time when the site buys direct.
+    expected = _next_expected(today)
+    routes = [_route(p, loc, lanes, pos, locs, buying(p)[0], expected) for p, loc in keys]
+    for i, (p, _) in enumerate(keys):
+        route = routes[i]
+        if route.lane_days is not None:
+            lead[i], lead_sd[i] = route.lane_days, 0.0
+            lead_src.append(f"transfer lane from {locs[route.partner][0]}")
         else:
             lead[i], lead_sd[i], text = buying(p)
             lead_src.append(text)
@@ -380,7 +421,6 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
     rop[has_min] = np.maximum(rop[has_min], minimum[has_min])
     safety = rp.safety_stock + (rop - rp.reorder_point)
 
-    expected = _next_expected(today)
     history = demand.tolist()
     holding = cfg.holding_rate
     out: list[ReorderLine] = []
@@ -392,30 +432,13 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
         shortfall = max(float(rop[i]) - position, 0.0)
         offer = offers.get(p)
         price = offer.price if offer else Decimal(row[3] or 0)
-        action, source, note = BUY, offer.supplier if offer else "", ""
+        route = routes[i]
+        action, note, cap = route.action, route.note, route.cap
+        source = locs[route.partner][0] if action in (TRANSFER, WAIT) else (
+            offer.supplier if offer else "")
         pack, minimum_order = (offer.pack, offer.minimum) if offer else (1, 1)
-        cap = None
-        if lanes.get(loc):
-            stocked = [(d, s) for d, s in lanes[loc]
-                       if pos.get((p, s), Position()).available > 0]
-            if stocked:
-                _, src = stocked[0]
-                action, source = TRANSFER, locs[src][0]
-                pack, minimum_order = 1, 1
-                cap = pos[(p, src)].available
-            else:
-                lane_days, src = lanes[loc][0]
-                buy_days = buying(p)[0]
-                refill = expected.get((p, src))
-                partner_days = (refill if refill is not None else buy_days) + lane_days
-                if buy_days < partner_days:
-                    note = (f"{locs[src][0]} holds none; buying direct ({buy_days:.0f} days) is "
-                            f"faster than its refill + transfer ({partner_days:.0f} days)")
-                else:
-                    action, source = WAIT, locs[src][0]
-                    note = (f"{locs[src][0]} holds none; its order arrives in {refill} days, "
-                            f"then {lane_days:.0f} days transfer, sooner than buying direct "
-                            f"({buy_days:.0f} days)")
+        if action == TRANSFER:
+            pack, minimum_order = 1, 1
         oq = order_quantity(
             float(rate[i]), order_cost=cfg.order_cost,
             holding_cost=(holding * float(price)) if holding and price else None,

@@ -1,10 +1,10 @@
 """License alerts: renewals coming due, seats running out, true-up exposure, reclaimable seats.
 
-Dates, per license:
+Dates, per license, by the one rule in `inventory/renewals.py`:
 
 - decision due = end date − notice period (after it the contract renews or lapses);
-- alert from  = decision due − (procurement lead time + approval buffer): the
-  day someone has to start the paperwork to decide in time.
+- alert from  = decision due − renewal lead time: the day someone has to start the
+  paperwork to decide in time. Due for renewal from then until the end date.
 
 Seats: the number assigned at each month end over the last 12 months is fitted
 with a straight line; where it rises, the date it reaches the entitlement is
@@ -25,8 +25,8 @@ import peewee as pw
 
 from .. import models as m
 from ..clock import today as real_today
+from ..renewals import renewal
 
-APPROVAL_BUFFER_DAYS = 14
 TREND_MONTHS = 12
 
 
@@ -58,8 +58,8 @@ class LicenseAlert:
         out = []
         if self.ends_on:
             out.append(f"Ends {self.ends_on:%Y-%m-%d}; decide by {self.decision_due:%Y-%m-%d} "
-                       f"(notice); start by {self.alert_from:%Y-%m-%d} (procurement lead time + "
-                       f"{APPROVAL_BUFFER_DAYS} days approval)")
+                       f"(notice); start by {self.alert_from:%Y-%m-%d} (renewal lead time)"
+                       + ("; renewal due now" if self.renewal_due else ""))
         out.append(f"{self.used} of {self.seats} seats used; trend "
                    f"{self.seats_per_month:+.1f} seats/month")
         if self.seats_run_out:
@@ -81,7 +81,6 @@ def _as_dt(v) -> datetime | None:
 
 
 def license_alerts(db: pw.Database, *, today: date | None = None,
-                   approval_buffer_days: int = APPROVAL_BUFFER_DAYS,
                    alerts_only: bool = False) -> list[LicenseAlert]:
     """Every license with its dates and seat figures (or only those needing action)."""
     today = today or real_today()
@@ -119,13 +118,14 @@ def license_alerts(db: pw.Database, *, today: date | None = None,
             run_out = today + timedelta(days=int((n_seats - used) / slope))
         seats_alert = ltype != "site" and (used >= n_seats or (
             run_out is not None and run_out <= today + timedelta(days=lead or 0)))
-        decision = ends - timedelta(days=notice or 0) if ends else None
-        start = decision - timedelta(days=(lead or 0) + approval_buffer_days) if ends else None
-        renewal = bool(ends and start <= today <= ends)
+        dates = renewal(ends, notice, lead)
+        decision = dates.renew_by if dates else None
+        start = dates.due_from if dates else None
+        due = bool(dates and dates.due(today))
         over = max(0, used - n_seats) if ltype != "site" else 0
         cost = Decimal(cost or 0)
         alert = LicenseAlert(
-            lid, product, vendor or "", ltype, n_seats, used, ends, decision, start, renewal,
+            lid, product, vendor or "", ltype, n_seats, used, ends, decision, start, due,
             slope * 30.44, run_out, seats_alert, over, (cost * over).quantize(Decimal("0.01")),
             tuple(held.get(lid, [])), cost)
         if alert.alert or not alerts_only:

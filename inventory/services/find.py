@@ -80,7 +80,14 @@ def _person(code: str) -> m.Person | None:
     return p
 
 
-def person(employee_id: str) -> m.Person:
+def left_message(name: str, employee_id: str) -> str:
+    """What every desk says when something is to be issued to someone who has left."""
+    return f"{name} ({employee_id}) has left; items cannot be issued to them."
+
+
+def person(employee_id: str, *, include_left: bool = False) -> m.Person:
+    """The person with this employee id (or email). Someone who has left is refused unless
+    `include_left` (a filter on who holds what, not an issue)."""
     code = employee_id.strip()
     found = _person(code)
     if found is None:
@@ -88,9 +95,8 @@ def person(employee_id: str) -> m.Person:
     if found is None:
         raise NotFound(f"No person with employee id '{code}'. Scan their badge again, or add "
                        "them under People.", field="person")
-    if not found.active:
-        raise NotFound(f"{found.name} ({code}) has left; items cannot be issued to them.",
-                       field="person")
+    if not found.active and not include_left:
+        raise NotFound(left_message(found.name, found.employee_id), field="person")
     return found
 
 

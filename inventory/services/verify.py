@@ -1,4 +1,6 @@
-"""Recompute stock and asset positions from the ledger and compare with the projection."""
+"""Recompute stock and asset positions from the ledger and compare with the projection,
+then audit the rules the services enforce (`audit.py`: no duplicate seat, no over-
+allocation, nothing issued to someone who had left, no device in two places)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from .. import limits
 from .. import models as m
 from ..dberrors import driver_errors, translate
 from . import chain
+from .audit import audit
 
 
 @dataclass
@@ -19,6 +22,7 @@ class VerifyReport:
     movements: int = 0
     stock_differences: list[str] = field(default_factory=list)
     asset_differences: list[str] = field(default_factory=list)
+    rule_problems: list[str] = field(default_factory=list)
     value_problems: list[str] = field(default_factory=list)  # beyond the domain limits
     chain_problems: list[str] = field(default_factory=list)  # changed, removed, re-ordered
     guards_restored: list[str] = field(default_factory=list)  # ledger triggers put back
@@ -26,15 +30,15 @@ class VerifyReport:
 
     @property
     def ok(self) -> bool:
-        return not (self.stock_differences or self.asset_differences or self.value_problems
-                    or self.chain_problems or self.guards_restored)
+        return not (self.stock_differences or self.asset_differences or self.rule_problems
+                    or self.value_problems or self.chain_problems or self.guards_restored)
 
     def lines(self) -> list[str]:
         """Every finding, one line each."""
         guards = [f"ledger guard {g} was missing or disabled: it has been put back"
                   for g in self.guards_restored]
         return [*guards, *self.chain_problems, *self.value_problems,
-                *self.stock_differences, *self.asset_differences]
+                *self.stock_differences, *self.asset_differences, *self.rule_problems]
 
 
 # Rows whose quantity is beyond the domain limit are reported, not summed (a sum of them
@@ -134,4 +138,5 @@ def _verify(db: pw.Database) -> VerifyReport:
                     f"{tag}: ledger says {wanted[2]} at {places.get(wanted[0])}, holder "
                     f"{wanted[1]}; "
                     f"asset record says {status} at {places.get(loc)}, holder {holder}")
+    report.rule_problems = audit(db)
     return report

@@ -22,7 +22,7 @@ from inventory.queries import lookups
 from inventory.queries.people import by_employee_id
 from inventory.services.receiving import ReceiptLine
 
-from .fields import ChoiceCombo, OptionalDate, location_combo, person_picker
+from .fields import ChoiceCombo, OptionalDate, location_combo, person_picker, person_problem
 from .form import FormDialog
 
 STOCKING = ("site", "stockroom", "3pl", "msp")
@@ -69,8 +69,7 @@ class CheckOutDialog(_OnDevices):
         if not self.person.text().strip():
             errors["person"] = "Pick who receives the device, or scan their badge."
         elif not self.person.is_known():
-            errors["person"] = (f"No active person '{self.person.text().strip()}'. Pick a name "
-                                "from the list, or add them under People.")
+            errors["person"] = person_problem(self.person.text())
         due = self.due.value()
         if due is not None and due < clock.today():
             errors["due"] = "The due date is in the past."

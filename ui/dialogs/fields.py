@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
 from inventory import clock
 from inventory.queries import lookups
 from inventory.queries.lookups import Choice
+from inventory.queries.people import leaver
+from inventory.services.find import left_message
 
 
 class PickerEdit(QLineEdit):
@@ -57,6 +59,16 @@ class PickerEdit(QLineEdit):
 
     def is_known(self) -> bool:
         return self.choice() is not None
+
+
+def person_problem(text: str) -> str:
+    """Why what was typed or scanned into a person picker is nobody items can go to: the
+    scan station's words for someone who has left, else how to find the right person."""
+    gone = leaver(text)
+    if gone is not None:
+        return left_message(*gone)
+    return (f"No active person '{text.strip()}'. Pick a name from the list, or add them "
+            "under People.")
 
 
 def person_picker(active: bool = True) -> PickerEdit:

@@ -21,7 +21,7 @@ from inventory.queries import lookups
 from inventory.vocab import LICENSE_TYPES
 
 from .. import style
-from .fields import ChoiceCombo, OptionalDate, person_picker, pydate, qdate
+from .fields import ChoiceCombo, OptionalDate, person_picker, person_problem, pydate, qdate
 from .form import FormDialog
 
 
@@ -75,7 +75,7 @@ class AssignSeatDialog(FormDialog):
             if not self.person.text().strip():
                 errors["person"] = "Pick who gets the seat."
             elif not self.person.is_known():
-                errors["person"] = "No active person by that name or employee id."
+                errors["person"] = person_problem(self.person.text())
         elif not self.device.text().strip():
             errors["device"] = "Type or scan the device's asset tag."
         return errors

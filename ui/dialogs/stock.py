@@ -4,18 +4,37 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QSpinBox
 
 from inventory.codes import gtin_valid
-from inventory.commands import Adjust, Command, CreateProduct, EditProduct, Issue, Transfer
+from inventory.commands import (
+    AddOffer,
+    Adjust,
+    Command,
+    CreateProduct,
+    EditProduct,
+    Issue,
+    Transfer,
+)
+from inventory.queries import lookups
 from inventory.queries.stock import SpareDetail
 from inventory.vocab import PRODUCT_KINDS
 
 from .. import style
-from .fields import ChoiceCombo, location_combo, person_picker
+from .fields import ChoiceCombo, location_combo, person_picker, person_problem
 from .form import FormDialog
 
 STOCKING = ("site", "stockroom", "3pl", "msp")
+
+
+def amount_problem(text: str, what: str) -> str | None:
+    """What is wrong with an amount typed into a field (None: it is a fine amount)."""
+    try:
+        if Decimal(text.replace(",", "").strip()) < 0:
+            return f"{what} cannot be negative."
+    except InvalidOperation:
+        return "Type a number, like 39.90."
+    return None
 
 
 def _levels_combo(d: SpareDetail, kinds=STOCKING, none_text: str | None = None) -> ChoiceCombo:
@@ -49,7 +68,7 @@ class IssueDialog(FormDialog):
         if not self.person.text().strip():
             return {"person": "Pick who receives the spares, or scan their badge."}
         if not self.person.is_known():
-            return {"person": "No active person by that name or employee id."}
+            return {"person": person_problem(self.person.text())}
         return {}
 
     def commands(self) -> list[Command]:
@@ -193,11 +212,8 @@ class ProductDialog(FormDialog):
             errors["gtin"] = "A GTIN has digits only."
         elif gtin and not gtin_valid(gtin):
             errors["gtin"] = "This GTIN's check digit is wrong. Copy it again from the box."
-        try:
-            if Decimal(self.cost.text().replace(",", "").strip() or "0") < 0:
-                errors["unit_cost"] = "A cost cannot be negative."
-        except InvalidOperation:
-            errors["unit_cost"] = "Type a number, like 39.90."
+        if problem := amount_problem(self.cost.text() or "0", "A cost"):
+            errors["unit_cost"] = problem
         minimum = self.minimum.text().strip()
         if minimum and (not minimum.isdigit()):
             errors["min_quantity"] = "A whole number of units, or leave it empty."
@@ -236,3 +252,53 @@ class ProductDialog(FormDialog):
         else:
             return super().accept_scan(scan)
         return True
+
+
+class OfferDialog(FormDialog):
+    """A supplier's offer for a product: price, lead time, pack size, minimum order. With
+    it the reorder engine has a lead time (and so a reorder point) and a price."""
+
+    heading = "Add supplier offer"
+    ok_text = "Add offer"
+    topics = ("stock", "orders")
+
+    def __init__(self, ctx, detail: SpareDetail, parent=None) -> None:
+        self.d = detail
+        self.description = detail.name
+        super().__init__(ctx, parent)
+
+    def build(self) -> None:
+        self.supplier = self.add_field("supplier", "Supplier",
+                                       ChoiceCombo(lookups.suppliers(), none_text="Pick one"))
+        self.price = self.add_field("unit_price", "Unit price",
+                                    QLineEdit(str(self.d.unit_cost or "")))
+        self.lead = self.add_field("lead_time_days", "Lead time (days)", QSpinBox(),
+                                   hint="Quoted days from order to delivery.")
+        self.lead.setRange(1, 365)
+        self.lead.setValue(14)
+        self.pack = self.add_field("pack_size", "Pack size", QSpinBox())
+        self.pack.setRange(1, 100_000)
+        self.minimum = self.add_field("min_order", "Minimum order", QSpinBox())
+        self.minimum.setRange(1, 100_000)
+        self.part = self.add_field("supplier_part", "Supplier's part number", QLineEdit())
+        self.part.setPlaceholderText("Optional")
+        self.preferred = self.add_field("preferred", "", QCheckBox("Preferred supplier"))
+        self.preferred.setChecked(not self.d.offers)
+
+    def validate(self) -> dict[str, str]:
+        errors = {}
+        if not self.supplier.code():
+            errors["supplier"] = "Pick the supplier (add suppliers by importing them)."
+        if problem := amount_problem(self.price.text(), "A price"):
+            errors["unit_price"] = problem
+        return errors
+
+    def commands(self) -> list[Command]:
+        return [AddOffer(self.supplier.code(), self.d.code,
+                         unit_price=Decimal(self.price.text().replace(",", "").strip()),
+                         lead_time_days=self.lead.value(), pack_size=self.pack.value(),
+                         min_order=self.minimum.value(), supplier_part=self.part.text().strip(),
+                         preferred=self.preferred.isChecked())]
+
+    def done_text(self, result) -> str:
+        return f"Offer from {self.supplier.currentText()} added to {self.d.name}."

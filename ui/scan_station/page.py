@@ -49,6 +49,7 @@ MODE_CLASSES: tuple[type[Mode], ...] = (CheckoutMode, CheckinMode, ReceiveMode, 
                                         CountMode, IssueMode)
 MODE_NAMES = tuple(cls.name for cls in MODE_CLASSES)
 REPEAT_WINDOW_S = 1.0
+BADGE_FIRST_MODES = ("checkout", "issue")  # modes whose first scan is a person's badge
 MODE_BUTTON_STYLE = (
     "QPushButton { background: #ffffff; color: #111827; border: 1px solid #d1d5db;"
     " border-radius: 6px; padding: 4px 10px; }"
@@ -194,6 +195,17 @@ class ScanStationPage(QWidget):
             return None
         self._last = (scan.text, scan.source, now)
         return self._run(lambda: self._dispatch(scan))
+
+    def handle_scan_from_elsewhere(self, scan: Scan) -> Outcome | None:
+        """A scan made while another page was showing. A person's badge starts a check-out
+        (unless the station is in a mode that starts with a badge): Receive, Count or
+        Transfer would only refuse it."""
+        if self.mode_name not in BADGE_FIRST_MODES:
+            parsed = parse(scan)
+            if parsed.kind != "command" and not getattr(parsed, "problem", None) and resolve(
+                    self.db, parsed.code, gtin=parsed.gtin, serial=parsed.serial).kind == "person":
+                self._switch("checkout")
+        return self.handle_scan(scan)
 
     def confirm(self) -> Outcome | None:
         return self._run(self.mode.confirm)

@@ -240,8 +240,8 @@ class DashboardPage(Page):
         self.cards["reorder"].set_value(c.below_reorder, hint,
                                         "alert" if c.below_reorder else "good")
         self.cards["renewals"].set_value(
-            c.renewals_due, "Licenses past their renew-by date", "warn" if c.renewals_due
-            else "good")
+            c.renewals_due, "Time to start the renewal paperwork",
+            "warn" if c.renewals_due else "good")
         self.cards["overdue"].set_value(
             c.overdue_loans, "Loaned devices past their due date", "alert" if c.overdue_loans
             else "good")

@@ -106,8 +106,10 @@ class LicensesPage(TablePage):
             from inventory.clock import today
 
             days = (d.renew_by - today()).days
-            tone = "danger" if d.state in ("expired",) else "warning" if days <= 0 else None
+            tone = "danger" if d.state == "expired" else "warning" if \
+                d.state == "renewal_due" else None
             p.field("Renew by", f"{fmt_date(d.renew_by)} ({days_phrase(days)})", tone)
+            p.field("Start by", fmt_date(d.due_from), tone)
         p.field("Over-use", "allowed (true-up later)" if d.allow_overuse else "not allowed")
         if d.reference:
             p.field("Reference", d.reference)

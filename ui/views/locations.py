@@ -42,7 +42,9 @@ class LocationsPage(TablePage):
         self.act_edit = self.action("Edit…", "settings", self.edit, "Ctrl+E")
         self.act_lane = self.action("Lead time…", "truck", self.lane, "",
                                     "Set how long transfers from this 3PL / MSP take")
-        return [self.act_edit, self.act_lane]
+        self.act_reconcile = self.action("Reconcile statement…", "check", self.reconcile, "",
+                                         "Compare the partner's stock statement with the book")
+        return [self.act_edit, self.act_lane, self.act_reconcile]
 
     def _kind_of_current(self) -> str | None:
         item = self.current_id()
@@ -55,6 +57,9 @@ class LocationsPage(TablePage):
         self.set_enabled(self.act_edit, one, "select one location", "catalog")
         self.set_enabled(self.act_lane, one and self._kind_of_current() in ("3pl", "msp"),
                          "select a 3PL or MSP", "catalog")
+        self.set_enabled(self.act_reconcile,
+                         one and self._kind_of_current() in ("3pl", "msp"),
+                         "select a 3PL or MSP", "view")
         self.set_enabled(self.act_new, True, "", "catalog")
 
     def new_location(self) -> None:
@@ -70,6 +75,14 @@ class LocationsPage(TablePage):
         d = q.detail(item) if item is not None else None
         if d is not None:
             self.open_dialog(LocationDialog(self.ctx, d, self), self.after_dialog)
+
+    def reconcile(self) -> None:
+        from ..reconcile_dialog import ReconcileDialog
+
+        item = self.current_id()
+        d = q.detail(item) if item is not None else None
+        if d is not None:
+            self.open_dialog(ReconcileDialog(self.ctx, d.code, self))
 
     def lane(self) -> None:
         item = self.current_id()

@@ -6,7 +6,13 @@ from inventory.queries import lookups
 from inventory.queries import stock as q
 from inventory.queries.common import TableQuery
 
-from ..dialogs.stock import AdjustDialog, IssueDialog, ProductDialog, StockTransferDialog
+from ..dialogs.stock import (
+    AdjustDialog,
+    IssueDialog,
+    OfferDialog,
+    ProductDialog,
+    StockTransferDialog,
+)
 from ..models.format import fmt_int, fmt_money, movement_entry
 from ..style import kind_label
 from .base import FilterDef, TablePage
@@ -92,10 +98,13 @@ class StockPage(TablePage):
         self.act_adjust = self.action("Adjust…", "settings", self.adjust, "",
                                       "Correct the book to what is on the shelf")
         self.act_edit = self.action("Edit product…", "settings", self.edit, "Ctrl+E")
-        return [self.act_issue, self.act_transfer, self.act_adjust, self.act_edit]
+        self.act_offer = self.action("Add supplier offer…", "plus", self.add_offer, "",
+                                     "A supplier's price and lead time: gives a reorder point")
+        return [self.act_issue, self.act_transfer, self.act_adjust, self.act_edit,
+                self.act_offer]
 
     def overflow_actions(self):
-        return [self.act_adjust, self.act_edit]
+        return [self.act_adjust, self.act_edit, self.act_offer]
 
     def update_actions(self) -> None:
         one = len(self.selected_ids()) == 1
@@ -103,6 +112,7 @@ class StockPage(TablePage):
         self.set_enabled(self.act_transfer, one, "select one product", "receive")
         self.set_enabled(self.act_adjust, one, "select one product", "adjust")
         self.set_enabled(self.act_edit, one, "select one product", "catalog")
+        self.set_enabled(self.act_offer, one, "select one product", "catalog")
         self.set_enabled(self.act_new, True, "", "catalog")
 
     def _detail(self):
@@ -128,6 +138,10 @@ class StockPage(TablePage):
                       "unit_cost": d.unit_cost, "min_quantity": d.min_quantity}
             self.open_dialog(ProductDialog(self.ctx, d.kind, d.id, values, self),
                              self.after_dialog)
+
+    def add_offer(self) -> None:
+        if (d := self._detail()) is not None:
+            self.open_dialog(OfferDialog(self.ctx, d, self), self.after_dialog)
 
     def new_product(self) -> None:
         self.open_dialog(ProductDialog(self.ctx, "spare", parent=self), self._after_new)
@@ -160,18 +174,17 @@ class StockPage(TablePage):
         p = self.detail
         site, partner, transit = d.total(SITES), d.total(PARTNER), d.total(("in_transit",))
         position = site + partner + transit + d.on_order
-        low = d.reorder_point is not None and d.reorder_point > 0 and \
-            position <= d.reorder_point
+        ready = self.model.query.has_reorder_figures()
+        standing = d.standing(position)
+        low = standing.low
         tags = dict.fromkeys(x for x in (kind_label(d.kind), d.category, d.manufacturer) if x)
-        p.begin(d.name, " · ".join(tags), "over" if low else "ok",
-                "Reorder" if low else "Stocked")
+        p.begin(d.name, " · ".join(tags), standing.status, standing.badge)
         p.field("Part number", d.part_number)
         p.field("GTIN", d.gtin)
         p.field("Unit cost", fmt_money(d.unit_cost))
-        rop = "…" if not self.model.query.has_reorder_figures() else (
-            fmt_int(d.reorder_point) if d.reorder_point is not None else None)
-        p.field("Reorder point", f"{rop}" + (" (manual minimum)" if d.min_quantity is not None
-                                             else ""), "danger" if low else None)
+        p.field("Reorder point", standing.reorder_point if ready else "…",
+                "danger" if low else "warning" if ready and (
+                    d.reorder_point is None or not d.offers) else None)
         p.field("Position", f"{fmt_int(position)} = {fmt_int(site)} at sites + "
                             f"{fmt_int(partner)} at 3PL / MSP + {fmt_int(transit)} in transit + "
                             f"{fmt_int(d.on_order)} on order")

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QDateEdit, QFormLayout, QHBoxLayout, QL
 
 from inventory.commands import CheckOut, Issue
 from inventory.errors import InventoryError
+from inventory.services.find import left_message
 from inventory.services.resolve import Resolution
 
 from ..basket import DONE, FAILED, READY, UNDONE, BasketModel, BasketView, Line
@@ -80,21 +81,25 @@ class CheckoutMode(Mode):
     def _update_summary(self) -> None:
         ready = self.basket.rows_with(READY)
         done = self.basket.rows_with(DONE)
-        who = self.person.chosen.text() if self.person.employee_id else "nobody yet"
+        who = self.person.chosen.text() if self.person.employee_id else None
         if done and not ready:
             self.summary.setText(f"{len(done)} item(s) checked out. Scan the next badge.")
+        elif not ready:
+            self.summary.setText(f"To {who} · scan the assets and spares" if who else
+                                 "Scan the person's badge, then the assets and spares")
         else:
-            self.summary.setText(f"{len(ready)} item(s) ready · to {who}")
+            self.summary.setText(f"{len(ready)} item(s) ready · to "
+                                 + (who or "nobody yet: scan the person's badge"))
 
     # -- scans ------------------------------------------------------------
     def on_scan(self, parsed: Parsed, res: Resolution, source: str) -> Outcome:
         if res.kind == "person":
             if res.status == "left":
-                return refused(res.label, "This person has left; items cannot be issued to "
-                                          "them.")
+                return refused(res.label, left_message(res.label.split(" · ")[0], res.ref))
             self.person.set_person(res.ref, f"{res.label.split(' · ')[0]} ({res.ref})",
                                    quiet=True)
             self._new_transaction()
+            self._update_summary()
             return ok(res.label, "Checking out to this person. Now scan assets and spares.")
         self._new_transaction()
         try:

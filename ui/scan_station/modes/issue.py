@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFormLayout, QVBoxLayout
 
 from inventory.commands import Issue
+from inventory.services.find import left_message
 from inventory.services.resolve import Resolution
 
 from ..basket import DONE, UNDONE, BasketModel, BasketView, Line
@@ -42,8 +43,7 @@ class IssueMode(Mode):
     def on_scan(self, parsed: Parsed, res: Resolution, source: str) -> Outcome:
         if res.kind == "person":
             if res.status == "left":
-                return refused(res.label, "This person has left; spares cannot be issued "
-                                          "to them.")
+                return refused(res.label, left_message(res.label.split(" · ")[0], res.ref))
             self.person.set_person(res.ref, f"{res.label.split(' · ')[0]} ({res.ref})",
                                    quiet=True)
             return ok(res.label, "Set the quantity (or scan QTY), then scan the spare.")
