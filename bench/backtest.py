@@ -1,6 +1,6 @@
 """Backtest: replay a year of simulated daily demand with the reorder policy placing orders.
 
-    .venv/bin/python bench/backtest.py [--items 400] [--seed 5] [--cover-months 1]
+    .venv/bin/python bench/backtest.py [--items 1200] [--seed 5] [--cover-months 1]
 
 Simulation (seeded, repeatable):
 
@@ -15,10 +15,18 @@ Simulation (seeded, repeatable):
 
 Policy under test (review daily, refit monthly): every 30 days the forecast
 chooser is refitted on the trailing 24 monthly buckets, and reorder points are
-recomputed for the target cycle service level (Poisson / negative binomial /
-normal chosen per item). Each day, when the inventory position (on hand + on
-order − backorders) is at or below the reorder point, an order is placed for
-``cover_months`` of forecast plus the shortfall below the reorder point.
+recomputed for the target cycle service level by the reorder list's own rule
+(:func:`inventory.replenishment.estimate.class_reorder_points`): intermittent
+items from their own lead-time demand (:mod:`inventory.replenishment.empirical`),
+the others Poisson / negative binomial / normal chosen per item, with the undershoot
+allowance. Each day, when the inventory position (on hand + on order − backorders)
+is at or below the reorder point, an order is placed for ``cover_months`` of
+forecast plus the shortfall below the reorder point. "before" rows run the rule as
+it was before issue 18 (every class on the fitted model), on the same world and
+the same lead-time draws, for the stock comparison.
+
+Lead times: each item's k-th order gets the same draw in every run (common random
+numbers), so two runs differ by their decisions only.
 
 Baseline, as IT asset tools do today: min = the average monthly usage of the
 last 12 months rounded to a round number, max = 2 × min, order up to max when
@@ -44,6 +52,7 @@ from inventory.replenishment import (
     reorder_points,
     undershoot_from_moments,
 )
+from inventory.replenishment.estimate import class_reorder_points
 
 MONTH = 30
 HISTORY_MONTHS = 24
@@ -68,6 +77,13 @@ class World:
         shape = 1.0 / LEAD_TIME_CV**2
         drawn = rng.gamma(shape, self.quoted_lead_time[items] / shape)
         return np.maximum(1, np.rint(drawn)).astype(int)
+
+    def lead_time_table(self, seed_offset: int, orders: int = 400) -> np.ndarray:
+        """Lead times of each item's 1st, 2nd, ... order: the same for every policy replayed
+        (common random numbers), so two policies differ by their decisions, not by luck."""
+        rng = np.random.default_rng(self.seed * 7919 + seed_offset)
+        n = len(self.kind)
+        return np.stack([self.lead_times(rng, np.arange(n)) for _ in range(orders)], axis=1)
 
 
 def simulate_world(items: int, seed: int) -> World:
@@ -111,6 +127,8 @@ class Replay:
         self.world = world
         self.rng = np.random.default_rng(world.seed * 1000 + seed_offset)
         n = world.demand.shape[0]
+        self.lead_table = world.lead_time_table(1)
+        self.placed = np.zeros(n, int)  # orders placed so far, per item
         self.net = np.zeros(n)  # on hand minus backorders
         self.on_order = np.zeros(n)
         self.arrivals = np.zeros((REPLAY_DAYS + 200, n))
@@ -124,7 +142,8 @@ class Replay:
     def order(self, day: int, items: np.ndarray, quantity: np.ndarray) -> None:
         keep = quantity > 0
         items, quantity = items[keep], quantity[keep]
-        lead = self.world.lead_times(self.rng, items)
+        lead = self.lead_table[items, self.placed[items] % self.lead_table.shape[1]]
+        self.placed[items] += 1
         # Ordered at the end of `day`, usable from the start of day + lead + 1:
         # `lead` days of demand fall inside the lead time.
         np.add.at(self.arrivals, (day + lead + 1, items), quantity)
@@ -171,16 +190,19 @@ class Policy(Replay):
     """The Stockroom policy: forecast chooser + reorder points, refitted monthly."""
 
     def __init__(
-        self, world: World, service_level: float, cover_months: float, undershoot: bool = True
+        self, world: World, service_level: float, cover_months: float, undershoot: bool = True,
+        empirical: bool = True,
     ) -> None:
         super().__init__(world, seed_offset=int(service_level * 1000))
-        self.label = f"policy {service_level:.0%}" + ("" if undershoot else " no-U")
+        self.label = f"policy {service_level:.0%}" + ("" if undershoot else " no-U") + (
+            "" if empirical else " before")
         self.service_level = service_level
         self.undershoot = undershoot
+        self.empirical = empirical
         self.cover_months = cover_months
         n = world.demand.shape[0]
         # Receipts observed before the replay: count, sum, sum of squares (days).
-        past = np.stack([world.lead_times(self.rng, np.arange(n)) for _ in range(PAST_RECEIPTS)])
+        past = world.lead_time_table(2, PAST_RECEIPTS).T
         self.lt_n = np.full(n, float(PAST_RECEIPTS))
         self.lt_sum = past.sum(axis=0).astype(float)
         self.lt_sq = (past.astype(float) ** 2).sum(axis=0)
@@ -206,15 +228,22 @@ class Policy(Replay):
         u_mean, u_sd = undershoot_from_moments(
             *(np.sum(sizes**p, axis=1) / days_with_demand for p in (1, 2, 3))
         )
-        r = reorder_points(
-            self.forecast.rate,
-            self.forecast.sd,
-            lt_mean / MONTH,
-            lt_sd / MONTH,
-            self.service_level,
-            u_mean if self.undershoot else 0.0,
-            u_sd if self.undershoot else 0.0,
-        )
+        if self.empirical:
+            r = class_reorder_points(
+                self.forecast.classification.kind, self.forecast.rate, self.forecast.sd,
+                lt_mean, lt_sd, self.service_level, period_days=MONTH, daily=history,
+
+            )
+        else:
+            r = reorder_points(
+                self.forecast.rate,
+                self.forecast.sd,
+                lt_mean / MONTH,
+                lt_sd / MONTH,
+                self.service_level,
+                u_mean if self.undershoot else 0.0,
+                u_sd if self.undershoot else 0.0,
+            )
         self.rop = r.reorder_point
         self.methods = r.method
 
@@ -286,7 +315,7 @@ def summarize(outcome: Outcome, world: World, target: float | None) -> list[str]
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--items", type=int, default=400)
+    parser.add_argument("--items", type=int, default=1200)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--cover-months", type=float, default=1.0)
     parser.add_argument(
@@ -312,17 +341,24 @@ def main(argv: list[str] | None = None) -> int:
     for target in (0.95, 0.90):
         outcome = Policy(world, target, args.cover_months).run()
         print("\n".join(summarize(outcome, world, target)))
+        old = Policy(world, target, args.cover_months, empirical=False).run()
+        print("\n".join(summarize(old, world, target)))
         if args.no_undershoot:
             plain = Policy(world, target, args.cover_months, undershoot=False).run()
             print("\n".join(summarize(plain, world, target)))
-        achieved = outcome.served.sum() / outcome.cycles.sum()
-        if abs(achieved - target) > 0.03:
-            misses.append(f"{target:.0%} target: achieved {achieved:.1%}")
+        for kind in KINDS:
+            mask = world.kind == kind
+            achieved = outcome.served[mask].sum() / outcome.cycles[mask].sum()
+            if abs(achieved - target) > 0.01:
+                misses.append(f"{kind} at {target:.0%}: achieved {achieved:.1%}")
+        more = outcome.on_hand.sum() - old.on_hand.sum()
+        if more > 0:
+            misses.append(f"{target:.0%}: {more:,.0f} units more stock than before")
     for months in (1, 2):
         print("\n".join(summarize(MinMax(world, months).run(), world, None)))
     print(f"\nelapsed {time.perf_counter() - began:.1f} s")
     for miss in misses:
-        print(f"MISSED (more than 3 points off): {miss}")
+        print(f"MISSED (more than 1 point off, or more stock): {miss}")
     return 1 if misses else 0
 
 

@@ -533,6 +533,21 @@ class ApproveReorder(Command):
         return ordering.approve(uow.db, uow.operator, list(self.lines))
 
 
+@dataclass(frozen=True)
+class SaveServiceTargets(Command):
+    """Set or remove service targets per category or ABC class: (scope, key, level or None
+    to remove) each; all of them or none."""
+
+    action: ClassVar[str] = "adjust"
+    kinds: ClassVar[tuple[str, ...]] = ("catalog",)
+    changes: tuple[tuple[str, str, float | None], ...] = ()
+
+    def apply(self, uow):
+        from .replenishment.targets import save_targets
+
+        return save_targets(uow.db, uow.operator, list(self.changes))
+
+
 # -- undo ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -93,6 +93,22 @@ class Product(BaseModel):
     active = pw.BooleanField(default=True)
 
 
+class ServiceTarget(BaseModel):
+    """A target cycle service level for a product category or an ABC class (schema v6).
+
+    `scope` is "category" (key: the category name) or "abc" (key: "A", "B" or "C").
+    """
+
+    scope = pw.CharField()
+    key = pw.CharField()
+    service_level = pw.FloatField()
+    updated_at = pw.DateTimeField(default=utcnow)
+    updated_by = pw.ForeignKeyField(Operator, null=True)
+
+    class Meta:
+        indexes = ((("scope", "key"), True),)
+
+
 class Supplier(BaseModel):
     name = pw.CharField(unique=True)
     email = pw.CharField(default="")
@@ -250,7 +266,7 @@ class Movement(BaseModel):
     note = pw.TextField(default="")
     unit_cost = pw.DecimalField(max_digits=12, decimal_places=2, null=True, auto_round=True)
     reverses = pw.ForeignKeyField("self", null=True, index=False)  # partial index: schema v4
-    # The hash chain (schema v6): SHA-256 over this row and the previous row's hash.
+    # The hash chain (schema v7): SHA-256 over this row and the previous row's hash.
     prev_hash = pw.CharField(max_length=64, null=True)
     hash = pw.CharField(max_length=64, null=True)
 
@@ -262,7 +278,8 @@ class Movement(BaseModel):
 
 
 ALL_MODELS = [
-    SchemaVersion, Setting, Operator, Location, TransferLane, Person, Product, Supplier,
+    SchemaVersion, Setting, Operator, Location, TransferLane, Person, Product, ServiceTarget,
+    Supplier,
     SupplierOffer, PurchaseOrder, PurchaseOrderLine, Asset, StockLevel, Shipment, ShipmentLine,
     License, LicenseSeat, CountSession, CountEntry, Movement,
 ]

@@ -130,3 +130,23 @@ def test_output_into_a_closed_pipe_is_not_an_error(demo_url):
         os.close(write_end)
     assert r.returncode == 0, r.stderr
     assert "Traceback" not in r.stderr and "Exception ignored" not in r.stderr
+
+
+def test_verify_reports_broken_rules_on_a_real_database(demo_url):
+    db = open_store(demo_url)
+    try:
+        S = m.LicenseSeat  # a license that allows over-use: the duplicate is the one problem
+        seat = (S.select().join(m.Person).switch(S).join(m.License)
+                .where(S.released_at.is_null() & m.Person.active & m.License.allow_overuse)
+                .first())
+        m.LicenseSeat.create(license=seat.license_id, person=seat.person_id)  # a second one
+        who = f"{seat.person.name} ({seat.person.employee_id})"
+        product = seat.license.product.name
+    finally:
+        db.close()
+    r = run("verify", db=demo_url)
+    assert r.returncode == 2, r.stdout
+    lines = r.stdout.strip().splitlines()
+    assert f"duplicate seat: {who} holds 2 open seats of {product}; release all but one" \
+        in lines
+    assert lines[-1].startswith("verify DIFFERENCES FOUND") and "1 rule problems" in lines[-1]

@@ -272,21 +272,26 @@ def test_reorder_cli_prints_the_list_as_table_and_csv(demo_url):
 
 
 def test_the_reorder_point_follows_the_source_the_line_is_filled_from(world):
-    """Textbook: 4 a month at SR-HQ; the 3PL is 2 days away, CDW 30 days. Filled from the
-    3PL the reorder point covers 2 days of demand; bought direct it must cover 30."""
+    """Textbook: 4 a month at SR-HQ (one issue of 4 each month); the 3PL is 2 days away, CDW
+    30 days. Filled from the 3PL the reorder point covers 2 days of demand; bought direct it
+    must cover 30. Either way it also covers the undershoot of daily review: an issue of 4
+    that triggers the order leaves the position (4·3)/(2·4) = 1.5 below it on average."""
     import numpy as np
 
     from inventory.replenishment.demand import DAYS_PER_MONTH
     from inventory.replenishment.policy import reorder_points
+    from inventory.replenishment.undershoot import undershoot
 
     db, op, hq, tpl, chg, _ = world
     m.SupplierOffer.update(lead_time_days=30).execute()
     add_stock(chg.id, hq.id, 3)
+    u_mean, u_sd = undershoot([4] * 24)
+    assert u_mean == 1.5
 
     def expected_rop(ln, lead_days):
         rp = reorder_points(np.array([ln.demand_per_month]), np.array([ln.demand_sd_per_month]),
                             np.array([lead_days / DAYS_PER_MONTH]), np.array([0.0]),
-                            np.array([ln.service_level]))
+                            np.array([ln.service_level]), u_mean, u_sd)
         return float(rp.reorder_point[0]), float(rp.safety_stock[0])
 
     add_stock(chg.id, tpl.id, 50)
@@ -356,3 +361,21 @@ def test_renewals_due_are_one_count_on_dashboard_licenses_view_cli_and_reorder_t
     assert card > 0 and card == len(view) == len(tab) == cli
     assert r.stdout.count("renewal due now") == cli
     assert {s[-1] for s in states.values()} <= {"renewal_due", "over"}  # not expired
+
+
+def test_a_line_without_a_supplier_offer_says_what_to_do(world):
+    from inventory.errors import ValidationError
+
+    db, op, hq, tpl, _, _ = world
+    catalog.create_product(db, op, "Cable tie", "consumable", part_number="TIE")
+    tie = m.Product.get(m.Product.part_number == "TIE")
+    with db.atomic():
+        for k in range(1, 25):
+            record(op, "issue", tie, quantity=30, from_location=tpl, at=_months_back(k))
+    ln = _line(_all(db), tie, tpl)
+    assert ln.alert and ln.action == BUY and ln.supplier == ""
+    assert ln.lead_time_source == "no supplier offer: 14 days assumed"
+    assert any(r.startswith("No supplier offer: add one (Spares & stock ▸ More ▸ Add supplier "
+                            "offer…)") for r in ln.reasons())
+    with pytest.raises(ValidationError, match="Add supplier offer"):
+        ordering.approve(db, op, [ln])

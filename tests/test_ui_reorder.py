@@ -70,3 +70,15 @@ def test_reorder_view_filters_by_location_and_lists_license_alerts(qtbot, ctx): 
     assert {ln.location for ln in page.visible_lines()} == {"LOC-3PL-NW"}
     assert page.licenses.rowCount() > 0
     assert page.assets.rowCount() > 0
+
+
+def test_the_licenses_tab_counts_the_renewals_the_dashboard_counts(qtbot, ctx):
+    from inventory.queries import dashboard
+
+    page = ReorderPage(ctx)
+    qtbot.addWidget(page)
+    settle(page)
+    last = page.licenses.columnCount() - 1
+    due = [r for r in range(page.licenses.rowCount())
+           if page.licenses.item(r, last).text().startswith("Renewal due")]
+    assert due and len(due) == dashboard.counts().renewals_due

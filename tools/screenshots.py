@@ -164,8 +164,15 @@ def shoot_views(app, ctx, window, page, shoot, m, pw, Scan) -> None:  # noqa: N8
         orders.select_id(orders.model.ids()[0])
     shoot("08-purchase-orders")
 
-    page("reorder")
+    reorder = page("reorder")
     shoot("09-reorder")
+    whatif = getattr(reorder, "whatif", None)
+    if whatif is not None:
+        reorder.tabs.setCurrentWidget(whatif)
+        whatif.run()
+        settle(app, ctx.runner, 0.5)
+        shoot("09b-reorder-what-if")
+        reorder.tabs.setCurrentIndex(0)
 
     history = page("history")
     settle(app, ctx.runner, 0.5)

@@ -1,14 +1,17 @@
-"""Command-line entry points: reorder (the list, approve), po (place, export), licenses."""
+"""Command-line entry points: reorder (the list, approve), po (place, export), licenses,
+backtest (the policy replayed on the ledger), targets (service targets)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from .. import operations
-from ..cli import command, session
-from ..commands import ApproveReorder, CancelOrder, PlaceOrder
+from ..cli import command, parse_date, session
+from ..commands import ApproveReorder, CancelOrder, PlaceOrder, SaveServiceTargets
+from ..errors import ValidationError
 
 
 def _table(rows: list[list[str]], header: list[str]) -> str:
@@ -106,6 +109,131 @@ def cmd_licenses(args: argparse.Namespace) -> int:
     return 0
 
 
+class ProgressBar:
+    """A bar on stderr, redrawn in place on a terminal (a few plain lines otherwise)."""
+
+    WIDTH = 30
+
+    def __init__(self, stream=None) -> None:
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.last = 0.0
+        self.shown = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        final = done >= total
+        if not final and now - self.last < (0.1 if self.tty else 5.0):
+            return
+        self.last = now
+        share = done / total if total else 1.0
+        fill = int(round(share * self.WIDTH))
+        text = f"backtest [{'#' * fill}{'.' * (self.WIDTH - fill)}] {share:4.0%} {stage}"
+        if self.tty:
+            print(f"\r{text:<70}", end="", file=self.stream, flush=True)
+            self.shown = True
+        else:
+            print(text, file=self.stream, flush=True)
+
+    def end(self) -> None:
+        if self.shown:
+            print(file=self.stream, flush=True)
+            self.shown = False
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{x:.1%}"
+
+
+def backtest_text(report) -> str:
+    """The backtest as a table a manager reads, with the period and what it means."""
+    rows = [[r.rule, r.group, r.rows, _pct(r.target), _pct(r.csl), _pct(r.fill_rate),
+             f"{r.stock_value:,.0f}", r.orders, r.stockout_days] for r in report.results]
+    target = ("each product's own target" if report.service_level is None
+              else f"target {report.service_level:.1%}")
+    where = f" at {report.location}" if report.location else ""
+    head = (f"Backtest {report.start:%Y-%m-%d} to {report.end:%Y-%m-%d} ({report.months} "
+            f"months){where}, {report.rows} items × locations, {target}")
+    if not rows:
+        return head + "\nNo demand in this period: nothing to replay."
+    foot = ("CSL: share of deliveries before which nothing was owed; fill rate: demand "
+            "served from stock on the day;\nstock value: mean on hand at cost; baseline: the "
+            "products' min/max, else 1 month of usage as min and 2 as max.")
+    return "\n".join([head, "", _table(rows, list(report.HEADER)), "", foot])
+
+
+@command
+def cmd_backtest(args: argparse.Namespace) -> int:
+    from ..exchange.export import write_csv_stream, write_xlsx
+    from .backtest import run_backtest
+    from .targets import parse_level
+
+    level = parse_level(args.service_level) if args.service_level is not None else None
+    if args.format == "xlsx" and not args.output:
+        raise ValidationError("An XLSX file needs a name: add -o FILE.xlsx.")
+    db, _ = session(args)
+    bar = ProgressBar()
+    try:
+        report = run_backtest(db, today=args.today, months=args.months, service_level=level,
+                              location=args.location, progress=bar)
+    finally:
+        bar.end()
+    if args.format == "table":
+        text = backtest_text(report) + "\n"
+        if args.output:
+            Path(args.output).write_text(text, encoding="utf-8")
+            print(f"written {args.output}")
+        else:
+            sys.stdout.write(text)
+        return 0
+    header, rows = list(report.HEADER), report.table_rows()
+    if args.format == "xlsx":
+        write_xlsx(Path(args.output), header, rows, sheet="Backtest")
+        print(f"written {args.output}")
+    elif args.output:
+        with open(args.output, "w", encoding="utf-8-sig", newline="") as f:
+            write_csv_stream(f, header, rows)
+        print(f"written {args.output}")
+    else:
+        write_csv_stream(sys.stdout, header, rows)
+    return 0
+
+
+@command
+def cmd_targets(args: argparse.Namespace) -> int:
+    from ..errors import NotFound
+    from .targets import ABC, CATEGORY, list_targets, parse_level
+
+    db, op = session(args)
+    scope, key = args.scope, args.key
+    if args.action == "list":
+        targets = list_targets(db)
+        for t in targets:
+            print(f"{t.label}\t{t.service_level:.1%}")
+        if not targets:
+            print("no service targets: every product uses its own or the default target")
+        return 0
+    if scope not in (CATEGORY, ABC) or not key:
+        raise ValidationError("Say which target: 'category NAME' or 'abc A|B|C', e.g. "
+                              "'targets set abc A 98'.")
+    if args.action == "set":
+        if args.level is None:
+            raise ValidationError("Give the service level, e.g. 'targets set abc A 98'.")
+        level = parse_level(args.level)
+    else:
+        level = None
+        if not any(t.scope == scope and t.key.lower() == key.strip().lower()
+                   for t in list_targets(db)):
+            raise NotFound(f"There is no target for {scope} '{key}'.")
+    targets = operations.execute(db, op, SaveServiceTargets(((scope, key, level),))).view
+    if level is None:
+        print(f"{scope} {key}: target removed")
+    else:
+        t = next(t for t in targets if t.scope == scope and t.key.lower() == key.strip().lower())
+        print(f"{t.label}: target {t.service_level:.1%}")
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add this area's commands."""
     p = subparsers.add_parser("reorder", help="what to buy or move, and why (the reorder list)")
@@ -118,6 +246,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--approve", action="store_true",
                    help="turn the listed buy lines into draft purchase orders")
     p.set_defaults(func=cmd_reorder)
+
+    p = subparsers.add_parser(
+        "backtest", help="replay the reorder policy and your min/max on your own ledger")
+    p.add_argument("--months", type=int, default=12, help="months to replay (default 12)")
+    p.add_argument("--service-level", metavar="LEVEL",
+                   help="one target for every item, e.g. 0.95 or 95 (default: each "
+                        "product's own target)")
+    p.add_argument("--location", metavar="CODE", help="only this stocking location")
+    p.add_argument("--format", choices=("table", "csv", "xlsx"), default="table")
+    p.add_argument("-o", "--output", metavar="FILE")
+    p.add_argument("--today", type=parse_date, metavar="DATE",
+                   help="replay the months before this date (YYYY-MM-DD; default today)")
+    p.set_defaults(func=cmd_backtest)
+
+    p = subparsers.add_parser(
+        "targets", help="service targets per category or ABC class",
+        description="targets list | targets set category Cables 90 | targets set abc A 98 | "
+                    "targets clear category Cables")
+    p.add_argument("action", choices=("list", "set", "clear"))
+    p.add_argument("scope", nargs="?", help="category, or abc (classes by annual value)")
+    p.add_argument("key", nargs="?", help="the category name, or A, B or C")
+    p.add_argument("level", nargs="?", help="for set: the service level, e.g. 95 or 0.95")
+    p.set_defaults(func=cmd_targets)
 
     p = subparsers.add_parser("po", help="purchase orders: list drafts, place, cancel, export")
     p.add_argument("action", choices=("list", "place", "cancel", "csv", "pdf"))

@@ -3,8 +3,9 @@
 Demand is what left a stocking location for use: issues and consumption of
 spares, check-outs of devices kept as spares, and, for a 3PL / MSP, what it
 shipped or transferred to the sites it serves (its own demand). Transfers into
-a site, arrivals and receipts are not demand. Quantities are summed per
-product × location × calendar month (or week) in SQL, never read row by row.
+a site, arrivals and receipts are not demand. The demand movements of the window
+are read in one plain query (product, location, day, quantity: no per-row Python)
+and summed per month, week or day by numpy (:class:`DemandRows`).
 """
 
 from __future__ import annotations
@@ -31,25 +32,8 @@ def month_start(d: date, back: int = 0) -> date:
     return date(k // 12, k % 12 + 1, 1)
 
 
-def month_keys(today: date, months: int = HISTORY_MONTHS) -> list[str]:
-    """'YYYY-MM' of the `months` complete months before `today`'s month, oldest first."""
-    return [month_start(today, back).strftime("%Y-%m") for back in range(months, 0, -1)]
-
-
 def _is_pg(db: pw.Database) -> bool:
     return isinstance(db, pw.PostgresqlDatabase)
-
-
-def _month_index(db: pw.Database, field: pw.Field, start: datetime) -> pw.Node:
-    """SQL for the month column: 0 for `start`'s month, 1 for the next..."""
-    base = start.year * 12 + start.month - 1
-    if _is_pg(db):
-        year = pw.Cast(pw.fn.date_part("year", field), "INTEGER")
-        month = pw.Cast(pw.fn.date_part("month", field), "INTEGER")
-    else:  # stored as 'YYYY-MM-DD HH:MM:SS'
-        year = pw.Cast(pw.fn.substr(field, 1, 4), "INTEGER")
-        month = pw.Cast(pw.fn.substr(field, 6, 2), "INTEGER")
-    return year * 12 + month - 1 - base
 
 
 def days_between(db: pw.Database, start: pw.Node, end: pw.Node) -> pw.Node:
@@ -58,11 +42,6 @@ def days_between(db: pw.Database, start: pw.Node, end: pw.Node) -> pw.Node:
         return pw.NodeList((pw.SQL("EXTRACT(EPOCH FROM ("), end, pw.SQL("-"), start,
                             pw.SQL(")) / 86400.0")), glue="")
     return pw.fn.julianday(end) - pw.fn.julianday(start)
-
-
-def _week_expr(db: pw.Database, field: pw.Field, origin: datetime) -> pw.Node:
-    days = days_between(db, pw.Value(origin), field)
-    return pw.fn.FLOOR(days / 7.0) if _is_pg(db) else pw.Cast(days / 7.0, "INTEGER")
 
 
 def _demand_filter(partners: list[int], spare_devices: list[int]) -> pw.Expression:
@@ -78,64 +57,91 @@ def _demand_filter(partners: list[int], spare_devices: list[int]) -> pw.Expressi
 
 
 @dataclass
-class DemandMatrix:
-    """Demand per (product id, location id) row and period column, oldest first."""
+class DemandRows:
+    """Every demand movement of a window, as arrays: which row (product × location), which
+    day (column 0 = `start`), how many. Monthly, weekly and daily buckets are sums of these,
+    made by numpy: one plain read of the ledger instead of a GROUP BY per bucket size."""
 
     keys: list[tuple[int, int]]
-    demand: np.ndarray  # (rows, periods)
-    periods: list[str]
+    row: np.ndarray
+    day: np.ndarray
+    qty: np.ndarray
+    start: date
+    days: int
 
     def index(self) -> dict[tuple[int, int], int]:
         return {k: i for i, k in enumerate(self.keys)}
 
+    def _pick(self, keys: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+        """For the given keys (in order): each movement's position in them, and a mask of
+        the movements that belong to one of them."""
+        where = np.full(len(self.keys) + 1, -1, np.int64)
+        index = self.index()
+        for j, k in enumerate(keys):
+            i = index.get(k)
+            if i is not None:
+                where[i] = j
+        pos = where[self.row]
+        return pos, pos >= 0
 
-def monthly_demand(db: pw.Database, today: date, partners: list[int],
-                   spare_devices: list[int], months: int = HISTORY_MONTHS) -> DemandMatrix:
-    """One GROUP BY query: demand per product × location × month, `months` complete months."""
+    def monthly(self, keys: list[tuple[int, int]], months: int) -> np.ndarray:
+        """(len(keys), months) demand per calendar month, the first month at `start`."""
+        edges = np.array([(month_start(self.start, -k) - self.start).days
+                          for k in range(months)])
+        pos, ok = self._pick(keys)
+        out = np.zeros((len(keys), months))
+        col = np.searchsorted(edges, self.day[ok], side="right") - 1
+        np.add.at(out, (pos[ok], col), self.qty[ok])
+        return out
+
+    def weekly(self, keys: list[tuple[int, int]], weeks: int) -> np.ndarray:
+        """(len(keys), weeks) demand per 7 days, the last week ending with the window."""
+        origin = self.days - 7 * weeks
+        pos, ok = self._pick(keys)
+        ok &= self.day >= origin
+        out = np.zeros((len(keys), weeks))
+        np.add.at(out, (pos[ok], (self.day[ok] - origin) // 7), self.qty[ok])
+        return out
+
+    def days_with_demand(self, keys: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+        """Each (row in ``keys``, day) with demand once: the row positions and day totals."""
+        pos, ok = self._pick(keys)
+        code = pos[ok] * self.days + self.day[ok]
+        cells, where = np.unique(code, return_inverse=True)
+        total = np.bincount(where.ravel(), weights=self.qty[ok], minlength=len(cells))
+        return cells // self.days, total
+
+    def daily(self, keys: list[tuple[int, int]], dtype=np.float64) -> np.ndarray:
+        """(len(keys), days) demand per day."""
+        pos, ok = self._pick(keys)
+        out = np.zeros((len(keys), self.days), dtype)
+        np.add.at(out, (pos[ok], self.day[ok]), self.qty[ok].astype(dtype))
+        return out
+
+
+def read_demand(db: pw.Database, start: date, end: date, partners: list[int],
+                spare_devices: list[int]) -> DemandRows:
+    """Every demand movement from `start` up to `end` (excluded), read as it is: reading
+    the rows costs the database about half of grouping them by month."""
     mv = m.Movement
-    start = datetime.combine(month_start(today, months), datetime.min.time())
-    end = datetime.combine(month_start(today), datetime.min.time())
-    bucket = _month_index(db, mv.at, start)
-    rows = (mv.select(mv.product, mv.from_location, bucket, pw.fn.SUM(mv.quantity))
-            .where(_demand_filter(partners, spare_devices) & (mv.at >= start) & (mv.at < end))
-            .group_by(mv.product, mv.from_location, bucket))
-    keys = month_keys(today, months)
-    return _matrix(rows, len(keys), keys)
-
-
-def weekly_demand(db: pw.Database, today: date, products: list[int], partners: list[int],
-                  spare_devices: list[int], weeks: int) -> DemandMatrix:
-    """Demand per product × location × week for the given (fast-moving) products."""
-    mv = m.Movement
-    end = datetime.combine(month_start(today), datetime.min.time())
-    origin = datetime.fromordinal(end.toordinal() - 7 * weeks)
-    bucket = _week_expr(db, mv.at, origin)
-    rows = (mv.select(mv.product, mv.from_location, bucket, pw.fn.SUM(mv.quantity))
-            .where(_demand_filter(partners, spare_devices) & mv.product.in_(products)
-                   & (mv.at >= origin) & (mv.at < end))
-            .group_by(mv.product, mv.from_location, bucket))
-    return _matrix(rows, weeks, [f"W{i}" for i in range(weeks)])
-
-
-def _matrix(query: pw.Query, width: int, labels: list[str]) -> DemandMatrix:
-    """Scatter (product, location, column, quantity) rows into a dense matrix. The rows
-    are read as plain driver tuples and converted by numpy in one call: per-row Python
-    work here used to cost as much as the query."""
-    rows = query._database.execute(query).fetchall()
+    origin = datetime.combine(start, datetime.min.time())
+    stop = datetime.combine(end, datetime.min.time())
+    cond = _demand_filter(partners, spare_devices) & (mv.at >= origin) & (mv.at < stop)
+    query = mv.select(mv.product, mv.from_location, days_between(db, pw.Value(origin), mv.at),
+                      mv.quantity).where(cond)
+    rows = db.execute(query).fetchall()
+    days = (end - start).days
     if not rows:
-        return DemandMatrix([], np.zeros((0, width)), labels)
+        empty = np.zeros(0, np.int64)
+        return DemandRows([], empty, empty, np.zeros(0), start, days)
     data = np.array(rows, dtype=np.float64)
-    col = data[:, 2].astype(np.int64)
-    keep = (col >= 0) & (col < width)
-    data, col = data[keep], col[keep]
-    if not len(data):
-        return DemandMatrix([], np.zeros((0, width)), labels)
+    day = np.floor(data[:, 2]).astype(np.int64)
+    keep = (day >= 0) & (day < days)
+    data, day = data[keep], day[keep]
     prod, loc = data[:, 0].astype(np.int64), data[:, 1].astype(np.int64)
     codes, row = np.unique(prod * (1 << 32) + loc, return_inverse=True)
-    demand = np.zeros((len(codes), width))
-    np.add.at(demand, (row.ravel(), col), data[:, 3])
     keys = [(int(c >> 32), int(c & 0xFFFFFFFF)) for c in codes.tolist()]
-    return DemandMatrix(keys, demand, labels)
+    return DemandRows(keys, row.ravel().astype(np.int64), day, data[:, 3], start, days)
 
 
 @dataclass

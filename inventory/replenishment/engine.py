@@ -3,15 +3,18 @@
 For each stocked product at each stocking location (site stockroom, 3PL, MSP):
 
 1. demand per month from the ledger (:mod:`.demand`; weekly buckets for fast
-   movers), a forecast chosen per series (:func:`choose_forecasts`);
+   movers), a forecast chosen per series (:func:`choose_forecasts`), and the daily
+   history of intermittent items (:mod:`.empirical`);
 2. how the line will be filled (step 4 decides it first) gives its lead time: the
    transfer lane from the 3PL / MSP that ships (or is waited for), else the best
    supplier offer (quoted until 3 receipts, then the observed mean and spread of
    ordered → received) when the location buys, direct or as a 3PL;
-3. a whole-unit reorder point at the product's service level
-   (:func:`reorder_points`: Poisson / negative binomial / normal), never below
-   a manual minimum; inventory position = on hand + on order + in transit −
-   reserved; an alert when the position is at or below the reorder point;
+3. a whole-unit reorder point at the product's service target (:mod:`.targets`:
+   its own, its category's, its ABC class's, else the default) by the rule of
+   :mod:`.estimate` (Poisson / negative binomial / normal, or the item's own
+   lead-time demand for intermittent items), never below a manual minimum;
+   inventory position = on hand + on order + in transit − reserved; an alert
+   when the position is at or below the reorder point;
 4. the action. A site is refilled from its 3PL / MSP when that holds stock;
    when it holds none, buy direct only if the supplier is faster than the
    3PL's own next delivery plus the transfer, else wait for it. A 3PL / MSP
@@ -36,18 +39,18 @@ import peewee as pw
 from .. import models as m
 from ..clock import today as real_today
 from ..errors import NotFound
-from .chooser import choose_forecasts
 from .demand import (
     DAYS_PER_MONTH,
     HISTORY_MONTHS,
     Position,
-    monthly_demand,
+    month_start,
     observed_lead_times,
     positions,
-    weekly_demand,
+    read_demand,
 )
-from .policy import reorder_points
+from .estimate import empirical_rows, estimate, fast_movers, undershoot_of_days
 from .quantity import order_quantity
+from .targets import ResolvedTargets, list_targets, resolve_targets
 
 MIN_RECEIPTS = 3
 HORIZON_DAYS = 36_500  # no projected date further out than a century
@@ -127,10 +130,21 @@ class ReorderLine:
     days_of_cover: float | None
     note: str = ""
     history: tuple[float, ...] = field(default=(), repr=False)
+    target_source: str = "default"  # product / category X / ABC class A / default
 
     @property
     def cost(self) -> Decimal:
         return (self.unit_price * self.quantity).quantize(Decimal("0.01"))
+
+    @property
+    def target_text(self) -> str:
+        """Which service target applies, in words."""
+        src = self.target_source
+        if src == "product":
+            return "set on this product"
+        if src == "default":
+            return "the default target (no product, category or ABC target applies)"
+        return f"the target of {src}"
 
     @property
     def demand_per_day(self) -> float:
@@ -146,14 +160,18 @@ class ReorderLine:
             f"Lead time {self.lead_time_days:.1f} days (sd {self.lead_time_sd_days:.1f}), "
             f"{self.lead_time_source}",
             f"Safety stock {self.safety_stock:.1f}, reorder point {self.reorder_point:.0f} "
-            f"at {self.service_level:.0%} service ({self.rop_method.replace('_', ' ')})",
+            f"at {self.service_level:.1%} service "
+            f"({ROP_METHODS.get(self.rop_method, self.rop_method)})",
+            f"Target {self.service_level:.1%}: {self.target_text}",
             f"Position {self.position:.0f} = on hand {self.on_hand:.0f} + on order "
             f"{self.on_order:.0f} + in transit {self.in_transit:.0f} − reserved "
             f"{self.reserved:.0f}"
             + (f" ({self.on_order_draft:.0f} of it in draft orders)" if self.on_order_draft
                else ""),
         ]
-        verb = {BUY: f"Buy from {self.source or 'a supplier (no offer on file)'}",
+        verb = {BUY: f"Buy from {self.source}" if self.source else
+                "No supplier offer: add one (Spares & stock ▸ More ▸ Add supplier offer…) to "
+                "buy it",
                 TRANSFER: f"Transfer from {self.source}",
                 WAIT: f"Wait for {self.source}"}[self.action]
         if self.action == WAIT:
@@ -174,6 +192,14 @@ class ReorderLine:
         return out
 
 
+ROP_METHODS = {
+    "normal": "normal",
+    "poisson": "Poisson",
+    "negative_binomial": "negative binomial",
+    "empirical": "this item's own lead-time demand, from its daily history",
+}
+
+
 @dataclass
 class _Offer:
     supplier_id: int
@@ -185,7 +211,8 @@ class _Offer:
     preferred: bool
 
 
-def _best_offers() -> dict[int, _Offer]:
+def best_offers() -> dict[int, _Offer]:
+    """The offer each product is bought on: the preferred one, else the fastest."""
     o, s = m.SupplierOffer, m.Supplier
     best: dict[int, _Offer] = {}
     q = (o.select(o.product, o.supplier, s.name, o.unit_price, o.pack_size, o.min_order,
@@ -211,6 +238,20 @@ def _next_expected(today: date) -> dict[tuple[int, int], float]:
             when = datetime.fromisoformat(when)
         out[(p, loc)] = max((when.date() - today).days, 0)
     return out
+
+
+def _targets(db: pw.Database, keys: list[tuple[int, int]], prods: dict,
+             offers: dict[int, _Offer], demand: np.ndarray, default: float) -> ResolvedTargets:
+    """Each row's service target (see :mod:`.targets`); ABC by the last 12 months' value."""
+    annual: dict[int, float] = defaultdict(float)
+    year = demand[:, -12:].sum(axis=1)
+    for i, (p, _) in enumerate(keys):
+        offer = offers.get(p)
+        cost = float(prods[p][3] or 0) or (float(offer.price) if offer else 0.0)
+        annual[p] += float(year[i]) * cost
+    return resolve_targets([p for p, _ in keys], {p: prods[p][8] for p in prods},
+                           {p: prods[p][5] for p in prods}, annual, list_targets(db),
+                           default)
 
 
 def _installed(products: list[int]) -> dict[int, int]:
@@ -287,11 +328,15 @@ def reorder_list(db: pw.Database, *, today: date | None = None,
     return lines
 
 
-def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[ReorderLine]:
-    locs = {lid: (code, name, kind) for lid, code, name, kind in m.Location.select(
+def stocking_locations() -> dict[int, tuple[str, str, str]]:
+    """Active stocking locations: id → (code, name, kind)."""
+    return {lid: (code, name, kind) for lid, code, name, kind in m.Location.select(
         m.Location.id, m.Location.code, m.Location.name, m.Location.kind)
         .where(m.Location.kind.in_(m.STOCKING_KINDS) & m.Location.active).tuples()}
-    partners = [lid for lid, (_, _, kind) in locs.items() if kind in m.PARTNER_KINDS]
+
+
+def transfer_lanes(locs: dict[int, tuple]) -> dict[int, list[tuple[float, int]]]:
+    """Per destination, the (lead time days, source) of the lanes serving it, fastest first."""
     lanes: dict[int, list[tuple[float, int]]] = defaultdict(list)
     for src, dst, lead in m.TransferLane.select(
             m.TransferLane.source, m.TransferLane.destination,
@@ -300,35 +345,40 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
             lanes[dst].append((float(lead), src))
     for v in lanes.values():
         v.sort()
+    return lanes
+
+
+def stocked_products() -> dict[int, tuple]:
+    """Products the reorder list plans: (id, name, kind, unit cost, min quantity, service
+    level, replacement rate, end of life, category) by id."""
     P = m.Product
-    prods = {row[0]: row for row in P.select(
+    return {row[0]: row for row in P.select(
         P.id, P.name, P.kind, P.unit_cost, P.min_quantity, P.service_level,
-        P.replacement_rate, P.end_of_life)
+        P.replacement_rate, P.end_of_life, P.category)
         .where(P.active & (P.kind.in_(m.QUANTITY_KINDS)
                            | ((P.kind == "device") & P.keep_spares))).tuples()}
+
+
+def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[ReorderLine]:
+    locs = stocking_locations()
+    partners = [lid for lid, (_, _, kind) in locs.items() if kind in m.PARTNER_KINDS]
+    lanes = transfer_lanes(locs)
+    prods = stocked_products()
     spare_devices = [pid for pid, row in prods.items() if row[2] == "device"]
 
-    monthly = monthly_demand(db, today, partners, spare_devices, cfg.history_months)
+    hist = read_demand(db, month_start(today, cfg.history_months), month_start(today),
+                       partners, spare_devices)
     pos = positions(spare_devices)
-    keys = sorted({k for k in list(monthly.keys) + list(pos)
+    keys = sorted({k for k in list(hist.keys) + list(pos)
                    if k[0] in prods and k[1] in locs})
     if not keys:
         return []
     n = len(keys)
-    mrow = monthly.index()
-    demand = np.zeros((n, monthly.demand.shape[1]))
-    for i, k in enumerate(keys):
-        r = mrow.get(k)
-        if r is not None:
-            demand[i] = monthly.demand[r]
+    demand = hist.monthly(keys, cfg.history_months)
 
     # fast movers: weekly buckets over the same window
-    fast = np.flatnonzero(demand.mean(axis=1) >= cfg.fast_mover_per_month)
+    fast = fast_movers(demand, cfg.fast_mover_per_month)
     weeks = int(cfg.history_months * DAYS_PER_MONTH // 7)
-    weekly = None
-    if len(fast):
-        weekly = weekly_demand(db, today, sorted({keys[i][0] for i in fast}), partners,
-                               spare_devices, weeks)
 
     # installed-base prior for low-confidence devices, spread over their locations
     installed = _installed(spare_devices) if spare_devices else {}
@@ -338,7 +388,6 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
     prior = np.full(n, np.nan)
     minimum = np.full(n, np.nan)
     eol = np.zeros(n, bool)
-    level = np.full(n, cfg.service_level)
     for i, (p, _) in enumerate(keys):
         row = prods[p]
         if row[6] and p in installed:
@@ -346,34 +395,16 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
         if row[4] is not None:
             minimum[i] = row[4]
         eol[i] = bool(row[7])
-        if row[5]:
-            level[i] = row[5]
+    offers = best_offers()
+    targets = _targets(db, keys, prods, offers, demand, cfg.service_level)
+    level = targets.level
 
-    fc = choose_forecasts(demand, end_of_life=eol, prior_rate=prior, manual_minimum=minimum)
-    rate = fc.rate.copy()  # per month
-    sd = fc.sd.copy()
-    method = fc.method.astype("<U16")
-    kind = fc.classification.kind.astype("<U16")
-    low = fc.low_confidence.copy()
-    bucket = np.full(n, "month", dtype="<U5")
-    if weekly is not None and len(fast):
-        wrow = weekly.index()
-        wdemand = np.zeros((len(fast), weeks))
-        for j, i in enumerate(fast):
-            r = wrow.get(keys[i])
-            if r is not None:
-                wdemand[j] = weekly.demand[r]
-        wf = choose_forecasts(wdemand, end_of_life=eol[fast])
-        per_month = DAYS_PER_MONTH / 7
-        rate[fast] = wf.rate * per_month
-        sd[fast] = wf.sd * np.sqrt(per_month)
-        method[fast] = wf.method
-        kind[fast] = wf.classification.kind
-        low[fast] = wf.low_confidence
-        bucket[fast] = "week"
+    wdemand = hist.weekly([keys[i] for i in fast], weeks) if len(fast) else None
+    daily_rows = empirical_rows(demand, fast)
+    daily = hist.daily([keys[i] for i in daily_rows], np.int32) if len(daily_rows) else None
+    undershoot = undershoot_of_days(*hist.days_with_demand(keys), n)
 
     # lead times, in days
-    offers = _best_offers()
     per_item, per_supplier = observed_lead_times(db)
     lead = np.zeros(n)
     lead_sd = np.zeros(n)
@@ -415,11 +446,12 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
             lead[i], lead_sd[i], text = buying(p)
             lead_src.append(text)
 
-    rp = reorder_points(rate, sd, lead / DAYS_PER_MONTH, lead_sd / DAYS_PER_MONTH, level)
-    rop = rp.reorder_point.copy()
-    has_min = ~np.isnan(minimum)
-    rop[has_min] = np.maximum(rop[has_min], minimum[has_min])
-    safety = rp.safety_stock + (rop - rp.reorder_point)
+    est = estimate(demand, lead, lead_sd, level, month_days=DAYS_PER_MONTH, end_of_life=eol,
+                   prior_rate=prior, minimum=minimum, fast=fast, weekly=wdemand, daily=daily,
+                   daily_rows=daily_rows, undershoot=undershoot)
+    rate, sd, method, kind, low, bucket = (est.rate, est.sd, est.method, est.kind,
+                                           est.low_confidence, est.bucket)
+    rop, safety = est.reorder_point, est.safety_stock
 
     history = demand.tolist()
     holding = cfg.holding_rate
@@ -472,11 +504,11 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
             lead_time_days=float(lead[i]), lead_time_sd_days=float(lead_sd[i]),
             lead_time_source=lead_src[i], service_level=float(level[i]),
             safety_stock=float(safety[i]), reorder_point=float(rop[i]),
-            rop_method=str(rp.method[i]), on_hand=ps.on_hand, reserved=ps.reserved,
+            rop_method=str(est.rop_method[i]), on_hand=ps.on_hand, reserved=ps.reserved,
             on_order=ps.on_order, on_order_draft=ps.on_order_draft, in_transit=ps.in_transit,
             position=position, alert=alert, quantity=int(qty), quantity_basis=oq.basis,
             pack_size=pack, min_order=minimum_order, unit_price=price, order_by=order_by,
             stockout=stockout, days_of_cover=cover, note=note,
-            history=tuple(history[i]),
+            history=tuple(history[i]), target_source=targets.source[i],
         ))
     return out

@@ -56,8 +56,8 @@ def approve(db: pw.Database, op: OperatorRef, lines: Iterable[ReorderLine]) -> l
                               "deselect it.")
     missing = [ln for ln in lines if ln.supplier_id is None]
     if missing:
-        raise ValidationError(f"{missing[0].product} has no supplier offer. Add one under "
-                              "Suppliers first.")
+        raise ValidationError(f"{missing[0].product} has no supplier offer. Add one first "
+                              "(Spares & stock ▸ More ▸ Add supplier offer…).")
     groups: dict[tuple[int, int], list[ReorderLine]] = defaultdict(list)
     for ln in lines:
         if ln.quantity <= 0:

@@ -45,6 +45,7 @@ from inventory.services import ordering
 
 from ..coalesce import Coalescer
 from .base import AppContext, Page
+from .reorder_whatif import WhatIfTab
 
 ALL = "All"
 CLASSES = ("smooth", "erratic", "intermittent", "lumpy", "none")
@@ -245,6 +246,8 @@ class ReorderPage(Page):
         self.tabs.addTab(reorder_tab, "Reorder list")
         self.tabs.addTab(self.licenses, "Licenses")
         self.tabs.addTab(self.assets, "Warranty and loans")
+        self.whatif = WhatIfTab(self, ctx.runner)
+        self.tabs.addTab(self.whatif, "What if")
         title = QLabel("Reorder")
         title.setObjectName("PageTitle")
         subtitle = QLabel("What to buy or move, when, how much, and why")
@@ -344,7 +347,8 @@ class ReorderPage(Page):
             values = [a.product, a.vendor, f"{a.used} / {a.seats}",
                       a.ends_on.isoformat() if a.ends_on else "",
                       a.alert_from.isoformat() if a.alert_from else "",
-                      f"{a.true_up:,.2f}" if a.over else "", "; ".join(a.reasons()[1:])]
+                      f"{a.true_up:,.2f}" if a.over else "",
+                      "; ".join((["Renewal due"] if a.renewal_due else []) + a.reasons()[1:])]
             for c, v in enumerate(values):
                 item = QTableWidgetItem(v)
                 item.setToolTip("\n".join(a.reasons()))
