@@ -18,11 +18,19 @@ COMMAND_MODULES = (
     "inventory.exchange.cli",  # import, export, restore, reconcile
     "inventory.replenishment.cli",  # reorder, backtest
     "ui.labels.cli",  # labels (renders with Qt, offscreen)
+    "ui.doctor",  # doctor: what this desk needs, and what to do about each problem
+    "ui.desktop_entry",  # desktop-entry: the Linux applications-menu entry
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="stockroom", description=__doc__.splitlines()[0])
+def build_parser(commands: bool = True) -> argparse.ArgumentParser:
+    """The command line; without `commands`, only the options of the window itself."""
+    parser = argparse.ArgumentParser(prog="stockroom", description=__doc__.splitlines()[0],
+                                     add_help=commands)
+    if commands:
+        from inventory.version import version_text
+
+        parser.add_argument("--version", action="version", version=version_text())
     parser.add_argument(
         "--database",
         metavar="URL",
@@ -34,15 +42,32 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="operator to sign in as on a shared database (password from $STOCKROOM_PASSWORD)",
     )
+    parser.add_argument(
+        "--render-window",
+        metavar="PNG",
+        help="open the window, save a picture of it once shown, and quit "
+        "(checks an install; QT_QPA_PLATFORM=offscreen needs no display)",
+    )
+    if not commands:
+        parser.set_defaults(command=None)
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     return parser
 
 
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    """The arguments; a plain start of the window skips importing every command's module
+    (a third of the start-up time), anything else gets the whole command line."""
+    args, rest = build_parser(commands=False).parse_known_args(argv)
+    if rest:  # a command, --help, --version, or a mistake: the full parser handles it
+        return build_parser().parse_args(argv)
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse(argv)
     from inventory.clock import pinned_day
     from inventory.errors import InventoryError
 

@@ -22,6 +22,7 @@ SCRIPTS = {
     "import": ["bench_import.py"],
     "scan-feedback": ["bench_scan_feedback.py"],
     "ui": ["bench_ui.py"],
+    "install": ["bench_install.py"],
 }
 
 

@@ -43,17 +43,17 @@ def serialize(name: str) -> None:
         db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (key,))
 
 
+def postgres_database(url: str, **connect_args) -> peewee.PostgresqlDatabase:
+    """A PostgreSQL handle for `url`, not yet connected nor bound to the models."""
+    u = urlparse(url)
+    return peewee.PostgresqlDatabase(u.path.lstrip("/"), user=u.username, password=u.password,
+                                     host=u.hostname, port=u.port or 5432, **connect_args)
+
+
 def open_database(url: str) -> peewee.Database:
     """Connect and bind the models to this database (one per process)."""
     if is_postgres(url):
-        u = urlparse(url)
-        db: peewee.Database = peewee.PostgresqlDatabase(
-            u.path.lstrip("/"),
-            user=u.username,
-            password=u.password,
-            host=u.hostname,
-            port=u.port or 5432,
-        )
+        db: peewee.Database = postgres_database(url)
     else:
         path = sqlite_path(url)
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -245,6 +245,7 @@ class MainWindow(QMainWindow):
             self._menu_action(scan, label, keys, lambda m=mode: self.scan_mode(m))
         help_menu = bar.addMenu("&Help")
         self._menu_action(help_menu, "Keyboard shortcuts", "F1", self.show_shortcuts)
+        self._menu_action(help_menu, "Check this desk…", "", self.check_desk)
         self._menu_action(help_menu, "About Stockroom", "", self.about)
 
     def _menu_action(self, menu, text: str, keys, slot) -> QAction:
@@ -344,8 +345,16 @@ class MainWindow(QMainWindow):
         QProcess.startDetached(sys.executable, sys.argv)
         self.close()
 
+    def check_desk(self) -> None:
+        from .dialogs.doctor import DoctorDialog  # the `stockroom doctor` report
+
+        DoctorDialog(self.ctx.url, self.ctx.settings, self).exec()
+
     def about(self) -> None:
+        from inventory.version import version_text
+
         QMessageBox.about(self, "About Stockroom",
+                          f"{version_text()}\n\n"
                           "Stockroom — run an IT department's hardware, licenses and spares "
                           f"like a business.\n\nDatabase: {describe(self.ctx.url)}\n"
                           f"Signed in as {self.ctx.operator.label}")

@@ -50,6 +50,10 @@ class Settings(QObject):
     def sync(self) -> None:
         self._s.sync()
 
+    def location(self) -> str:
+        """Where the settings are kept (a file, or the registry key on Windows)."""
+        return self._s.fileName()
+
     def _get(self, key: str, default=None):
         return self._s.value(key, default)
 
