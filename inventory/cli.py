@@ -21,6 +21,7 @@ from .db import is_postgres, resolve_url, sqlite_path
 from .dberrors import driver_errors, translate
 from .errors import InventoryError, ValidationError
 from .operators import OperatorRef, add_operator, current_operator, list_operators
+from .replenishment.demand_table import rebuild as rebuild_demand
 from .roles import ROLE_LABELS, require
 from .storage import open_store
 
@@ -82,8 +83,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     db = open_store(args.database)
     report = verify(db)
+    if report.demand_differences and args.rebuild_demand:
+        rows = rebuild_demand(db)
+        print(f"demand table rebuilt from the ledger: {rows} rows")
+        report = verify(db)
     for line in report.lines():
         print(line)
+    if report.demand_differences:
+        print("the reorder list's demand table disagrees with the ledger: run "
+              "`verify --rebuild-demand` to recompute it from the ledger")
     state = "ok" if report.ok else "DIFFERENCES FOUND"
     rules = sum(int(p.split()[2]) if p.startswith("…") else 1 for p in report.rule_problems)
     values = (f", {len(report.value_problems)} values beyond the limits"
@@ -239,6 +247,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = subparsers.add_parser("verify", help="recompute stock and assets from the ledger, "
                                              "and audit the rules (seats, leavers, places)")
+    p.add_argument("--rebuild-demand", action="store_true",
+                   help="recompute the reorder list's demand table from the ledger if it "
+                        "disagrees")
     p.set_defaults(func=cmd_verify)
 
     p = subparsers.add_parser("checkout", help="check assets out to a person")

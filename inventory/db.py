@@ -27,7 +27,7 @@ SQLITE_PRAGMAS = {
     "synchronous": "full",
     "cache_size": -32_000,
     # REPLACE deletes the row it replaces; only with recursive triggers does that delete
-    # meet the ledger's guard (schema v7 also refuses it with a BEFORE INSERT trigger).
+    # meet the ledger's guard (schema v8 also refuses it with a BEFORE INSERT trigger).
     "recursive_triggers": 1,
 }
 

@@ -266,7 +266,7 @@ class Movement(BaseModel):
     note = pw.TextField(default="")
     unit_cost = pw.DecimalField(max_digits=12, decimal_places=2, null=True, auto_round=True)
     reverses = pw.ForeignKeyField("self", null=True, index=False)  # partial index: schema v4
-    # The hash chain (schema v7): SHA-256 over this row and the previous row's hash.
+    # The hash chain (schema v8): SHA-256 over this row and the previous row's hash.
     prev_hash = pw.CharField(max_length=64, null=True)
     hash = pw.CharField(max_length=64, null=True)
 
@@ -275,6 +275,21 @@ class Movement(BaseModel):
             (("asset", "id"), False),
             (("product", "at"), False),
         )
+
+
+class DemandMonth(BaseModel):
+    """Projection of the ledger: demand per product × location × month (y * 12 + m - 1),
+    by kind of demand (`replenishment/demand_table.py`); kept by a trigger on movement."""
+
+    product = pw.ForeignKeyField(Product, index=False)
+    location = pw.ForeignKeyField(Location, index=False)
+    month = pw.IntegerField()
+    grp = pw.CharField()  # use / device / partner
+    quantity = pw.IntegerField(default=0)
+
+    class Meta:
+        table_name = "demand_month"
+        indexes = ((("product", "location", "month", "grp"), True),)
 
 
 ALL_MODELS = [

@@ -10,6 +10,7 @@ import peewee as pw
 
 from . import models as m
 from .errors import StorageError
+from .replenishment import demand_table
 from .sqlite_copy import backup_sqlite
 
 LEDGER_GUARD_SQLITE = [
@@ -100,22 +101,28 @@ def _v6(db: pw.Database) -> None:
     db.create_tables([m.ServiceTarget], safe=True)
 
 
+def _v7(db: pw.Database) -> None:
+    # Demand per product × location × month, kept by a trigger on movement in the same
+    # transaction and checked by verify (monthly figures without grouping the ledger).
+    demand_table.install(db)
+
+
 # The ledger's guards beyond v1's: INSERT OR REPLACE (which deletes the old row without
 # firing a delete trigger unless recursive_triggers is on) and TRUNCATE.
-LEDGER_GUARD_SQLITE_V7 = [
+LEDGER_GUARD_SQLITE_V8 = [
     """CREATE TRIGGER IF NOT EXISTS movement_no_insert_or_replace BEFORE INSERT ON movement
        WHEN EXISTS (SELECT 1 FROM movement WHERE id = NEW.id)
        BEGIN SELECT RAISE(ABORT, 'the movement ledger is append-only'); END""",
 ]
-LEDGER_GUARD_POSTGRES_V7 = [
+LEDGER_GUARD_POSTGRES_V8 = [
     """CREATE TRIGGER movement_no_truncate BEFORE TRUNCATE ON movement
        FOR EACH STATEMENT EXECUTE FUNCTION movement_append_only()""",
 ]
 SQLITE_GUARDS = {"movement_append_only_update": LEDGER_GUARD_SQLITE[0],
                  "movement_append_only_delete": LEDGER_GUARD_SQLITE[1],
-                 "movement_no_insert_or_replace": LEDGER_GUARD_SQLITE_V7[0]}
+                 "movement_no_insert_or_replace": LEDGER_GUARD_SQLITE_V8[0]}
 POSTGRES_GUARDS = {"movement_append_only": LEDGER_GUARD_POSTGRES[1],
-                   "movement_no_truncate": LEDGER_GUARD_POSTGRES_V7[0]}
+                   "movement_no_truncate": LEDGER_GUARD_POSTGRES_V8[0]}
 BACKFILL_CHUNK = 5000
 
 
@@ -177,7 +184,7 @@ def install_guards(db: pw.Database) -> list[str]:
     return restored
 
 
-def _v7(db: pw.Database) -> None:
+def _v8(db: pw.Database) -> None:
     # Tamper evidence: each movement chained to the previous one by SHA-256 (verify checks
     # it), and the guards closed: INSERT OR REPLACE on SQLite, TRUNCATE on PostgreSQL.
     have = {c.name for c in db.get_columns("movement")}
@@ -188,13 +195,13 @@ def _v7(db: pw.Database) -> None:
 
 
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4,
-                                                         5: _v5, 6: _v6, 7: _v7}
+                                                         5: _v5, 6: _v6, 7: _v7, 8: _v8}
 CURRENT_VERSION = max(MIGRATIONS)
 
 
 # Columns that a migration added after the tables were created, by version: a database
 # of an older version lacks them (check_backup, restore).
-ADDED_COLUMNS: dict[int, dict[str, set[str]]] = {7: {"movement": {"prev_hash", "hash"}}}
+ADDED_COLUMNS: dict[int, dict[str, set[str]]] = {8: {"movement": {"prev_hash", "hash"}}}
 # Tables created by a later migration (an older database has none of them).
 ADDED_TABLES: dict[int, set[str]] = {6: {"service_target"}}
 

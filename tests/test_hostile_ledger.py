@@ -144,11 +144,11 @@ def test_verify_names_reordered_rows(ledger):
 
 
 def test_migration_chains_an_existing_ledger(ledger):
-    """A database from before the chain (schema 6, no hashes) is chained on opening."""
+    """A database from before the chain (schema 7, no hashes) is chained on opening."""
     db, url, raw, login = ledger
     _drop_guards(db, raw)
     _sql(raw, "UPDATE movement SET prev_hash = NULL, hash = NULL")
-    _sql(raw, "DELETE FROM schema_version WHERE version = 7")
+    _sql(raw, "DELETE FROM schema_version WHERE version = 8")
     db.close()
     again = open_store(url)
     try:

@@ -156,7 +156,11 @@ def test_orders_place_and_cancel(qtbot, ctx):
     page.act_place.trigger()
     ctx.ops.wait()
     assert m.PurchaseOrder.get_by_id(po.id).status == "ordered"
-    page.select_id(po.id)
+    # The list reloads after the change notice (on the worker); select the order again
+    # once the reloaded row is in.
+    settle(page)
+    qtbot.waitUntil(lambda: page.select_id(po.id) and page.act_cancel.isEnabled(),
+                    timeout=10_000)
     page.act_cancel.trigger()
     ctx.ops.wait()
     assert m.PurchaseOrder.get_by_id(po.id).status == "cancelled"

@@ -15,15 +15,10 @@ from scanners.scan import Scan
 from ui.events import ChangeBus
 from ui.scan_station import ScanStationPage
 
+from .ui_support import operator  # noqa: F401 - the scan tests take it from here
+
 # The offscreen platform cannot do this for a shown window; nothing to do with us.
 IGNORE_OFFSCREEN = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
-
-
-def operator(role: str) -> OperatorRef:
-    op = m.Operator.get_or_none(m.Operator.username == f"op-{role}")
-    if op is None:
-        op = m.Operator.create(username=f"op-{role}", name=f"{role} user", role=role)
-    return OperatorRef(op.id, op.username, op.name, op.role)
 
 
 class Station:

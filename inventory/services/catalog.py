@@ -14,6 +14,7 @@ from ..errors import Duplicate, ValidationError
 from ..operators import OperatorRef
 from ..roles import require
 from . import find
+from .find import SUPPLIER_HOW
 
 
 def _need(value: str, what: str) -> str:
@@ -120,7 +121,7 @@ def add_offer(db: pw.Database, op: OperatorRef, supplier: str, product: str, *,
     with db.atomic():
         sup = m.Supplier.get_or_none(m.Supplier.name == supplier)
         if sup is None:
-            raise ValidationError(f"No supplier '{supplier}'. Add it first.", field="supplier")
+            raise ValidationError(f"No supplier '{supplier}'. {SUPPLIER_HOW}", field="supplier")
         p = find.product(product)
         return m.SupplierOffer.create(supplier=sup, product=p, unit_price=Decimal(str(unit_price)),
                                       lead_time_days=lead_time_days, pack_size=pack_size,

@@ -80,6 +80,10 @@ def _person(code: str) -> m.Person | None:
     return p
 
 
+SUPPLIER_HOW = ("Import it first (File ▸ Import…, as suppliers; or main.py import FILE "
+                "--kind suppliers).")
+
+
 def left_message(name: str, employee_id: str) -> str:
     """What every desk says when something is to be issued to someone who has left."""
     return f"{name} ({employee_id}) has left; items cannot be issued to them."

@@ -15,6 +15,7 @@ from ..errors import InvalidState, NotFound, ValidationError
 from ..operators import OperatorRef
 from ..roles import require
 from . import find
+from .find import SUPPLIER_HOW
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def order_view(po: m.PurchaseOrder) -> OrderView:
 def _supplier(name: str) -> m.Supplier:
     s = m.Supplier.get_or_none(m.Supplier.name == name.strip())
     if s is None:
-        raise NotFound(f"No supplier '{name}'. Add it under Suppliers first.", field="supplier")
+        raise NotFound(f"No supplier '{name}'. {SUPPLIER_HOW}", field="supplier")
     return s
 
 

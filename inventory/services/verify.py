@@ -11,6 +11,7 @@ import peewee as pw
 from .. import limits
 from .. import models as m
 from ..dberrors import driver_errors, translate
+from ..replenishment import demand_table
 from . import chain
 from .audit import audit
 
@@ -22,6 +23,7 @@ class VerifyReport:
     movements: int = 0
     stock_differences: list[str] = field(default_factory=list)
     asset_differences: list[str] = field(default_factory=list)
+    demand_differences: list[str] = field(default_factory=list)  # the reorder list's table
     rule_problems: list[str] = field(default_factory=list)
     value_problems: list[str] = field(default_factory=list)  # beyond the domain limits
     chain_problems: list[str] = field(default_factory=list)  # changed, removed, re-ordered
@@ -30,7 +32,8 @@ class VerifyReport:
 
     @property
     def ok(self) -> bool:
-        return not (self.stock_differences or self.asset_differences or self.rule_problems
+        return not (self.stock_differences or self.asset_differences
+                    or self.demand_differences or self.rule_problems
                     or self.value_problems or self.chain_problems or self.guards_restored)
 
     def lines(self) -> list[str]:
@@ -38,7 +41,8 @@ class VerifyReport:
         guards = [f"ledger guard {g} was missing or disabled: it has been put back"
                   for g in self.guards_restored]
         return [*guards, *self.chain_problems, *self.value_problems,
-                *self.stock_differences, *self.asset_differences, *self.rule_problems]
+                *self.stock_differences, *self.asset_differences,
+                *self.demand_differences, *self.rule_problems]
 
 
 # Rows whose quantity is beyond the domain limit are reported, not summed (a sum of them
@@ -138,5 +142,6 @@ def _verify(db: pw.Database) -> VerifyReport:
                     f"{tag}: ledger says {wanted[2]} at {places.get(wanted[0])}, holder "
                     f"{wanted[1]}; "
                     f"asset record says {status} at {places.get(loc)}, holder {holder}")
+        report.demand_differences = demand_table.differences(db)
     report.rule_problems = audit(db)
     return report

@@ -35,11 +35,10 @@ def _contents(args: argparse.Namespace):
         return command_labels()
     from inventory.cli import session
 
-    db, _ = session(args)
+    session(args)  # open the database named on the command line, sign in
     filters = Filters(status=args.status, location=args.location, kind=args.kind,
                       search=args.filter)
-    with db.atomic():
-        return labels_for(args.source, filters)
+    return labels_for(args.source, filters)
 
 
 def cmd_labels(args: argparse.Namespace) -> int:

@@ -96,10 +96,9 @@ class LabelDialog(QDialog):
 
     @classmethod
     def for_source(cls, db, source: str, filters=None, parent: QWidget | None = None):
-        """Labels for assets, locations, people or commands matching `filters`."""
-        with db.atomic():
-            contents = labels_for(source, filters)
-        return cls(contents, parent, f"Print {source} labels")
+        """Labels for assets, locations, people or commands matching `filters` (one read of
+        the open store `db`; labels write nothing)."""
+        return cls(labels_for(source, filters), parent, f"Print {source} labels")
 
     @property
     def layout_spec(self):

@@ -214,6 +214,8 @@ class TablePage(Page):
         self.model.loaded.connect(self._on_loaded)
         self.model.modelReset.connect(self._on_loaded)
         self.model.completed.connect(self._on_completed)
+        # Rows read again after a change notice arrive later: the actions follow them.
+        self.model.dataChanged.connect(lambda *_: self.update_actions())
         self._pending_selection: tuple[list[int], int | None] | None = None
         self._detail_for: int | None = -1  # the row the detail pane shows
         self._combos: dict[str, QComboBox] = {}

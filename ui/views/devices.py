@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QPushButton
 
+from inventory import lifecycle
 from inventory.clock import today
 from inventory.queries import devices as q
 from inventory.queries import lookups
@@ -118,22 +119,23 @@ class DevicesPage(TablePage):
         rows = self.selected_rows()
         states = {s for _, _, s, _ in rows}
         some = bool(rows)
-        self.set_enabled(self.act_out, some and states <= {"in_stock"},
-                         "only devices in stock can be checked out", "check_out")
-        self.set_enabled(self.act_in, some and states <= {"deployed", "in_repair"},
-                         "only checked-out or in-repair devices can be checked in", "check_out")
-        self.set_enabled(self.act_transfer, some and states <= {"in_stock"}
+
+        def may(action: str) -> bool:  # the one lifecycle table, as the services use it
+            return lifecycle.allows(states, action)
+
+        self.set_enabled(self.act_out, may("check_out"), lifecycle.WHY_NOT["check_out"],
+                         "check_out")
+        self.set_enabled(self.act_in, may("check_in"), lifecycle.WHY_NOT["check_in"],
+                         "check_out")
+        self.set_enabled(self.act_transfer, may("transfer")
                          and len({loc for *_, loc in rows}) == 1,
-                         "select devices in stock at one location", "receive")
+                         lifecycle.WHY_NOT["transfer"], "receive")
         self.set_enabled(self.act_seat, len(rows) == 1, "select one device", "check_out")
         self.set_enabled(self.act_edit, len(rows) == 1, "select one device", "catalog")
-        self.set_enabled(self.act_retire, some and states <= {"in_stock", "in_repair"},
-                         "check the devices in first", "adjust")
-        self.set_enabled(self.act_lost, some and states <= {"in_stock", "deployed", "in_repair",
-                                                             "in_transit"}, "", "adjust")
-        self.set_enabled(self.act_dispose, some and states <= {"retired", "in_stock",
-                                                                "in_repair", "lost"},
-                         "retire the devices first", "adjust")
+        self.set_enabled(self.act_retire, may("retire"), lifecycle.WHY_NOT["retire"], "adjust")
+        self.set_enabled(self.act_lost, may("lost"), lifecycle.WHY_NOT["lost"], "adjust")
+        self.set_enabled(self.act_dispose, may("dispose"), lifecycle.WHY_NOT["dispose"],
+                         "adjust")
         self.set_enabled(self.act_label, some, "select devices")
         self.set_enabled(self.act_new, True, "", "receive")
 

@@ -242,6 +242,10 @@ class ReorderPage(Page):
             t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             t.verticalHeader().setVisible(False)
             t.horizontalHeader().setStretchLastSection(True)
+        for t in (self.table, self.licenses, self.assets):
+            # Fit columns to a sample of rows, not to all of them: at 100,000 assets the
+            # lists run to thousands of rows and measuring each stalled the UI thread.
+            t.horizontalHeader().setResizeContentsPrecision(200)
         self.tabs = QTabWidget()
         self.tabs.addTab(reorder_tab, "Reorder list")
         self.tabs.addTab(self.licenses, "Licenses")
