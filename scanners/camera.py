@@ -145,6 +145,7 @@ class CameraScanner(DeviceScanner):
 
     preview = Signal(QImage, list)  # frame, outlines: list of four (x, y) points per code
     sharpness_measured = Signal(float)  # of the code in view (variance of the Laplacian)
+    frame_decoded = Signal(object)  # the FrameResult of each decoded frame (diagnostics)
 
     def __init__(self, parent: QObject | None = None, *, formats: set[str] | None = None,
                  pace: bool = True, repeat_ms: int = 1500, lossless: bool | None = None,
@@ -223,6 +224,7 @@ class CameraScanner(DeviceScanner):
     @Slot(object)
     def _on_result(self, item: tuple[FrameResult, QImage | None]) -> None:
         result, image = item
+        self.frame_decoded.emit(result)
         if image is not None:
             self.preview.emit(image, [list(c.outline) for c in result.codes])
         if result.sharpness is not None:

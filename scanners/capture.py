@@ -62,8 +62,8 @@ class FrameSource:
 
 
 # Short exposure against motion blur, in each backend's unit: V4L2 takes 100 us
-# steps (80 = 8 ms), DirectShow / Media Foundation log2 seconds (-7 = 1/128 s).
-SHORT_EXPOSURE = {"V4L2": (1.0, 80.0), "DSHOW": (0.25, -7.0), "MSMF": (0.25, -7.0)}
+# steps (50 = 5 ms), DirectShow / Media Foundation log2 seconds (-8 = 1/256 s).
+SHORT_EXPOSURE = {"V4L2": (1.0, 50.0), "DSHOW": (0.25, -8.0), "MSMF": (0.25, -8.0)}
 TOO_DARK = 45.0  # mean grey level under which short exposure is given up (auto again)
 
 

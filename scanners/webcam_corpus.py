@@ -242,39 +242,43 @@ def corpus(seed: int, classes: Iterable[str] = CLASSES, symbologies: Iterable[st
                 yield Sample(cls, symbology, content, expected, frame, corners, params)
 
 
-def moving(label: np.ndarray, rng: np.random.Generator, *, speed_px: float = 60.0,
-           exposure: float = 0.25, hold: int = 15,
+def moving(label: np.ndarray, rng: np.random.Generator, *, duration_s: float = 0.5,
+           fps: float = 30.0, exposure_s: float = 0.005, hold: int = 15,
            shot: Shot | None = None) -> tuple[list[np.ndarray], int]:
-    """Frames of a label swept into view from the left and slowing to a stop.
+    """Frames of a label brought into view from the left by hand and stopped.
 
-    The label starts just out of view, moves ``speed_px`` per frame at first (60 px
-    at 30 fps is about 40 cm/s at 22 cm), slowing by the same factor each frame so
-    that it stops where it was photographed, then is held for ``hold`` frames. Each frame is smeared
-    across the bars by the distance moved during the exposure (``exposure`` of the
-    frame interval: 0.25 is 8 ms at 30 fps, a short exposure) and has its own
-    sensor noise. Returns the frames and the index of the first one in which the
-    whole label is in view.
+    The label starts just out of view and comes to rest where ``photograph`` put
+    it in ``duration_s``, along a minimum-jerk path (how a hand moves to a target:
+    fastest half way, about 1.9 times the mean speed), then is held for ``hold``
+    frames. Each frame is smeared across the bars by the distance moved during the
+    exposure (``exposure_s``: 5 ms, the short exposure the camera asks for) and has
+    its own sensor noise. Returns the frames and the index of the first one in
+    which the whole label is in view.
     """
     shot = shot or Shot(angle=(0.0, 3.0), tilt=(0.0, 0.02))
     still, corners, _ = photograph(label, RENDER_MODULE, shot, rng)
-    travel = float(corners[:, 0].max()) + 5.0
-    slowing = 1.0 - speed_px / travel
-    speeds = []
-    v = speed_px
-    while v > 0.5:
-        speeds.append(v)
-        v *= slowing
-    speeds += [0.0] * hold
-    offset = -travel
+    travel = float(corners[:, 0].max()) + 5.0  # from just outside the left edge
+    steps = max(int(round(duration_s * fps)), 1)
+
+    def position(t: float) -> float:  # offset from the resting place, px
+        tau = min(max(t / duration_s, 0.0), 1.0)
+        return -travel * (1 - (10 * tau**3 - 15 * tau**4 + 6 * tau**5))
+
+    def speed(t: float) -> float:  # px per second
+        tau = min(max(t / duration_s, 0.0), 1.0)
+        return travel / duration_s * 30 * tau**2 * (1 - tau) ** 2
+
     frames: list[np.ndarray] = []
     entered = -1
     h, w = still.shape[:2]
-    for i, v in enumerate(speeds):
-        offset += v
+    for i in range(steps + 1 + hold):
+        t = i / fps
+        offset = position(t)
         shift = np.array([[1, 0, offset], [0, 1, 0]], dtype=np.float32)
         frame = cv2.warpAffine(still, shift, (w, h), borderMode=cv2.BORDER_REPLICATE)
-        if v * exposure > 0.5:
-            frame = cv2.filter2D(frame, -1, line_kernel(v * exposure, 0.0))
+        smear = speed(t) * exposure_s
+        if smear > 0.5:
+            frame = cv2.filter2D(frame, -1, line_kernel(smear, 0.0))
         noise = np.empty(frame.shape, np.int16)
         cv2.setRNGSeed(int(rng.integers(0, 2**31 - 1)))
         cv2.randn(noise, 0, 3)  # type: ignore[call-overload] # scalars work at run time

@@ -199,3 +199,27 @@ def test_a_long_run_does_not_eat_references_to_true(qtbot, camera, tmp_path):
     run_to_end(qtbot, scanner, record, path)
     assert len(record["previews"]) == 60
     assert sys.getrefcount(True) >= before - 10
+
+
+def test_a_label_brought_into_view_is_read_within_300_ms_of_entering(qtbot, camera, tmp_path):
+    """1-D labels swept in by hand and stopped (webcam_corpus.moving): every frame decoded
+    (lossless), the first scan comes from a frame at most 300 ms after the label is whole in
+    view."""
+    from scanners.webcam_corpus import RENDER_MODULE, moving, random_content
+
+    rng = np.random.default_rng(11)
+    frames, expected = [], []
+    for symbology in ("code128", "ean13", "gs1-128"):
+        content, text = random_content(symbology, rng)
+        swept, entered = moving(render_label(symbology, content, RENDER_MODULE), rng)
+        expected.append((text, len(frames) + entered))
+        frames += swept + [blank(12)] * 10
+    path = write_video(tmp_path / "sweep.avi", frames)
+    scanner, record = camera()
+    first_frame: dict[str, int] = {}
+    scanner.frame_decoded.connect(lambda r: [first_frame.setdefault(s.text, r.frame.index)
+                                             for s in r.scans])
+    run_to_end(qtbot, scanner, record, path, timeout=60000)
+    assert [s.text for s in record["scans"]] == [text for text, _ in expected]
+    for text, entered in expected:
+        assert (first_frame[text] - entered) / 30 <= 0.3, (text, first_frame[text], entered)

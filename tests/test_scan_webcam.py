@@ -197,7 +197,7 @@ def test_camera_asks_for_autofocus_and_short_exposure_where_supported():
 
     able = FakeCapture({cv2.CAP_PROP_AUTOFOCUS, cv2.CAP_PROP_AUTO_EXPOSURE, cv2.CAP_PROP_EXPOSURE})
     assert tune_for_barcodes(able, "V4L2") == {"autofocus": True, "short_exposure": True}
-    assert (cv2.CAP_PROP_EXPOSURE, 80.0) in able.calls
+    assert (cv2.CAP_PROP_EXPOSURE, 50.0) in able.calls
     fixed = FakeCapture(set(), focus=30.0)
     assert tune_for_barcodes(fixed, "V4L2") == {"autofocus": False, "focus": True,
                                                "short_exposure": False}

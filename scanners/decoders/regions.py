@@ -66,6 +66,64 @@ def locate(gray: np.ndarray, factor: float | None = None) -> list[np.ndarray]:
     return boxes[:MAX_CANDIDATES]
 
 
+TEXTURE_WINDOW = 9  # px at half size: the neighbourhood the bar texture is measured over
+TEXTURE_COHERENCE = 0.6  # gradients this aligned (1 = all one direction) ...
+TEXTURE_ENERGY = 3000.0  # ... and this strong (mean squared Sobel gradient) ...
+TEXTURE_ALTERNATION = 0.15  # ... and alternating in sign (bars, not a single edge)
+TEXTURE_MIN_AREA = 150  # px at half size
+
+
+def locate_texture(gray: np.ndarray) -> list[np.ndarray]:
+    """Corners of regions with the texture of bars, from the gradients' structure tensor.
+
+    Cheaper than OpenCV's locator and it still finds codes whose bars are too fine,
+    faint or smeared for it: where the gradients in a neighbourhood are strong, share
+    one direction, and change sign (many edges rather than one). Each region's box is
+    aligned with that direction, so a code is found at any angle. Looked at half size.
+    """
+    half = cv2.resize(gray, (gray.shape[1] // 2, gray.shape[0] // 2),
+                      interpolation=cv2.INTER_AREA).astype(np.float32)
+    gx = cv2.Sobel(half, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(half, cv2.CV_32F, 0, 1, ksize=3)
+    win = (TEXTURE_WINDOW, TEXTURE_WINDOW)
+    jxx = cv2.boxFilter(gx * gx, -1, win)
+    jyy = cv2.boxFilter(gy * gy, -1, win)
+    jxy = cv2.boxFilter(gx * gy, -1, win)
+    energy = jxx + jyy + 1e-3
+    coherence = cv2.sqrt((jxx - jyy) ** 2 + 4 * jxy * jxy) / energy
+    mx, my = cv2.boxFilter(gx, -1, win), cv2.boxFilter(gy, -1, win)
+    alternation = (mx * mx + my * my) / energy
+    mask = ((coherence > TEXTURE_COHERENCE) & (energy > TEXTURE_ENERGY)
+            & (alternation < TEXTURE_ALTERNATION)).astype(np.uint8)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8))
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    boxes = []
+    for contour in contours:
+        if cv2.contourArea(contour) < TEXTURE_MIN_AREA:
+            continue
+        x, y, w, h = cv2.boundingRect(contour)
+        inside = np.zeros((h, w), np.uint8)
+        cv2.drawContours(inside, [contour], -1, 1, -1, offset=(-x, -y))
+        sel = inside.astype(bool)
+        sxx, syy = float(jxx[y:y + h, x:x + w][sel].sum()), float(jyy[y:y + h, x:x + w][sel].sum())
+        sxy = float(jxy[y:y + h, x:x + w][sel].sum())
+        across = 0.5 * np.arctan2(2 * sxy, sxx - syy)  # the gradients' direction: across the bars
+        ux, uy = np.cos(across), np.sin(across)
+        pts = contour.reshape(-1, 2).astype(np.float32)
+        a = pts @ np.array([ux, uy], dtype=np.float32)
+        b = pts @ np.array([-uy, ux], dtype=np.float32)
+        if b.max() - b.min() < 6:
+            continue
+        box = np.array([[a.min(), b.min()], [a.max(), b.min()], [a.max(), b.max()],
+                        [a.min(), b.max()]], dtype=np.float32)
+        corners = np.stack([box[:, 0] * ux - box[:, 1] * uy,
+                            box[:, 0] * uy + box[:, 1] * ux], axis=1)
+        boxes.append((corners * 2).astype(np.float32))
+    boxes.sort(key=lambda c: -cv2.contourArea(c))
+    return boxes[:MAX_CANDIDATES]
+
+
 def straighten(gray: np.ndarray, corners: np.ndarray, min_aspect: float = 0.0,
                long_side: int = CROP_LONG_SIDE) -> Candidate:
     """Rotate the region level, add a quiet zone and enlarge it.
