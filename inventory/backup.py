@@ -1,8 +1,10 @@
 """SQLite online backups (the sqlite3 backup API): safe while the app is writing.
 
 Automatic backups go to `backups/` beside the database (before migrations, on exit)
-and only the newest N are kept; a restore checks the backup's integrity first and keeps
-the current file aside. PostgreSQL databases are backed up with pg_dump (POSTGRES_HELP).
+and only the newest N of those are kept: pruning never touches a backup a person asked
+for (`backup` without -o writes a "-manual" file) nor a file they named. A restore checks
+that the backup is a complete Stockroom database first and keeps the current file aside.
+PostgreSQL databases are backed up with pg_dump (POSTGRES_HELP).
 """
 
 from __future__ import annotations
@@ -17,10 +19,18 @@ from pathlib import Path
 from . import sqlite_copy
 from .db import is_postgres, sqlite_path
 from .errors import StorageError
-from .schema import CURRENT_VERSION
-from .sqlite_copy import _companions, backup_dir, backup_sqlite, list_backups, prune, readonly_uri
+from .schema import CURRENT_VERSION, required_columns
+from .sqlite_copy import (
+    MANUAL,
+    _companions,
+    backup_dir,
+    backup_sqlite,
+    list_backups,
+    prune,
+    readonly_uri,
+)
 
-__all__ = ["backup_dir", "backup_sqlite", "list_backups", "prune", "readonly_uri"]
+__all__ = ["MANUAL", "backup_dir", "backup_sqlite", "list_backups", "prune", "readonly_uri"]
 
 DEFAULT_KEEP = sqlite_copy.DEFAULT_KEEP
 
@@ -59,6 +69,18 @@ def _damaged(path: Path, detail: str) -> StorageError:
                         "Pick another backup.")
 
 
+def _missing_columns(con: sqlite3.Connection, version: int) -> list[str]:
+    """Tables and columns a Stockroom database of `version` has, that this file lacks."""
+    missing = []
+    for table, columns in required_columns(version).items():
+        have = {r[1] for r in con.execute(f'PRAGMA table_info("{table}")')}
+        if not have:
+            missing.append(f"table {table}")
+        else:
+            missing += [f"{table}.{c}" for c in sorted(columns - have)]
+    return missing
+
+
 def check_backup(path: Path) -> BackupInfo:
     """Refuse anything but an intact Stockroom database this version can open."""
     path = Path(path)
@@ -84,6 +106,12 @@ def check_backup(path: Path) -> BackupInfo:
         if not {"schema_version", "movement", "asset"} <= tables:
             raise _damaged(path, "it has no Stockroom tables")
         version = con.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0
+        if 0 < version <= CURRENT_VERSION:
+            missing = _missing_columns(con, version)
+            if missing:
+                raise _damaged(path, f"schema {version} without {', '.join(missing[:5])}")
+        elif version <= 0:
+            raise _damaged(path, "it has no schema version")
         movements = con.execute("SELECT COUNT(*) FROM movement").fetchone()[0]
         assets = con.execute("SELECT COUNT(*) FROM asset").fetchone()[0]
     except sqlite3.DatabaseError as exc:

@@ -15,14 +15,14 @@ from pathlib import Path
 import peewee as pw
 
 from . import operations
-from .backup import backup_sqlite
+from .backup import MANUAL, backup_sqlite
 from .commands import CheckIn, CheckOut, Issue
 from .db import is_postgres, resolve_url, sqlite_path
-from .dberrors import translate
+from .dberrors import driver_errors, translate
 from .errors import InventoryError, ValidationError
 from .operators import OperatorRef, add_operator, current_operator, list_operators
 from .replenishment.demand_table import rebuild as rebuild_demand
-from .roles import ROLE_LABELS
+from .roles import ROLE_LABELS, require
 from .storage import open_store
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ def command(fn: Callable[[argparse.Namespace], int | None]) -> Callable[..., int
         except InventoryError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
-        except (pw.OperationalError, pw.DatabaseError) as exc:
+        except driver_errors() as exc:  # every database error, translated once
             print(f"error: {translate(exc)}", file=sys.stderr)
             return 1
         except KeyboardInterrupt:
@@ -87,17 +87,22 @@ def cmd_verify(args: argparse.Namespace) -> int:
         rows = rebuild_demand(db)
         print(f"demand table rebuilt from the ledger: {rows} rows")
         report = verify(db)
-    for line in report.stock_differences + report.asset_differences + \
-            report.demand_differences + report.rule_problems:
+    for line in report.lines():
         print(line)
     if report.demand_differences:
         print("the reorder list's demand table disagrees with the ledger: run "
               "`verify --rebuild-demand` to recompute it from the ledger")
     state = "ok" if report.ok else "DIFFERENCES FOUND"
     rules = sum(int(p.split()[2]) if p.startswith("…") else 1 for p in report.rule_problems)
+    values = (f", {len(report.value_problems)} values beyond the limits"
+              if report.value_problems else "")
+    if report.chain_problems or report.guards_restored:
+        values += (f", {len(report.chain_problems)} breaks in the ledger's hash chain, "
+                   f"{len(report.guards_restored)} ledger guards put back")
     print(f"verify {state}: {report.movements} movements, {report.stock_rows} stock levels, "
           f"{report.assets} assets, {len(report.stock_differences)} stock and "
-          f"{len(report.asset_differences)} asset differences, {rules} rule problems")
+          f"{len(report.asset_differences)} asset differences, {rules} rule problems{values}; "
+          f"ledger chain head {report.chain_head[:16]}")
     return 0 if report.ok else 2
 
 
@@ -140,30 +145,95 @@ def cmd_backup(args: argparse.Namespace) -> int:
     if is_postgres(url):
         raise ValidationError("This is a PostgreSQL database: back it up with pg_dump "
                               "(see the README, 'Backup and restore').")
-    open_store(url).close()  # migrate first, so the copy is of a current schema
-    out = backup_sqlite(sqlite_path(url), Path(args.output) if args.output else None)
+    db, op = session(args)  # migrated first, so the copy is of a current schema
+    require(op.role, "backup")
+    db.close()
+    dest = Path(args.output) if args.output else None
+    if dest is not None and dest.exists() and dest.resolve() == sqlite_path(url).resolve():
+        raise ValidationError("That is the database itself. Give another file name.")
+    try:
+        # A backup a person asks for is theirs: it is never pruned.
+        out = backup_sqlite(sqlite_path(url), dest, label=MANUAL)
+    except OSError as exc:
+        from .exchange.export import cannot_write
+
+        raise cannot_write(dest or sqlite_path(url), exc) from exc
     print(f"backup written to {out}")
     return 0
 
 
+NEW_PASSWORD_ENV = "STOCKROOM_NEW_PASSWORD"
+
+
+def new_password(for_whom: str) -> str:
+    """A new password: $STOCKROOM_NEW_PASSWORD, else typed twice on the terminal."""
+    password = os.environ.get(NEW_PASSWORD_ENV)
+    if password is not None:
+        return password
+    import getpass
+
+    if not sys.stdin.isatty():
+        raise ValidationError(f"Give the new password for {for_whom} in ${NEW_PASSWORD_ENV} "
+                              "(no terminal to ask on).")
+    first = getpass.getpass(f"New password for {for_whom}: ")
+    if getpass.getpass("Type it again: ") != first:
+        raise ValidationError("The two passwords differ; nothing was changed.")
+    return first
+
+
 @command
 def cmd_operator(args: argparse.Namespace) -> int:
-    db, op = session(args)
-    if args.action == "list":
-        for o in list_operators(db):
-            print(f"{o.username}\t{ROLE_LABELS.get(o.role, o.role)}\t{o.name}")
-        return 0
-    password = os.environ.get("STOCKROOM_NEW_PASSWORD")
-    if password is None:
-        import getpass
+    from . import operators as ops
 
-        if not sys.stdin.isatty():
-            raise ValidationError("Give the new operator's password in "
-                                  "$STOCKROOM_NEW_PASSWORD (no terminal to ask on).")
-        password = getpass.getpass(f"Password for {args.username}: ")
-    new = add_operator(db, op, args.username, args.role, password, name=args.name or "")
-    print(f"operator {new.username} added as {ROLE_LABELS[new.role]}")
+    db = open_store(getattr(args, "database", None))
+    if args.action == "add" and not ops.list_operators(db) and is_postgres(
+            resolve_url(getattr(args, "database", None))):
+        # A new shared database: its first admin is whoever holds the database login.
+        if args.role != "admin":
+            raise ValidationError("The first operator of a PostgreSQL database is its admin: "
+                                  "add it with --role admin.")
+        new = ops.first_admin(db, args.username or "", new_password(args.username or "it"),
+                              name=args.name or "")
+        print(f"operator {new.username} added as {ROLE_LABELS[new.role]} (the first admin)")
+        return 0
+    op = current_operator(db, getattr(args, "user", None), os.environ.get(PASSWORD_ENV))
+    if args.action == "list":
+        require(op.role, "view")
+        for o in list_operators(db):
+            state = "" if ops.is_active(db, o.username) else "\tdisabled"
+            print(f"{o.username}\t{ROLE_LABELS.get(o.role, o.role)}\t{o.name}{state}")
+        return 0
+    if args.action == "passwd":
+        who = args.username or op.username
+        ops.set_password(db, op, who, new_password(who))
+        print(f"password of {who} changed")
+        return 0
+    if args.username is None:
+        raise ValidationError(f"Name the operator: operator {args.action} NAME.")
+    if args.action == "add":
+        if args.role_arg:
+            raise ValidationError("Give the role with --role ROLE.")
+        ops.check_username(args.username)
+        new = add_operator(db, op, args.username, args.role,
+                           new_password(args.username), name=args.name or "")
+        print(f"operator {new.username} added as {ROLE_LABELS[new.role]}")
+    elif args.action == "disable":
+        gone = ops.disable_operator(db, op, args.username)
+        print(f"operator {gone.username} disabled: they can no longer sign in")
+    elif args.action == "role":
+        role = args.role_arg or (args.role if args.role_given else None)
+        if role is None:
+            raise ValidationError("Give the new role: operator role NAME ROLE "
+                                  f"({', '.join(ROLE_LABELS)}).")
+        changed = ops.set_role(db, op, args.username, role)
+        print(f"operator {changed.username} is now {ROLE_LABELS[changed.role]}")
     return 0
+
+
+class _RoleGiven(argparse.Action):
+    def __call__(self, parser, namespace, values, option_string=None):
+        namespace.role = values
+        namespace.role_given = True
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -212,9 +282,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="where to write (default: a timestamped file in backups/)")
     p.set_defaults(func=cmd_backup)
 
-    p = subparsers.add_parser("operator", help="list or add operators (admin)")
-    p.add_argument("action", choices=("list", "add"))
+    p = subparsers.add_parser(
+        "operator", help="list, add, disable operators; passwords and roles (admin)",
+        description="operator list | add NAME [--role ROLE] | passwd [NAME] | disable NAME "
+        "| role NAME ROLE. New passwords come from $STOCKROOM_NEW_PASSWORD or are asked "
+        "on the terminal.")
+    p.add_argument("action", choices=("list", "add", "passwd", "disable", "role"))
     p.add_argument("username", nargs="?")
-    p.add_argument("--role", choices=list(ROLE_LABELS), default="service_desk")
+    p.add_argument("role_arg", nargs="?", metavar="ROLE",
+                   help=f"the new role (operator role NAME ROLE): {', '.join(ROLE_LABELS)}")
+    p.add_argument("--role", choices=list(ROLE_LABELS), default="service_desk",
+                   action=_RoleGiven)
     p.add_argument("--name", help="full name")
-    p.set_defaults(func=cmd_operator)
+    p.set_defaults(func=cmd_operator, role_given=False)

@@ -33,6 +33,7 @@ from .demo_catalog import (
 from .errors import ValidationError
 from .operators import OperatorRef
 from .roles import require
+from .services import chain
 from .services.purchasing import ORDER_DIGITS
 
 HISTORY_DAYS = 730
@@ -418,8 +419,12 @@ class _Builder:
 
     def write(self) -> int:
         self.moves.sort(key=lambda t: t[0])
+        names = [f.name for f in MOVE_FIELDS]
+        chained = [*MOVE_FIELDS, m.Movement.prev_hash, m.Movement.hash]
         for i in range(0, len(self.moves), CHUNK):
-            m.Movement.insert_many(self.moves[i:i + CHUNK], fields=MOVE_FIELDS).execute()
+            rows = list(chain.chain(m.Movement._meta.database, names,
+                                    self.moves[i:i + CHUNK]))
+            m.Movement.insert_many(rows, fields=chained).execute()
         _bulk(m.PurchaseOrder, self.orders)
         _bulk(m.PurchaseOrderLine, self.order_lines)
         _bulk(m.StockLevel, [dict(product=p, location=loc, quantity=q)

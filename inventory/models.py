@@ -266,6 +266,9 @@ class Movement(BaseModel):
     note = pw.TextField(default="")
     unit_cost = pw.DecimalField(max_digits=12, decimal_places=2, null=True, auto_round=True)
     reverses = pw.ForeignKeyField("self", null=True, index=False)  # partial index: schema v4
+    # The hash chain (schema v8): SHA-256 over this row and the previous row's hash.
+    prev_hash = pw.CharField(max_length=64, null=True)
+    hash = pw.CharField(max_length=64, null=True)
 
     class Meta:
         indexes = (

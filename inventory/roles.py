@@ -8,8 +8,10 @@ ACTIONS: dict[str, str] = {
     "view": "look up anything, run reports and exports",
     "check_out": "check assets out and in, issue spares, assign license seats",
     "receive": "receive deliveries, transfer stock, count, manage purchase orders",
-    "adjust": "adjust stock, approve counts and 3PL statements, retire / dispose assets",
+    "adjust": "adjust stock, approve counts and 3PL statements, import stock quantities, "
+              "retire / dispose / mark lost assets (and bring them back)",
     "catalog": "create and edit products, locations, people, suppliers, licenses, import",
+    "backup": "take backups on demand",
     "admin": "manage operators and restore backups",
 }
 
@@ -17,7 +19,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "viewer": frozenset({"view"}),
     "service_desk": frozenset({"view", "check_out"}),
     "supply_chain": frozenset({"view", "check_out", "receive", "catalog"}),
-    "manager": frozenset({"view", "check_out", "receive", "adjust", "catalog"}),
+    "manager": frozenset({"view", "check_out", "receive", "adjust", "catalog", "backup"}),
     "admin": frozenset(ACTIONS),
 }
 
@@ -28,6 +30,26 @@ ROLE_LABELS = {
     "manager": "Manager",
     "admin": "Admin",
 }
+
+
+# The action a change of an asset's status needs, whichever path makes it (the services,
+# an import's Status column): what the matching service requires.
+END_OF_LIFE = ("retired", "disposed", "lost")
+STATUS_ACTIONS = {"retired": "adjust", "disposed": "adjust", "lost": "adjust",
+                  "deployed": "check_out", "in_stock": "check_out", "in_repair": "check_out",
+                  "in_transit": "receive"}
+
+
+def status_action(old: str | None, new: str) -> str | None:
+    """The action needed to take an asset from status `old` (None: a new asset) to `new`;
+    None when nothing changes."""
+    if old == new:
+        return None
+    if old in END_OF_LIFE:
+        return "adjust"  # un-retiring / un-disposing is an adjustment too
+    if old is None and new == "in_stock":
+        return None  # a new asset on the shelf: the import's own role covers it
+    return STATUS_ACTIONS.get(new, "adjust")
 
 
 def allowed(role: str, action: str) -> bool:

@@ -107,9 +107,118 @@ def _v7(db: pw.Database) -> None:
     demand_table.install(db)
 
 
+# The ledger's guards beyond v1's: INSERT OR REPLACE (which deletes the old row without
+# firing a delete trigger unless recursive_triggers is on) and TRUNCATE.
+LEDGER_GUARD_SQLITE_V8 = [
+    """CREATE TRIGGER IF NOT EXISTS movement_no_insert_or_replace BEFORE INSERT ON movement
+       WHEN EXISTS (SELECT 1 FROM movement WHERE id = NEW.id)
+       BEGIN SELECT RAISE(ABORT, 'the movement ledger is append-only'); END""",
+]
+LEDGER_GUARD_POSTGRES_V8 = [
+    """CREATE TRIGGER movement_no_truncate BEFORE TRUNCATE ON movement
+       FOR EACH STATEMENT EXECUTE FUNCTION movement_append_only()""",
+]
+SQLITE_GUARDS = {"movement_append_only_update": LEDGER_GUARD_SQLITE[0],
+                 "movement_append_only_delete": LEDGER_GUARD_SQLITE[1],
+                 "movement_no_insert_or_replace": LEDGER_GUARD_SQLITE_V8[0]}
+POSTGRES_GUARDS = {"movement_append_only": LEDGER_GUARD_POSTGRES[1],
+                   "movement_no_truncate": LEDGER_GUARD_POSTGRES_V8[0]}
+BACKFILL_CHUNK = 5000
+
+
+def _backfill_chain(db: pw.Database) -> None:
+    """Hash every existing movement in id order (the guards are lifted meanwhile, inside
+    the migration's transaction, and put back before it commits)."""
+    from .services.chain import GENESIS, digest, select_sql
+
+    pg = isinstance(db, pw.PostgresqlDatabase)
+    if pg:
+        db.execute_sql("DROP TRIGGER IF EXISTS movement_append_only ON movement")
+    else:
+        for name in SQLITE_GUARDS:
+            db.execute_sql(f"DROP TRIGGER IF EXISTS {name}")
+    prev = GENESIS
+    rows = db.execute_sql(select_sql()).fetchall()
+    updates: list[tuple] = []
+    for row in rows:
+        h = digest(prev, row[1:-2])
+        updates.append((prev, h, row[0]))
+        prev = h
+    cursor = db.cursor()
+    for i in range(0, len(updates), BACKFILL_CHUNK):
+        part = updates[i:i + BACKFILL_CHUNK]
+        if pg:
+            from psycopg2.extras import execute_values
+
+            execute_values(cursor, "UPDATE movement SET prev_hash = v.p, hash = v.h FROM "
+                           "(VALUES %s) AS v (p, h, id) WHERE movement.id = v.id", part,
+                           page_size=BACKFILL_CHUNK)
+        else:
+            cursor.executemany("UPDATE movement SET prev_hash = ?, hash = ? WHERE id = ?",
+                               part)
+    install_guards(db)
+
+
+def install_guards(db: pw.Database) -> list[str]:
+    """Put back any ledger guard that is missing or disabled; returns their names."""
+    restored = []
+    if isinstance(db, pw.PostgresqlDatabase):
+        have = {name: enabled for name, enabled in db.execute_sql(
+            "SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = 'movement'::regclass "
+            "AND NOT tgisinternal")}
+        db.execute_sql(LEDGER_GUARD_POSTGRES[0])  # the function (CREATE OR REPLACE)
+        for name, sql in POSTGRES_GUARDS.items():
+            if name not in have:
+                db.execute_sql(sql)
+                restored.append(name)
+            elif have[name] == "D":
+                db.execute_sql(f"ALTER TABLE movement ENABLE TRIGGER {name}")
+                restored.append(name)
+    else:
+        triggers = {r[0] for r in db.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'movement'")}
+        for name, sql in SQLITE_GUARDS.items():
+            if name not in triggers:
+                db.execute_sql(sql)
+                restored.append(name)
+    return restored
+
+
+def _v8(db: pw.Database) -> None:
+    # Tamper evidence: each movement chained to the previous one by SHA-256 (verify checks
+    # it), and the guards closed: INSERT OR REPLACE on SQLite, TRUNCATE on PostgreSQL.
+    have = {c.name for c in db.get_columns("movement")}
+    for column in ("prev_hash", "hash"):
+        if column not in have:  # a new database has them from v1's tables
+            db.execute_sql(f"ALTER TABLE movement ADD COLUMN {column} VARCHAR(64)")
+    _backfill_chain(db)
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4,
-                                                         5: _v5, 6: _v6, 7: _v7}
+                                                         5: _v5, 6: _v6, 7: _v7, 8: _v8}
 CURRENT_VERSION = max(MIGRATIONS)
+
+
+# Columns that a migration added after the tables were created, by version: a database
+# of an older version lacks them (check_backup, restore).
+ADDED_COLUMNS: dict[int, dict[str, set[str]]] = {8: {"movement": {"prev_hash", "hash"}}}
+# Tables created by a later migration (an older database has none of them).
+ADDED_TABLES: dict[int, set[str]] = {6: {"service_target"}}
+
+
+def required_columns(version: int) -> dict[str, set[str]]:
+    """Every table and column a complete Stockroom database of `version` holds."""
+    out = {model._meta.table_name: {f.column_name for f in model._meta.sorted_fields}
+           for model in m.ALL_MODELS}
+    for later, tables in ADDED_COLUMNS.items():
+        if later > version:
+            for table, columns in tables.items():
+                out[table] = out[table] - columns
+    for later, names in ADDED_TABLES.items():
+        if later > version:
+            for table in names:
+                out.pop(table, None)
+    return out
 
 
 def schema_version(db: pw.Database) -> int:
@@ -117,6 +226,18 @@ def schema_version(db: pw.Database) -> int:
         return 0
     row = m.SchemaVersion.select(pw.fn.MAX(m.SchemaVersion.version)).scalar()
     return row or 0
+
+
+def refuse_foreign(db: pw.Database) -> None:
+    """Only a new or empty database gets Stockroom's schema: a file (or PostgreSQL database)
+    that already holds another program's tables is left exactly as it is."""
+    theirs = [t for t in db.get_tables() if not t.startswith("sqlite_")]
+    if theirs:
+        where = db.database if isinstance(db, pw.SqliteDatabase) else f"database {db.database}"
+        shown = ", ".join(theirs[:5]) + (", ..." if len(theirs) > 5 else "")
+        raise StorageError(
+            f"{where} is not a Stockroom database: it holds other tables ({shown}). "
+            "Nothing was changed. Pick a Stockroom file, or a new file name to start one.")
 
 
 def ensure_schema(db: pw.Database, migrations: dict | None = None) -> int:
@@ -131,6 +252,8 @@ def ensure_schema(db: pw.Database, migrations: dict | None = None) -> int:
         )
     if current == target:
         return current
+    if current == 0:
+        refuse_foreign(db)
     if current > 0 and isinstance(db, pw.SqliteDatabase):
         backup_sqlite(Path(db.database), label=f"before-v{target}")
     with db.atomic():

@@ -1,4 +1,5 @@
-"""Copying a live SQLite file (the sqlite3 backup API) and keeping the newest N copies.
+"""Copying a live SQLite file (the sqlite3 backup API) and keeping the newest N automatic
+copies (never pruning a backup a person asked for or a file they named).
 
 The low level under `backup.py` (which checks and restores) and `schema.py` (which copies
 the file before a migration); it knows nothing of the schema, so neither imports the other.
@@ -6,6 +7,7 @@ the file before a migration); it knows nothing of the schema, so neither imports
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -17,14 +19,26 @@ def backup_dir(db_path: Path) -> Path:
     return db_path.parent / "backups"
 
 
+AUTOMATIC_LABELS = re.compile(r"auto|before-v\d+")
+MANUAL = "manual"
+
+
+def is_automatic(path: Path, stem: str) -> bool:
+    """A backup the app took by itself (on exit, before a migration), which it may prune."""
+    found = re.fullmatch(re.escape(stem) + r"-\d{8}-\d{6}-\d{6}-(.+)\.sqlite", path.name)
+    return bool(found and AUTOMATIC_LABELS.fullmatch(found.group(1)))
+
+
 def backup_sqlite(db_path: Path, dest: Path | None = None, keep: int = DEFAULT_KEEP,
                   label: str = "") -> Path:
     """Copy the live database to `dest` (default: a timestamped file beside it).
 
-    Automatic backups (no `dest`) keep only the newest `keep` files.
+    Automatic backups (no `dest`, an automatic label) keep only the newest `keep`
+    automatic files; `label="manual"` is a backup a person asked for, never pruned.
     """
     db_path = Path(db_path)
-    automatic = dest is None
+    label = label or "auto"
+    automatic = dest is None and bool(AUTOMATIC_LABELS.fullmatch(label))
     if dest is None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         suffix = f"-{label}" if label else ""
@@ -55,7 +69,10 @@ def list_backups(db_path: Path) -> list[Path]:
 
 
 def prune(folder: Path, stem: str, keep: int) -> None:
-    for old in sorted(folder.glob(f"{stem}-*.sqlite"), reverse=True)[keep:]:
+    """Delete all but the newest `keep` automatic backups; nothing else is touched (not a
+    backup a person asked for, not a file they named)."""
+    automatic = [p for p in folder.glob(f"{stem}-*.sqlite") if is_automatic(p, stem)]
+    for old in sorted(automatic, reverse=True)[keep:]:
         old.unlink(missing_ok=True)
         for extra in _companions(old):
             extra.unlink(missing_ok=True)

@@ -5,7 +5,7 @@ import time
 
 from inventory.errors import InventoryError
 from inventory.operators import os_operator
-from inventory.services import assets, stock
+from inventory.services import assets, purchasing, stock
 from inventory.storage import open_store
 
 
@@ -18,6 +18,10 @@ def main() -> None:
     try:
         if action == "checkout":
             assets.check_out(db, op, target, person=who)
+        elif action == "order":  # what approving the reorder list does, per supplier
+            v = purchasing.create_order(db, op, who, "SR-HQ", [(target, 5)])
+            print(f"OK {v.number}")
+            return
         else:
             for _ in range(int(sys.argv[6])):
                 stock.issue(db, op, target, 1, person=who, location="SR-HQ")

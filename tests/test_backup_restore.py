@@ -102,8 +102,9 @@ def test_restore_refuses_a_database_in_use(db_url, db, admin, tmp_path):
 
 
 def test_only_an_admin_restores(db_url, db, admin, tmp_path):
-    from inventory.operators import add_operator
+    from inventory.operators import add_operator, set_password
 
+    set_password(db, admin, admin.username, "admin-password")
     add_operator(db, admin, "desk", "service_desk", "password1")
     add_operator(db, admin, "boss", "admin", "password2")
     good = backup_sqlite(Path(db_url), tmp_path / "good.sqlite")

@@ -1,5 +1,3 @@
-import getpass
-
 import pytest
 
 from inventory import models as m
@@ -10,6 +8,7 @@ from inventory.operators import (
     current_operator,
     hash_password,
     needs_sign_in,
+    os_username,
 )
 
 
@@ -22,19 +21,22 @@ def test_passwords_are_salted_slow_hashes():
 
 def test_personal_database_runs_as_the_os_user(db):
     op = current_operator(db)
-    assert (op.username, op.role) == (getpass.getuser(), "admin")
+    assert (op.username, op.role) == (os_username(), "admin")
     assert not needs_sign_in(db)
 
 
 def test_second_operator_means_sign_in(db):
     me = current_operator(db)
+    from inventory.errors import InvalidState
+    from inventory.operators import set_password
+
+    with pytest.raises(InvalidState, match="Set a password"):
+        add_operator(db, me, "sam", "service_desk", "s3cret-pass")
+    set_password(db, me, me.username, "admin-password")
     with pytest.raises(ValidationError, match="8 characters"):
         add_operator(db, me, "sam", "service_desk", "short")
     add_operator(db, me, "sam", "service_desk", "s3cret-pass")
     assert needs_sign_in(db)
-    from inventory.operators import set_password
-
-    set_password(db, me, me.username, "admin-password")
     with pytest.raises(PermissionDenied, match="sign in"):
         current_operator(db)
     with pytest.raises(PermissionDenied, match="wrong password"):
@@ -48,19 +50,20 @@ def test_second_operator_means_sign_in(db):
 
 @pytest.mark.postgres
 def test_postgres_always_asks(pg_server):
+    from inventory.operators import first_admin
     from inventory.storage import open_store
 
     from .conftest import fresh_pg_url
 
     db = open_store(fresh_pg_url(pg_server))
-    first = current_operator(db)  # whoever sets the shared database up is its admin
-    assert first.role == "admin"
     assert needs_sign_in(db)
-    assert current_operator(db) == first  # known by the OS login until a password is set
-    from inventory.operators import set_password
-
-    set_password(db, first, first.username, "a-long-password")
+    with pytest.raises(PermissionDenied, match="no operators yet"):
+        current_operator(db)
+    first = first_admin(db, "founder", "a-long-password")
+    assert first.role == "admin"
     with pytest.raises(PermissionDenied, match="shared: sign in"):
         current_operator(db)
-    assert current_operator(db, first.username, "a-long-password") == first
+    assert current_operator(db, "founder", "a-long-password") == first
+    with pytest.raises(PermissionDenied, match="already has operators"):
+        first_admin(db, "second", "a-long-password")
     db.close()

@@ -46,7 +46,7 @@ def test_reorder_view_shows_demo_lines_and_approving_creates_orders(qtbot, ctx, 
     shown = [(ln.product, ln.location, ln.action, float(ln.quantity), float(ln.reorder_point),
               float(ln.position)) for ln in page.visible_lines()]
     page.export_to(str(tmp_path / "list.csv"))
-    with open(tmp_path / "list.csv", encoding="utf-8", newline="") as f:
+    with open(tmp_path / "list.csv", encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert shown and [(r["product"], r["location"], r["action"], float(r["quantity"]),
                        float(r["reorder_point"]), float(r["position"])) for r in rows] == shown

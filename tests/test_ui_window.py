@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from inventory import models as m
-from inventory.operators import add_operator
+from inventory.operators import add_operator, set_password
 from inventory.queries.devices import overdue_condition, today
 from inventory.storage import open_store
 from ui.main_window import MainWindow
@@ -174,6 +174,7 @@ def test_loading_the_demo_from_the_welcome_page(qtbot, tmp_path, ui_settings,
 def test_sign_in_refuses_a_wrong_password_beside_the_field(qtbot, demo_db, demo_url, admin):
     from ui.dialogs.sign_in import SignInDialog
 
+    set_password(demo_db, admin, admin.username, "founding admin's password")
     add_operator(demo_db, admin, "desk1", "service_desk", "correct horse")
     d = SignInDialog(demo_db, demo_url, "desk1")
     qtbot.addWidget(d)

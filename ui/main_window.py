@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from inventory.dburl import describe
 from inventory.queries.dashboard import is_empty
+from inventory.roles import allowed
 
 from .views.base import AppContext, Page
 from .widgets.sidebar import Sidebar
@@ -227,6 +228,12 @@ class MainWindow(QMainWindow):
         self.backups_action = self._menu_action(file_menu, "&Backups and restore…", "",
                                                 self.backups)
         file_menu.addSeparator()
+        self.password_action = self._menu_action(file_menu, "Change my &password…", "",
+                                                 self.change_password)
+        self.add_operator_action = self._menu_action(file_menu, "Add an &operator…", "",
+                                                     self.add_operator)
+        self.add_operator_action.setEnabled(allowed(self.ctx.operator.role, "admin"))
+        file_menu.addSeparator()
         self._menu_action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         go = bar.addMenu("&Go")
         for key, title, _icon, keys in NAVIGATION:
@@ -298,6 +305,21 @@ class MainWindow(QMainWindow):
         path = export_view(table, self, self.current_key)
         if path is not None:
             self.flash(f"Saved {path}")
+
+    def change_password(self) -> None:
+        from .dialogs.operators import PasswordDialog
+
+        self._operator_dialog(PasswordDialog(self.ctx, self))
+
+    def add_operator(self) -> None:
+        from .dialogs.operators import AddOperatorDialog
+
+        self._operator_dialog(AddOperatorDialog(self.ctx, self))
+
+    def _operator_dialog(self, dialog) -> None:
+        if dialog.exec() and dialog.result_message:
+            self.flash(dialog.result_message)
+        dialog.deleteLater()
 
     def backups(self) -> None:
         from .restore_dialog import RestoreDialog

@@ -1,13 +1,18 @@
-"""Writing rows to CSV or XLSX, safe to open in a spreadsheet.
+"""Writing rows to CSV or XLSX, safe to open in a spreadsheet: the one writer for every
+file the app produces (exports, the reorder list, purchase orders, import and statement
+reports), from the window and the command line alike.
 
-A cell a spreadsheet would run as a formula (text starting with =, +, -, @, tab or
-carriage return: "CSV injection") is written with a leading apostrophe, so it shows
-as the text it is. Numbers and dates stay numbers and dates.
+Each text cell is cleaned first (control characters removed: XLSX cannot hold them and a
+spreadsheet may drop them, uncovering what follows), then neutralised last: text a
+spreadsheet would run as a formula (starting with =, +, -, @, tab or carriage return,
+OWASP "CSV injection") gets a leading apostrophe, so it shows as the text it is. Numbers
+and dates stay numbers and dates; the importer strips that apostrophe again.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 import tempfile
@@ -20,18 +25,39 @@ from ..errors import ValidationError
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("csv", "xlsx")
-_ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Control characters other than tab, newline and carriage return (XML 1.0 has no room
+# for them; DEL and the C1 range are invisible in a spreadsheet).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# A plain number written as text ("-3", "+1.5e3") is a number, not a formula.
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 Progress = Callable[[int], None]
 
 
+def clean(text: str) -> str:
+    """Text without the control characters a spreadsheet cannot show."""
+    return _CONTROL.sub("", text)
+
+
 def neutralise(value: object) -> object:
-    """Text that a spreadsheet would evaluate, made inert; other values unchanged. Text that
-    already looks neutralised (``'=…``) gets one more apostrophe, so that the importer,
-    which drops exactly one, gives back what was stored."""
-    if isinstance(value, str) and value.lstrip("'")[:1] in FORMULA_STARTS:
+    """Text cleaned, then made inert if a spreadsheet would evaluate it; other values
+    unchanged. The order matters: "\\x01=HYPERLINK(...)" is cleaned to a formula first,
+    and only then neutralised. Text that already looks neutralised (``'=…``) gets one more
+    apostrophe, so that the importer, which drops exactly one, gives back what was stored."""
+    if not isinstance(value, str):
+        return value
+    value = clean(value)
+    if value.lstrip("'")[:1] in FORMULA_STARTS and not _PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
+
+
+def unneutralise(text: str) -> str:
+    """What the importer reads back (`values.restore_neutralised`, used by the import
+    rows): exactly the apostrophe `neutralise` added, removed."""
+    if text[:1] == "'" and text.lstrip("'")[:1] in FORMULA_STARTS:
+        return text[1:]
+    return text
 
 
 def _csv_cell(value: object) -> object:
@@ -49,8 +75,6 @@ def _csv_cell(value: object) -> object:
 def _xlsx_cell(value: object) -> object:
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, str):
-        return _ILLEGAL_XLSX.sub("", neutralise(value))
     if isinstance(value, int | float | Decimal | date | datetime) or value is None:
         return value
     return neutralise(str(value))
@@ -75,17 +99,24 @@ def _atomic_target(path: Path):
 
 
 def write_csv_stream(stream, headers: Sequence[str], rows: Iterable[Sequence],
-                     progress: Progress | None = None) -> int:
+                     progress: Progress | None = None, lineterminator: str = "\r\n") -> int:
     """Comma-separated rows to an open text stream. Returns rows written."""
     n = 0
-    out = csv.writer(stream)
-    out.writerow([neutralise(h) for h in headers])
+    out = csv.writer(stream, lineterminator=lineterminator)
+    out.writerow([_csv_cell(h) for h in headers])
     for row in rows:
         out.writerow([_csv_cell(c) for c in row])
         n += 1
         if progress and n % 5000 == 0:
             progress(n)
     return n
+
+
+def csv_text(headers: Sequence[str], rows: Iterable[Sequence]) -> str:
+    """The rows as CSV text (for standard output or a clipboard), neutralised as a file."""
+    buf = io.StringIO()
+    write_csv_stream(buf, headers, rows, lineterminator="\n")
+    return buf.getvalue()
 
 
 def write_csv(path: Path, headers: Sequence[str], rows: Iterable[Sequence],
@@ -143,22 +174,43 @@ def _column_letter(i: int) -> str:
 def write_rows(path: str | Path, headers: Sequence[str], rows: Iterable[Sequence], *,
                fmt: str | None = None, sheet: str = "Export",
                progress: Progress | None = None) -> int:
-    """Write a table to CSV or XLSX (from `fmt`, else the file's extension)."""
+    """Write a table to CSV or XLSX (from `fmt`, else the file's extension): the one writer
+    for every file the app produces. Written beside the target and renamed over it, so a
+    failed export never leaves half a file."""
     path = Path(path)
     fmt = format_for(path, fmt)
-    tmp = _atomic_target(path)
+    tmp = None
     try:
+        tmp = _atomic_target(path)
         if fmt == "csv":
             n = write_csv(tmp, headers, rows, progress)
         else:
             n = write_xlsx(tmp, headers, rows, sheet=sheet, progress=progress)
         os.replace(tmp, path)
     except OSError as exc:
-        raise ValidationError(f"Cannot write {path}: {exc.strerror or exc}. Pick another "
-                              "folder or close the file if a spreadsheet has it open.") from exc
+        raise cannot_write(path, exc) from exc
     finally:
-        tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
     return n
+
+
+def cannot_write(path: Path, exc: OSError) -> ValidationError:
+    """The one-line message for a file that cannot be written where the user asked."""
+    why = exc.strerror or str(exc)
+    if isinstance(exc, FileExistsError | NotADirectoryError):
+        why = f"{_first_file_in(path)} is a file, not a folder"
+    elif isinstance(exc, IsADirectoryError):
+        why = "that is a folder; give a file name"
+    return ValidationError(f"Cannot write {path}: {why}. Pick another folder or file name, "
+                           "or close the file if a spreadsheet has it open.")
+
+
+def _first_file_in(path: Path) -> Path:
+    for parent in reversed(path.parents):
+        if parent.exists() and not parent.is_dir():
+            return parent
+    return path.parent
 
 
 def export_table(db, name: str, path: str | Path, *, fmt: str | None = None, filters=None,

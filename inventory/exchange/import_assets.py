@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import models as m
-from ..errors import ValidationError
+from ..errors import PermissionDenied, ValidationError
+from ..roles import require, status_action
 from ..services.receiving import TAG_DIGITS, tag_prefix
 from . import bulk
 from . import values as v
@@ -127,6 +128,13 @@ class AssetPlanner(Planner):
                 raise Refused(f"Serial {serial} ({maker or 'no maker'}) is already asset "
                               f"{owner}. Fix the tag or the serial.")
         status, holder, checkout_loc, note = self._holder_and_status(row, known)
+        needed = status_action(known.status if known else None, status)
+        if needed is not None:
+            try:
+                require(self.ctx.op.role, needed)
+            except PermissionDenied as exc:  # the role the matching service needs
+                raise Refused(f"status {known.status if known else 'new'} → {status}: "
+                              f"{exc}") from None
         location = self._location(row, known, holder, checkout_loc)
         facts = self._facts(row)
         supplier = self._supplier(row)

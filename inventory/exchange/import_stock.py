@@ -24,7 +24,8 @@ def _id(ref) -> int | None:
 class StockPlanner(Planner):
     kind = "stock"
     keys = ("product", "part_number", "gtin")
-    needs = ("catalog", "receive")
+    # Setting shelf quantities is a count: it needs the role that approves counts.
+    needs = ("catalog", "adjust")
 
     def __init__(self, ctx):
         super().__init__(ctx)

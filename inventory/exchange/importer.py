@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import peewee as pw
 
 from ..clock import utcnow
+from ..dberrors import DRIVER_ERRORS, translate
 from ..errors import ValidationError
 from ..operators import OperatorRef
 from ..roles import require
@@ -158,7 +159,18 @@ def prepare(table: Table, options: ImportOptions, op: OperatorRef) -> Context:
 
 def run_import(db: pw.Database, op: OperatorRef, table: Table, options: ImportOptions, *,
                dry_run: bool = False, progress: Progress | None = None) -> ImportReport:
-    """Plan every row and, unless `dry_run`, write the accepted ones in one transaction."""
+    """Plan every row and, unless `dry_run`, write the accepted ones in one transaction.
+
+    A database error (another desk importing the same new records at the same moment, a
+    value the database refuses) comes out translated, bulk writes included."""
+    try:
+        return _run_import(db, op, table, options, dry_run=dry_run, progress=progress)
+    except DRIVER_ERRORS as exc:
+        raise translate(exc) from exc
+
+
+def _run_import(db: pw.Database, op: OperatorRef, table: Table, options: ImportOptions, *,
+                dry_run: bool = False, progress: Progress | None = None) -> ImportReport:
     started = time.perf_counter()
     ctx = prepare(table, options, op)
     planner_type = PLANNERS[ctx.options.kind]

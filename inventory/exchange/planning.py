@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from .. import limits
 from .. import models as m
+from ..errors import ValidationError
 from ..operators import OperatorRef
+from ..services import chain
 from . import bulk
 from . import values as v
 from .catalog import Catalog
@@ -76,9 +79,16 @@ class Row:
 
     def _parse(self, name: str, parse, **kw):
         try:
-            return parse(self.raw(name), **kw)
+            value = parse(self.raw(name), **kw)
         except ValueError as exc:
             raise Refused(f"{self.ctx.label(name)}: {exc}") from None
+        bound = limits.IMPORT_FIELDS.get(name)
+        if bound is not None and value is not None:
+            try:
+                bound(value, self.ctx.label(name))
+            except ValidationError as exc:  # the same limits as the window's
+                raise Refused(str(exc)) from None
+        return value
 
     def date(self, name: str) -> date | None:
         return self._parse(name, v.parse_date, day_first=self.ctx.day_first)
@@ -132,6 +142,8 @@ class MovementWriter:
               m.Movement.person, m.Movement.holder, m.Movement.asset_status,
               m.Movement.operator, m.Movement.reference, m.Movement.source, m.Movement.note,
               m.Movement.unit_cost]
+    NAMES = [f.name for f in FIELDS]
+    CHAINED = [*FIELDS, m.Movement.prev_hash, m.Movement.hash]
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
@@ -151,7 +163,8 @@ class MovementWriter:
 
     def flush(self) -> None:
         if self.rows:
-            bulk.insert(m.Movement, self.FIELDS, self.rows)
+            rows = list(chain.chain(m.Movement._meta.database, self.NAMES, self.rows))
+            bulk.insert(m.Movement, self.CHAINED, rows)
             self.written += len(self.rows)
             self.rows = []
 

@@ -1,13 +1,15 @@
-"""Restoring a backup, by an admin: of the current database when it still opens, else of
-the backup being restored (a damaged file can no longer say who its admins are)."""
+"""Restoring a backup, by an admin of the current database.
+
+The current file's own operator list decides, whatever its schema version (it is read
+directly, not through a migration). Only when the current file is gone or damaged beyond
+reading does the backup's operator list decide (a damaged file can no longer say who its
+admins are). A file that is not a Stockroom database is never overwritten.
+"""
 
 from __future__ import annotations
 
-import getpass
 import sqlite3
 from pathlib import Path
-
-import peewee as pw
 
 from ..backup import (
     POSTGRES_HELP,
@@ -17,51 +19,58 @@ from ..backup import (
     restore_sqlite,
 )
 from ..db import is_postgres, resolve_url, sqlite_path
-from ..errors import InventoryError, PermissionDenied, StorageError
-from ..operators import check_password, current_operator
+from ..errors import PermissionDenied, StorageError
+from ..operators import check_password, os_username
 from ..roles import require
-from ..storage import open_store
 
 
-def _admin_in_current(url: str, username: str | None, password: str | None) -> bool:
-    """True when the current database names the operator an admin; False when it is
-    damaged or missing (then the backup decides); PermissionDenied when not an admin."""
-    path = sqlite_path(url)
+class Unreadable(Exception):
+    """The file cannot say who its admins are (missing or damaged)."""
+
+
+def _operators(path: Path, live: bool) -> dict[str, tuple[str, str | None]]:
+    """Active operators of the SQLite file at `path`: name -> (role, password hash)."""
     if not path.exists():
-        return False
+        raise Unreadable
+    uri = f"{path.resolve().as_uri()}?mode=ro" if live else readonly_uri(path)
     try:
-        db = open_store(url)
-    except (InventoryError, pw.DatabaseError, sqlite3.DatabaseError):
-        return False
+        con = sqlite3.connect(uri, uri=True, timeout=5)
+    except sqlite3.Error:
+        raise Unreadable from None
     try:
-        op = current_operator(db, username, password)
-        require(op.role, "admin")
-    except (pw.DatabaseError, sqlite3.DatabaseError):
-        return False
-    finally:
-        db.close()
-    return True
-
-
-def _admin_in_backup(backup: Path, username: str | None, password: str | None) -> None:
-    con = sqlite3.connect(readonly_uri(backup), uri=True)
-    try:
-        ops = con.execute("SELECT username, role, password_hash FROM operator WHERE active")
-        ops = {u: (r, h) for u, r, h in ops}
+        tables = {r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "operator" not in tables:
+            if tables - {"sqlite_sequence"}:
+                raise StorageError(f"{path.name} is not a Stockroom database; Stockroom does "
+                                   "not overwrite it. Restore into another file "
+                                   "(--database NEW_FILE).")
+            raise Unreadable  # an empty file: nobody to ask
+        rows = con.execute("SELECT username, role, password_hash FROM operator WHERE active")
+        return {u: (r, h) for u, r, h in rows}
+    except sqlite3.DatabaseError:
+        raise Unreadable from None
     finally:
         con.close()
-    name = username or getpass.getuser()
+
+
+def _require_admin(ops: dict[str, tuple[str, str | None]], where: str,
+                   username: str | None, password: str | None) -> None:
+    """The identity rules of a session, applied to the operator list of `where`."""
     if not ops:
-        return  # an empty database: nobody to ask
-    if name not in ops:
-        raise PermissionDenied(f"'{name}' is not an operator of the backup. Restore as one of "
-                               "its admins (--user NAME).")
-    role, stored = ops[name]
-    shared = len(ops) > 1 or username is not None
-    if shared and not check_password(password or "", stored):
-        raise PermissionDenied("Wrong password for the backup's operator. Check both and try "
-                               "again.")
-    require(role, "admin")
+        return  # a database nobody has used yet
+    if username:
+        found = ops.get(username)
+        if found is None or not check_password(password or "", found[1]):
+            raise PermissionDenied(f"Unknown operator or wrong password for {where}. "
+                                   "Restore as one of its admins (--user NAME).")
+        require(found[0], "admin")
+        return
+    me = os_username()
+    if len(ops) != 1 or me not in ops:
+        raise PermissionDenied(f"{where} is shared: restore as one of its admins "
+                               "(--user NAME and STOCKROOM_PASSWORD).")
+    require(ops[me][0], "admin")
 
 
 def restore(url: str | None, backup: str | Path, *, username: str | None = None,
@@ -75,6 +84,14 @@ def restore(url: str | None, backup: str | Path, *, username: str | None = None,
         raise StorageError(POSTGRES_HELP)
     backup = Path(backup)
     check_backup(backup)
-    if not _admin_in_current(resolved, username, password):
-        _admin_in_backup(backup, username, password)
-    return restore_sqlite(sqlite_path(resolved), backup)
+    current = sqlite_path(resolved)
+    try:
+        _require_admin(_operators(current, live=True), "the current database", username,
+                       password)
+    except Unreadable:
+        try:
+            ops = _operators(backup, live=False)
+        except Unreadable:
+            ops = {}
+        _require_admin(ops, "the backup", username, password)
+    return restore_sqlite(current, backup)

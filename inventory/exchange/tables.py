@@ -51,10 +51,10 @@ def _under(location: str) -> list[int]:
 def _like(*fields) -> Callable[[str], pw.Expression]:
     """Case-insensitive 'contains' over several columns (ILIKE / SQLite's LIKE)."""
     def build(text: str) -> pw.Expression:
-        pattern = f"%{text.strip()}%"
+        term = text.strip()  # literally: % and _ are text, as in the window's search
         expr = None
         for f in fields:
-            e = pw.fn.COALESCE(f, "") ** pattern
+            e = pw.fn.COALESCE(f, "").contains(term)
             expr = e if expr is None else expr | e
         return expr
     return build

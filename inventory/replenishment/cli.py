@@ -29,11 +29,14 @@ TABLE_HEADER = ["product", "location", "action", "from", "qty", "cost", "order b
 @command
 def cmd_reorder(args: argparse.Namespace) -> int:
     from ..services import ordering
+    from ..services.verify import absurd_values
     from .engine import BUY, reorder_list
 
     db, op = session(args)
     lines = reorder_list(db, alerts_only=not args.all, location=args.location,
                          supplier=args.supplier, demand_class=args.demand_class)
+    for problem in absurd_values(db):  # left out of demand; `verify` lists them too
+        print(f"note: {problem}", file=sys.stderr)
     if args.approve:
         buys = tuple(ln for ln in lines if ln.action == BUY)
         views = operations.execute(db, op, ApproveReorder(buys)).view
@@ -76,12 +79,13 @@ def cmd_po(args: argparse.Namespace) -> int:
         v = operations.execute(db, op, CancelOrder(args.number)).view
         print(f"{v.number} cancelled")
     elif args.action == "csv":
-        text = ordering.order_csv(db, args.number)
         if args.output:
-            Path(args.output).write_text(text, encoding="utf-8")
+            from ..exchange.export import write_rows
+
+            write_rows(args.output, ordering.ORDER_HEADER, ordering.order_table(db, args.number))
             print(f"written {args.output}")
         else:
-            sys.stdout.write(text)
+            sys.stdout.write(ordering.order_csv(db, args.number))
     elif args.action == "pdf":
         out = Path(args.output or f"{args.number}.pdf")
         out.write_bytes(ordering.order_pdf(db, args.number))

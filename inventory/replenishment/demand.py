@@ -16,6 +16,7 @@ from datetime import date, datetime
 import numpy as np
 import peewee as pw
 
+from .. import limits
 from .. import models as m
 
 DEMAND_KINDS = ("issue", "consume")
@@ -50,7 +51,9 @@ def _demand_filter(partners: list[int], spare_devices: list[int]) -> pw.Expressi
         cond |= mv.kind.in_(DEVICE_DEMAND_KINDS) & mv.product.in_(spare_devices)
     if partners:
         cond |= mv.kind.in_(PARTNER_DEMAND_KINDS) & mv.from_location.in_(partners)
-    return cond & mv.from_location.is_null(False)
+    # A quantity beyond the domain limit (written before limits existed, or by hand) is
+    # not demand: `verify` reports it; summing it would overflow the database's integers.
+    return cond & mv.from_location.is_null(False) & (mv.quantity <= limits.MAX_QUANTITY)
 
 
 @dataclass

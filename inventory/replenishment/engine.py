@@ -38,6 +38,7 @@ import peewee as pw
 
 from .. import models as m
 from ..clock import today as real_today
+from ..errors import NotFound
 from .demand import (
     DAYS_PER_MONTH,
     HISTORY_MONTHS,
@@ -52,6 +53,7 @@ from .quantity import order_quantity
 from .targets import ResolvedTargets, list_targets, resolve_targets
 
 MIN_RECEIPTS = 3
+HORIZON_DAYS = 36_500  # no projected date further out than a century
 BUY, TRANSFER, WAIT = "buy", "transfer", "wait"
 SETTING_KEYS = {
     "service_level": "reorder.service_level",
@@ -306,6 +308,10 @@ def reorder_list(db: pw.Database, *, today: date | None = None,
     today = today or real_today()
     cfg = settings or load_settings(db)
     with db.atomic():
+        if location and not m.Location.select().where(
+                pw.fn.LOWER(m.Location.code) == location.strip().lower()).exists():
+            raise NotFound(f"No location with code '{location}'. Give a stocking location's "
+                           "code (Locations lists them).")
         lines = _compute(db, today, cfg)
     if alerts_only:
         lines = [ln for ln in lines if ln.alert]
@@ -479,8 +485,10 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
         per_day = rate[i] / DAYS_PER_MONTH
         if per_day > 0:
             cover = max(position, 0.0) / per_day
-            stockout = today + timedelta(days=int(cover))
-            order_by = today + timedelta(days=int(max(position - rop[i], 0) / per_day))
+            # Dates beyond HORIZON_DAYS are no dates (an absurd stock level: verify says so).
+            stockout = today + timedelta(days=int(min(cover, HORIZON_DAYS)))
+            order_by = today + timedelta(days=int(min(max(position - rop[i], 0) / per_day,
+                                                      HORIZON_DAYS)))
         else:
             cover, stockout = None, None
             order_by = today if alert else None

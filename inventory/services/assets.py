@@ -89,7 +89,7 @@ def check_out(db: pw.Database, op: OperatorRef, asset_tag: str, *, person: str |
         if a.status not in CHECKOUT_FROM:
             raise InvalidState(why_not_available(a), field="asset")
         if due is not None and due < clock.today():
-            raise ValidationError(f"The due date {due:%Y-%m-%d} is in the past. "
+            raise ValidationError(f"The due date {due.isoformat()} is in the past. "
                                   "Pick a later date or leave it empty.", field="due")
         if dest is None:
             assert holder is not None  # no location given: a person was

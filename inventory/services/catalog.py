@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import peewee as pw
 
+from .. import limits
 from .. import models as m
 from ..codes import gtin14, gtin_valid
 from ..errors import Duplicate, ValidationError
@@ -36,6 +37,10 @@ def create_product(db: pw.Database, op: OperatorRef, name: str, kind: str, *,
             raise ValidationError(f"GTIN {gtin} has a wrong check digit. Copy it again from "
                                   "the box label.", field="gtin")
         gtin = gtin14(gtin)
+    unit_cost = limits.price(unit_cost, "The unit cost")
+    if extra.get("min_quantity") is not None:
+        extra["min_quantity"] = limits.quantity(extra["min_quantity"], "The minimum quantity",
+                                                zero=True)
     with db.atomic():
         if gtin and m.Product.get_or_none(m.Product.gtin == gtin):
             raise Duplicate(f"GTIN {gtin} already belongs to another product.", field="gtin")
@@ -63,8 +68,7 @@ def create_location(db: pw.Database, op: OperatorRef, name: str, code: str, kind
 def set_transfer_lane(db: pw.Database, op: OperatorRef, source: str, destination: str,
                       lead_time_days: float) -> None:
     require(op.role, "catalog")
-    if lead_time_days <= 0:
-        raise ValidationError("A transfer lead time must be above zero days.", field="days")
+    lead_time_days = limits.lead_days(lead_time_days, "A transfer lead time", field="days")
     with db.atomic():
         src, dst = find.location(source), find.location(destination)
         if src.kind not in m.PARTNER_KINDS:
@@ -98,6 +102,7 @@ def create_supplier(db: pw.Database, op: OperatorRef, name: str, *, email: str =
                     lead_time_days: float = 14) -> int:
     require(op.role, "catalog")
     name = _need(name, "A supplier name")
+    lead_time_days = limits.lead_days(lead_time_days, "The supplier's lead time")
     with db.atomic():
         if m.Supplier.get_or_none(m.Supplier.name == name):
             raise Duplicate(f"Supplier {name} already exists.", field="name")
@@ -108,8 +113,11 @@ def add_offer(db: pw.Database, op: OperatorRef, supplier: str, product: str, *,
               unit_price: Decimal | float, lead_time_days: float, pack_size: int = 1,
               min_order: int = 1, supplier_part: str = "", preferred: bool = False) -> int:
     require(op.role, "catalog")
-    if pack_size < 1 or min_order < 1:
-        raise ValidationError("Pack size and minimum order must be at least 1.", field="pack_size")
+    pack_size = limits.pack(pack_size, "The pack size")
+    min_order = limits.pack(min_order, "The minimum order", field="min_order")
+    unit_price = limits.price(unit_price, "The unit price", field="unit_price")
+    lead_time_days = limits.lead_days(lead_time_days, "The offer's lead time",
+                                      field="lead_time_days")
     with db.atomic():
         sup = m.Supplier.get_or_none(m.Supplier.name == supplier)
         if sup is None:
@@ -127,8 +135,12 @@ def create_license(db: pw.Database, op: OperatorRef, product: str, seats: int, *
                    allow_overuse: bool = False, notice_days: int = 30,
                    renewal_lead_days: int = 30, term_months: int = 12) -> int:
     require(op.role, "catalog")
-    if seats < 0:
-        raise ValidationError("Seats cannot be negative.", field="seats")
+    seats = limits.seats(seats)
+    cost_per_seat = limits.price(cost_per_seat, "The cost per seat", field="cost_per_seat")
+    notice_days = limits.days(notice_days, "The notice period", field="notice_days")
+    renewal_lead_days = limits.days(renewal_lead_days, "The renewal lead time",
+                                    field="renewal_lead_days")
+    term_months = limits.term_months(term_months)
     if license_type not in m.LICENSE_TYPES:
         raise ValidationError(f"License type must be one of {', '.join(m.LICENSE_TYPES)}.",
                               field="kind")

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 import peewee as pw
 
-from .. import clock
+from .. import clock, limits
 from .. import models as m
 from ..codes import gtin14, gtin_valid
 from ..errors import Duplicate, InvalidState, NotFound, ValidationError
@@ -38,7 +38,7 @@ def _money(value, what: str) -> Decimal | None:
         raise ValidationError(f"{what} must be a number, like 129.90.") from exc
     if amount < 0:
         raise ValidationError(f"{what} cannot be negative.")
-    return amount
+    return limits.price(amount, what)
 
 
 def _product(product_id: int) -> m.Product:
@@ -75,7 +75,8 @@ def update_product(db: pw.Database, op: OperatorRef, product_id: int, *,
     elif min_quantity is not None:
         if min_quantity < 0:
             raise ValidationError("A minimum quantity cannot be negative.", field="min_quantity")
-        changes["min_quantity"] = min_quantity
+        changes["min_quantity"] = limits.quantity(min_quantity, "The minimum quantity",
+                                                  zero=True, field="min_quantity")
     if active is not None:
         changes["active"] = active
     with db.atomic():
@@ -221,7 +222,7 @@ def update_asset(db: pw.Database, op: OperatorRef, asset_tag: str, *,
                 raise InvalidState(f"{a.tag} is not checked out; a due date only applies to "
                                    "a loan.", field="due")
             if due_date < clock.today():
-                raise ValidationError(f"The due date {due_date:%Y-%m-%d} is in the past.",
+                raise ValidationError(f"The due date {due_date.isoformat()} is in the past.",
                                       field="due")
             changes["due_date"] = due_date
         if changes:

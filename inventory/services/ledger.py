@@ -9,12 +9,13 @@ from typing import Any
 
 import peewee as pw
 
+from .. import limits, sqlcache, uow
 from .. import models as m
-from .. import sqlcache, uow
 from ..clock import utcnow
 from ..db import database_proxy
 from ..errors import InsufficientStock, ValidationError
 from ..operators import OperatorRef
+from . import chain
 
 
 def check_source(source: str) -> None:
@@ -24,11 +25,14 @@ def check_source(source: str) -> None:
 
 
 def check_quantity(quantity: int) -> None:
-    if not isinstance(quantity, int) or quantity <= 0:
+    """A movement's quantity: a whole number from 1 to the domain limit."""
+    if isinstance(quantity, bool) or not isinstance(quantity, int):
         raise ValidationError(f"Quantity must be a whole number above zero (got {quantity}).")
+    limits.quantity(quantity)
 
 
 MOVEMENT_FIELDS = [f for f in m.Movement._meta.sorted_fields if f.name != "id"]
+_CONTENT = [f.name for f in MOVEMENT_FIELDS if f.name not in ("prev_hash", "hash")]
 
 
 def _insert_movement() -> pw.Query:
@@ -52,6 +56,8 @@ def record(op: OperatorRef, kind: str, product: m.Product | int, *, quantity: in
         person=person, holder=holder, asset_status=asset_status, operator=op.id,
         reference=reference, source=source, note=note, unit_cost=unit_cost, reverses=reverses,
     )
+    row = next(chain.chain(m.Movement._meta.database, _CONTENT, [[values[n] for n in _CONTENT]]))
+    values["prev_hash"], values["hash"] = row[-2], row[-1]
     cursor = sqlcache.execute("insert_movement", _insert_movement, {
         f.name: (f.db_value(values[f.name]) if values[f.name] is not None else None)
         for f in MOVEMENT_FIELDS})

@@ -5,7 +5,7 @@
 - :func:`place` marks a draft ordered, the expected date from the lead time the
   reorder engine uses (observed when there are 3+ receipts, else quoted);
 - :func:`order_csv` / :func:`order_pdf` export one order; :func:`lines_csv` /
-  :func:`lines_xlsx` export the reorder list.
+  :func:`lines_export` export the reorder list (all through the shared writer).
 
 Receiving goes through :mod:`inventory.services.receiving` (the scan station or
 the CLI); the received date is what later observed lead times are made of.
@@ -13,8 +13,6 @@ the CLI); the received date is what later observed lead times are made of.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import timedelta
@@ -22,6 +20,7 @@ from decimal import Decimal
 
 import peewee as pw
 
+from .. import limits
 from .. import models as m
 from ..clock import utcnow
 from ..errors import InvalidState, ValidationError
@@ -63,6 +62,7 @@ def approve(db: pw.Database, op: OperatorRef, lines: Iterable[ReorderLine]) -> l
     for ln in lines:
         if ln.quantity <= 0:
             raise ValidationError(f"The quantity for {ln.product} must be above zero.")
+        limits.quantity(ln.quantity, f"The quantity for {ln.product}")
         assert ln.supplier_id is not None  # lines without an offer were refused above
         groups[(ln.supplier_id, ln.location_id)].append(ln)
     views = []
@@ -145,15 +145,19 @@ def _order_rows(number: str) -> tuple[m.PurchaseOrder, list[list[str]]]:
 ORDER_HEADER = ["supplier_part", "part_number", "product", "quantity", "unit_price", "total"]
 
 
-def order_csv(db: pw.Database, number: str) -> str:
-    """The order's lines as CSV (header row first)."""
+def order_table(db: pw.Database, number: str) -> list[list]:
+    """The order's lines, quantities and prices as numbers (under ORDER_HEADER)."""
     with db.atomic():
         _, rows = _order_rows(number)
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(ORDER_HEADER)
-    w.writerows(rows)
-    return buf.getvalue()
+    return [[sp, part, name, int(qty), Decimal(price), Decimal(total)]
+            for sp, part, name, qty, price, total in rows]
+
+
+def order_csv(db: pw.Database, number: str) -> str:
+    """The order's lines as CSV (header row first), through the shared writer."""
+    from ..exchange.export import csv_text
+
+    return csv_text(ORDER_HEADER, order_table(db, number))
 
 
 def order_text(db: pw.Database, number: str) -> list[str]:
@@ -246,23 +250,16 @@ def line_row(ln: ReorderLine) -> list:
 
 
 def lines_csv(lines: Iterable[ReorderLine]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(LIST_COLUMNS)
-    for ln in lines:
-        w.writerow(line_row(ln))
-    return buf.getvalue()
+    """The reorder list as CSV text (the shared, formula-safe writer)."""
+    from ..exchange.export import csv_text
+
+    return csv_text(LIST_COLUMNS, (line_row(ln) for ln in lines))
 
 
-def lines_xlsx(lines: Iterable[ReorderLine], path) -> None:
-    """The reorder list as an Excel workbook at `path`."""
-    from openpyxl import Workbook
+def lines_export(lines: Iterable[ReorderLine], path) -> int:
+    """The reorder list to `path`: XLSX for .xlsx, else CSV (the shared writer)."""
+    from ..exchange.export import write_rows
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Reorder list"
-    ws.append(list(LIST_COLUMNS))
-    for ln in lines:
-        ws.append(line_row(ln))
-    ws.freeze_panes = "A2"
-    wb.save(path)
+    fmt = "xlsx" if str(path).lower().endswith(".xlsx") else "csv"
+    return write_rows(path, LIST_COLUMNS, (line_row(ln) for ln in lines), fmt=fmt,
+                      sheet="Reorder list")

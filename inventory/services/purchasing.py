@@ -7,8 +7,10 @@ from decimal import Decimal
 
 import peewee as pw
 
+from .. import limits
 from .. import models as m
 from ..clock import utcnow
+from ..db import serialize
 from ..errors import InvalidState, NotFound, ValidationError
 from ..operators import OperatorRef
 from ..roles import require
@@ -48,6 +50,8 @@ ORDER_DIGITS = 5  # PO-2026-00042: the demo and the services number orders alike
 
 
 def next_order_number() -> str:
+    """The next PO-YYYY-NNNNN (desks take turns: four approving at once all succeed)."""
+    serialize("order_no")
     year = utcnow().year
     prefix = f"PO-{year}-"
     last = (m.PurchaseOrder.select(pw.fn.MAX(m.PurchaseOrder.number))
@@ -73,6 +77,7 @@ def create_order(db: pw.Database, op: OperatorRef, supplier: str, ship_to: str,
             if qty <= 0:
                 raise ValidationError(f"Order quantity for {code} must be above zero.",
                                       field="lines")
+            limits.quantity(qty, f"The order quantity for {code}", field="lines")
             p = find.product(code)
             offer = m.SupplierOffer.get_or_none((m.SupplierOffer.supplier == sup.id)
                                                 & (m.SupplierOffer.product == p.id))

@@ -9,6 +9,7 @@ import peewee as pw
 
 from .. import models as m
 from ..clock import utcnow
+from ..db import serialize
 from ..errors import Duplicate, InvalidState, NotFound, ValidationError
 from ..operators import OperatorRef
 from ..roles import require
@@ -34,6 +35,7 @@ def tag_prefix() -> str:
 
 
 def next_tag() -> str:
+    serialize("asset_tag")
     prefix = tag_prefix()
     last = (m.Asset.select(pw.fn.MAX(m.Asset.tag))
             .where(m.Asset.tag.startswith(prefix)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import peewee as pw
 
+from .. import limits
 from .. import models as m
 from ..errors import InvalidState, ValidationError
 from ..operators import OperatorRef
@@ -97,6 +98,10 @@ def adjust(db: pw.Database, op: OperatorRef, product: str, location: str, *,
         raise ValidationError("Give either the change or the counted quantity.", field="quantity")
     if new_quantity is not None and new_quantity < 0:
         raise ValidationError("A counted quantity cannot be negative.", field="quantity")
+    if new_quantity is not None:
+        limits.quantity(new_quantity, "The counted quantity", zero=True)
+    if delta is not None:
+        limits.signed_quantity(delta, "The change")
     with db.atomic():
         p = quantity_product(product)
         loc = find.location(location)

@@ -10,6 +10,7 @@ import peewee as pw
 from .. import lifecycle
 from .. import models as m
 from ..clock import utcnow
+from ..db import serialize
 from ..errors import InvalidState, NotFound, ValidationError
 from ..operators import OperatorRef
 from ..roles import require
@@ -37,6 +38,7 @@ def needs_transit(a: m.Location, b: m.Location) -> bool:
 
 
 def _next_number() -> str:
+    serialize("ship_no")
     last = m.Shipment.select(pw.fn.MAX(m.Shipment.id)).scalar() or 0
     return f"SH-{last + 1:06d}"
 

@@ -51,6 +51,12 @@ def cmd_labels(args: argparse.Namespace) -> int:
     def run(args: argparse.Namespace) -> int:
         try:
             layout = get_layout(args.layout)
+            limit = max(layout.per_page - 1, 0) if layout.is_sheet else 0
+            if not 0 <= args.start <= limit:
+                raise LabelError(f"--start {args.start}: give how many labels of the first "
+                                 f"sheet are already used, 0 to {limit} for {layout.title}.")
+            if args.limit is not None and args.limit < 1:
+                raise LabelError(f"--limit {args.limit}: give at least 1.")
             contents = _contents(args)
             if args.limit:
                 contents = contents[:args.limit]

@@ -419,11 +419,11 @@ class ReorderPage(Page):
     def export_to(self, path: str) -> None:
         """Write the visible lines to `path` (.xlsx, else CSV)."""
         lines = self.visible_lines()
-        if str(path).lower().endswith(".xlsx"):
-            ordering.lines_xlsx(lines, path)
-        else:
-            with open(path, "w", encoding="utf-8", newline="") as f:
-                f.write(ordering.lines_csv(lines))
+        try:
+            ordering.lines_export(lines, path)
+        except InventoryError as exc:
+            self.status.setText(str(exc))
+            return
         self.status.setText(f"Exported {len(lines)} lines to {path}")
 
     def _ask_export(self) -> None:
