@@ -6,45 +6,30 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
 
 from ..cli import PASSWORD_ENV, command, parse_date, session
 from ..errors import ValidationError
+from ..progress import ProgressLine
 
 SHOW_REFUSED = 50
 
 
-class ProgressLine:
-    """'checking 12,000/100,000 rows' on stderr: rewritten in place on a terminal, a few
-    plain lines otherwise; at most a few updates a second."""
+class ImportProgress(ProgressLine):
+    """'checking 12,000/100,000 rows': at most a few updates a second, none in a log for a
+    small file."""
 
     def __init__(self, stream=None):
-        self.stream = stream or sys.stderr
-        self.tty = self.stream.isatty()
-        self.last = 0.0
-        self.shown = False
+        super().__init__(stream)
         self.stage = ""
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if not self.tty and total < 5000:
             return  # a log needs no progress for a small file
-        now = time.monotonic()
-        final = done >= total
-        if stage == self.stage and not final and now - self.last < (0.2 if self.tty else 2.0):
-            return
-        self.stage, self.last = stage, now
-        text = f"{stage} {done:,}/{total:,} rows"
-        if self.tty:
-            print(f"\r{text:<50}", end="", file=self.stream, flush=True)
-            self.shown = True
-        else:
-            print(text, file=self.stream, flush=True)
-
-    def end(self) -> None:
-        if self.shown:
-            print(file=self.stream, flush=True)
-            self.shown = False
+        if not self.due(done >= total or stage != self.stage, 0.2, 2.0):
+            return  # a new stage is always shown
+        self.stage = stage
+        self.show(f"{stage} {done:,}/{total:,} rows", 50)
 
 
 def _mapping(pairs: list[str] | None) -> dict[str, str] | None:
@@ -65,7 +50,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from .importer import import_file
 
     db, op = session(args)
-    progress = ProgressLine()
+    progress = ImportProgress()
     day_first = {"day": True, "month": False}.get(args.dates)
     try:
         report = import_file(db, op, args.file, kind=args.kind, preset=args.preset,

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 from .. import operations
 from ..cli import command, parse_date, session
 from ..commands import ApproveReorder, CancelOrder, PlaceOrder, SaveServiceTargets
 from ..errors import ValidationError
+from ..progress import ProgressLine
 
 
 def _table(rows: list[list[str]], header: list[str]) -> str:
@@ -109,36 +109,17 @@ def cmd_licenses(args: argparse.Namespace) -> int:
     return 0
 
 
-class ProgressBar:
+class ProgressBar(ProgressLine):
     """A bar on stderr, redrawn in place on a terminal (a few plain lines otherwise)."""
 
     WIDTH = 30
 
-    def __init__(self, stream=None) -> None:
-        self.stream = stream or sys.stderr
-        self.tty = self.stream.isatty()
-        self.last = 0.0
-        self.shown = False
-
     def __call__(self, stage: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        final = done >= total
-        if not final and now - self.last < (0.1 if self.tty else 5.0):
+        if not self.due(done >= total, 0.1, 5.0):
             return
-        self.last = now
         share = done / total if total else 1.0
         fill = int(round(share * self.WIDTH))
-        text = f"backtest [{'#' * fill}{'.' * (self.WIDTH - fill)}] {share:4.0%} {stage}"
-        if self.tty:
-            print(f"\r{text:<70}", end="", file=self.stream, flush=True)
-            self.shown = True
-        else:
-            print(text, file=self.stream, flush=True)
-
-    def end(self) -> None:
-        if self.shown:
-            print(file=self.stream, flush=True)
-            self.shown = False
+        self.show(f"backtest [{'#' * fill}{'.' * (self.WIDTH - fill)}] {share:4.0%} {stage}", 70)
 
 
 def _pct(x: float | None) -> str:
