@@ -54,6 +54,16 @@ def run_cli(*args: str, url: str, env: dict | None = None, stdin: str | None = N
                           capture_output=True, text=True, timeout=timeout, input=stdin)
 
 
+def one_line_refusal(r, *words: str) -> str:
+    """The command failed (exit 1) with one line on stderr, no traceback, naming *words*."""
+    assert r.returncode == 1, (r.stdout, r.stderr)
+    line = r.stderr.strip()
+    assert "\n" not in line and "Traceback" not in line, r.stderr
+    for w in words:
+        assert w in line, line
+    return line
+
+
 def admin_login(db) -> Login | None:
     """Sign-in for the founding admin where the database needs one (PostgreSQL always):
     its password is set first, as the rules ask."""

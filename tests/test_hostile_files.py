@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from inventory import models as m
 from inventory.exchange.reading import MAX_CELL, MAX_COLUMNS, MAX_FILE_MB
 
-from .hostile import admin_login, run_cli
+from .hostile import admin_login, one_line_refusal, run_cli
 from .world import build
 
 
@@ -29,13 +29,6 @@ def _people() -> int:
     return m.Person.select().count()
 
 
-def _one_line(r, *words: str) -> str:
-    assert r.returncode == 1, (r.stdout, r.stderr)
-    line = r.stderr.strip()
-    assert "\n" not in line and "Traceback" not in line, r.stderr
-    for w in words:
-        assert w in line, line
-    return line
 
 
 def _xlsx(path: Path, patch) -> Path:
@@ -60,7 +53,7 @@ def test_nul_byte_is_refused_with_its_row_on_both_backends(world, tmp_path):
     before = _people()
     f = tmp_path / "nul.csv"
     f.write_bytes(b"Employee ID,Name\nN1,Ann\nN2,B\x00ob\nN3,Cy\n")
-    _one_line(run_cli("import", str(f), "--kind", "people", url=url, login=login),
+    one_line_refusal(run_cli("import", str(f), "--kind", "people", url=url, login=login),
               "row 3", "NUL byte", "nothing was imported")
     assert _people() == before
 
@@ -86,7 +79,7 @@ def test_declared_dimension_and_whitespace_bombs_are_bounded(world, tmp_path):
 
     dim = _xlsx(tmp_path / "dimension.xlsx", huge_dimension)
     assert dim.stat().st_size < 10_000
-    _one_line(run_cli("import", str(dim), "--kind", "people", url=url, login=login,
+    one_line_refusal(run_cli("import", str(dim), "--kind", "people", url=url, login=login,
                       timeout=60), "more than 500,000 rows")
     only_declared = _xlsx(tmp_path / "declared.xlsx", lambda x: re.sub(
         rb'<dimension ref="[^"]*" ?/>', b'<dimension ref="A1:XFD1048576"/>', x))
@@ -97,7 +90,7 @@ def test_declared_dimension_and_whitespace_bombs_are_bounded(world, tmp_path):
     bomb = _xlsx(tmp_path / "whitespace.xlsx",
                  lambda x: x.replace(b"<sheetData>", b"<sheetData>" + b" " * 300_000_000))
     assert bomb.stat().st_size < 2_000_000
-    _one_line(run_cli("import", str(bomb), "--kind", "people", url=url, login=login,
+    one_line_refusal(run_cli("import", str(bomb), "--kind", "people", url=url, login=login,
                       timeout=60), "unzips to far more than it holds")
     assert _people() == before
 
@@ -109,16 +102,16 @@ def test_size_columns_and_cells_have_limits(world, tmp_path):
     with big.open("wb") as f:
         f.write(b"Employee ID,Name\n")
         f.truncate((MAX_FILE_MB + 1) << 20)  # sparse: costs no disk
-    _one_line(run_cli("import", str(big), "--kind", "people", url=url, login=login),
+    one_line_refusal(run_cli("import", str(big), "--kind", "people", url=url, login=login),
               f"more than {MAX_FILE_MB} MB")
     wide = tmp_path / "wide.csv"
     wide.write_text("Employee ID,Name," + ",".join(f"c{i}" for i in range(MAX_COLUMNS)) +
                     "\nW1,Wes," + ",".join("v" for _ in range(MAX_COLUMNS)) + "\n")
-    _one_line(run_cli("import", str(wide), "--kind", "people", url=url, login=login),
+    one_line_refusal(run_cli("import", str(wide), "--kind", "people", url=url, login=login),
               f"more than {MAX_COLUMNS} columns")
     long_cell = tmp_path / "long.csv"
     long_cell.write_text("Employee ID,Name\nL1,Lea\nL2," + "y" * (MAX_CELL + 1) + "\n")
-    _one_line(run_cli("import", str(long_cell), "--kind", "people", url=url, login=login),
+    one_line_refusal(run_cli("import", str(long_cell), "--kind", "people", url=url, login=login),
               "row 3", f"longer than {MAX_CELL:,}")
     assert _people() == before
 
@@ -134,21 +127,21 @@ def test_odd_arguments_get_one_line_answers(world, tmp_path):
     catalog.create_person(db, op, "P-AXB", "axb")
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
-    _one_line(run_cli("export", "people", "-o", str(blocker / "sub.csv"), url=url,
+    one_line_refusal(run_cli("export", "people", "-o", str(blocker / "sub.csv"), url=url,
                       login=login), "is a file, not a folder")
-    _one_line(run_cli("po", "pdf", "PO-NONE", "-o", str(blocker / "x.pdf"), url=url,
+    one_line_refusal(run_cli("po", "pdf", "PO-NONE", "-o", str(blocker / "x.pdf"), url=url,
                       login=login))
-    _one_line(run_cli("reorder", "--location", "NOWHERE", url=url, login=login),
+    one_line_refusal(run_cli("reorder", "--location", "NOWHERE", url=url, login=login),
               "No location with code 'NOWHERE'")
     for term, want in (("%", ["P-PCT"]), ("_", ["P-UND"])):
         r = run_cli("export", "people", "--search", term, "-o", "-", url=url, login=login)
         ids = [ln.split(",")[0] for ln in r.stdout.splitlines()[1:]]
         assert ids == want, (term, r.stdout)
     tag = m.Asset.select(m.Asset.tag).where(m.Asset.status == "in_stock").scalar()
-    _one_line(run_cli("checkout", tag, "--to", "E1", "--due", "0001-01-01", url=url,
+    one_line_refusal(run_cli("checkout", tag, "--to", "E1", "--due", "0001-01-01", url=url,
                       login=login), "The due date 0001-01-01 is in the past")
     for start in ("-3", "21"):
         r = run_cli("labels", "commands", "--layout", "a4-3x7", "--start", start, "-o",
                     str(tmp_path / "l.pdf"), url=url, login=login)
-        _one_line(r, f"--start {start}")
+        one_line_refusal(r, f"--start {start}")
     assert not (tmp_path / "l.pdf").exists()

@@ -15,18 +15,11 @@ from inventory import models as m
 from inventory.operators import os_username, sign_in
 from inventory.storage import open_store
 
-from .hostile import Login, make_operator, run_cli
+from .hostile import Login, make_operator, one_line_refusal, run_cli
 
 SPOOF = {"LOGNAME": "alice", "USER": "alice", "USERNAME": "alice", "LNAME": "alice"}
 
 
-def _refused(r, *words: str) -> str:
-    assert r.returncode == 1, (r.stdout, r.stderr)
-    line = r.stderr.strip()
-    assert "\n" not in line and "Traceback" not in line, r.stderr
-    for w in words:
-        assert w in line, line
-    return line
 
 
 def test_environment_variables_do_not_make_you_an_operator(store):
@@ -36,7 +29,7 @@ def test_environment_variables_do_not_make_you_an_operator(store):
     for args in (("operator", "list"), ("operator", "add", "mallory", "--role", "admin"),
                  ("checkout", "IT-000001", "--to", "E1")):
         r = run_cli(*args, url=url, env={**SPOOF, "STOCKROOM_NEW_PASSWORD": "mallory-pw1"})
-        _refused(r, "sign in")
+        one_line_refusal(r, "sign in")
     assert [o.username for o in m.Operator.select()] == ["alice"]
     assert os_username() != "alice"
 
@@ -44,20 +37,20 @@ def test_environment_variables_do_not_make_you_an_operator(store):
 def test_postgres_never_signs_in_without_a_password(pg_store):
     db, url = pg_store
     r = run_cli("operator", "list", url=url)
-    _refused(r, "no operators yet", "operator add")
+    one_line_refusal(r, "no operators yet", "operator add")
     # The first admin of a shared database is created with a password, then must sign in.
     r = run_cli("operator", "add", "boss", "--role", "admin", url=url,
                 env={"STOCKROOM_NEW_PASSWORD": "boss-password"})
     assert r.returncode == 0 and "first admin" in r.stdout, r.stderr
     r = run_cli("operator", "add", "sneaky", "--role", "admin", url=url,
                 env={"STOCKROOM_NEW_PASSWORD": "sneaky-password"})
-    _refused(r, "shared: sign in")
+    one_line_refusal(r, "shared: sign in")
     # An operator named like this OS account, without a password, is not a way in either.
     m.Operator.create(username=os_username(), name="me", role="admin")
-    _refused(run_cli("operator", "list", url=url, env=SPOOF), "shared: sign in")
-    _refused(run_cli("operator", "list", url=url), "shared: sign in")
+    one_line_refusal(run_cli("operator", "list", url=url, env=SPOOF), "shared: sign in")
+    one_line_refusal(run_cli("operator", "list", url=url), "shared: sign in")
     r = run_cli("operator", "list", url=url, login=Login("boss", "wrong"))
-    _refused(r, "wrong password")
+    one_line_refusal(r, "wrong password")
     r = run_cli("operator", "list", url=url, login=Login("boss", "boss-password"))
     assert r.returncode == 0 and "boss\tAdmin" in r.stdout, r.stderr
 
@@ -77,26 +70,26 @@ def test_a_second_operator_needs_the_founding_admins_password(db_url):
     r = run_cli("operator", "list", url=db_url)  # a new file: the OS account is its admin
     assert r.returncode == 0 and f"{me}\tAdmin" in r.stdout, r.stderr
     env = {"STOCKROOM_NEW_PASSWORD": "desk-password"}
-    _refused(run_cli("operator", "add", "desk", url=db_url, env=env),
+    one_line_refusal(run_cli("operator", "add", "desk", url=db_url, env=env),
              f"Set a password for {me} first")
     for bad in ("", " ", "two words", "tab\tname", "nul\x01", "x" * 65):
-        _refused(run_cli("operator", "add", bad, url=db_url, env=env), "operator name")
+        one_line_refusal(run_cli("operator", "add", bad, url=db_url, env=env), "operator name")
     r = run_cli("operator", "passwd", url=db_url, env={"STOCKROOM_NEW_PASSWORD": "short"})
-    _refused(r, "at least 8 characters")
+    one_line_refusal(r, "at least 8 characters")
     r = run_cli("operator", "passwd", url=db_url, env={"STOCKROOM_NEW_PASSWORD": "admin-pw-1"})
     assert r.returncode == 0, r.stderr
     r = run_cli("operator", "add", "desk", "--role", "service_desk", url=db_url, env=env)
     assert r.returncode == 0, r.stderr
     # Two operators: everyone signs in, the founding admin too.
-    _refused(run_cli("operator", "list", url=db_url), "shared: sign in")
+    one_line_refusal(run_cli("operator", "list", url=db_url), "shared: sign in")
     admin = Login(me, "admin-pw-1")
     assert run_cli("operator", "list", url=db_url, login=admin).returncode == 0
     desk = Login("desk", "desk-password")
-    _refused(run_cli("operator", "add", "eve", "--role", "admin", url=db_url, login=desk,
+    one_line_refusal(run_cli("operator", "add", "eve", "--role", "admin", url=db_url, login=desk,
                      env={"STOCKROOM_NEW_PASSWORD": "eve-password"}), "may not manage")
-    _refused(run_cli("operator", "role", "desk", "admin", url=db_url, login=desk),
+    one_line_refusal(run_cli("operator", "role", "desk", "admin", url=db_url, login=desk),
              "may not manage")
-    _refused(run_cli("operator", "passwd", me, url=db_url, login=desk,
+    one_line_refusal(run_cli("operator", "passwd", me, url=db_url, login=desk,
                      env={"STOCKROOM_NEW_PASSWORD": "taken-over"}), "may not manage")
     # A person changes their own password.
     r = run_cli("operator", "passwd", url=db_url, login=desk,
@@ -109,15 +102,16 @@ def test_disable_and_role_keep_an_admin(store):
     db, url = store
     boss = make_operator(db, "boss", "admin")
     make_operator(db, "desk", "service_desk")
-    _refused(run_cli("operator", "disable", "boss", url=url, login=boss), "last admin")
-    _refused(run_cli("operator", "role", "boss", "viewer", url=url, login=boss), "last admin")
-    _refused(run_cli("operator", "role", "desk", "emperor", url=url, login=boss))
-    _refused(run_cli("operator", "disable", "nobody", url=url, login=boss), "No operator")
+    one_line_refusal(run_cli("operator", "disable", "boss", url=url, login=boss), "last admin")
+    one_line_refusal(run_cli("operator", "role", "boss", "viewer", url=url, login=boss),
+                     "last admin")
+    one_line_refusal(run_cli("operator", "role", "desk", "emperor", url=url, login=boss))
+    one_line_refusal(run_cli("operator", "disable", "nobody", url=url, login=boss), "No operator")
     r = run_cli("operator", "role", "desk", "manager", url=url, login=boss)
     assert r.returncode == 0 and "now Manager" in r.stdout, r.stderr
     r = run_cli("operator", "disable", "desk", url=url, login=boss)
     assert r.returncode == 0, r.stderr
-    _refused(run_cli("operator", "list", url=url, login=Login("desk", "desk-password")),
+    one_line_refusal(run_cli("operator", "list", url=url, login=Login("desk", "desk-password")),
              "wrong password")
     r = run_cli("operator", "list", url=url, login=boss)
     assert "desk\tManager\tdesk\tdisabled" in r.stdout, r.stdout
