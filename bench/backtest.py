@@ -16,14 +16,17 @@ Simulation (seeded, repeatable):
 Policy under test (review daily, refit monthly): every 30 days the forecast
 chooser is refitted on the trailing 24 monthly buckets, and reorder points are
 recomputed for the target cycle service level by the reorder list's own rule
-(:func:`inventory.replenishment.estimate.class_reorder_points`): intermittent
-items from their own lead-time demand (:mod:`inventory.replenishment.empirical`),
-the others Poisson / negative binomial / normal chosen per item, with the undershoot
-allowance. Each day, when the inventory position (on hand + on order − backorders)
+(:func:`inventory.replenishment.estimate.class_reorder_points`): smooth items
+Poisson / negative binomial / normal chosen per item, with the undershoot allowance;
+erratic, lumpy and intermittent items from the compound distribution of their demand
+days and sizes (:mod:`inventory.replenishment.compound`), each class meeting the
+target together at the least stock (:mod:`inventory.replenishment.allocate`).
+Each day, when the inventory position (on hand + on order − backorders)
 is at or below the reorder point, an order is placed for ``cover_months`` of
 forecast plus the shortfall below the reorder point. "before" rows run the rule as
 it was before issue 18 (every class on the fitted model), on the same world and
-the same lead-time draws, for the stock comparison.
+the same lead-time draws, for the stock comparison. Classes in the table are the
+kinds the demand was generated as; the policy only sees its own classification.
 
 Lead times: each item's k-th order gets the same draw in every run (common random
 numbers), so two runs differ by their decisions only.
@@ -52,6 +55,7 @@ from inventory.replenishment import (
     reorder_points,
     undershoot_from_moments,
 )
+from inventory.replenishment.compound import DayMoments
 from inventory.replenishment.estimate import class_reorder_points
 
 MONTH = 30
@@ -231,8 +235,9 @@ class Policy(Replay):
         if self.empirical:
             r = class_reorder_points(
                 self.forecast.classification.kind, self.forecast.rate, self.forecast.sd,
-                lt_mean, lt_sd, self.service_level, period_days=MONTH, daily=history,
-
+                lt_mean, lt_sd, self.service_level, period_days=MONTH,
+                moments=DayMoments.of_daily(history),
+                lot=np.maximum(1, np.rint(self.forecast.rate * self.cover_months)),
             )
         else:
             r = reorder_points(

@@ -194,8 +194,22 @@ def _v8(db: pw.Database) -> None:
     _backfill_chain(db)
 
 
+def _v9(db: pw.Database) -> None:
+    # The demand table also keeps, per month, the days with demand and the sums of the day
+    # totals' squares and cubes, so the reorder rule never reads the movements.
+    have = {c.name for c in db.get_columns("demand_month")}
+    for column, sql in (("days", "INTEGER NOT NULL DEFAULT 0"),
+                        ("sq", "DOUBLE PRECISION NOT NULL DEFAULT 0"),
+                        ("cube", "DOUBLE PRECISION NOT NULL DEFAULT 0")):
+        if column not in have:  # a new database has them from v7's table
+            db.execute_sql(f"ALTER TABLE demand_month ADD COLUMN {column} {sql}")
+    demand_table.install_trigger(db)
+    demand_table.rebuild(db)
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4,
-                                                         5: _v5, 6: _v6, 7: _v7, 8: _v8}
+                                                         5: _v5, 6: _v6, 7: _v7, 8: _v8,
+                                                         9: _v9}
 CURRENT_VERSION = max(MIGRATIONS)
 
 

@@ -150,9 +150,9 @@ def test_an_intermittent_item_is_planned_on_its_own_history_and_says_so(db):
     _ledger(db, every=45)
     (line,) = reorder_list(db, today=TODAY, alerts_only=False)
     assert line.demand_class == "intermittent"
-    assert line.rop_method == "empirical"
+    assert line.rop_method == "compound"
     assert line.reorder_point == 1
-    assert any("this item's own lead-time demand" in r for r in line.reasons())
+    assert any("own demand days and sizes" in r for r in line.reasons())
     report = run_backtest(db, today=TODAY, months=12, service_level=0.95)
     assert report.result(POLICY, "intermittent").rows == 1
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from inventory.operations import execute
 from inventory.replenishment import demand_table
 from inventory.replenishment.demand import month_start, read_demand
 from inventory.replenishment.demand_table import month_number, monthly
+from inventory.services.ledger import record
 from inventory.services.verify import verify
 
 from .world import build
@@ -95,3 +96,34 @@ def test_verify_command_rebuilds_the_demand_table(db_url, db, admin):
     assert out.returncode == 2 and "verify --rebuild-demand" in out.stdout
     out = subprocess.run(run + ["--rebuild-demand"], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0 and "demand table rebuilt" in out.stdout, out.stdout
+
+
+def test_days_with_demand_are_kept_per_month_and_match_the_ledger(world):
+    """Two issues on one day make one day of 3 units; a third on another day one of 4:
+    two days with demand, Σx² = 9 + 16, Σx³ = 27 + 64, on both backends."""
+    db, op = world.db, world.admin
+    charger = m.Product.get(m.Product.part_number == "CHG65")
+    hq = m.Location.get(m.Location.code == "SR-HQ")
+    day = datetime(2026, 3, 10, 9, 0)
+    with db.atomic():  # the issues' own stock checks are not the point here
+        for at, n in ((day, 1), (day.replace(hour=15), 2), (day.replace(day=20), 4)):
+            record(op, "issue", charger, quantity=n, from_location=hq, at=at)
+    month = month_number(day.date())
+    row = m.DemandMonth.get((m.DemandMonth.product == charger.id)
+                            & (m.DemandMonth.location == hq.id)
+                            & (m.DemandMonth.month == month) & (m.DemandMonth.grp == "use"))
+    assert (row.quantity, row.days, row.sq, row.cube) == (7, 2, 25.0, 91.0)
+    assert demand_table.differences(db) == []
+    later = date(2026, 4, 15)
+    got = demand_table.window(db, later, [], [], months=2)
+    hist = read_demand(db, month_start(later, 2), month_start(later), [], [])
+    exact = hist.moments(got.keys)
+    i = got.keys.index((charger.id, hq.id))
+    assert (got.moments.count[i], got.moments.total[i], got.moments.square[i],
+            got.moments.cube[i]) == (exact.count[i], exact.total[i], exact.square[i],
+                                     exact.cube[i]) == (2, 7, 25, 91)
+    # A day total out of step is reported too, and the rebuild puts it right.
+    m.DemandMonth.update(sq=m.DemandMonth.sq + 1).execute()
+    assert "sums of squares" in demand_table.differences(db)[0]
+    demand_table.rebuild(db)
+    assert demand_table.differences(db) == []

@@ -14,7 +14,7 @@ from ..errors import ValidationError
 from ..progress import ProgressLine
 
 
-def _table(rows: list[list[str]], header: list[str]) -> str:
+def _table(rows: list[list[object]], header: list[str]) -> str:
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=False)]
     fmt = "  ".join(f"{{:<{w}}}" for w in widths)
     out = [fmt.format(*header), fmt.format(*("-" * w for w in widths))]

@@ -4,7 +4,7 @@ For each stocked product at each stocking location (site stockroom, 3PL, MSP):
 
 1. demand per month from the ledger (:mod:`.demand`; weekly buckets for fast
    movers), a forecast chosen per series (:func:`choose_forecasts`), and the daily
-   history of intermittent items (:mod:`.empirical`);
+   moments of every row's days with demand, all from the demand table (:mod:`.demand_table`);
 2. how the line will be filled (step 4 decides it first) gives its lead time: the
    transfer lane from the 3PL / MSP that ships (or is waited for), else the best
    supplier offer (quoted until 3 receipts, then the observed mean and spread of
@@ -39,6 +39,8 @@ import peewee as pw
 from .. import models as m
 from ..clock import today as real_today
 from ..errors import NotFound
+from . import demand_table
+from .compound import DayMoments
 from .demand import (
     DAYS_PER_MONTH,
     HISTORY_MONTHS,
@@ -48,8 +50,8 @@ from .demand import (
     positions,
     read_demand,
 )
-from .estimate import empirical_rows, estimate, fast_movers, undershoot_of_days
-from .quantity import order_quantity
+from .estimate import estimate, fast_movers
+from .quantity import order_quantities, order_quantity
 from .targets import ResolvedTargets, list_targets, resolve_targets
 
 MIN_RECEIPTS = 3
@@ -77,13 +79,13 @@ class ReorderSettings:
 
 def load_settings(db: pw.Database) -> ReorderSettings:
     """Settings stored in the database (table `setting`), else the defaults."""
-    values = {}
+    values: dict[str, float] = {}
     rows = m.Setting.select().where(m.Setting.key.in_(list(SETTING_KEYS.values())))
     by_key = {s.key: s.value for s in rows}
     for name, key in SETTING_KEYS.items():
         if key in by_key and by_key[key] != "":
             values[name] = float(by_key[key])
-    return ReorderSettings(**values)
+    return ReorderSettings(**values)  # type: ignore[arg-type]  # every knob is a float
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,7 @@ class ReorderLine:
     note: str = ""
     history: tuple[float, ...] = field(default=(), repr=False)
     target_source: str = "default"  # product / category X / ABC class A / default
+    item_service: float | None = None  # this line's own modelled cycle service
 
     @property
     def cost(self) -> Decimal:
@@ -160,8 +163,11 @@ class ReorderLine:
             f"Lead time {self.lead_time_days:.1f} days (sd {self.lead_time_sd_days:.1f}), "
             f"{self.lead_time_source}",
             f"Safety stock {self.safety_stock:.1f}, reorder point {self.reorder_point:.0f} "
-            f"at {self.service_level:.1%} service "
-            f"({ROP_METHODS.get(self.rop_method, self.rop_method)})",
+            + (f"covering {self.item_service:.1%} of this item's cycles so that its class "
+               f"reaches {self.service_level:.1%} together "
+               if self.rop_method == "compound" and self.item_service is not None else
+               f"at {self.service_level:.1%} service ")
+            + f"({ROP_METHODS.get(self.rop_method, self.rop_method)})",
             f"Target {self.service_level:.1%}: {self.target_text}",
             f"Position {self.position:.0f} = on hand {self.on_hand:.0f} + on order "
             f"{self.on_order:.0f} + in transit {self.in_transit:.0f} − reserved "
@@ -196,7 +202,8 @@ ROP_METHODS = {
     "normal": "normal",
     "poisson": "Poisson",
     "negative_binomial": "negative binomial",
-    "empirical": "this item's own lead-time demand, from its daily history",
+    "compound": "this item's own demand days and sizes over the lead time; its class's "
+                "items reach the target together, at the least stock value",
 }
 
 
@@ -270,6 +277,12 @@ class _Route:
     lane_days: float | None = None  # None: bought direct, at the supplier's lead time
     cap: float | None = None  # a transfer takes at most what the partner holds
     note: str = ""
+
+
+def _partner(route: _Route) -> int:
+    """The partner location of a transfer or a wait (always set for those)."""
+    assert route.partner is not None
+    return route.partner
 
 
 def _route(p: int, loc: int, lanes: dict[int, list[tuple[float, int]]],
@@ -359,6 +372,30 @@ def stocked_products() -> dict[int, tuple]:
                            | ((P.kind == "device") & P.keep_spares))).tuples()}
 
 
+def _spread(got: DayMoments, take: np.ndarray, has: np.ndarray) -> DayMoments:
+    """The window's moments in the order of the list's keys (zeros where none)."""
+    def col(x: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(take))
+        out[has] = x[take[has]]
+        return out
+    return DayMoments(col(got.count), col(got.total), col(got.square), col(got.cube),
+                      got.days)
+
+
+def _buying_terms(keys: list[tuple[int, int]], prods: dict, offers: dict[int, _Offer],
+                  routes: list[_Route]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per row: the unit's value (offer price, else the product's cost), pack size and
+    minimum order of how the line is filled (a transfer: single units)."""
+    n = len(keys)
+    cost, pack, minimum = np.zeros(n), np.ones(n), np.ones(n)
+    for i, (p, _) in enumerate(keys):
+        offer = offers.get(p)
+        cost[i] = float(offer.price) if offer else float(prods[p][3] or 0)
+        if offer and routes[i].action != TRANSFER:
+            pack[i], minimum[i] = offer.pack, offer.minimum
+    return cost, pack, minimum
+
+
 def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[ReorderLine]:
     locs = stocking_locations()
     partners = [lid for lid, (_, _, kind) in locs.items() if kind in m.PARTNER_KINDS]
@@ -366,19 +403,38 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
     prods = stocked_products()
     spare_devices = [pid for pid, row in prods.items() if row[2] == "device"]
 
-    hist = read_demand(db, month_start(today, cfg.history_months), month_start(today),
-                       partners, spare_devices)
+    start, end = month_start(today, cfg.history_months), month_start(today)
+    win = demand_table.window(db, today, partners, spare_devices, cfg.history_months,
+                              days=(end - start).days)
     pos = positions(spare_devices)
-    keys = sorted({k for k in list(hist.keys) + list(pos)
+    keys = sorted({k for k in list(win.keys) + list(pos)
                    if k[0] in prods and k[1] in locs})
     if not keys:
         return []
     n = len(keys)
-    demand = hist.monthly(keys, cfg.history_months)
+    at = {k: i for i, k in enumerate(win.keys)}
+    take = np.array([at.get(k, -1) for k in keys], np.int64)
+    has = take >= 0
+    demand = np.zeros((n, cfg.history_months))
+    demand[has] = win.monthly[take[has]]
+    moments = _spread(win.moments, take, has)
 
-    # fast movers: weekly buckets over the same window
+    # fast movers: weekly buckets over the same window; rows where two kinds of demand
+    # count: day totals across kinds. Both read from the ledger, for these products only.
     fast = fast_movers(demand, cfg.fast_mover_per_month)
     weeks = int(cfg.history_months * DAYS_PER_MONTH // 7)
+    mixed = np.flatnonzero(has & win.mixed[np.maximum(take, 0)]) if len(win.keys) else (
+        np.zeros(0, np.int64))
+    wdemand = None
+    if len(fast) or len(mixed):
+        wanted = sorted({keys[i][0] for i in np.concatenate([fast, mixed]).tolist()})
+        hist = read_demand(db, start, end, partners, spare_devices, products=wanted)
+        if len(fast):
+            wdemand = hist.weekly([keys[i] for i in fast], weeks)
+        if len(mixed):
+            exact = hist.moments([keys[i] for i in mixed])
+            for name in ("count", "total", "square", "cube"):
+                getattr(moments, name)[mixed] = getattr(exact, name)
 
     # installed-base prior for low-confidence devices, spread over their locations
     installed = _installed(spare_devices) if spare_devices else {}
@@ -399,17 +455,13 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
     targets = _targets(db, keys, prods, offers, demand, cfg.service_level)
     level = targets.level
 
-    wdemand = hist.weekly([keys[i] for i in fast], weeks) if len(fast) else None
-    daily_rows = empirical_rows(demand, fast)
-    daily = hist.daily([keys[i] for i in daily_rows], np.int32) if len(daily_rows) else None
-    undershoot = undershoot_of_days(*hist.days_with_demand(keys), n)
-
     # lead times, in days
     per_item, per_supplier = observed_lead_times(db)
     lead = np.zeros(n)
     lead_sd = np.zeros(n)
     lead_src: list[str] = []
-    supply_lead = {}  # (product) -> (days, sd, source text) of buying
+    # product -> (days, sd, source text) of buying
+    supply_lead: dict[int, tuple[float, float, str]] = {}
 
     def buying(p: int) -> tuple[float, float, str]:
         if p in supply_lead:
@@ -441,14 +493,21 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
         route = routes[i]
         if route.lane_days is not None:
             lead[i], lead_sd[i] = route.lane_days, 0.0
-            lead_src.append(f"transfer lane from {locs[route.partner][0]}")
+            lead_src.append(f"transfer lane from {locs[_partner(route)][0]}")
         else:
             lead[i], lead_sd[i], text = buying(p)
             lead_src.append(text)
 
+    value, row_pack, row_min = _buying_terms(keys, prods, offers, routes)
+    row_holding = (cfg.holding_rate * value if cfg.holding_rate and cfg.order_cost is not None
+                   else None)
     est = estimate(demand, lead, lead_sd, level, month_days=DAYS_PER_MONTH, end_of_life=eol,
-                   prior_rate=prior, minimum=minimum, fast=fast, weekly=wdemand, daily=daily,
-                   daily_rows=daily_rows, undershoot=undershoot)
+                   prior_rate=prior, minimum=minimum, fast=fast, weekly=wdemand,
+                   moments=moments, cost=value,
+                   lot=lambda rate: order_quantities(
+                       rate, np.zeros(n), cover_months=cfg.cover_months,
+                       order_cost=cfg.order_cost, holding_cost=row_holding,
+                       minimum_order=row_min, pack_size=row_pack))
     rate, sd, method, kind, low, bucket = (est.rate, est.sd, est.method, est.kind,
                                            est.low_confidence, est.bucket)
     rop, safety = est.reorder_point, est.safety_stock
@@ -466,7 +525,7 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
         price = offer.price if offer else Decimal(row[3] or 0)
         route = routes[i]
         action, note, cap = route.action, route.note, route.cap
-        source = locs[route.partner][0] if action in (TRANSFER, WAIT) else (
+        source = locs[_partner(route)][0] if action in (TRANSFER, WAIT) else (
             offer.supplier if offer else "")
         pack, minimum_order = (offer.pack, offer.minimum) if offer else (1, 1)
         if action == TRANSFER:
@@ -483,6 +542,7 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
         if action == WAIT:
             qty = 0
         per_day = rate[i] / DAYS_PER_MONTH
+        order_by: date | None
         if per_day > 0:
             cover = max(position, 0.0) / per_day
             # Dates beyond HORIZON_DAYS are no dates (an absurd stock level: verify says so).
@@ -510,5 +570,6 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
             pack_size=pack, min_order=minimum_order, unit_price=price, order_by=order_by,
             stockout=stockout, days_of_cover=cover, note=note,
             history=tuple(history[i]), target_source=targets.source[i],
+            item_service=float(est.item_level[i]),
         ))
     return out

@@ -2,51 +2,44 @@
 
 Per row (an item at a stocking location), given its demand class:
 
-- smooth, erratic and lumpy demand: the fitted model of :func:`.policy.reorder_points`
-  (normal, or Poisson / negative binomial for slow and skewed lead-time demand), with
-  the undershoot allowance of daily review (:mod:`.undershoot`) from the row's days
-  with demand;
-- intermittent demand with at least :data:`MIN_HISTORY_DAYS` of daily history: the
-  empirical lead-time demand distribution of :mod:`.empirical` (method
-  ``"empirical"``), which keeps the item's real demand sizes and gaps (tried for lumpy
-  items too: with a dozen heavy-tailed demands in two years the history's tail is
-  shorter than the future's, and it served them worse than the fitted model);
-- without that history the fitted model, as for the other classes.
+- smooth demand (and any row with fewer than two days with demand): the fitted model of
+  :func:`.policy.reorder_points` (normal, or Poisson / negative binomial for slow and
+  skewed lead-time demand), with the undershoot allowance of daily review
+  (:mod:`.undershoot`) from the row's days with demand, at the row's own target;
+- erratic, lumpy and intermittent demand: the compound distribution of :mod:`.compound`
+  (how often a day has demand, how big a day's demand is, over the lead-time spread,
+  plus the undershoot), and the target met by each class of items *together* at the
+  least stock value (:mod:`.allocate`): the erratic items at 95 % are one group, the
+  lumpy items at 95 % another, each item's reorder point chosen so the group's cycles
+  reach 95 % with the least stock.
+
+Everything the rule needs of the history is the monthly demand and, per row, the
+moments of its daily demand (:class:`.compound.DayMoments`), which the demand table
+keeps with the ledger: the reorder list never reads the movements for it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .allocate import allocate
 from .chooser import choose_forecasts
-from .classify import INTERMITTENT, classify_many
-from .empirical import empirical_reorder_points
+from .compound import COMPOUND_KINDS, MIN_DAYS, DayMoments, compound_candidates
 from .policy import ReorderPoints, reorder_points
 from .undershoot import undershoot_from_moments
 
-EMPIRICAL = "empirical"
-EMPIRICAL_KINDS = (INTERMITTENT,)
-MIN_HISTORY_DAYS = 180
+COMPOUND = "compound"
 
 
-def undershoot_moments(daily: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Undershoot mean and sd per row of whole-unit daily demand (rows, days)."""
-    x = np.asarray(daily)
-    row, _ = np.nonzero(x > 0)
-    return undershoot_of_days(row, x[x > 0], x.shape[0])
-
-
-def undershoot_of_days(row: np.ndarray, total: np.ndarray,
-                       rows: int) -> tuple[np.ndarray, np.ndarray]:
-    """Undershoot mean and sd per row from its days with demand: ``row[k]`` had
-    ``total[k]`` units on one day (each row-day once)."""
-    v = np.asarray(total, float)
-    hits = np.maximum(np.bincount(row, minlength=rows), 1)
-    return undershoot_from_moments(*(np.bincount(row, v**p, minlength=rows) / hits
-                                     for p in (1, 2, 3)))
+def undershoot_of(moments: DayMoments) -> tuple[np.ndarray, np.ndarray]:
+    """Undershoot mean and sd per row from the moments of its days with demand."""
+    hits = np.maximum(moments.count, 1)
+    return undershoot_from_moments(moments.total / hits, moments.square / hits,
+                                   moments.cube / hits)
 
 
 def class_reorder_points(
@@ -58,9 +51,10 @@ def class_reorder_points(
     service_level: ArrayLike,
     *,
     period_days: float,
-    daily: np.ndarray | None = None,
-    daily_rows: ArrayLike | None = None,
-    undershoot: tuple[np.ndarray, np.ndarray] | None = None,
+    moments: DayMoments | None = None,
+    cost: ArrayLike | None = None,
+    lot: ArrayLike | None = None,
+    multipliers: dict | None = None,
 ) -> ReorderPoints:
     """Whole-unit reorder points, the method chosen by demand class (see the module doc).
 
@@ -69,38 +63,58 @@ def class_reorder_points(
         rate, sd: forecast demand and its spread per period of ``period_days`` days.
         lead_days, lead_sd_days: lead time and its spread in days.
         service_level: target cycle service level per row (or one for all).
-        daily: whole-unit daily demand history (m, days), oldest first, for the rows
-            ``daily_rows`` (default: every row, in order).
-        undershoot: mean and sd of the undershoot for every row (default: from ``daily``
-            for its rows, none for the others); see :func:`undershoot_moments`.
+        moments: the moments of each row's daily demand over its history window
+            (without them every row gets the fitted model, no undershoot).
+        cost: value of a unit per row (default 1), for the least stock value.
+        lot: the usual order quantity per row (default a period of demand): with the
+            rate, how many cycles the row has.
+        multipliers: the groups' prices of service from an earlier call (see
+            :func:`.allocate.allocate`), to re-estimate some rows as their group did.
+    The result's ``item_level`` is each row's own modelled cycle service and
+    ``multipliers`` the groups' prices.
     """
     kinds = np.asarray(kind).astype(str)
     n = kinds.shape[0]
     lead, lead_sd = (np.broadcast_to(np.asarray(x, float), (n,)) for x in (lead_days,
                                                                           lead_sd_days))
     level = np.broadcast_to(np.asarray(service_level, float), (n,))
+    per = np.broadcast_to(np.asarray(rate, float), (n,))
     u_mean, u_sd = np.zeros(n), np.zeros(n)
-    rows = np.arange(n) if daily_rows is None else np.asarray(daily_rows, np.int64)
-    if undershoot is not None:
-        u_mean, u_sd = (np.asarray(x, float) for x in undershoot)
-    elif daily is not None and len(rows):
-        u_mean[rows], u_sd[rows] = undershoot_moments(daily)
-    fitted = reorder_points(rate, sd, lead / period_days, lead_sd / period_days, level,
+    if moments is not None:
+        u_mean, u_sd = undershoot_of(moments)
+    fitted = reorder_points(per, sd, lead / period_days, lead_sd / period_days, level,
                             u_mean, u_sd)
-    if daily is None or not len(rows) or daily.shape[1] < MIN_HISTORY_DAYS:
-        return fitted
-    pick = np.isin(kinds[rows], EMPIRICAL_KINDS)
-    if not pick.any():
-        return fitted
-    target = rows[pick]
-    emp = empirical_reorder_points(daily[pick], lead[target], lead_sd[target], level[target])
-    ok = ~np.isnan(emp)
+    item_level = fitted.service_level.astype(float).copy()
+    if moments is None:
+        return _with(fitted, fitted.reorder_point, fitted.method, item_level, {})
+    rows = np.flatnonzero(np.isin(kinds, COMPOUND_KINDS) & (moments.count >= MIN_DAYS)
+                          & (per > 0))
+    if not rows.size:
+        return _with(fitted, fitted.reorder_point, fitted.method, item_level, {})
+    R, F = compound_candidates(kinds[rows], per[rows] / period_days, moments.take(rows),
+                               lead[rows], lead_sd[rows])
+    sizes = per[rows] if lot is None else np.broadcast_to(np.asarray(lot, float), (n,))[rows]
+    days_per_period = moments.count[rows] / max(moments.days, 1) * period_days
+    cycles = np.minimum(days_per_period, per[rows] / np.maximum(sizes, 1.0)) + 1e-9
+    value = np.ones(rows.size) if cost is None else np.broadcast_to(
+        np.asarray(cost, float), (n,))[rows]
+    value = np.where(value > 0, value, 1.0)
+    groups = np.char.add(np.char.add(kinds[rows], "@"), np.char.mod("%.4f", level[rows]))
+    pick, prices = allocate(R, F, cycles, value, groups, level[rows], multipliers)
+    at = np.arange(rows.size)
     rop = fitted.reorder_point.copy()
+    rop[rows] = R[at, pick]
+    item_level[rows] = F[at, pick]
     method = fitted.method.astype("<U17")
-    rop[target[ok]] = emp[ok]
-    method[target[ok]] = EMPIRICAL
-    return ReorderPoints(rop, rop - fitted.mean_lead_time_demand, fitted.mean_lead_time_demand,
-                         fitted.sd_lead_time_demand, fitted.service_level, method)
+    method[rows] = COMPOUND
+    return _with(fitted, rop, method, item_level, prices)
+
+
+def _with(fitted: ReorderPoints, rop: np.ndarray, method: np.ndarray,
+          item_level: np.ndarray, prices: dict) -> ReorderPoints:
+    return ReorderPoints(rop, rop - fitted.mean_lead_time_demand,
+                         fitted.mean_lead_time_demand, fitted.sd_lead_time_demand,
+                         fitted.service_level, method, item_level, prices)
 
 
 @dataclass(frozen=True)
@@ -116,6 +130,8 @@ class Estimates:
     reorder_point: np.ndarray  # whole units, never below a manual minimum
     safety_stock: np.ndarray
     rop_method: np.ndarray
+    item_level: np.ndarray  # each row's own modelled cycle service
+    multipliers: dict  # the groups' prices of service (see :mod:`.allocate`)
 
 
 def fast_movers(monthly: np.ndarray, per_month: float) -> np.ndarray:
@@ -135,15 +151,15 @@ def estimate(
     minimum: np.ndarray,
     fast: np.ndarray | None = None,
     weekly: np.ndarray | None = None,
-    daily: np.ndarray | None = None,
-    daily_rows: np.ndarray | None = None,
-    undershoot: tuple[np.ndarray, np.ndarray] | None = None,
+    moments: DayMoments | None = None,
+    cost: np.ndarray | None = None,
+    lot: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> Estimates:
     """Forecast on monthly buckets (weekly for the ``fast`` rows), then reorder points.
 
-    ``weekly`` holds the weekly buckets of the ``fast`` rows, in that order; ``daily`` the
-    daily history of ``daily_rows``; ``undershoot`` the undershoot of every row (see
-    :func:`class_reorder_points`).
+    ``weekly`` holds the weekly buckets of the ``fast`` rows, in that order; ``moments``
+    and ``cost`` are as :func:`class_reorder_points` takes them, ``lot`` gives the usual
+    order quantities for the forecast rates.
     """
     n = monthly.shape[0]
     fc = choose_forecasts(monthly, end_of_life=end_of_life, prior_rate=prior_rate,
@@ -163,19 +179,12 @@ def estimate(
         low[fast] = wf.low_confidence
         bucket[fast] = "week"
     rp = class_reorder_points(kind, rate, sd, lead_days, lead_sd_days, service_level,
-                              period_days=month_days, daily=daily, daily_rows=daily_rows,
-                              undershoot=undershoot)
+                              period_days=month_days, moments=moments, cost=cost,
+                              lot=None if lot is None else lot(rate))
     rop = rp.reorder_point.copy()
     has_min = ~np.isnan(minimum)
     rop[has_min] = np.maximum(rop[has_min], minimum[has_min])
     safety = rp.safety_stock + (rop - rp.reorder_point)
-    return Estimates(rate, sd, method, kind, low, bucket, rop, safety, rp.method)
-
-
-def empirical_rows(monthly: np.ndarray, fast: np.ndarray) -> np.ndarray:
-    """Rows that need their daily history: intermittent on monthly buckets, with
-    at least two months of demand, not fast movers."""
-    c = classify_many(monthly)
-    rows = np.isin(c.kind, EMPIRICAL_KINDS) & (c.events >= 2)
-    rows[fast] = False
-    return np.flatnonzero(rows)
+    return Estimates(rate, sd, method, kind, low, bucket, rop, safety, rp.method,
+                     rp.item_level if rp.item_level is not None else rp.service_level,
+                     rp.multipliers or {})

@@ -71,6 +71,8 @@ class ReorderPoints:
     sd_lead_time_demand: np.ndarray
     service_level: np.ndarray
     method: np.ndarray
+    item_level: np.ndarray | None = None  # each row's own service where it differs
+    multipliers: dict | None = None  # see :mod:`inventory.replenishment.allocate`
 
 
 def _check_level(service_level: ArrayLike) -> np.ndarray:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 EOQ = "eoq"
 COVER = "cover"
 
@@ -72,3 +74,18 @@ def order_quantity(
     wanted = max(lot + shortfall, minimum_order)
     packs = math.ceil(wanted / pack_size - 1e-9)
     return OrderQuantity(int(packs * pack_size), basis, lot)
+
+
+def order_quantities(rate: np.ndarray, shortfall: np.ndarray, *, cover_months: float,
+                     order_cost: float | None, holding_cost: np.ndarray | None,
+                     minimum_order: np.ndarray, pack_size: np.ndarray) -> np.ndarray:
+    """:func:`order_quantity` for many rows at once (monthly ``rate``; ``holding_cost``
+    per unit and year, per row, or None)."""
+    annual = rate * 12
+    lot = rate * cover_months
+    if order_cost is not None and holding_cost is not None:
+        ok = (annual > 0) & (holding_cost > 0)
+        lot = np.where(ok, np.sqrt(2 * annual * order_cost / np.where(ok, holding_cost, 1)),
+                       lot)
+    wanted = np.maximum(lot + shortfall, minimum_order)
+    return np.ceil(wanted / pack_size - 1e-9) * pack_size

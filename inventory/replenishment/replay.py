@@ -29,14 +29,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .estimate import (
-    class_reorder_points,
-    empirical_rows,
-    estimate,
-    fast_movers,
-    undershoot_moments,
-)
+from .compound import DayMoments
+from .estimate import class_reorder_points, estimate, fast_movers
 from .policy import ReorderPoints
+from .quantity import order_quantities
 
 SEED = 18
 DRAWS_PER_ROW = 64
@@ -154,15 +150,11 @@ def _order_quantity(rate: np.ndarray, shortfall: np.ndarray, data: ReplayInput,
                     rows: np.ndarray) -> np.ndarray:
     """The reorder list's quantity, vectorised: EOQ when costs are set, else cover; plus
     the shortfall; at least the minimum order; whole packs."""
-    annual = rate * 12
-    lot = rate * data.cover_months
-    if data.order_cost is not None and data.holding_rate:
-        holding = data.holding_rate * data.unit_cost[rows]
-        ok = (annual > 0) & (holding > 0)
-        lot = np.where(ok, np.sqrt(2 * annual * data.order_cost / np.where(ok, holding, 1)), lot)
-    wanted = np.maximum(lot + shortfall, data.min_order[rows])
-    pack = data.pack[rows]
-    return np.ceil(wanted / pack - 1e-9) * pack
+    holding = (data.holding_rate * data.unit_cost[rows]
+               if data.order_cost is not None and data.holding_rate else None)
+    return order_quantities(rate, shortfall, cover_months=data.cover_months,
+                            order_cost=data.order_cost, holding_cost=holding,
+                            minimum_order=data.min_order[rows], pack_size=data.pack[rows])
 
 
 class _Rule:
@@ -221,15 +213,15 @@ class PolicyRule(_Rule):
                     block = np.concatenate(
                         [np.zeros((len(fast), 7 * weeks - block.shape[1])), block], axis=1)
                 weekly = block.reshape(len(fast), weeks, 7).sum(axis=2)
-            self.daily_rows = empirical_rows(y, fast)
-            self.history = d.daily[self.daily_rows, start:end]
-            self.undershoot = undershoot_moments(d.daily[:, start:end])
+            self.moments = DayMoments.of_daily(d.daily[:, start:end])
             self.level = np.asarray(self.level_of(y[:, -12:].sum(axis=1)), float)
+            every = np.arange(d.rows)
             est = estimate(y, lead, lead_sd, self.level, month_days=d.month_days,
                            end_of_life=d.end_of_life, prior_rate=d.prior, minimum=d.minimum,
-                           fast=fast, weekly=weekly, daily=self.history,
-                           daily_rows=self.daily_rows, undershoot=self.undershoot)
+                           fast=fast, weekly=weekly, moments=self.moments, cost=d.unit_cost,
+                           lot=lambda rate: _order_quantity(rate, np.zeros(d.rows), d, every))
             self.rate, self.sd, self.kinds = est.rate, est.sd, est.kind
+            self.multipliers = est.multipliers
             self.trigger = est.reorder_point
             self.lead = (lead, lead_sd)
             if self.kind is None:
@@ -247,16 +239,13 @@ class PolicyRule(_Rule):
 
     def _reorder_points(self, rows: np.ndarray, lead: np.ndarray,
                         lead_sd: np.ndarray) -> np.ndarray:
-        pos = np.searchsorted(self.daily_rows, rows)
-        pos = np.minimum(pos, max(len(self.daily_rows) - 1, 0))
-        has = (len(self.daily_rows) > 0) & (self.daily_rows[pos] == rows) if len(
-            self.daily_rows) else np.zeros(len(rows), bool)
+        rate = self.rate[rows]
         rp: ReorderPoints = class_reorder_points(
-            self.kinds[rows], self.rate[rows], self.sd[rows], lead[rows], lead_sd[rows],
+            self.kinds[rows], rate, self.sd[rows], lead[rows], lead_sd[rows],
             self.level[rows], period_days=self.d.month_days,
-            daily=self.history[pos[has]] if has.any() else None,
-            daily_rows=np.flatnonzero(has) if has.any() else None,
-            undershoot=(self.undershoot[0][rows], self.undershoot[1][rows]))
+            moments=self.moments.take(rows), cost=self.d.unit_cost[rows],
+            lot=_order_quantity(rate, np.zeros(len(rows)), self.d, rows),
+            multipliers=self.multipliers)
         rop = rp.reorder_point
         mn = self.d.minimum[rows]
         return np.where(np.isnan(mn), rop, np.maximum(rop, np.nan_to_num(mn)))
