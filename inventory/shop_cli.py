@@ -19,9 +19,11 @@ from .shop_commands import (
     CreateRequest,
     IssueKit,
     MarkLeft,
+    RecordDigest,
     RejectRequest,
     RequestJoinerKits,
     ReserveRequest,
+    SaveMailSettings,
     SetLeavingDate,
 )
 
@@ -207,6 +209,77 @@ def cmd_leaver(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_password() -> str:
+    import getpass
+    import sys
+
+    if sys.stdin.isatty():
+        secret = getpass.getpass("SMTP password: ")
+    else:
+        secret = sys.stdin.readline().rstrip("\r\n")
+    if not secret:
+        raise ValidationError("No password given; nothing was stored.")
+    return secret
+
+
+@command
+def cmd_notify(args: argparse.Namespace) -> int:
+    from . import mail, notify
+    from .roles import allowed
+
+    db, op = session(args)
+    if args.action == "config":
+        recipients = tuple((d, v) for d, v in (("buyers", args.to_buyers),
+                                               ("managers", args.to_managers),
+                                               ("service_desk", args.to_service_desk))
+                           if v is not None)
+        s = operations.execute(db, op, SaveMailSettings(
+            host=args.host, port=args.port, user=args.smtp_user, sender=args.sender,
+            starttls=False if args.no_starttls else (True if args.starttls else None),
+            recipients=recipients)).view
+        tls = "STARTTLS" if s.starttls else "no STARTTLS"
+        print(f"mail: {s.user or '(no login)'} at {s.host}:{s.port}, {tls}, from "
+              f"{s.sender or s.user}")
+        for digest, to in s.recipients:
+            print(f"  {digest}: {', '.join(to) or '(nobody)'}")
+        return 0
+    settings = mail.load(db)
+    if args.action == "password":
+        from .roles import require
+
+        require(op.role, "admin")
+        mail.set_password(settings, _read_password())
+        print(f"password for {settings.account} stored in the OS keyring")
+        return 0
+    today = clock.today()
+    if allowed(op.role, "request") and not args.dry_run:
+        made = operations.execute(db, op, RequestJoinerKits()).view
+        if made:
+            print(f"joiners: {len(made)} kit request{'s' if len(made) != 1 else ''} made")
+    digests = tuple(args.only) if args.only else tuple(notify.DIGESTS)
+    found = notify.collect(db, today, digests)
+    for digest, items in found.items():
+        new = notify.new_items(digest, items)
+        to = settings.to(digest)
+        if args.dry_run:
+            print(f"{digest}: {len(new)} new of {len(items)}")
+            for it in new:
+                print(f"  {it.text}")
+            continue
+        if new and not to:
+            print(f"{digest}: {len(new)} new, not sent: nobody is set to receive it "
+                  f"(notify config --to-{digest.replace('_', '-')} ADDRESS)")
+            continue
+        if new:
+            subject, body = notify.message(digest, new, today)
+            mail.send(settings, to, subject, body)
+        operations.execute(db, op, RecordDigest(digest, tuple(it.key for it in new),
+                                                tuple(it.key for it in items)))
+        print(f"{digest}: {len(new)} new" + (f", sent to {', '.join(to)}" if new else
+                                              ", nothing sent"))
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("catalog", help="the service desk's catalogue: items and kits",
                               description="catalog list | catalog add NAME --kind "
@@ -279,3 +352,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--mark-left", action="store_true", help="mark them as left now")
     p.add_argument("--export", metavar="FILE", help="write the list to CSV or XLSX")
     p.set_defaults(func=cmd_leaver)
+
+    p = subparsers.add_parser(
+        "notify", help="mail the digests (reorder lines, approvals, renewals, loans due)",
+        description="notify [--dry-run] [--only DIGEST] sends what is new since the last "
+        "digest (for cron or Task Scheduler); notify config --host H --port P --user U "
+        "--sender S --to-buyers A,B ...; notify password (stored in the OS keyring)")
+    p.add_argument("action", nargs="?", choices=("send", "config", "password"), default="send")
+    p.add_argument("--dry-run", action="store_true", help="print what would be sent; send "
+                   "and record nothing")
+    p.add_argument("--only", action="append", choices=("buyers", "managers", "service_desk"))
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.add_argument("--smtp-user", help="the SMTP login (config)")
+    p.add_argument("--sender")
+    p.add_argument("--starttls", action="store_true")
+    p.add_argument("--no-starttls", action="store_true")
+    p.add_argument("--to-buyers", metavar="ADDRESSES")
+    p.add_argument("--to-managers", metavar="ADDRESSES")
+    p.add_argument("--to-service-desk", metavar="ADDRESSES")
+    p.set_defaults(func=cmd_notify)

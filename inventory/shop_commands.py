@@ -231,3 +231,44 @@ class ReturnAll(Command):
         return people_moves.return_all(uow.db, uow.operator, self.person,
                                        returned=self.returned, spares=self.spares,
                                        release_seats=self.release_seats, source=self.source)
+
+
+# -- notifications ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SaveMailSettings(Command):
+    """The SMTP server and the digests' recipients (never a password: that is in the OS
+    keyring)."""
+
+    action: ClassVar[str] = "admin"
+    host: str | None = None
+    port: int | None = None
+    user: str | None = None
+    sender: str | None = None
+    starttls: bool | None = None
+    recipients: tuple[tuple[str, str], ...] = ()
+
+    def apply(self, uow):
+        from . import mail
+
+        return mail.save(uow.db, uow.operator, host=self.host, port=self.port,
+                         user=self.user, sender=self.sender, starttls=self.starttls,
+                         recipients=dict(self.recipients))
+
+
+@dataclass(frozen=True)
+class RecordDigest(Command):
+    """What a digest has sent (so the next lists only what is new); bookkeeping any
+    signed-in operator's `notify` run may write."""
+
+    action: ClassVar[str] = "view"
+    digest: str
+    sent: tuple[str, ...] = ()
+    current: tuple[str, ...] = ()
+
+    def apply(self, uow):
+        from . import notify
+
+        return notify.record_sent(uow.db, uow.operator, self.digest, list(self.sent),
+                                  list(self.current))
