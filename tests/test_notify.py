@@ -175,7 +175,8 @@ def test_the_service_desk_digest_lists_tomorrow_overdue_loans_and_leavers(store)
     texts = [it.text for it in notify.collect(db, today, ("service_desk",))["service_desk"]]
     assert f"booking {b.number} starts tomorrow: IT-000001 for Ada Lovelace until " \
            f"{today + timedelta(days=3):%Y-%m-%d}" in texts
-    assert any(t.startswith("overdue loan: IT-000002 Latitude 7440 with Alan Turing") for t in texts)
+    assert any(t.startswith("overdue loan: IT-000002 Latitude 7440 with Alan Turing")
+               for t in texts)
     assert any(t.startswith("overdue return: Alan Turing (E2) left on") for t in texts)
     # what was sent is not new; what went away is forgotten
     items = notify.collect(db, today, ("service_desk",))["service_desk"]
