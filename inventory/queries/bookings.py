@@ -135,3 +135,21 @@ def month_view(target: str, any_day: date) -> MonthGrid:
     if anyb or len(devices) != 1:
         rows.append(MonthRow(f"any {product.name}", cells(anyb)))
     return MonthGrid(title, first, days, tuple(rows))
+
+
+def is_device(code: str) -> bool:
+    """Whether a typed code is a device (asset tag or serial) rather than a model."""
+    try:
+        find.asset(code)
+    except NotFound:
+        return False
+    return True
+
+
+def pool_models() -> list[str]:
+    """Names of the models in the loan pool, most devices first."""
+    q = (m.Product.select(m.Product.name, pw.fn.COUNT(m.LoanDevice.id).alias("n"))
+         .join(m.Asset, on=(m.Asset.product == m.Product.id))
+         .join(m.LoanDevice, on=(m.LoanDevice.asset == m.Asset.id))
+         .group_by(m.Product.name).order_by(pw.SQL("n DESC"), m.Product.name))
+    return [name for name, _ in q.tuples()]

@@ -1,0 +1,109 @@
+"""The Requests page on the demo: open requests listed, a manager approves (the stock is
+reserved), a new request from the dialog, a refusal beside its field, the loan calendar."""
+
+from __future__ import annotations
+
+from inventory import clock
+from inventory import models as m
+from ui.views.requests import RequestsPage
+
+from .ui_support import IGNORE_OFFSCREEN, detail_text, settle, show_page, table_texts
+
+pytestmark = IGNORE_OFFSCREEN
+
+
+def _select(qtbot, page, request: m.Request) -> None:
+    assert page.select_id(request.id)
+    qtbot.waitUntil(lambda: page._current_number == request.number, timeout=3000)
+
+
+def test_open_requests_are_listed_and_a_manager_approves_one(qtbot, ctx):
+    page = show_page(qtbot, ctx, RequestsPage)
+    open_ = {r.number for r in m.Request.select().where(
+        m.Request.state.in_(m.OPEN_REQUEST_STATES))}
+    assert set(table_texts(page, "number")) == open_
+    waiting = m.Request.select().where(m.Request.state == "requested").order_by(
+        m.Request.id).first()
+    _select(qtbot, page, waiting)
+    shown = detail_text(page)
+    assert waiting.number in page.detail.title_text
+    assert "Standard laptop bundle" in page.detail.title_text
+    assert "— → Awaiting approval" in shown
+    assert page.act_approve.isEnabled()  # the demo operator is an admin
+    page.act_approve.trigger()
+    settle(page)
+    qtbot.waitUntil(lambda: m.Request.get_by_id(waiting.id).state != "requested", timeout=5000)
+    assert m.Request.get_by_id(waiting.id).state == "reserved"
+    assert "requests" in ctx.topics
+    assert "reserved" in page.messages.text().lower()
+
+
+def test_the_service_desk_cannot_approve(qtbot, ctx):
+    from .ui_support import operator
+
+    ctx.operator = operator("service_desk")
+    page = show_page(qtbot, ctx, RequestsPage)
+    waiting = m.Request.select().where(m.Request.state == "requested").first()
+    _select(qtbot, page, waiting)
+    assert not page.act_approve.isEnabled()
+    assert "may not approve" in page.act_approve.toolTip()
+
+
+def test_a_new_request_from_the_dialog_and_a_refusal_beside_its_field(qtbot, ctx):
+    page = show_page(qtbot, ctx, RequestsPage)
+    page.act_new.trigger()
+    dialog = page.dialog
+    person = m.Person.select().where(m.Person.active & (m.Person.department == "Finance")
+                                     ).first()
+    dialog.person.set_code(person.employee_id)
+    dialog.item.set_code("KIT-DEV")  # Engineering and IT only
+    dialog.click_ok()
+    qtbot.waitUntil(lambda: dialog.field_error("item") != "", timeout=5000)
+    assert "Engineering, IT only" in dialog.field_error("item")
+    assert not m.Request.select().where(m.Request.person == person.id).exists()
+    dialog.item.set_code("KIT-LAPTOP")
+    dialog.click_ok()
+    qtbot.waitUntil(lambda: m.Request.select().where(m.Request.person == person.id).exists(),
+                    timeout=5000)
+    made = m.Request.get(m.Request.person == person.id)
+    assert made.state == "requested" and made.created_by_id == ctx.operator.id
+
+
+def test_the_loan_calendar_shows_the_pool_month(qtbot, ctx):
+    from ui.dialogs.requests import LoanCalendarDialog
+
+    dialog = LoanCalendarDialog(ctx, "Dell Latitude 5540")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.grid.rowCount() > 0, timeout=5000)
+    labels = [dialog.grid.verticalHeaderItem(r).text() for r in range(dialog.grid.rowCount())]
+    pool = [a.tag for a in m.Asset.select().join(m.LoanDevice,
+                                                 on=(m.LoanDevice.asset == m.Asset.id))]
+    assert set(pool) <= set(labels) and "any Dell Latitude 5540" in labels
+    booking = m.Booking.select().where(m.Booking.asset.is_null(False)).order_by(
+        m.Booking.starts_on).first()
+    row = labels.index(booking.asset.tag)
+    col = (booking.starts_on - clock.today().replace(day=1)).days
+    assert booking.number in dialog.grid.item(row, col).toolTip()
+    assert booking.person.name in dialog.legend.text()
+
+
+def test_tray_notices_show_what_is_new_for_the_operators_role(qtbot, ctx):
+    from ui.notices import TrayNotifier
+
+    from .ui_support import operator
+
+    ctx.operator = operator("manager")
+    notices = TrayNotifier(ctx)
+    notices.check_now()
+    qtbot.waitUntil(lambda: notices.last_message is not None, timeout=20_000)
+    title, text = notices.last_message
+    waiting = m.Request.select().where(m.Request.state == "requested").count()
+    assert title.startswith("Stockroom:") and "awaits approval" in text
+    assert waiting >= 1
+    notices.last_message = None
+    notices.check_now()  # nothing new since: nothing shown
+    settle_runner = ctx.runner.wait_idle(20_000)
+    assert settle_runner and notices.last_message is None
+    ctx.operator = operator("viewer")
+    assert TrayNotifier(ctx).digests == ()

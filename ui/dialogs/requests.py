@@ -1,0 +1,256 @@
+"""Requests: a new one on someone's behalf, a reason to reject or cancel, a loan booking,
+and the loan calendar (a month per device or model)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from inventory import clock
+from inventory.commands import Command
+from inventory.queries import requests as rq
+from inventory.shop_commands import BookLoan, CancelRequest, CreateRequest, RejectRequest
+
+from .. import style
+from .fields import ChoiceCombo, OptionalDate, person_picker, person_problem, pydate, qdate
+from .form import FormDialog
+
+
+class NewRequestDialog(FormDialog):
+    """Record what someone asked for: an item of the catalogue, how many, by when."""
+
+    heading = "New request"
+    ok_text = "Request"
+    field_names = {"needed_by": "needed_by", "item": "item", "person": "person"}
+
+    def __init__(self, ctx, person_code: str | None = None, parent=None) -> None:
+        self._person_code = person_code
+        super().__init__(ctx, parent)
+
+    def build(self) -> None:
+        self.person = self.add_field("person", "For", person_picker())
+        if self._person_code:
+            self.person.set_code(self._person_code)
+        self.item = self.add_field("item", "Item", ChoiceCombo(
+            rq.item_choices(), none_text="Pick a catalogue item or kit"))
+        self.quantity = self.add_field("quantity", "Quantity", QSpinBox())
+        self.quantity.setRange(1, 1000)
+        self.needed_by = self.add_field("needed_by", "Needed by", OptionalDate(
+            "Needed by", default=clock.today() + timedelta(days=7)))
+        self.note = self.add_field("note", "Note", QLineEdit())
+        self.note.setPlaceholderText("Ticket number, what it is for")
+        self.note.setMaxLength(2000)
+
+    def validate(self) -> dict[str, str]:
+        errors = {}
+        if not self.person.text().strip():
+            errors["person"] = "Pick who the request is for (or scan their badge)."
+        elif not self.person.is_known():
+            errors["person"] = person_problem(self.person.text())
+        if not self.item.code():
+            errors["item"] = "Pick what they asked for."
+        return errors
+
+    def commands(self) -> list[Command]:
+        return [CreateRequest(self.person.code(), self.item.code(),
+                              quantity=self.quantity.value(), needed_by=self.needed_by.value(),
+                              note=self.note.text())]
+
+    def done_text(self, result) -> str:
+        v = result.view[0]
+        extra = "" if v.state == "requested" else f" ({style.status_label(v.state).lower()})"
+        return f"{v.number} recorded for {v.person}: {v.item}{extra}."
+
+    def accept_scan(self, scan) -> bool:
+        self.person.set_code(scan.text.strip())
+        return True
+
+
+class ReasonDialog(FormDialog):
+    """Reject (a manager) or cancel a request, saying why."""
+
+    ok_text = "Reject"
+
+    def __init__(self, ctx, number: str, reject: bool, parent=None) -> None:
+        self._number = number
+        self._reject = reject
+        self.heading = f"{'Reject' if reject else 'Cancel'} {number}"
+        self.ok_text = "Reject" if reject else "Cancel request"
+        super().__init__(ctx, parent)
+        self.field_names = {"reason": "reason", "note": "reason"}
+
+    def build(self) -> None:
+        self.reason = self.add_field("reason", "Why", QLineEdit())
+        self.reason.setMaxLength(2000)
+        self.reason.setPlaceholderText("Said to the person and kept with the request")
+
+    def validate(self) -> dict[str, str]:
+        if self._reject and not self.reason.text().strip():
+            return {"reason": "Say why the request is rejected."}
+        return {}
+
+    def commands(self) -> list[Command]:
+        if self._reject:
+            return [RejectRequest(self._number, self.reason.text())]
+        return [CancelRequest(self._number, self.reason.text())]
+
+    def done_text(self, result) -> str:
+        return f"{result.view[0].number} {result.view[0].state}."
+
+
+class BookingDialog(FormDialog):
+    """Book a loan-pool device, or any device of a model, between two dates."""
+
+    heading = "Book a loan device"
+    ok_text = "Book"
+    field_names = {"starts_on": "starts", "ends_on": "ends", "asset": "what",
+                   "product": "what", "person": "person"}
+
+    def __init__(self, ctx, target: str = "", parent=None) -> None:
+        self._target = target
+        super().__init__(ctx, parent)
+
+    def build(self) -> None:
+        self.person = self.add_field("person", "For", person_picker())
+        self.what = self.add_field("what", "Device or model", QLineEdit(self._target))
+        self.what.setPlaceholderText("Asset tag (a device) or product name (any of the model)")
+        start = clock.today() + timedelta(days=1)
+        self.starts = self.add_field("starts", "From", QDateEdit(qdate(start)))
+        self.ends = self.add_field("ends", "Until", QDateEdit(qdate(start + timedelta(days=4))))
+        for d in (self.starts, self.ends):
+            d.setCalendarPopup(True)
+            d.setDisplayFormat("d MMM yyyy")
+
+    def validate(self) -> dict[str, str]:
+        errors = {}
+        if not self.person.is_known():
+            errors["person"] = person_problem(self.person.text()) if self.person.text() \
+                else "Pick who books it."
+        if not self.what.text().strip():
+            errors["what"] = "Type the device's tag or the model."
+        return errors
+
+    def commands(self) -> list[Command]:
+        from inventory.queries.bookings import is_device
+
+        what = self.what.text().strip()
+        kw = {"asset": what} if is_device(what) else {"product": what}
+        return [BookLoan(self.person.code(), pydate(self.starts.date()),
+                         pydate(self.ends.date()), **kw)]
+
+    def done_text(self, result) -> str:
+        return f"Booked: {result.view[0].describe()}."
+
+
+class LoanCalendarDialog(QDialog):
+    """A month per device or model: loans and bookings, day by day."""
+
+    def __init__(self, ctx, target: str = "", parent=None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Loan calendar")
+        self.month = clock.today().replace(day=1)
+        box = QVBoxLayout(self)
+        row = QHBoxLayout()
+        self.target = QLineEdit(target)
+        self.target.setPlaceholderText("Asset tag or model, e.g. Dell Latitude 5540")
+        self.target.returnPressed.connect(self.reload)
+        prev, nxt = QPushButton("◀ Previous"), QPushButton("Next ▶")
+        prev.clicked.connect(lambda: self.shift(-1))
+        nxt.clicked.connect(lambda: self.shift(1))
+        self.book = QPushButton("Book…")
+        self.book.clicked.connect(self.book_it)
+        self.book.setEnabled(ctx.may("request"))
+        row.addWidget(QLabel("Device or model"))
+        row.addWidget(self.target, 1)
+        row.addWidget(prev)
+        row.addWidget(nxt)
+        row.addWidget(self.book)
+        box.addLayout(row)
+        self.title = QLabel()
+        self.title.setObjectName("SectionTitle")
+        box.addWidget(self.title)
+        self.grid = QTableWidget()
+        self.grid.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.grid.verticalHeader().setDefaultSectionSize(30)
+        box.addWidget(self.grid, 1)
+        self.legend = QLabel()
+        self.legend.setWordWrap(True)
+        box.addWidget(self.legend)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        box.addWidget(buttons)
+        self.resize(1000, 480)
+        if target:
+            self.reload()
+
+    def shift(self, months: int) -> None:
+        y, mth = divmod(self.month.year * 12 + self.month.month - 1 + months, 12)
+        self.month = date(y, mth + 1, 1)
+        self.reload()
+
+    def reload(self) -> None:
+        from inventory.queries.bookings import month_view
+
+        target = self.target.text().strip()
+        if not target:
+            return
+        self.ctx.runner.run(month_view, target, self.month, done=self.show_grid,
+                            failed=self.show_error, key="loan-calendar")
+
+    def show_error(self, exc) -> None:
+        self.title.setText(str(exc))
+        self.grid.clear()
+        self.grid.setRowCount(0)
+
+    def show_grid(self, grid) -> None:
+        loan, booked = QColor("#dbeafe"), QColor("#f3e8ff")
+        self.title.setText(f"{grid.title} — {grid.first:%B %Y}")
+        self.grid.clear()
+        self.grid.setColumnCount(grid.days)
+        self.grid.setRowCount(len(grid.rows))
+        today = clock.today()
+        heads = []
+        for d in range(grid.days):
+            day = grid.first + timedelta(days=d)
+            heads.append(f"{day:%a}\n{day.day}" + (" •" if day == today else ""))
+        self.grid.setHorizontalHeaderLabels(heads)
+        self.grid.setVerticalHeaderLabels([r.label for r in grid.rows])
+        self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.grid.horizontalHeader().setMinimumSectionSize(22)
+        people: dict[str, str] = {}
+        for i, row in enumerate(grid.rows):
+            for d, cell in enumerate(row.cells):
+                item = QTableWidgetItem("")
+                if cell is not None:
+                    initials = "".join(w[0] for w in cell.who.split()[:2])
+                    item.setText(initials)
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                    item.setBackground(QBrush(loan if cell.kind == "loan" else booked))
+                    what = "on loan to" if cell.kind == "loan" else f"booked ({cell.ref}) by"
+                    item.setToolTip(f"{what} {cell.who}")
+                    people[initials] = cell.who
+                self.grid.setItem(i, d, item)
+        names = ", ".join(f"{k} {v}" for k, v in sorted(people.items()))
+        self.legend.setText("Blue: on loan · purple: booked. " + names)
+
+    def book_it(self) -> None:
+        dialog = BookingDialog(self.ctx, self.target.text().strip(), self)
+        dialog.finished.connect(lambda code: self.reload() if code else None)
+        dialog.open()
