@@ -107,3 +107,52 @@ def test_tray_notices_show_what_is_new_for_the_operators_role(qtbot, ctx):
     assert settle_runner and notices.last_message is None
     ctx.operator = operator("viewer")
     assert TrayNotifier(ctx).digests == ()
+
+
+def test_mark_as_left_from_people_and_the_dashboard_lists_leavers_still_holding(qtbot, ctx):
+    from inventory.commands import CheckOut
+    from inventory.operations import execute
+    from ui.views.dashboard import DashboardPage
+    from ui.views.people import PeoplePage
+
+    page = show_page(qtbot, ctx, PeoplePage)
+    person = m.Person.select().where(m.Person.active & ~m.Person.id.in_(
+        m.Asset.select(m.Asset.holder).where(m.Asset.holder.is_null(False)))).first()
+    device = m.Asset.select().where(m.Asset.status == "in_stock").order_by(m.Asset.id).first()
+    execute(ctx.db, ctx.operator, CheckOut(device.tag, person=person.employee_id))
+    open_req = m.Request.create(number="REQ-900001", person=person, item=m.CatalogItem.get(
+        m.CatalogItem.code == "CAT-HEADSET"), state="requested", created_by=ctx.operator.id)
+    assert page.select_id(person.id)
+    page.act_left.trigger()
+    dialog = page.dialog
+    from PySide6.QtWidgets import QLabel
+
+    assert f"device {device.tag}" in " ".join(w.text() for w in dialog.findChildren(QLabel))
+    dialog.click_ok()
+    qtbot.waitUntil(lambda: not m.Person.get_by_id(person.id).active, timeout=5000)
+    assert m.Person.get_by_id(person.id).left_on == clock.today()
+    assert m.Request.get_by_id(open_req.id).state == "cancelled"
+    assert m.Asset.get_by_id(device.id).holder_id == person.id  # stays on the return list
+    dash = show_page(qtbot, ctx, DashboardPage)
+    qtbot.waitUntil(lambda: dash.leavers.isVisible(), timeout=20_000)
+    assert person.name in dash.leavers.text() and "1 device" in dash.leavers.text()
+
+
+def test_mail_settings_are_saved_without_a_password(qtbot, ctx):
+    from ui.views.settings_page import SettingsPage
+
+    page = show_page(qtbot, ctx, SettingsPage)
+    box = page.mail_box
+    box.host.setText("smtp.example.com")
+    box.user.setText("desk")
+    box.to["managers"].setText("boss@example.com, deputy@example.com")
+    box.save.click()
+    qtbot.waitUntil(lambda: m.Setting.get_or_none(m.Setting.key == "mail.host") is not None,
+                    timeout=5000)
+    got = {s.key: s.value for s in m.Setting.select().where(m.Setting.key.startswith("mail."))}
+    assert got["mail.host"] == "smtp.example.com" and got["mail.user"] == "desk"
+    assert m.Setting.get(m.Setting.key == "notify.to.managers").value == \
+        "boss@example.com, deputy@example.com"
+    box.to["buyers"].setText("not an address")
+    box.save.click()
+    qtbot.waitUntil(lambda: "not a mail address" in page.messages.text(), timeout=5000)

@@ -172,3 +172,17 @@ def item_choices(kinds: tuple[str, ...] | None = None) -> list[Choice]:
         q = q.where(C.kind.in_(kinds))
     return [Choice(i, code, f"{name} · {code}", kind)
             for i, code, name, kind in q.order_by(C.name).tuples()]
+
+
+def return_list(employee_id: str):
+    """A person's return list (devices, spares, seats): services/people_moves.py."""
+    from ..services.people_moves import return_list as of
+
+    return of(employee_id)
+
+
+def outstanding_leavers():
+    """People past their leaving date who still hold something."""
+    from ..services.people_moves import outstanding_leavers as gone
+
+    return gone()

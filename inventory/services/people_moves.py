@@ -194,12 +194,13 @@ def return_all(db: pw.Database, op: OperatorRef, person: str, *,
 
 
 def outstanding_leavers(on: date | None = None) -> list[ReturnList]:
-    """People past their leaving date who still hold something (the dashboard's list)."""
+    """People past their leaving date who still hold something, the latest to leave
+    first (the dashboard's list)."""
     day = on or clock.today()
     out = []
     for (eid,) in (m.Person.select(m.Person.employee_id)
                    .where(m.Person.left_on.is_null(False) & (m.Person.left_on <= day))
-                   .order_by(m.Person.left_on, m.Person.name).tuples()):
+                   .order_by(m.Person.left_on.desc(), m.Person.name).tuples()):
         rl = return_list(eid)
         if rl.items:
             out.append(rl)
