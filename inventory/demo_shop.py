@@ -80,6 +80,14 @@ def load_shop(db: pw.Database, op: OperatorRef, seed: int = 7) -> None:
         .order_by(m.Asset.tag).limit(4))
     for a in loaners:
         m.LoanDevice.create(asset=a)
+    if len(loaners) > 3:  # one of the pool out on loan until next week
+        from .services import assets
+
+        try:
+            assets.check_out(db, op, loaners[3].tag, person=people[12],
+                             due=today + timedelta(days=6))
+        except InventoryError:
+            pass
     if loaners:
         model = loaners[0].product.name
         spans = [(loaners[0].tag, None, 2, 6), (loaners[0].tag, None, 12, 16),

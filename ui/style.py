@@ -51,7 +51,7 @@ STATUS_LABELS: dict[str, str] = {
     "received": "Received", "cancelled": "Cancelled", "ok": "OK", "full": "All used",
     "renewal_due": "Renewal due", "over": "Over-used", "expired": "Expired",
     "active": "Active", "left": "Left",
-    "requested": "Awaiting approval", "approved": "Approved", "reserved": "Reserved",
+    "requested": "Waiting", "approved": "Approved", "reserved": "Reserved",
     "fulfilled": "Fulfilled", "rejected": "Rejected",
 }
 KIND_LABELS: dict[str, str] = {

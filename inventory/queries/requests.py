@@ -82,11 +82,11 @@ STATE_FILTERS = {"open": m.OPEN_REQUEST_STATES, "ready": ("reserved",),
 class RequestTable(TableQuery):
     columns = (
         Column("number", "Request", width=105),
-        Column("state", "State", kind="status", width=100),
-        Column("item", "Item", width=220),
-        Column("quantity", "Qty", kind="int", width=50),
-        Column("person", "For", width=170),
-        Column("department", "Department", width=120),
+        Column("state", "State", kind="status", width=95),
+        Column("person", "For", width=150),
+        Column("item", "Item", width=170),
+        Column("quantity", "Qty", kind="int", width=45),
+        Column("department", "Department", width=100),
         Column("needed_by", "Needed by", kind="date", width=110),
         Column("created_at", "Requested", kind="date", width=110),
     )
@@ -109,7 +109,7 @@ class RequestTable(TableQuery):
         return q.order_by(order(sort, spec.descending), order(R.id, spec.descending))
 
     def rows(self, ids: Sequence[int]) -> dict[int, tuple]:
-        q = (R.select(R.id, R.number, R.state, C.name, R.quantity, P.name, P.department,
+        q = (R.select(R.id, R.number, R.state, P.name, C.name, R.quantity, P.department,
                       R.needed_by, R.created_at)
              .join(P, on=(R.person == P.id)).switch(R).join(C, on=(R.item == C.id)))
         return {rid: tuple(row) for rid, row in fetch_rows(q, ids, R.id).items()}

@@ -187,8 +187,16 @@ class LoanCalendarDialog(QDialog):
         self.title.setObjectName("SectionTitle")
         box.addWidget(self.title)
         self.grid = QTableWidget()
+        self.grid.setObjectName("LoanGrid")
+        # narrow day columns: the app's cell padding would elide the initials away
+        self.grid.setStyleSheet("QTableWidget#LoanGrid::item { padding: 0px; }"
+                                "QTableWidget#LoanGrid QHeaderView::section "
+                                "{ padding: 0px; }")
         self.grid.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.grid.verticalHeader().setDefaultSectionSize(30)
+        font = self.grid.font()
+        font.setPointSizeF(max(font.pointSizeF() - 1.5, 7.0))
+        self.grid.setFont(font)
         box.addWidget(self.grid, 1)
         self.legend = QLabel()
         self.legend.setWordWrap(True)
@@ -220,35 +228,43 @@ class LoanCalendarDialog(QDialog):
         self.grid.setRowCount(0)
 
     def show_grid(self, grid) -> None:
-        loan, booked = QColor("#dbeafe"), QColor("#f3e8ff")
+        loan, booked = QColor("#bfdbfe"), QColor("#e9d5ff")
         self.title.setText(f"{grid.title} — {grid.first:%B %Y}")
         self.grid.clear()
         self.grid.setColumnCount(grid.days)
         self.grid.setRowCount(len(grid.rows))
         today = clock.today()
-        heads = []
+        self.grid.setHorizontalHeaderLabels([str(d + 1) for d in range(grid.days)])
+        self.grid.setVerticalHeaderLabels([r.label for r in grid.rows])
+        header = self.grid.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(20)
+        weekend, ink = QColor("#f3f4f6"), QColor("#111827")
+        people: dict[str, set[str]] = {}
         for d in range(grid.days):
             day = grid.first + timedelta(days=d)
-            heads.append(f"{day:%a}\n{day.day}" + (" •" if day == today else ""))
-        self.grid.setHorizontalHeaderLabels(heads)
-        self.grid.setVerticalHeaderLabels([r.label for r in grid.rows])
-        self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.grid.horizontalHeader().setMinimumSectionSize(22)
-        people: dict[str, str] = {}
+            head = self.grid.horizontalHeaderItem(d)
+            head.setToolTip(f"{day:%A %d %B}" + (" (today)" if day == today else ""))
+            if day == today:
+                head.setText(f"[{day.day}]")
         for i, row in enumerate(grid.rows):
             for d, cell in enumerate(row.cells):
+                day = grid.first + timedelta(days=d)
                 item = QTableWidgetItem("")
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 if cell is not None:
-                    initials = "".join(w[0] for w in cell.who.split()[:2])
+                    initials = "".join(w[0] for w in cell.who.split()[:2]).upper()
                     item.setText(initials)
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                    item.setForeground(QBrush(ink))
                     item.setBackground(QBrush(loan if cell.kind == "loan" else booked))
                     what = "on loan to" if cell.kind == "loan" else f"booked ({cell.ref}) by"
-                    item.setToolTip(f"{what} {cell.who}")
-                    people[initials] = cell.who
+                    item.setToolTip(f"{day:%a %d %b}: {what} {cell.who}")
+                    people.setdefault(initials, set()).add(cell.who)
+                elif day.weekday() >= 5:
+                    item.setBackground(QBrush(weekend))
                 self.grid.setItem(i, d, item)
-        names = ", ".join(f"{k} {v}" for k, v in sorted(people.items()))
-        self.legend.setText("Blue: on loan · purple: booked. " + names)
+        names = ", ".join(f"{k} {' / '.join(sorted(v))}" for k, v in sorted(people.items()))
+        self.legend.setText("Blue: on loan · purple: booked · grey: weekend. " + names)
 
     def book_it(self) -> None:
         dialog = BookingDialog(self.ctx, self.target.text().strip(), self)

@@ -24,7 +24,7 @@ def _state_choices():
 class RequestsPage(TablePage):
     key = "requests"
     title = "Requests"
-    subtitle = "What people asked for, approvals, reservations and loans"
+    subtitle = "Approvals, reservations, loans"
     search_placeholder = "Search request, person, item, department"
     noun = ("request", "requests")
     detail_placeholder = "Select a request to see its kit, what is reserved and its history."
@@ -47,14 +47,14 @@ class RequestsPage(TablePage):
                                       "Refuse the request, saying why")
         self.act_calendar = self.action("Loan calendar…", "calendar", self.calendar,
                                         "Ctrl+L", "Loans and bookings of a device or model")
-        return [self.act_approve, self.act_reject, self.act_calendar]
+        return [self.act_approve, self.act_calendar]
 
     def overflow_actions(self):
         self.act_reserve = self.action("Reserve now", "stock", self.reserve, "",
                                        "Reserve an approved request whose stock has arrived")
         self.act_cancel = self.action("Cancel request…", "close", self.cancel, "",
                                       "Withdraw the request; what it holds goes back")
-        return [self.act_reserve, self.act_cancel]
+        return [self.act_reject, self.act_reserve, self.act_cancel]
 
     def update_actions(self) -> None:
         one = len(self.selected_ids()) == 1
