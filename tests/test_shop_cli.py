@@ -93,3 +93,22 @@ def test_joiners_and_leavers_on_the_command_line(shop_url):
     assert r.returncode == 0, r.stderr
     assert "Ada Lovelace (E1), leaves on 2026-12-20: 1 item to return" in r.stdout
     assert "  device IT-000002 Latitude 7440" in r.stdout
+
+
+def test_kit_labels_decode_to_the_kit_code_the_station_takes(shop_url, tmp_path, qapp):
+    from scanners.decode import decode_image
+    from ui.labels.content import labels_for
+    from ui.labels.layouts import DEFAULT_LAYOUT, LAYOUTS
+    from ui.labels.render import image_array, page_image
+
+    r = cli(shop_url, "labels", "kits", "-o", str(tmp_path / "kits.pdf"))
+    assert r.returncode == 0 and "1 labels (kits" in r.stdout, (r.stdout, r.stderr)
+    assert (tmp_path / "kits.pdf").stat().st_size > 1000
+    db = open_store(shop_url)
+    try:
+        kits = labels_for("kits")
+    finally:
+        db.close()
+    assert [(k.code, k.detail) for k in kits] == [("KIT-LAPTOP", "Standard laptop bundle")]
+    img = image_array(page_image(LAYOUTS[DEFAULT_LAYOUT], kits, "code128", page=0, dpi=300))
+    assert [d.text for d in decode_image(img, {"code128"})] == ["KIT-LAPTOP"]
