@@ -55,6 +55,14 @@ class KitFill:
                            f"{self.lines[i].label}; {what} would be one too many.",
                            field="item")
 
+    def place_named(self, name: str, quantity: int = 1, *, what: str = "") -> int:
+        """`place` by product name (what a scan's resolution carries)."""
+        ids = [pid for ln in self.lines for pid, n in ln.options if n == name]
+        if not ids:
+            raise InvalidState(f"{what or name} is not part of {self.kit}. It expects "
+                               f"{self.expecting() or 'nothing more'}.", field="item")
+        return self.place(ids[0], name, quantity, what=what)
+
     def remove(self, index: int, quantity: int = 1) -> None:
         self.filled[index] = max(self.filled[index] - quantity, 0)
 

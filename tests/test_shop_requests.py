@@ -206,3 +206,23 @@ def test_catalogue_items_are_checked(world):
     assert not m.CatalogItem.select().where(m.CatalogItem.name.in_(
         ["Odd", "Empty", "Dear", "Charger"])).exists()
     assert m.CatalogItem.get(m.CatalogItem.code == "KIT-LAPTOP").name == BUNDLE
+
+
+def test_the_station_reads_a_kit_label_and_a_persons_ready_requests(world):
+    from inventory.kits import KitFill  # noqa: F401 - the shape kit_fill returns
+    from inventory.queries.requests import kit_fill, ready_requests
+    from inventory.services.resolve import resolve
+
+    res = resolve(world.db, "kit-laptop")
+    assert (res.kind, res.ref, res.product) == ("kit", "KIT-LAPTOP", BUNDLE)
+    number = _request(world).view.number
+    execute(world.db, role(world, "manager"), ApproveRequest(number))
+    (ready,) = ready_requests("E3")
+    assert ready.describe() == f"{BUNDLE} ({number})" and ready.state == "reserved"
+    assert any(h.startswith("IT-000004 ThinkPad T14") for h in ready.held)
+    fill = kit_fill("KIT-LAPTOP")
+    fill.place_named("Latitude 7440", what="IT-000001")
+    with pytest.raises(InvalidState, match="USB-C charger 65 W is not part of"):
+        fill.place_named("USB-C charger 65 W")
+    assert fill.expecting() == "1 × USB-C dock, 1 × Headset"
+    assert [ln.label for ln in fill.seats()] == ["Microsoft 365 E3 seat"]

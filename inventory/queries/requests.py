@@ -186,3 +186,42 @@ def outstanding_leavers():
     from ..services.people_moves import outstanding_leavers as gone
 
     return gone()
+
+
+# -- the scan station ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReadyRequest:
+    number: str
+    item: str
+    item_code: str
+    quantity: int
+    state: str
+    held: tuple[str, ...]  # what is reserved, e.g. "IT-000310 Lenovo ThinkPad T14 Gen 4"
+
+    def describe(self) -> str:
+        qty = f"{self.quantity} × " if self.quantity != 1 else ""
+        return f"{qty}{self.item} ({self.number})"
+
+
+def ready_requests(employee_id: str) -> list[ReadyRequest]:
+    """A person's requests that can be handed out now (reserved first, then approved)."""
+    p = P.get_or_none(P.employee_id == employee_id.strip())
+    if p is None:
+        return []
+    out = []
+    for req in (R.select().where((R.person == p.id) & R.state.in_(("reserved", "approved")))
+                .order_by(R.state.desc(), R.id)):
+        d = detail(req.id)
+        assert d is not None
+        out.append(ReadyRequest(req.number, d.item, d.item_code, req.quantity, req.state,
+                                tuple(d.held)))
+    return out
+
+
+def kit_fill(code: str, times: int = 1):
+    """The lines of a catalogue item as a `kits.KitFill` to fill at the station."""
+    from ..services import kit_issue, shop
+
+    return kit_issue.fill_for(shop.item(code), times)
