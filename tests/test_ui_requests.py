@@ -156,3 +156,58 @@ def test_mail_settings_are_saved_without_a_password(qtbot, ctx):
     box.to["buyers"].setText("not an address")
     box.save.click()
     qtbot.waitUntil(lambda: "not a mail address" in page.messages.text(), timeout=5000)
+
+
+def test_a_kit_and_a_joiner_from_the_window(qtbot, ctx):
+    from ui.views.people import PeoplePage
+
+    page = show_page(qtbot, ctx, RequestsPage)
+    page.act_item.trigger()
+    dialog = page.dialog
+    dialog.name.setText("Desk set")
+    dialog.lines.setPlainText("1 × Dell WD22TB4 Thunderbolt Dock\n2 x Headset Evolve2 30 USB-C")
+    dialog.departments.setText("IT")
+    dialog.click_ok()
+    qtbot.waitUntil(lambda: m.CatalogItem.get_or_none(m.CatalogItem.name == "Desk set")
+                    is not None, timeout=5000)
+    kit = m.CatalogItem.get(m.CatalogItem.name == "Desk set")
+    assert kit.kind == "kit" and kit.departments == "IT"
+    assert [ln.quantity for ln in m.KitLine.select().where(m.KitLine.item == kit.id)
+            .order_by(m.KitLine.position)] == [1, 2]
+    people = show_page(qtbot, ctx, PeoplePage)
+    person = m.Person.select().where(m.Person.active & (m.Person.department == "IT") & ~(
+        m.Person.id.in_(m.Joiner.select(m.Joiner.person)))).first()
+    assert people.select_id(person.id)
+    people.act_joiner.trigger()
+    jd = people.dialog
+    jd.kit.set_code("KIT-LAPTOP")
+    jd.starts.setDate(jd.starts.minimumDate().addDays(3))  # within the lead time
+    jd.click_ok()
+    qtbot.waitUntil(lambda: m.Joiner.get_or_none(m.Joiner.person == person.id) is not None,
+                    timeout=5000)
+    joiner = m.Joiner.get(m.Joiner.person == person.id)
+    assert joiner.request is not None and joiner.request.person_id == person.id
+
+
+def test_the_check_out_dialog_refuses_a_loan_into_a_booking_beside_the_due_date(qtbot, ctx):
+    from datetime import timedelta
+
+    from ui.dialogs.assets import CheckOutDialog
+
+    booking = m.Booking.select().where(m.Booking.asset.is_null(False)
+                                       & (m.Booking.state == "active")).order_by(
+        m.Booking.starts_on).first()
+    device = booking.asset
+    other = m.Person.select().where(m.Person.active & (m.Person.id != booking.person_id)
+                                    ).first()
+    dialog = CheckOutDialog(ctx, [device.tag])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.person.set_code(other.employee_id)
+    dialog.due.set_value(booking.starts_on + timedelta(days=1))
+    dialog.click_ok()
+    qtbot.waitUntil(lambda: dialog.field_error("due") != "", timeout=5000)
+    free = booking.starts_on - timedelta(days=1)
+    assert f"booked by {booking.person.name}" in dialog.field_error("due")
+    assert f"free until {free:%Y-%m-%d}" in dialog.field_error("due")
+    assert m.Asset.get_by_id(device.id).status == "in_stock"

@@ -44,3 +44,52 @@ class MarkLeftDialog(FormDialog):
         rl = result.view[0]
         left = f"; {len(rl.items)} items stay on the return list" if rl.items else ""
         return f"{rl.person} is marked as left{left}."
+
+
+class JoinerDialog(FormDialog):
+    """Someone starts on a date with the kit of their role: the kit is requested ahead
+    of the start (the joiners' lead time) so it is reserved and ready."""
+
+    heading = "New joiner"
+    ok_text = "Add joiner"
+    field_names = {"starts_on": "starts", "kit": "kit", "item": "kit", "person": "person"}
+
+    def __init__(self, ctx, employee_id: str, name: str, parent=None) -> None:
+        self._employee_id = employee_id
+        self.heading = f"{name} joins"
+        super().__init__(ctx, parent)
+
+    def build(self) -> None:
+        from datetime import timedelta
+
+        from PySide6.QtWidgets import QLineEdit
+
+        from inventory.queries.requests import item_choices
+
+        from .fields import ChoiceCombo
+
+        self.starts = self.add_field("starts", "Starts on", QDateEdit(
+            qdate(clock.today() + timedelta(days=14))))
+        self.starts.setCalendarPopup(True)
+        self.starts.setDisplayFormat("d MMM yyyy")
+        self.starts.setMinimumDate(qdate(clock.today()))
+        self.kit = self.add_field("kit", "Kit", ChoiceCombo(item_choices(("kit",)),
+                                                            none_text="Pick their role's kit"))
+        self.role = self.add_field("role", "Job role", QLineEdit())
+        self.role.setMaxLength(200)
+
+    def validate(self) -> dict[str, str]:
+        return {} if self.kit.code() else {"kit": "Pick the kit for their role."}
+
+    def commands(self) -> list[Command]:
+        from inventory.shop_commands import AddJoiner, RequestJoinerKits
+
+        # the request is made now when the start is already within the lead time
+        return [AddJoiner(self._employee_id, pydate(self.starts.date()), self.kit.code(),
+                          job_role=self.role.text()), RequestJoinerKits()]
+
+    def done_text(self, result) -> str:
+        made = result.view[1]
+        extra = f"; {made[0].number} requested now" if made else \
+            "; the kit is requested ahead of the start"
+        return f"{result.view[0]}{extra}."

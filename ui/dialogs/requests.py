@@ -270,3 +270,91 @@ class LoanCalendarDialog(QDialog):
         dialog = BookingDialog(self.ctx, self.target.text().strip(), self)
         dialog.finished.connect(lambda code: self.reload() if code else None)
         dialog.open()
+
+
+def parse_kit_lines(text: str) -> tuple[list[tuple[int, tuple[str, ...]]], str]:
+    """Kit lines typed one per line: "2 × USB-C dock", "ThinkPad T14 | Latitude 7440"
+    (quantity 1); returns the lines and, if one is not understood, what is wrong."""
+    out = []
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line:
+            continue
+        qty = 1
+        for sep in ("×", "x ", ":"):
+            head, found, rest = line.partition(sep)
+            if found and head.strip().isdigit():
+                qty, line = int(head.strip()), rest.strip()
+                break
+        options = tuple(o.strip() for o in line.split("|") if o.strip())
+        if not options:
+            return [], f"Line {n} names no product."
+        out.append((qty, options))
+    return out, ""
+
+
+class CatalogItemDialog(FormDialog):
+    """A new catalogue item: a product, a license, or a kit of lines."""
+
+    heading = "New catalogue item"
+    ok_text = "Add"
+    field_names = {"name": "name", "kind": "kind", "product": "product", "lines": "lines",
+                   "departments": "departments", "price": "price", "code": "code"}
+
+    def build(self) -> None:
+        from PySide6.QtWidgets import QCheckBox, QComboBox, QPlainTextEdit
+
+        self.name = self.add_field("name", "Name", QLineEdit())
+        self.name.setPlaceholderText("e.g. Standard laptop bundle")
+        self.kind = self.add_field("kind", "Kind", QComboBox())
+        for value, label in (("kit", "Kit (several lines)"), ("product", "A product"),
+                             ("license", "A license seat")):
+            self.kind.addItem(label, value)
+        self.code = self.add_field("code", "Label code", QLineEdit())
+        self.code.setPlaceholderText("printed on the kit label; empty: KIT-0001, …")
+        self.product = self.add_field("product", "Product", QLineEdit())
+        self.product.setPlaceholderText("GTIN, part number or exact name")
+        self.lines = self.add_field("lines", "Kit lines", QPlainTextEdit())
+        self.lines.setPlaceholderText("One line each; alternatives with |\n"
+                                      "1 × Lenovo ThinkPad T14 Gen 4 | Dell Latitude 7440\n"
+                                      "1 × Dell WD22TB4 Thunderbolt Dock\n"
+                                      "1 × Microsoft 365 E3")
+        self.lines.setMinimumHeight(90)
+        self.departments = self.add_field("departments", "Who may request", QLineEdit())
+        self.departments.setPlaceholderText("Departments, comma-separated; empty: everyone")
+        self.price = self.add_field("price", "Price", QLineEdit())
+        self.auto = self.add_field("auto", "", QCheckBox("Approved without a manager"))
+        self.kind.currentIndexChanged.connect(self._switch)
+        self._switch()
+
+    def _switch(self) -> None:
+        kit = self.kind.currentData() == "kit"
+        self.lines.setEnabled(kit)
+        self.product.setEnabled(not kit)
+
+    def validate(self) -> dict[str, str]:
+        errors = {}
+        if not self.name.text().strip():
+            errors["name"] = "Give the item a name."
+        if self.kind.currentData() == "kit":
+            lines, problem = parse_kit_lines(self.lines.toPlainText())
+            if problem or not lines:
+                errors["lines"] = problem or "List at least one line."
+        elif not self.product.text().strip():
+            errors["product"] = "Name the product (or license) it is."
+        return errors
+
+    def commands(self) -> list[Command]:
+        from inventory.shop_commands import CreateCatalogItem
+
+        kit = self.kind.currentData() == "kit"
+        lines, _ = parse_kit_lines(self.lines.toPlainText()) if kit else ([], "")
+        return [CreateCatalogItem(
+            self.name.text(), self.kind.currentData(), code=self.code.text() or None,
+            product=None if kit else self.product.text(), lines=tuple(lines),
+            departments=tuple(d for d in self.departments.text().split(",") if d.strip()),
+            price=self.price.text().strip() or None, auto_approve=self.auto.isChecked())]
+
+    def done_text(self, result) -> str:
+        v = result.view[0]
+        return f"{v.code} {v.name} added to the catalogue, for {v.who_may}."

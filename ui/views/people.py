@@ -62,7 +62,9 @@ class PeoplePage(TablePage):
                                        "Record a request on this person's behalf")
         self.act_left = self.action("Mark as left…", "user", self.mark_left, "",
                                     "Nothing more is issued to them; their return list stays")
-        return [self.act_request, self.act_left]
+        self.act_joiner = self.action("New joiner…", "calendar", self.new_joiner, "",
+                                      "A start date and the kit of their role")
+        return [self.act_request, self.act_joiner, self.act_left]
 
     def update_actions(self) -> None:
         one = len(self.selected_ids()) == 1
@@ -72,6 +74,7 @@ class PeoplePage(TablePage):
         self.set_enabled(self.act_new, True, "", "catalog")
         self.set_enabled(self.act_request, one, "select one person", "request")
         self.set_enabled(self.act_left, one, "select one person", "catalog")
+        self.set_enabled(self.act_joiner, one, "select one person", "request")
 
     def _detail(self):
         item = self.current_id()
@@ -95,6 +98,13 @@ class PeoplePage(TablePage):
 
         if (d := self._detail()) is not None:
             self.open_dialog(NewRequestDialog(self.ctx, d.employee_id, self), self.after_dialog)
+
+    def new_joiner(self) -> None:
+        from ..dialogs.leavers import JoinerDialog
+
+        if (d := self._detail()) is not None:
+            self.open_dialog(JoinerDialog(self.ctx, d.employee_id, d.name, self),
+                             self.after_dialog)
 
     def mark_left(self) -> None:
         from ..dialogs.leavers import MarkLeftDialog

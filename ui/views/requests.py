@@ -54,7 +54,9 @@ class RequestsPage(TablePage):
                                        "Reserve an approved request whose stock has arrived")
         self.act_cancel = self.action("Cancel request…", "close", self.cancel, "",
                                       "Withdraw the request; what it holds goes back")
-        return [self.act_reject, self.act_reserve, self.act_cancel]
+        self.act_item = self.action("New catalogue item or kit…", "plus", self.new_item, "",
+                                    "A product, a license or a kit people can request")
+        return [self.act_reject, self.act_reserve, self.act_cancel, self.act_item]
 
     def update_actions(self) -> None:
         one = len(self.selected_ids()) == 1
@@ -69,6 +71,7 @@ class RequestsPage(TablePage):
         self.set_enabled(self.act_cancel, state in ("requested", "approved", "reserved"),
                          "select an open request", "request")
         self.set_enabled(self.act_calendar, True, "", "view")
+        self.set_enabled(self.act_item, True, "", "catalog")
 
     _current_state: str | None = None
     _current_number: str | None = None
@@ -115,6 +118,11 @@ class RequestsPage(TablePage):
 
     def new_request(self) -> None:
         self.open_dialog(NewRequestDialog(self.ctx, parent=self), self.after_dialog)
+
+    def new_item(self) -> None:
+        from ..dialogs.requests import CatalogItemDialog
+
+        self.open_dialog(CatalogItemDialog(self.ctx, self), self.after_dialog)
 
     def approve(self) -> None:
         if self._current_number:
