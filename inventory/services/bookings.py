@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import peewee as pw
 
-from .. import clock
+from .. import clock, sqlcache
 from .. import models as m
 from ..errors import Duplicate, InvalidState, NotFound, ValidationError
 from ..operators import OperatorRef
@@ -47,8 +47,15 @@ def view(b: m.Booking) -> BookingView:
                        p.name, p.employee_id, b.starts_on, b.ends_on, b.state)
 
 
+def _pool_row() -> pw.Query:
+    return (m.LoanDevice.select(m.LoanDevice.id)
+            .where(m.LoanDevice.asset == sqlcache.slot("asset_id")).limit(pw.SQL("1")))
+
+
 def in_pool(asset_id: int) -> bool:
-    return m.LoanDevice.select().where(m.LoanDevice.asset == asset_id).exists()
+    """Whether a device is in the loan pool (on every check-out: compiled once)."""
+    return sqlcache.execute("loan_pool_asset", _pool_row,
+                            {"asset_id": asset_id}).fetchone() is not None
 
 
 def pool_devices(product_id: int) -> list[m.Asset]:
@@ -88,12 +95,12 @@ def _short_day(product_id: int, start: date, end: date, *, without_asset: int | 
     """The first day in [start, end] on which the model's pool cannot cover its model
     bookings (by others than `person`), with `without_asset` taken away for a loan or an
     asset booking, and `extra_asset` (a new asset booking) too. None: covered."""
-    devices = [a for a in pool_devices(product_id) if a.id != without_asset]
     bookings: list[m.Booking] = list(_overlapping(start, end).where(
         m.Booking.product == product_id))
     model_b = [b for b in bookings if b.asset_id is None and b.person_id != person]
-    if not model_b and extra_asset is None:
-        return None
+    if not model_b:
+        return None  # nothing booked "any device of the model": nothing to cover
+    devices = [a for a in pool_devices(product_id) if a.id != without_asset]
     asset_b = [b for b in bookings if b.asset_id is not None]
     for day in _days(max(start, min((b.starts_on for b in model_b), default=start)),
                      min(end, max((b.ends_on for b in model_b), default=end))):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import peewee as pw
 
 from .. import models as m
+from .. import sqlcache
 from ..errors import InvalidState
 from .shop import KitLineView
 
@@ -34,11 +35,19 @@ def held_assets() -> pw.Select:
     return r.select(r.asset).where((r.state == HELD) & r.asset.is_null(False))
 
 
-def holder_of(asset_id: int) -> m.Request | None:
-    """The open request a device is reserved for, if any."""
+def _held_for() -> pw.Query:
     r = m.Reservation
-    row = (r.select(r.request).where((r.asset == asset_id) & (r.state == HELD)).first())
-    return m.Request.get_by_id(row.request_id) if row else None
+    return (r.select(r.request).where((r.asset == sqlcache.slot("asset_id"))
+                                      & (r.state == sqlcache.slot("held")))
+            .limit(pw.SQL("1")))
+
+
+def holder_of(asset_id: int) -> m.Request | None:
+    """The open request a device is reserved for, if any (on every check-out: compiled
+    once, see sqlcache)."""
+    row = sqlcache.execute("reservation_of_asset", _held_for,
+                           {"asset_id": asset_id, "held": HELD}).fetchone()
+    return m.Request.get_by_id(row[0]) if row else None
 
 
 def check_not_reserved(a: m.Asset, person: m.Person | None) -> None:
