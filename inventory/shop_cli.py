@@ -24,6 +24,7 @@ from .shop_commands import (
     RequestJoinerKits,
     ReserveRequest,
     SaveMailSettings,
+    SetJoinerLeadDays,
     SetLeavingDate,
 )
 
@@ -178,6 +179,15 @@ def cmd_joiner(args: argparse.Namespace) -> int:
             raise ValidationError("joiner add EMPLOYEE_ID --starts DATE --kit KIT")
         print(operations.execute(db, op, AddJoiner(args.employee_id, args.starts, args.kit,
                                                    job_role=args.role or "")).view)
+        return 0
+    if args.action == "lead-days":
+        if args.days is None:
+            from .services.people_moves import lead_days
+
+            print(f"joiners' kits are requested {lead_days(db)} days before the start")
+            return 0
+        days = operations.execute(db, op, SetJoinerLeadDays(args.days)).view
+        print(f"joiners' kits are now requested {days} days before the start")
         return 0
     made = operations.execute(db, op, RequestJoinerKits(args.days)).view
     for v in made:
@@ -337,13 +347,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--note")
     p.set_defaults(func=cmd_booking)
 
-    p = subparsers.add_parser("joiner", help="joiners: add one; run makes their kit requests")
-    p.add_argument("action", choices=("add", "run"))
+    p = subparsers.add_parser("joiner", help="joiners: add one; run makes their kit requests; "
+                              "lead-days [--days N] shows or sets how far ahead")
+    p.add_argument("action", choices=("add", "run", "lead-days"))
     p.add_argument("employee_id", nargs="?")
     p.add_argument("--starts", type=parse_date, metavar="DATE")
     p.add_argument("--kit")
     p.add_argument("--role", help="their job role")
-    p.add_argument("--days", type=int, help="request kits this many days ahead (run)")
+    p.add_argument("--days", type=int, help="request kits this many days ahead (run; "
+                   "lead-days sets it for good)")
     p.set_defaults(func=cmd_joiner)
 
     p = subparsers.add_parser("leaver", help="a leaver's return list (devices, spares, seats)")

@@ -190,6 +190,15 @@ class RequestJoinerKits(Command):
 
 
 @dataclass(frozen=True)
+class SetJoinerLeadDays(Command):
+    action: ClassVar[str] = "adjust"
+    days: int
+
+    def apply(self, uow):
+        return people_moves.set_lead_days(uow.db, uow.operator, self.days)
+
+
+@dataclass(frozen=True)
 class SetLeavingDate(Command):
     action: ClassVar[str] = "catalog"
     kinds: ClassVar[tuple[str, ...]] = ("people",)

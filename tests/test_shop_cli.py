@@ -85,7 +85,13 @@ def test_joiners_and_leavers_on_the_command_line(shop_url):
     assert r.returncode == 0, r.stderr
     r = cli(shop_url, "joiner", "run", "--days", "3")
     assert r.stdout.strip() == "0 joiner requests made"
-    r = cli(shop_url, "joiner", "run")  # the default: 10 days ahead
+    r = cli(shop_url, "joiner", "lead-days", "--days", "5")
+    assert r.stdout.strip() == "joiners' kits are now requested 5 days before the start"
+    assert cli(shop_url, "joiner", "run").stdout.strip() == "0 joiner requests made"
+    one_line_refusal(cli(shop_url, "joiner", "lead-days", "--days", "9999"),
+                     "must be between 0 and 730")
+    cli(shop_url, "joiner", "lead-days", "--days", "10")
+    r = cli(shop_url, "joiner", "run")  # 10 days ahead
     assert "REQ-000001 Standard laptop bundle for Aisha Park (E3): requested, needed by " \
            "2026-12-08" in r.stdout and "1 joiner request made" in r.stdout
     assert cli(shop_url, "checkout", "IT-000002", "--to", "E1").returncode == 0

@@ -62,6 +62,17 @@ def lead_days(db: pw.Database) -> int:
         return DEFAULT_LEAD_DAYS
 
 
+def set_lead_days(db: pw.Database, op: OperatorRef, days: int) -> int:
+    """How many days before a joiner's start their kit is requested (a manager's)."""
+    require(op.role, "adjust")
+    days = limits.days(days, "The joiners' lead time", field="days")
+    with db.atomic():
+        (m.Setting.insert(key=LEAD_DAYS_KEY, value=str(days))
+         .on_conflict(conflict_target=[m.Setting.key], update={m.Setting.value: str(days)})
+         .execute())
+    return days
+
+
 def add_joiner(db: pw.Database, op: OperatorRef, person: str, starts_on: date, kit: str, *,
                job_role: str = "") -> str:
     """Record that someone starts on a date with the kit of their role."""
