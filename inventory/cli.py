@@ -108,13 +108,18 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 @command
 def cmd_checkout(args: argparse.Namespace) -> int:
+    if (args.to is None) == (args.to_location is None):
+        raise ValidationError("Check out to a person (--to EMPLOYEE_ID) or to a place "
+                              "(--to-location CODE), one of them.")
     db, op = session(args)
     result = operations.execute_all(db, op, [
-        CheckOut(tag, person=args.to, due=args.due, reference=args.ref)
+        CheckOut(tag, person=args.to, location=args.to_location, due=args.due,
+                 reference=args.ref)
         for tag in args.asset_tag])  # several tags: all of them, or none
     for v in result.view:
         due = f", due {v.due_date:%Y-%m-%d}" if v.due_date else ""
-        print(f"checked out {v.tag} ({v.product}) to {v.holder} ({v.holder_employee_id}){due}")
+        who = f"{v.holder} ({v.holder_employee_id})" if v.holder else v.location
+        print(f"checked out {v.tag} ({v.product}) to {who}{due}")
     return 0
 
 
@@ -252,10 +257,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "disagrees")
     p.set_defaults(func=cmd_verify)
 
-    p = subparsers.add_parser("checkout", help="check assets out to a person")
+    p = subparsers.add_parser("checkout", help="check assets out to a person or a place")
     p.add_argument("asset_tag", nargs="+",
                    help="asset tags or serial numbers (several: all of them or none)")
-    p.add_argument("--to", required=True, metavar="EMPLOYEE_ID", help="the person's badge id")
+    p.add_argument("--to", metavar="EMPLOYEE_ID", help="the person's badge id")
+    p.add_argument("--to-location", dest="to_location", metavar="CODE",
+                   help="a place instead of a person: a meeting room, a loaner shelf")
     p.add_argument("--due", type=parse_date, metavar="DATE", help="return date (YYYY-MM-DD)")
     p.add_argument("--ref", default="", help="ticket or other reference")
     p.set_defaults(func=cmd_checkout)

@@ -194,16 +194,25 @@ def _v8(db: pw.Database) -> None:
     _backfill_chain(db)
 
 
+def _v9(db: pw.Database) -> None:
+    # Licenses are renewed (the earlier terms kept in license_term) and retired.
+    if "retired_on" not in {c.name for c in db.get_columns("license")}:
+        db.execute_sql("ALTER TABLE license ADD COLUMN retired_on DATE")
+    db.create_tables([m.LicenseTerm], safe=True)
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4,
-                                                         5: _v5, 6: _v6, 7: _v7, 8: _v8}
+                                                         5: _v5, 6: _v6, 7: _v7, 8: _v8,
+                                                         9: _v9}
 CURRENT_VERSION = max(MIGRATIONS)
 
 
 # Columns that a migration added after the tables were created, by version: a database
 # of an older version lacks them (check_backup, restore).
-ADDED_COLUMNS: dict[int, dict[str, set[str]]] = {8: {"movement": {"prev_hash", "hash"}}}
+ADDED_COLUMNS: dict[int, dict[str, set[str]]] = {8: {"movement": {"prev_hash", "hash"}},
+                                                 9: {"license": {"retired_on"}}}
 # Tables created by a later migration (an older database has none of them).
-ADDED_TABLES: dict[int, set[str]] = {6: {"service_target"}}
+ADDED_TABLES: dict[int, set[str]] = {6: {"service_target"}, 9: {"license_term"}}
 
 
 def required_columns(version: int) -> dict[str, set[str]]:

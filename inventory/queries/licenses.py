@@ -28,7 +28,8 @@ def used_seats() -> pw.Select:
 def renewal_due_ids(on: date) -> list[int]:
     """Licenses due for renewal on `on` (the rule in `inventory/renewals.py`)."""
     return [lid for lid, ends, notice, lead in LIC.select(
-        LIC.id, LIC.ends_on, LIC.notice_days, LIC.renewal_lead_days).tuples()
+        LIC.id, LIC.ends_on, LIC.notice_days, LIC.renewal_lead_days)
+        .where(LIC.retired_on.is_null()).tuples()
         if renewal_due(_day(ends), notice, lead, on)]
 
 
