@@ -188,7 +188,7 @@ def test_history_search_and_movement_detail(qtbot, ctx):
 
 def test_a_spare_with_nothing_on_hand_and_no_offer_says_what_is_missing(qtbot, ctx):
     from inventory.services import catalog
-    from ui.dialogs.stock import OfferDialog
+    from ui.dialogs.offers import OfferDialog
     from ui.widgets.pill import Pill
 
     catalog.create_product(ctx.db, ctx.operator, "HDMI dongle", "spare", part_number="HDMI-9")

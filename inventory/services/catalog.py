@@ -14,7 +14,6 @@ from ..errors import Duplicate, ValidationError
 from ..operators import OperatorRef
 from ..roles import require
 from . import find
-from .find import SUPPLIER_HOW
 from .offers import add_offer  # noqa: F401 - catalogue additions in one place
 
 
