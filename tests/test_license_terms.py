@@ -14,7 +14,7 @@ from inventory import operations
 from inventory.commands import AssignSeat, EditLicense, RenewLicense, RetireLicense
 from inventory.errors import InvalidState, PermissionDenied, ValidationError
 from inventory.queries.licenses import renewal_due_ids
-from inventory.services.license_terms import add_months
+from inventory.renewals import add_months
 from main import main
 
 from .world import build

@@ -87,7 +87,7 @@ class OfferPlanner(Planner):
 
     def apply(self, tick: Callable[[int], None]) -> int:
         o = m.SupplierOffer
-        preferred: list[tuple[int, int]] = []  # (offer, product)
+        preferred: list[tuple[int, int | None]] = []  # (offer, product)
         for values in self.creates:
             row = {k: _id(x) for k, x in values.items()}
             offer_id = o.create(**row).id

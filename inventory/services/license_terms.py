@@ -7,7 +7,6 @@ and takes it off the renewal list.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -20,6 +19,7 @@ from .. import models as m
 from ..clock import utcnow
 from ..errors import InvalidState, NotFound, ValidationError
 from ..operators import OperatorRef
+from ..renewals import add_months
 from ..roles import require
 from .ledger import record
 from .licenses import _license, seats_used
@@ -46,13 +46,6 @@ def _view(lic: m.License, released: int = 0) -> LicenseView:
     return LicenseView(lic.id, lic.product.name, lic.seats, seats_used(lic.id),
                        Decimal(lic.cost_per_seat), lic.starts_on, lic.ends_on, lic.retired_on,
                        released, lic.terms.count())
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (the last of the month when it has fewer days)."""
-    y, mo = divmod(day.month - 1 + months, 12)
-    year, month = day.year + y, mo + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _active(ref: int | str) -> m.License:

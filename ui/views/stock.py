@@ -202,8 +202,14 @@ class StockPage(TablePage):
                 remove.setEnabled(chosen() is not None)
 
             table.itemSelectionChanged.connect(enable)
-            edit.clicked.connect(lambda: (o := chosen()) and self.edit_offer(d, o))
-            remove.clicked.connect(lambda: (o := chosen()) and self.remove_offer(d, o))
+            def on(act):
+                def run() -> None:
+                    if (o := chosen()) is not None:
+                        act(d, o)
+                return run
+
+            edit.clicked.connect(on(self.edit_offer))
+            remove.clicked.connect(on(self.remove_offer))
             if len(rows) == 1:
                 table.selectRow(0)
             enable()
@@ -237,14 +243,14 @@ class StockPage(TablePage):
         p.table(["Location", "Kind", "On hand"], rows, numeric=(2,),
                 empty="None in stock anywhere.", stretch=0)
         p.section("Suppliers")
-        rows = for_product(d.id)
+        known = for_product(d.id)
         offers = [(o.supplier + (" ★" if o.preferred else ""), fmt_money(o.unit_price),
                    str(o.pack_size), str(o.min_order), f"{o.lead_time_days:g} d")
-                  for o in rows]
+                  for o in known]
         table = p.table(["Supplier", "Price", "Pack", "Min", "Lead time"], offers,
                         numeric=(1, 2, 3, 4), empty="No supplier offers yet.", stretch=0)
         if self.ctx.may("catalog"):
-            self._offer_buttons(d, rows, table)
+            self._offer_buttons(d, known, table)
         p.section("Recent movements")
         p.timeline([movement_entry(mv) for mv in d.movements[:15]], empty="No movements yet.")
         p.finish()
