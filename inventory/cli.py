@@ -16,11 +16,20 @@ import peewee as pw
 
 from . import operations
 from .backup import MANUAL, backup_sqlite
-from .commands import CheckIn, CheckOut, Issue
+from .commands import (
+    AddOperator,
+    CheckIn,
+    CheckOut,
+    DisableOperator,
+    EnableOperator,
+    Issue,
+    SetOperatorRole,
+    SetPassword,
+)
 from .db import is_postgres, resolve_url, sqlite_path
 from .dberrors import driver_errors, translate
 from .errors import InventoryError, ValidationError
-from .operators import OperatorRef, add_operator, current_operator, list_operators
+from .operators import OperatorRef, current_operator, list_operators
 from .replenishment.demand_table import rebuild as rebuild_demand
 from .roles import ROLE_LABELS, require
 from .storage import open_store
@@ -210,7 +219,7 @@ def cmd_operator(args: argparse.Namespace) -> int:
         return 0
     if args.action == "passwd":
         who = args.username or op.username
-        ops.set_password(db, op, who, new_password(who))
+        operations.execute(db, op, SetPassword(who, new_password(who)))
         print(f"password of {who} changed")
         return 0
     if args.username is None:
@@ -219,18 +228,21 @@ def cmd_operator(args: argparse.Namespace) -> int:
         if args.role_arg:
             raise ValidationError("Give the role with --role ROLE.")
         ops.check_username(args.username)
-        new = add_operator(db, op, args.username, args.role,
-                           new_password(args.username), name=args.name or "")
+        new = operations.execute(db, op, AddOperator(
+            args.username, args.role, new_password(args.username), args.name or "")).view
         print(f"operator {new.username} added as {ROLE_LABELS[new.role]}")
     elif args.action == "disable":
-        gone = ops.disable_operator(db, op, args.username)
+        gone = operations.execute(db, op, DisableOperator(args.username)).view
         print(f"operator {gone.username} disabled: they can no longer sign in")
+    elif args.action == "enable":
+        back = operations.execute(db, op, EnableOperator(args.username)).view
+        print(f"operator {back.username} enabled: they can sign in again")
     elif args.action == "role":
         role = args.role_arg or (args.role if args.role_given else None)
         if role is None:
             raise ValidationError("Give the new role: operator role NAME ROLE "
                                   f"({', '.join(ROLE_LABELS)}).")
-        changed = ops.set_role(db, op, args.username, role)
+        changed = operations.execute(db, op, SetOperatorRole(args.username, role)).view
         print(f"operator {changed.username} is now {ROLE_LABELS[changed.role]}")
     return 0
 
@@ -292,9 +304,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "operator", help="list, add, disable operators; passwords and roles (admin)",
         description="operator list | add NAME [--role ROLE] | passwd [NAME] | disable NAME "
-        "| role NAME ROLE. New passwords come from $STOCKROOM_NEW_PASSWORD or are asked "
-        "on the terminal.")
-    p.add_argument("action", choices=("list", "add", "passwd", "disable", "role"))
+        "| enable NAME | role NAME ROLE. New passwords come from $STOCKROOM_NEW_PASSWORD or "
+        "are asked on the terminal.")
+    p.add_argument("action", choices=("list", "add", "passwd", "disable", "enable", "role"))
     p.add_argument("username", nargs="?")
     p.add_argument("role_arg", nargs="?", metavar="ROLE",
                    help=f"the new role (operator role NAME ROLE): {', '.join(ROLE_LABELS)}")

@@ -625,6 +625,20 @@ class EditOrder(Command):
 
 
 @dataclass(frozen=True)
+class SaveLetterhead(Command):
+    """The letterhead printed on purchase orders (company, address, contacts, terms)."""
+
+    action: ClassVar[str] = "receive"
+    kinds: ClassVar[tuple[str, ...]] = ("orders",)
+    values: tuple[tuple[str, str], ...] = ()
+
+    def apply(self, uow):
+        from . import letterhead
+
+        return letterhead.save(uow.db, uow.operator, dict(self.values))
+
+
+@dataclass(frozen=True)
 class ApproveReorder(Command):
     """Turn buy lines of the reorder list into draft purchase orders."""
 
@@ -700,6 +714,16 @@ class DisableOperator(Command):
 
     def apply(self, uow):
         return operators.disable_operator(uow.db, uow.operator, self.username)
+
+
+@dataclass(frozen=True)
+class EnableOperator(Command):
+    action: ClassVar[str] = "admin"
+    kinds: ClassVar[tuple[str, ...]] = ("operators",)
+    username: str
+
+    def apply(self, uow):
+        return operators.enable_operator(uow.db, uow.operator, self.username)
 
 
 # -- undo ----------------------------------------------------------------------------------

@@ -102,16 +102,17 @@ def needs_upgrade(stored: str | None) -> bool:
 
 def _check_new_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise ValidationError(f"A password needs at least {MIN_PASSWORD} characters.")
+        raise ValidationError(f"A password needs at least {MIN_PASSWORD} characters.",
+                              field="password")
     if len(password) > 1024:
-        raise ValidationError("A password can have at most 1024 characters.")
+        raise ValidationError("A password can have at most 1024 characters.", field="password")
 
 
 def check_username(username: str) -> str:
     name = (username or "").strip()
     if not _USERNAME.fullmatch(name):
         raise ValidationError("An operator name needs 1 to 64 characters, without spaces or "
-                              "control characters (e.g. 'sam' or 'sam.lee').")
+                              "control characters (e.g. 'sam' or 'sam.lee').", field="username")
     return name
 
 
@@ -210,7 +211,8 @@ def add_operator(db: pw.Database, by: OperatorRef, username: str, role: str,
     require(by.role, "admin")
     username = check_username(username)
     if role not in ROLE_LABELS:
-        raise ValidationError(f"Unknown role '{role}'. Use one of: {', '.join(ROLE_LABELS)}.")
+        raise ValidationError(f"Unknown role '{role}'. Use one of: {', '.join(ROLE_LABELS)}.",
+                              field="role")
     _check_new_password(password)
     with db.atomic():
         bare = _unprotected()
@@ -220,7 +222,8 @@ def add_operator(db: pw.Database, by: OperatorRef, username: str, role: str,
                 f"Set a password for {', '.join(bare)} first (File > Change my password, "
                 f"or `operator passwd {bare[0]}`): with a second operator everyone signs in.")
         if m.Operator.get_or_none(m.Operator.username == username):
-            raise Duplicate(f"Operator '{username}' already exists. Pick another name.")
+            raise Duplicate(f"Operator '{username}' already exists. Pick another name.",
+                            field="username")
         op = m.Operator.create(username=username, name=name or username, role=role,
                                password_hash=hash_password(password))
     return _ref(op)
@@ -260,10 +263,20 @@ def disable_operator(db: pw.Database, by: OperatorRef, username: str) -> Operato
         return _ref(m.Operator.get_by_id(op.id))
 
 
+def enable_operator(db: pw.Database, by: OperatorRef, username: str) -> OperatorRef:
+    """Let a disabled operator sign in again (with the password they had)."""
+    require(by.role, "admin")
+    with db.atomic():
+        op = _get(username)
+        m.Operator.update(active=True).where(m.Operator.id == op.id).execute()
+        return _ref(m.Operator.get_by_id(op.id))
+
+
 def set_role(db: pw.Database, by: OperatorRef, username: str, role: str) -> OperatorRef:
     require(by.role, "admin")
     if role not in ROLE_LABELS:
-        raise ValidationError(f"Unknown role '{role}'. Use one of: {', '.join(ROLE_LABELS)}.")
+        raise ValidationError(f"Unknown role '{role}'. Use one of: {', '.join(ROLE_LABELS)}.",
+                              field="role")
     with db.atomic():
         op = _get(username)
         if op.role == "admin" and role != "admin" and _other_admins(op) == 0:

@@ -44,6 +44,7 @@ from inventory.replenishment.licenses import asset_alerts, license_alerts
 from inventory.services import ordering
 
 from ..coalesce import Coalescer
+from ..models.format import fmt_money
 from .base import AppContext, Page
 from .reorder_whatif import WhatIfTab
 
@@ -198,6 +199,8 @@ class ReorderPage(Page):
         self.export_button = QPushButton("Export…")
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.status.setObjectName("reorderStatus")
+        self.status.linkActivated.connect(self._open_order)  # the orders an approval made
         filters = QHBoxLayout()
         for label, widget in (("Location", self.location), ("Supplier / source", self.supplier),
                               ("Class", self.demand_class)):
@@ -407,14 +410,21 @@ class ReorderPage(Page):
         def done(result) -> None:
             views = result.view[0]
             self.approved = views
-            made = ", ".join(f"{v.number} ({v.supplier}, {v.total:,.2f})" for v in views)
+            made = ", ".join(
+                f'<a href="order:{escape(v.number)}">{escape(v.number)}</a> '
+                f"({escape(v.supplier)}, {fmt_money(v.total)})" for v in views)
             note = f" {skipped} transfer/wait lines left as they are." if skipped else ""
-            self._note = f"Draft purchase orders: {made}.{note} "
+            self._note = f"Draft purchase orders: {made}.{note} Open one to check it, then " \
+                         "place it. "
             self.status.setText(self._note)
             self.refresh()
 
         self.ctx.ops.run(ApproveReorder(tuple(buys)), done=done,
                          failed=lambda exc: self.status.setText(str(exc)), parent=self)
+
+    def _open_order(self, link: str) -> None:
+        if link.startswith("order:"):
+            self.navigate.emit("orders", {"status": "open", "number": link[len("order:"):]})
 
     def export_to(self, path: str) -> None:
         """Write the visible lines to `path` (.xlsx, else CSV)."""
