@@ -169,3 +169,46 @@ def test_checkout_to_a_location_from_the_command_line(world, db_url, capsys):
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and text in err[0], err
     assert m.Asset.get(m.Asset.serial == "SN-B").status == "in_stock"
+
+
+def test_a_version_8_database_gets_license_terms_and_keeps_its_licenses(tmp_path):
+    from inventory.db import open_database
+    from inventory.schema import MIGRATIONS, ensure_schema, schema_version
+    from inventory.storage import open_store
+
+    path = tmp_path / "v8.sqlite"
+    old = open_database(str(path))
+    ensure_schema(old, {v: f for v, f in MIGRATIONS.items() if v <= 8})
+    old.execute_sql("DROP TABLE license_term")  # as a v8 file has it: v1's tables were older
+    old.execute_sql("ALTER TABLE license DROP COLUMN retired_on")
+    old.execute_sql("INSERT INTO product (name, kind, manufacturer, category, part_number, "
+                    "unit_cost, keep_spares, end_of_life, active) VALUES "
+                    "('Visio', 'license', '', '', '', 0, 0, 0, 1)")
+    old.execute_sql("INSERT INTO license (product_id, license_type, seats, cost_per_seat, "
+                    "term_months, starts_on, notice_days, renewal_lead_days, allow_overuse, "
+                    "reference) VALUES (1, 'per_user', 5, 10, 12, '2026-01-01', 30, 30, 0, '')")
+    old.close()
+    db = open_store(str(path))
+    assert schema_version(db) == 9
+    lic = m.License.get()
+    assert (lic.seats, lic.retired_on) == (5, None)
+    assert m.LicenseTerm.select().count() == 0
+    db.close()
+
+
+def test_the_letterhead_is_kept_for_every_desk_and_bounded(world):
+    from inventory import letterhead
+    from inventory.commands import SaveLetterhead
+
+    db, op = world.db, world.admin
+    operations.execute(db, op, SaveLetterhead((("company", "  Northwind IT "),
+                                               ("address", "1 Road\nTown"))))
+    head = letterhead.load(db)
+    assert (head.company, head.address, head.email) == ("Northwind IT", "1 Road\nTown", "")
+    with pytest.raises(ValidationError) as exc:
+        operations.execute(db, op, SaveLetterhead((("email", "x" * 5000),)))
+    assert exc.value.field == "email"
+    with pytest.raises(PermissionDenied):
+        operations.execute(db, world.operator("service_desk"),
+                           SaveLetterhead((("company", "Mine now"),)))
+    assert letterhead.load(db).company == "Northwind IT"
