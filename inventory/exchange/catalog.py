@@ -35,6 +35,11 @@ class Ref:
         return self.id is None
 
 
+def ref_id(ref: Ref | int | None) -> int | None:
+    """The id of a record a row names: a Ref's (filled in once created), or the id given."""
+    return ref.id if isinstance(ref, Ref) else ref
+
+
 def _low(s: str) -> str:
     return " ".join(s.lower().split())
 

@@ -12,15 +12,12 @@ from collections.abc import Callable
 
 from .. import models as m
 from ..services.offers import MAX_PART
-from .catalog import Ref
+from .catalog import ref_id as _id
 from .planning import Planner, Refused, Row, RowResult
 
 OFFER_FIELDS = ("unit_price", "pack_size", "min_order", "lead_time_days", "supplier_part",
                 "preferred")
 
-
-def _id(ref) -> int | None:
-    return ref.id if isinstance(ref, Ref) else ref
 
 
 class OfferPlanner(Planner):

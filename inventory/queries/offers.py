@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from .. import models as m
-
-
-@dataclass(frozen=True)
-class OfferRow:
-    supplier: str
-    unit_price: Decimal
-    pack_size: int
-    min_order: int
-    lead_time_days: float
-    supplier_part: str
-    preferred: bool
+from ..views import OfferView as OfferRow  # the same shape the offer services return
 
 
 def for_product(product_id: int) -> list[OfferRow]:

@@ -7,7 +7,6 @@ offer per product (marking one preferred clears the others).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -18,27 +17,17 @@ from .. import models as m
 from ..errors import Duplicate, NotFound, ValidationError
 from ..operators import OperatorRef
 from ..roles import require
+from ..views import OfferView
 from . import find
 from .find import SUPPLIER_HOW
 
 MAX_PART = 100  # a supplier's part number
 
 
-@dataclass(frozen=True)
-class OfferView:
-    supplier: str
-    product: str
-    unit_price: Decimal
-    pack_size: int
-    min_order: int
-    lead_time_days: float
-    supplier_part: str
-    preferred: bool
-
-
 def _view(o: m.SupplierOffer) -> OfferView:
-    return OfferView(o.supplier.name, o.product.name, Decimal(o.unit_price), o.pack_size,
-                     o.min_order, float(o.lead_time_days), o.supplier_part, bool(o.preferred))
+    return OfferView(o.supplier.name, Decimal(o.unit_price), o.pack_size, o.min_order,
+                     float(o.lead_time_days), o.supplier_part, bool(o.preferred),
+                     o.product.name)
 
 
 def _supplier(name: str) -> m.Supplier:

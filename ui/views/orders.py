@@ -138,20 +138,18 @@ class OrdersPage(TablePage):
                             failed=lambda exc: self.messages.show_error(str(exc)))
 
     def save_pdf(self, path: str | None = None) -> None:
-        if (number := self._number()) is None:
-            return
-        path = path or QFileDialog.getSaveFileName(self, "Save the order as PDF",
-                                                   f"{number}.pdf", "PDF (*.pdf)")[0]
-        if path:
-            self._export(docs.write_pdf, Path(path), lambda p: f"Saved {p}")
+        self._save(docs.write_pdf, "Save the order as PDF", "pdf", "PDF (*.pdf)", path)
 
     def save_csv(self, path: str | None = None) -> None:
+        self._save(docs.write_csv, "Save the order's lines", "csv", "CSV (*.csv)", path)
+
+    def _save(self, writer, title: str, suffix: str, kinds: str, path: str | None) -> None:
         if (number := self._number()) is None:
             return
-        path = path or QFileDialog.getSaveFileName(self, "Save the order's lines",
-                                                   f"{number}.csv", "CSV (*.csv)")[0]
+        path = path or QFileDialog.getSaveFileName(self, title, f"{number}.{suffix}",
+                                                   kinds)[0]
         if path:
-            self._export(docs.write_csv, Path(path), lambda p: f"Saved {p}")
+            self._export(writer, Path(path), lambda p: f"Saved {p}")
 
     def email(self, opener=None) -> None:
         number = self._number()
