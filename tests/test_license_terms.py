@@ -212,3 +212,48 @@ def test_the_letterhead_is_kept_for_every_desk_and_bounded(world):
         operations.execute(db, world.operator("service_desk"),
                            SaveLetterhead((("company", "Mine now"),)))
     assert letterhead.load(db).company == "Northwind IT"
+
+
+def test_the_new_writes_hold_on_each_backend(store):
+    """Offers, license terms, draft edits, check-out to a place, operators: SQLite and
+    PostgreSQL alike (one unit of work each, refusals change nothing)."""
+    from inventory.commands import (
+        AddOffer,
+        AddOperator,
+        CheckOut,
+        CreateOrder,
+        DisableOperator,
+        EditOffer,
+        EditOrder,
+        RemoveOffer,
+        SetPassword,
+    )
+
+    db, _ = store
+    w = build(db)
+    op = w.admin
+    run = operations.execute
+    run(db, op, AddOffer("CDW", "LAT7440", unit_price=1400, lead_time_days=9))
+    run(db, op, EditOffer("CDW", "LAT7440", (("preferred", True), ("pack_size", 2))))
+    assert m.SupplierOffer.select().where(m.SupplierOffer.preferred).count() == 1
+    run(db, op, RemoveOffer("CDW", "LAT7440"))
+    lic = m365()
+    run(db, op, AssignSeat(lic.id, person="E1"))
+    v = run(db, op, RenewLicense(lic.id, seats=3)).view
+    assert (v.seats, v.used, v.terms) == (3, 1, 1)
+    assert run(db, op, RetireLicense(lic.id)).view.released == 1
+    order = run(db, op, CreateOrder("CDW", "SR-HQ", (("CHG65", 10),))).view
+    edited = run(db, op, EditOrder(order.number, ship_to="SR-BR",
+                                   lines=(("CHG65", 30, "33.30"), ("LAT7440", 1, None)))).view
+    assert edited.ship_to == "Branch stockroom"
+    assert [(p, q, price) for p, q, _, price in edited.lines] == [
+        ("USB-C charger 65 W", 30, Decimal("33.30")), ("Latitude 7440", 1, Decimal("1450.00"))]
+    with pytest.raises(ValidationError):
+        run(db, op, EditOrder(order.number, lines=(("CHG65", 0, None),)))
+    assert len(run(db, op, EditOrder(order.number)).view.lines) == 2
+    tag = m.Asset.get(m.Asset.serial == "SN-A").tag
+    assert run(db, op, CheckOut(tag, location="SR-HQ2")).view.location == "HQ second room"
+    run(db, op, SetPassword(op.username, "founding-admin-pw"))
+    run(db, op, AddOperator("desk9", "service_desk", "desk9-password"))
+    run(db, op, DisableOperator("desk9"))
+    assert not m.Operator.get(m.Operator.username == "desk9").active

@@ -15,6 +15,7 @@ from inventory.commands import (
     Issue,
     Transfer,
 )
+from inventory.queries.lookups import product_code
 from inventory.queries.stock import SpareDetail
 from inventory.vocab import PRODUCT_KINDS
 
@@ -200,7 +201,7 @@ class ProductDialog(FormDialog):
             self.offer = OfferFields(self, optional=True, preferred=True)
         else:
             # Below the form's grid (a table in a grid row of wrapping labels is squeezed).
-            code = v.get("gtin") or v.get("part_number") or v.get("name", "")
+            code = product_code(v.get("gtin"), v.get("part_number", ""), v.get("name", ""))
             self.offers = OffersEditor(self.ctx, self.product_id, code, v.get("name", ""),
                                        v.get("unit_cost", ""), self)
             hint = QLabel("Offers are saved as you add, change or remove them.")
@@ -228,7 +229,8 @@ class ProductDialog(FormDialog):
 
     def _new_code(self) -> str:
         """What the offer's command finds the new product by (in the same basket)."""
-        return self.gtin.text().strip() or self.part.text().strip() or self.name.text().strip()
+        return product_code(self.gtin.text().strip(), self.part.text().strip(),
+                            self.name.text().strip())
 
     def commands(self) -> list[Command]:
         name = self.name.text().strip()
