@@ -245,10 +245,10 @@ class StockPage(TablePage):
         p.section("Suppliers")
         known = for_product(d.id)
         offers = [(o.supplier + (" ★" if o.preferred else ""), fmt_money(o.unit_price),
-                   str(o.pack_size), str(o.min_order), f"{o.lead_time_days:g} d")
+                   f"{o.pack_size} / {o.min_order}", f"{o.lead_time_days:g} d")
                   for o in known]
-        table = p.table(["Supplier", "Price", "Pack", "Min", "Lead time"], offers,
-                        numeric=(1, 2, 3, 4), empty="No supplier offers yet.", stretch=0)
+        table = p.table(["Supplier", "Price", "Pack / min", "Lead"], offers,
+                        numeric=(1, 2, 3), empty="No supplier offers yet.", stretch=0)
         if self.ctx.may("catalog"):
             self._offer_buttons(d, known, table)
         p.section("Recent movements")
