@@ -54,7 +54,8 @@ class OfferPlanner(Planner):
                 raise Refused(f"Unknown supplier '{who}'. Import suppliers first, or import "
                               "with 'create missing'.")
             sup = self.catalog.new_supplier(who)
-        key = f"{sup.label}|{p.label}"
+        # By record, not by name: two products may share a name (each has its own code).
+        key = f"{sup.id or id(sup)}|{p.id or id(p)}"
         self.check_once("Offer", f"of {sup.label} for {p.label}", key)
         self.seen_on("Offer", key, row.number)
         part = row.text("supplier_part")
