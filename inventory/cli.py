@@ -16,13 +16,11 @@ import peewee as pw
 
 from . import operations
 from .backup import MANUAL, backup_sqlite
-from .commands import (
+from .commands import CheckIn, CheckOut, Issue
+from .commands_admin import (
     AddOperator,
-    CheckIn,
-    CheckOut,
     DisableOperator,
     EnableOperator,
-    Issue,
     SetOperatorRole,
     SetPassword,
 )

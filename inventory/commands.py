@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
 
-from . import operators
 from .services import (
     assets,
     catalog,
@@ -625,20 +624,6 @@ class EditOrder(Command):
 
 
 @dataclass(frozen=True)
-class SaveLetterhead(Command):
-    """The letterhead printed on purchase orders (company, address, contacts, terms)."""
-
-    action: ClassVar[str] = "receive"
-    kinds: ClassVar[tuple[str, ...]] = ("orders",)
-    values: tuple[tuple[str, str], ...] = ()
-
-    def apply(self, uow):
-        from . import letterhead
-
-        return letterhead.save(uow.db, uow.operator, dict(self.values))
-
-
-@dataclass(frozen=True)
 class ApproveReorder(Command):
     """Turn buy lines of the reorder list into draft purchase orders."""
 
@@ -663,67 +648,6 @@ class SaveServiceTargets(Command):
         from .replenishment.targets import save_targets
 
         return save_targets(uow.db, uow.operator, list(self.changes))
-
-
-# -- operators (admin) --------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class AddOperator(Command):
-    action: ClassVar[str] = "admin"
-    kinds: ClassVar[tuple[str, ...]] = ("operators",)
-    username: str
-    role: str
-    password: str = field(repr=False)
-    name: str = ""
-
-    def apply(self, uow):
-        return operators.add_operator(uow.db, uow.operator, self.username, self.role,
-                                         self.password, name=self.name)
-
-
-@dataclass(frozen=True)
-class SetOperatorRole(Command):
-    action: ClassVar[str] = "admin"
-    kinds: ClassVar[tuple[str, ...]] = ("operators",)
-    username: str
-    role: str
-
-    def apply(self, uow):
-        return operators.set_role(uow.db, uow.operator, self.username, self.role)
-
-
-@dataclass(frozen=True)
-class SetPassword(Command):
-    """Your own password (any role), or anyone's reset by an admin (the service checks)."""
-
-    action: ClassVar[str] = "view"
-    kinds: ClassVar[tuple[str, ...]] = ("operators",)
-    username: str
-    password: str = field(repr=False)
-
-    def apply(self, uow):
-        operators.set_password(uow.db, uow.operator, self.username, self.password)
-        return self.username
-
-
-@dataclass(frozen=True)
-class DisableOperator(Command):
-    action: ClassVar[str] = "admin"
-    kinds: ClassVar[tuple[str, ...]] = ("operators",)
-    username: str
-
-    def apply(self, uow):
-        return operators.disable_operator(uow.db, uow.operator, self.username)
-
-
-@dataclass(frozen=True)
-class EnableOperator(Command):
-    action: ClassVar[str] = "admin"
-    kinds: ClassVar[tuple[str, ...]] = ("operators",)
-    username: str
-
-    def apply(self, uow):
-        return operators.enable_operator(uow.db, uow.operator, self.username)
 
 
 # -- undo ----------------------------------------------------------------------------------

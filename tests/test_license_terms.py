@@ -198,7 +198,7 @@ def test_a_version_8_database_gets_license_terms_and_keeps_its_licenses(tmp_path
 
 def test_the_letterhead_is_kept_for_every_desk_and_bounded(world):
     from inventory import letterhead
-    from inventory.commands import SaveLetterhead
+    from inventory.commands_admin import SaveLetterhead
 
     db, op = world.db, world.admin
     operations.execute(db, op, SaveLetterhead((("company", "  Northwind IT "),
@@ -219,15 +219,13 @@ def test_the_new_writes_hold_on_each_backend(store):
     PostgreSQL alike (one unit of work each, refusals change nothing)."""
     from inventory.commands import (
         AddOffer,
-        AddOperator,
         CheckOut,
         CreateOrder,
-        DisableOperator,
         EditOffer,
         EditOrder,
         RemoveOffer,
-        SetPassword,
     )
+    from inventory.commands_admin import AddOperator, DisableOperator, SetPassword
 
     db, _ = store
     w = build(db)

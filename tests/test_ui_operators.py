@@ -78,7 +78,7 @@ def test_a_new_postgres_database_gets_its_first_admin_at_sign_in(qtbot, pg_serve
 
 def _admin_with_password(ctx) -> None:
     from inventory import operations
-    from inventory.commands import SetPassword
+    from inventory.commands_admin import SetPassword
 
     operations.execute(ctx.db, ctx.operator, SetPassword(ctx.operator.username,
                                                          "admin-password"))
@@ -160,7 +160,7 @@ def test_the_last_admin_cannot_be_disabled_or_demoted_from_settings(qtbot, ctx):
 
 def test_only_an_admin_changes_operators_in_settings(qtbot, ctx):
     from inventory import operations
-    from inventory.commands import DisableOperator
+    from inventory.commands_admin import DisableOperator
     from inventory.errors import PermissionDenied
     from ui.views.base import AppContext
     from ui.views.settings_page import SettingsPage

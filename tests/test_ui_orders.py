@@ -13,7 +13,8 @@ import pytest
 
 from inventory import models as m
 from inventory import operations
-from inventory.commands import CreateOrder, SaveLetterhead
+from inventory.commands import CreateOrder
+from inventory.commands_admin import SaveLetterhead
 from ui.dialogs.orders import OrderDialog
 from ui.views.orders import OrdersPage
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inventory.commands import DisableOperator, EnableOperator, SaveLetterhead
+from inventory.commands_admin import DisableOperator, EnableOperator, SaveLetterhead
 from inventory.letterhead import MAX_ADDRESS, MAX_LINE, Letterhead, load
 from inventory.queries.operators import OperatorRow, rows
 from inventory.roles import ROLE_LABELS
