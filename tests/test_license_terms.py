@@ -173,7 +173,7 @@ def test_checkout_to_a_location_from_the_command_line(world, db_url, capsys):
 
 def test_a_version_8_database_gets_license_terms_and_keeps_its_licenses(tmp_path):
     from inventory.db import open_database
-    from inventory.schema import MIGRATIONS, ensure_schema, schema_version
+    from inventory.schema import CURRENT_VERSION, MIGRATIONS, ensure_schema, schema_version
     from inventory.storage import open_store
 
     path = tmp_path / "v8.sqlite"
@@ -189,7 +189,7 @@ def test_a_version_8_database_gets_license_terms_and_keeps_its_licenses(tmp_path
                     "reference) VALUES (1, 'per_user', 5, 10, 12, '2026-01-01', 30, 30, 0, '')")
     old.close()
     db = open_store(str(path))
-    assert schema_version(db) == 9
+    assert schema_version(db) == CURRENT_VERSION
     lic = m.License.get()
     assert (lic.seats, lic.retired_on) == (5, None)
     assert m.LicenseTerm.select().count() == 0
