@@ -101,7 +101,8 @@ def test_retire_releases_the_seats_and_hides_the_license(qtbot, ctx):
     page.set_filter_value("special", "retired")
     settle(page)
     assert lic.id in page.model.ids()  # ...and found under Retired
-    select(qtbot, page, lic.id)
-    assert "Retired" in detail_text(page)
+    assert page.select_id(lic.id)
+    qtbot.waitUntil(lambda: page.detail.title_text == lic.product.name
+                    and "Retired" in detail_text(page), timeout=5000)
     for act in (page.act_renew, page.act_edit, page.act_retire, page.act_assign):
         assert not act.isEnabled()
