@@ -84,11 +84,12 @@ def test_receive_against_an_order_with_gs1_serials(qtbot, demo_db):
 
 def test_pick_the_order_from_the_list(qtbot, demo_db):
     station = Station(qtbot, demo_db)
-    station.page.set_mode("receive")
+    station.mode("receive")
     mode = station.page.modes["receive"]
     assert mode.orders.count() > 1
     mode.orders.setCurrentIndex(1)
     mode.orders.activated.emit(1)
+    station.wait()
     assert station.state == "ok" and mode.sheet.number == mode.orders.itemData(1)
     received = m.PurchaseOrder.get(m.PurchaseOrder.status == "received").number
     assert station.scan(received).state == "refused"

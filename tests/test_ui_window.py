@@ -264,11 +264,13 @@ def test_a_badge_scanned_on_another_page_opens_check_out(qtbot, window):
     window.show_page("devices")
     a = m.Asset.select().where(m.Asset.status == "in_stock").first()
     window.on_scan(scan(a.tag))  # not a badge: the station keeps its mode
+    assert station.wait()
     assert window.current_key == "scan" and station.mode_name == "receive"
     window.show_page("devices")
     person = m.Person.select().where(m.Person.active).order_by(m.Person.id).first()
     station._last = ("", "", 0.0)
     window.on_scan(scan(person.employee_id))
+    assert station.wait()
     assert window.current_key == "scan" and station.mode_name == "checkout"
     assert station.feedback.state == "ok", station.feedback.text()
     checkout = station.modes["checkout"]

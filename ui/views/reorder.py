@@ -27,8 +27,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -44,6 +42,7 @@ from inventory.replenishment.licenses import asset_alerts, license_alerts
 from inventory.services import ordering
 
 from ..coalesce import Coalescer
+from ..models.rows import RowsModel
 from .base import AppContext, Page
 from .reorder_whatif import WhatIfTab
 
@@ -161,13 +160,28 @@ class StockChart(QChartView):
                    QDateTime(datetime.combine(last, time(23))))
 
 
+LICENSE_COLUMNS = ("License", "Vendor", "Seats used", "Ends", "Start renewal by", "True-up",
+                   "Why")
+ASSET_COLUMNS = ("Alert", "Asset", "Product", "Holder / place", "Date")
+
+
 def read_alerts(db, today: date | None, alerts_only: bool):
-    """Everything the page shows, read on the worker: reorder lines, license and asset
-    alerts."""
+    """Everything the page shows, read and formatted on the worker: reorder lines, and
+    the license and asset alerts as rows of text (with their tooltips)."""
     lines = reorder_list(db, today=today, alerts_only=alerts_only)
     lic = license_alerts(db, today=today, alerts_only=True)
     warranty, loans = asset_alerts(db, today=today)
-    return lines, lic, loans + warranty
+    lic_rows = [(a.product, a.vendor, f"{a.used} / {a.seats}",
+                 a.ends_on.isoformat() if a.ends_on else "",
+                 a.alert_from.isoformat() if a.alert_from else "",
+                 f"{a.true_up:,.2f}" if a.over else "",
+                 "; ".join((["Renewal due"] if a.renewal_due else []) + a.reasons()[1:]))
+                for a in lic]
+    lic_tips = ["\n".join(a.reasons()) for a in lic]
+    asset_rows = [("Overdue loan" if a.kind == "overdue_loan" else "Warranty ends", a.tag,
+                   a.product, a.holder or a.location, a.date.isoformat())
+                  for a in loans + warranty]
+    return lines, (lic_rows, lic_tips), asset_rows
 
 
 class ReorderPage(Page):
@@ -231,15 +245,14 @@ class ReorderPage(Page):
         lay.addWidget(split, 1)
         lay.addWidget(self.status)
 
-        self.licenses = QTableWidget(0, 7)
-        self.licenses.setHorizontalHeaderLabels(
-            ["License", "Vendor", "Seats used", "Ends", "Start renewal by", "True-up",
-             "Why"])
-        self.assets = QTableWidget(0, 5)
-        self.assets.setHorizontalHeaderLabels(["Alert", "Asset", "Product", "Holder / place",
-                                               "Date"])
-        for t in (self.licenses, self.assets):
+        self.license_rows = RowsModel(LICENSE_COLUMNS, right=(2, 5), parent=self)
+        self.asset_rows = RowsModel(ASSET_COLUMNS, parent=self)
+        self.licenses, self.assets = QTableView(), QTableView()
+        for t, model in ((self.licenses, self.license_rows), (self.assets, self.asset_rows)):
+            t.setModel(model)
             t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+            t.setAlternatingRowColors(True)
             t.verticalHeader().setVisible(False)
             t.horizontalHeader().setStretchLastSection(True)
         for t in (self.table, self.licenses, self.assets):
@@ -346,26 +359,12 @@ class ReorderPage(Page):
             self.chart.clear("")
 
     def _fill_licenses(self, alerts) -> None:
-        self.licenses.setRowCount(len(alerts))
-        for r, a in enumerate(alerts):
-            values = [a.product, a.vendor, f"{a.used} / {a.seats}",
-                      a.ends_on.isoformat() if a.ends_on else "",
-                      a.alert_from.isoformat() if a.alert_from else "",
-                      f"{a.true_up:,.2f}" if a.over else "",
-                      "; ".join((["Renewal due"] if a.renewal_due else []) + a.reasons()[1:])]
-            for c, v in enumerate(values):
-                item = QTableWidgetItem(v)
-                item.setToolTip("\n".join(a.reasons()))
-                self.licenses.setItem(r, c, item)
-        self.licenses.resizeColumnsToContents()
+        rows, tips = alerts
+        self.license_rows.set_rows(rows, tips)
+        self.licenses.resizeColumnsToContents()  # from a sample of rows (precision above)
 
-    def _fill_assets(self, alerts) -> None:
-        self.assets.setRowCount(len(alerts))
-        for r, a in enumerate(alerts):
-            label = "Overdue loan" if a.kind == "overdue_loan" else "Warranty ends"
-            values = [label, a.tag, a.product, a.holder or a.location, a.date.isoformat()]
-            for c, v in enumerate(values):
-                self.assets.setItem(r, c, QTableWidgetItem(v))
+    def _fill_assets(self, rows) -> None:
+        self.asset_rows.set_rows(rows)
         self.assets.resizeColumnsToContents()
 
     # -- selection, detail, chart ------------------------------------------------------
