@@ -44,7 +44,7 @@ if "--root" in sys.argv:
     CODE = Path(sys.argv[sys.argv.index("--root") + 1]).resolve()
 sys.path.insert(0, str(CODE))
 
-from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QEvent, QEventLoop, Qt, QTimer  # noqa: E402
 from PySide6.QtGui import QKeyEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -212,7 +212,10 @@ class Session:
         self.key(int(Qt.Key.Key_Return), "\r")
         deadline = start + 5.0
         while len(self.outcomes) == n and time.perf_counter() < deadline:
-            self.app.processEvents()
+            # Wait as the event loop does, asleep until something arrives (the watchdog
+            # ticks every 5 ms): a busy loop here would hold the GIL the database worker
+            # needs, and slow down whatever the worker does for the scan.
+            self.app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
         if len(self.outcomes) == n:
             raise RuntimeError(f"no answer to the burst {text!r}")
         if self.wedge_scans != seen + 1:

@@ -18,12 +18,13 @@ alike.
 from __future__ import annotations
 
 import logging
+import time
 from collections import deque
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QThread
+from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject
 
 from inventory.commands import Command
 from inventory.errors import InventoryError
@@ -114,7 +115,7 @@ class JobQueue(QObject):
         while (self.busy() or self.runner.is_busy()) and not deadline.hasExpired():
             QCoreApplication.processEvents()
             if self.busy() or self.runner.is_busy():
-                QThread.msleep(1)
+                time.sleep(0.001)  # lets go of the GIL: the worker is doing the job
         return not self.busy()
 
     # -- running -----------------------------------------------------------------------

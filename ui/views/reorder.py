@@ -199,6 +199,7 @@ class ReorderPage(Page):
         self.recompute = Coalescer(self._start_read, parent=self)
         self.approved: list = []  # the draft orders the last approval made
         self._note = ""  # what the last approval did, shown with the next list
+        self._sized: set[QTableView] = set()  # tables whose columns were fitted
 
         self.location = QComboBox()
         self.supplier = QComboBox()
@@ -346,7 +347,7 @@ class ReorderPage(Page):
                  and (sup in ("", ALL) or sup in (ln.source, ln.supplier))
                  and (cls in ("", ALL) or ln.demand_class == cls)]
         self.model.set_lines(lines)
-        self.table.resizeColumnsToContents()
+        self._size_columns(self.table, bool(lines))
         buys = sum(ln.action == BUY for ln in lines)
         moves = sum(ln.action == TRANSFER for ln in lines)
         note, self._note = self._note, ""
@@ -361,11 +362,18 @@ class ReorderPage(Page):
     def _fill_licenses(self, alerts) -> None:
         rows, tips = alerts
         self.license_rows.set_rows(rows, tips)
-        self.licenses.resizeColumnsToContents()  # from a sample of rows (precision above)
+        self._size_columns(self.licenses, bool(rows))
 
     def _fill_assets(self, rows) -> None:
         self.asset_rows.set_rows(rows)
-        self.assets.resizeColumnsToContents()
+        self._size_columns(self.assets, bool(rows))
+
+    def _size_columns(self, table: QTableView, filled: bool) -> None:
+        """Fit the columns to the first rows shown, once: a recompute keeps the widths
+        (the person's own among them) and costs the UI thread no measuring."""
+        if filled and table not in self._sized:
+            self._sized.add(table)
+            table.resizeColumnsToContents()  # from a sample of rows (precision above)
 
     # -- selection, detail, chart ------------------------------------------------------
     def selected_lines(self) -> list[ReorderLine]:
