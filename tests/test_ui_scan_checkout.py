@@ -92,7 +92,10 @@ def test_check_out_and_back_in_typed_at_the_counter(station):
 def test_a_scanner_burst_through_the_real_wedge_filter(station, qtbot, qapp):
     """Keys at scanner speed into the window: the wedge turns them into scans, the
     focused field receives none of it, the station acts on each."""
-    wedge = WedgeFilter()
+    # WORKAROUND for a shared, overloaded machine (as bench/bench_scan_feedback.py): the
+    # OS may not run this process for longer than the 30 ms key gap in the middle of a
+    # burst, which then reads as typing; the keys and the path they take are the same.
+    wedge = WedgeFilter(max_gap_ms=250)
     wedge.install(qapp)
     wedge.scan_received.connect(station.page.handle_scan)
     person = m.Person.select().where(m.Person.active).order_by(m.Person.id).first()

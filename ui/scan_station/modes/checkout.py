@@ -177,8 +177,9 @@ class CheckoutMode(Mode):
             return refused(f"Nothing checked out to {name}",
                            f"{what}{e} Nothing was written; confirm again to check out the "
                            "other lines without it.")
-        for row, r in zip(ready, result.results, strict=True):
-            self.basket.update(row, status=DONE, movement=r.movement_id, message=f"to {name}")
+        self.basket.update_rows({row: {"status": DONE, "movement": r.movement_id,
+                                       "message": f"to {name}"}
+                                 for row, r in zip(ready, result.results, strict=True)})
         done = len(ready)
         self._update_summary()
         self.person.clear()
