@@ -95,7 +95,7 @@ def pct(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else values[0]
 
 
-def admin_of(db) -> OperatorRef:
+def admin_of() -> OperatorRef:
     op = m.Operator.select().where(m.Operator.role == "admin").order_by(m.Operator.id).first()
     return OperatorRef(op.id, op.username, op.name, op.role)
 
@@ -149,7 +149,7 @@ class Session:
     def __init__(self, app: QApplication, db, url: str, tmp: Path) -> None:
         self.app, self.db = app, db
         runner = TaskRunner(db)
-        ctx = AppContext(db, admin_of(db), ChangeBus(), Settings.in_file(str(tmp / "s.ini")),
+        ctx = AppContext(db, admin_of(), ChangeBus(), Settings.in_file(str(tmp / "s.ini")),
                          runner, url)
         self.ctx = ctx
         self.window = MainWindow(ctx)

@@ -273,13 +273,13 @@ def set_role(db: pw.Database, by: OperatorRef, username: str, role: str) -> Oper
         return _ref(m.Operator.get_by_id(op.id))
 
 
-def list_operators(db: pw.Database) -> list[OperatorRef]:
+def list_operators() -> list[OperatorRef]:
     return [_ref(o) for o in m.Operator.select().order_by(m.Operator.username)]
 
 
-def has_operators(db: pw.Database) -> bool:
+def has_operators() -> bool:
     return m.Operator.select().exists()
 
 
-def is_active(db: pw.Database, username: str) -> bool:
+def is_active(username: str) -> bool:
     return _active().where(m.Operator.username == username).exists()
