@@ -1,30 +1,16 @@
-"""The administration's commands: operators (an admin adds them, sets roles, resets
-passwords, disables and enables them) and the shared settings (the purchase-order
-letterhead). Same pattern as `commands.py`; run through `operations`."""
+"""The administration's commands: operators (an admin sets their roles, disables and
+enables them; adding one and passwords are `commands.AddOperator` / `SetPassword`) and the
+shared settings (the purchase-order letterhead). Same pattern as `commands.py`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar
 
 from . import operators
 from .commands import Command
 
 # -- operators ---------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class AddOperator(Command):
-    action: ClassVar[str] = "admin"
-    kinds: ClassVar[tuple[str, ...]] = ("operators",)
-    username: str
-    role: str
-    password: str = field(repr=False)
-    name: str = ""
-
-    def apply(self, uow):
-        return operators.add_operator(uow.db, uow.operator, self.username, self.role,
-                                      self.password, name=self.name)
-
 
 @dataclass(frozen=True)
 class SetOperatorRole(Command):
@@ -35,20 +21,6 @@ class SetOperatorRole(Command):
 
     def apply(self, uow):
         return operators.set_role(uow.db, uow.operator, self.username, self.role)
-
-
-@dataclass(frozen=True)
-class SetPassword(Command):
-    """Your own password (any role), or anyone's reset by an admin (the service checks)."""
-
-    action: ClassVar[str] = "view"
-    kinds: ClassVar[tuple[str, ...]] = ("operators",)
-    username: str
-    password: str = field(repr=False)
-
-    def apply(self, uow):
-        operators.set_password(uow.db, uow.operator, self.username, self.password)
-        return self.username
 
 
 @dataclass(frozen=True)

@@ -105,14 +105,16 @@ def _check_new_password(password: str) -> None:
         raise ValidationError(f"A password needs at least {MIN_PASSWORD} characters.",
                               field="password")
     if len(password) > 1024:
-        raise ValidationError("A password can have at most 1024 characters.", field="password")
+        raise ValidationError("A password can have at most 1024 characters.",
+                              field="password")
 
 
 def check_username(username: str) -> str:
     name = (username or "").strip()
     if not _USERNAME.fullmatch(name):
         raise ValidationError("An operator name needs 1 to 64 characters, without spaces or "
-                              "control characters (e.g. 'sam' or 'sam.lee').", field="username")
+                              "control characters (e.g. 'sam' or 'sam.lee').",
+                              field="username")
     return name
 
 
@@ -286,13 +288,13 @@ def set_role(db: pw.Database, by: OperatorRef, username: str, role: str) -> Oper
         return _ref(m.Operator.get_by_id(op.id))
 
 
-def list_operators(db: pw.Database) -> list[OperatorRef]:
+def list_operators() -> list[OperatorRef]:
     return [_ref(o) for o in m.Operator.select().order_by(m.Operator.username)]
 
 
-def has_operators(db: pw.Database) -> bool:
+def has_operators() -> bool:
     return m.Operator.select().exists()
 
 
-def is_active(db: pw.Database, username: str) -> bool:
+def is_active(username: str) -> bool:
     return _active().where(m.Operator.username == username).exists()

@@ -219,13 +219,15 @@ def test_the_new_writes_hold_on_each_backend(store):
     PostgreSQL alike (one unit of work each, refusals change nothing)."""
     from inventory.commands import (
         AddOffer,
+        AddOperator,
         CheckOut,
         CreateOrder,
         EditOffer,
         EditOrder,
         RemoveOffer,
+        SetPassword,
     )
-    from inventory.commands_admin import AddOperator, DisableOperator, SetPassword
+    from inventory.commands_admin import DisableOperator
 
     db, _ = store
     w = build(db)

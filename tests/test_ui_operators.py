@@ -26,8 +26,9 @@ def test_adding_a_second_operator_needs_the_admins_password_first(qtbot, window)
     qtbot.addWidget(add)
     add.show()
     _type(add, username="desk1", password="desk-password", again="desk-password")
+    ops = window.ctx.ops
     add.click_ok()
-    window.ctx.ops.wait()
+    ops.wait()  # written on the worker, through the operation runner
     assert add.isVisible() and "Set a password for" in add.form_error.text()
     assert not m.Operator.select().where(m.Operator.username == "desk1").exists()
 
@@ -42,14 +43,24 @@ def test_adding_a_second_operator_needs_the_admins_password_first(qtbot, window)
     assert pw.isVisible() and "differ" in pw.field_error("again")
     _type(pw, password="admin-password", again="admin-password")
     pw.click_ok()
-    window.ctx.ops.wait()
+    ops.wait()
     assert not pw.isVisible()
 
     add.click_ok()
-    window.ctx.ops.wait()
+    ops.wait()
     assert not add.isVisible(), add.form_error.text()
     assert needs_sign_in(window.ctx.db)  # two operators: everyone signs in from now on
     assert sign_in(window.ctx.db, "desk1", "desk-password").role == "service_desk"
+    assert "operators" in window.ctx.topics  # one change notice said so
+
+    # The same name again: the refusal names its field (err.field), not the form.
+    again = AddOperatorDialog(window.ctx, window)
+    qtbot.addWidget(again)
+    again.show()
+    _type(again, username="desk1", password="other-password", again="other-password")
+    again.click_ok()
+    ops.wait()
+    assert again.isVisible() and "already exists" in again.field_error("username")
 
 
 @pytest.mark.postgres
@@ -78,7 +89,7 @@ def test_a_new_postgres_database_gets_its_first_admin_at_sign_in(qtbot, pg_serve
 
 def _admin_with_password(ctx) -> None:
     from inventory import operations
-    from inventory.commands_admin import SetPassword
+    from inventory.commands import SetPassword
 
     operations.execute(ctx.db, ctx.operator, SetPassword(ctx.operator.username,
                                                          "admin-password"))

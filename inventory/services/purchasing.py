@@ -159,5 +159,5 @@ def edit_order(db: pw.Database, op: OperatorRef, number: str, *, ship_to: str | 
         return order_view(m.PurchaseOrder.get_by_id(po.id))
 
 
-def get_order(db: pw.Database, number: str) -> OrderView:
+def get_order(number: str) -> OrderView:
     return order_view(_get(number))

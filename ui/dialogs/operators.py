@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
-from inventory.commands import Command
-from inventory.commands_admin import AddOperator, SetOperatorRole, SetPassword
+from inventory.commands import AddOperator, Command, SetPassword
+from inventory.commands_admin import SetOperatorRole
 from inventory.operators import MIN_PASSWORD
 from inventory.roles import ROLE_LABELS
 
