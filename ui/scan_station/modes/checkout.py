@@ -1,6 +1,7 @@
 """Check-out: scan a badge (or pick a person), or a room's or loaner shelf's label, scan
-assets (and, for a person, spares), set a due date if wanted, confirm. Each scan is checked when it is made; nothing is written until the
-basket is confirmed, and then each line gets its own status."""
+assets (and, for a person, spares), set a due date if wanted, confirm. Each scan is
+checked when it is made; nothing is written until the basket is confirmed, and then each
+line gets its own status."""
 
 from __future__ import annotations
 
