@@ -157,3 +157,30 @@ def test_fulfilling_from_checkout_of_a_request_made_at_the_desk(station):
     assert answer.title == f"{person.name} has 1 request ready: Spare headset"
     assert station.do("confirm").state == "ok"
     assert m.Request.get(m.Request.number == made.view.number).state == "fulfilled"
+
+
+def test_the_station_refuses_a_loan_into_a_booking_saying_until_when_it_is_free(station):
+    from datetime import timedelta
+
+    booking = m.Booking.select().where(m.Booking.asset.is_null(False)
+                                       & (m.Booking.state == "active")).order_by(
+        m.Booking.starts_on).first()
+    other = m.Person.select().where(m.Person.active & (m.Person.id != booking.person_id)
+                                    ).order_by(m.Person.id).first()
+    checkout = station.page.modes["checkout"]
+    station.page.set_mode("checkout")
+    station.scan(other.employee_id)
+    checkout.due_on.setChecked(True)
+    from PySide6.QtCore import QDate
+
+    due = booking.starts_on + timedelta(days=2)
+    checkout.due.setDate(QDate(due.year, due.month, due.day))
+    station.scan(booking.asset.tag)
+    before = movements()
+    answer = station.do("confirm")
+    free = booking.starts_on - timedelta(days=1)
+    assert answer.state == "refused", answer.title
+    assert f"free until {free:%Y-%m-%d}" in answer.detail + " ".join(
+        ln.message for ln in checkout.basket.lines)
+    assert movements() == before
+    assert m.Asset.get_by_id(booking.asset_id).status == "in_stock"
