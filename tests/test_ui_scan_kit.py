@@ -184,3 +184,13 @@ def test_the_station_refuses_a_loan_into_a_booking_saying_until_when_it_is_free(
         ln.message for ln in checkout.basket.lines)
     assert movements() == before
     assert m.Asset.get_by_id(booking.asset_id).status == "in_stock"
+
+
+def test_a_badge_in_check_out_says_the_person_has_a_request_ready(station):
+    req = m.Request.select().where(m.Request.state == "reserved").join(m.CatalogItem).where(
+        m.CatalogItem.kind == "kit").order_by(m.Request.id).first()
+    person = m.Person.get_by_id(req.person_id)
+    station.page.set_mode("checkout")
+    answer = station.scan(person.employee_id)
+    assert answer.title == f"{person.name} has 1 request ready: Standard laptop bundle"
+    assert req.number in answer.detail and "Kit (F8)" in answer.detail
