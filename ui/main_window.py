@@ -48,7 +48,8 @@ NAVIGATION: list[tuple[str, str, str, str]] = [
 ]
 SCAN_MODES = [("F2", "checkout", "Check-out"), ("F3", "checkin", "Check-in"),
               ("F4", "receive", "Receive"), ("F5", "transfer", "Transfer"),
-              ("F6", "count", "Count"), ("F7", "issue", "Issue spares")]
+              ("F6", "count", "Count"), ("F7", "issue", "Issue spares"),
+              ("F8", "kit", "Issue a kit"), ("F9", "returns", "Return all")]
 TITLES = {key: title for key, title, _, _ in NAVIGATION}
 
 

@@ -43,7 +43,9 @@ from .modes.checkin import CheckinMode
 from .modes.checkout import CheckoutMode
 from .modes.count import CountMode
 from .modes.issue import IssueMode
+from .modes.kit import KitMode
 from .modes.receive import ReceiveMode
+from .modes.returns import ReturnMode
 from .modes.transfer import TransferMode
 from .parsing import parse
 from .widgets import ScanField
@@ -51,10 +53,11 @@ from .widgets import ScanField
 log = logging.getLogger(__name__)
 
 MODE_CLASSES: tuple[type[Mode], ...] = (CheckoutMode, CheckinMode, ReceiveMode, TransferMode,
-                                        CountMode, IssueMode)
+                                        CountMode, IssueMode, KitMode, ReturnMode)
 MODE_NAMES = tuple(cls.name for cls in MODE_CLASSES)
 REPEAT_WINDOW_S = 1.0
-BADGE_FIRST_MODES = ("checkout", "issue")  # modes whose first scan is a person's badge
+# modes whose first scan is a person's badge
+BADGE_FIRST_MODES = ("checkout", "issue", "kit", "returns")
 MODE_BUTTON_STYLE = (
     "QPushButton { background: #ffffff; color: #111827; border: 1px solid #d1d5db;"
     " border-radius: 6px; padding: 4px 10px; }"

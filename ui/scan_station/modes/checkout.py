@@ -17,7 +17,7 @@ from inventory.services.resolve import SEP, Resolution
 
 from ..basket import DONE, FAILED, READY, UNDONE, BasketModel, BasketView, Line
 from ..feedback import Outcome, info, ok, refused
-from ..jobs import Answer, Step
+from ..jobs import Answer, Step, read
 from ..parsing import Parsed
 from ..widgets import PersonPicker, QuantityBox
 from .base import Context, Mode, buttons
@@ -108,7 +108,7 @@ class CheckoutMode(Mode):
                                    quiet=True)
             self._new_transaction()
             self._update_summary()
-            return ok(res.label, "Checking out to this person. Now scan assets and spares.")
+            return self._badge(res)
         if res.kind == "location":
             return self._place(res)
         self._new_transaction()
@@ -175,6 +175,19 @@ class CheckoutMode(Mode):
         else:
             self.basket.add(Line(res.ref, res.product, qty, kind="product", source=source))
         return ok(f"{res.product} × {want}", self._next_step())
+
+    def _badge(self, res: Resolution) -> Step:
+        """A badge: say so, and whether the person has a request ready to hand out."""
+        from inventory.queries.requests import ready_requests
+
+        ready = yield from read(ready_requests, res.ref)
+        if not ready:
+            return ok(res.label, "Checking out to this person. Now scan assets and spares.")
+        name = res.label.split(" · ")[0]
+        n = len(ready)
+        return ok(f"{name} has {n} request{'s' if n != 1 else ''} ready: {ready[0].item}",
+                  f"{ready[0].number}: hand it out in Kit (F8), or check out other items "
+                  "here.")
 
     def set_quantity(self, n: int) -> Outcome:
         self.quantity.setValue(n)
