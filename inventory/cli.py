@@ -182,6 +182,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
                               "postgresql://owner@host/database.")
     db, op = session(args)
     require(op.role, "admin")
+    assert isinstance(db, pw.SqliteDatabase)
     report = copy_to_postgres(db, args.target, progress=CopyProgress,
                               check=not args.no_verify)
     proof = ("verify says the same on both" if report.verify_target is not None
