@@ -111,6 +111,30 @@ def connect_params(db: pw.PostgresqlDatabase) -> dict[str, Any]:
     return dict(db.connect_params, dbname=db.database)
 
 
+def listen_params(db: Any) -> dict[str, Any] | None:
+    """The connection settings to LISTEN with, or None when `db` is not PostgreSQL."""
+    real = getattr(db, "obj", None) or db
+    return connect_params(real) if isinstance(real, pw.PostgresqlDatabase) else None
+
+
+def sqlite_file(url: str) -> str:
+    from .dburl import sqlite_path
+
+    return str(sqlite_path(url))
+
+
+def reconnect_if_lost(db: Any) -> None:
+    """After the server went away, this thread's connection is dead: open a new one
+    before the next statement (no round trip when the connection is fine)."""
+    real = getattr(db, "obj", None) or db
+    if not isinstance(real, pw.PostgresqlDatabase) or real.is_closed():
+        return
+    conn = real.connection()
+    if getattr(conn, "closed", 0):
+        real.close()
+        real.connect()
+
+
 class PgListener:
     """LISTEN on a connection of its own; `wait(timeout)` returns what arrived."""
 
@@ -121,7 +145,10 @@ class PgListener:
     def connect(self) -> None:
         import psycopg2
 
-        self.conn = psycopg2.connect(**{"connect_timeout": 2, **self.params})
+        # keepalives: a server that vanishes without closing the socket is noticed too
+        self.conn = psycopg2.connect(**{"connect_timeout": 2, "keepalives": 1,
+                                        "keepalives_idle": 2, "keepalives_interval": 1,
+                                        "keepalives_count": 2, **self.params})
         self.conn.autocommit = True
         with self.conn.cursor() as cur:
             cur.execute(f"LISTEN {CHANNEL}")
