@@ -51,8 +51,10 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         self._outer = _current.get()
-        self._tx = self.db.atomic()
         try:
+            if self._outer is None:
+                live.reconnect_if_lost(self.db)  # the server was away and is back
+            self._tx = self.db.atomic()
             self._tx.__enter__()
         except Exception as exc:
             if is_driver_error(exc):

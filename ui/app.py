@@ -132,11 +132,16 @@ def attach_scanners(app: QApplication, window, settings: Settings) -> None:
 
 
 def build_window(db, url: str, operator: OperatorRef, settings: Settings):
+    from .live import LiveUpdates
     from .main_window import MainWindow
 
     runner = TaskRunner(db)
     ctx = AppContext(db, operator, ChangeBus(), settings, runner, url)
-    return MainWindow(ctx)
+    window = MainWindow(ctx)
+    live = LiveUpdates(db, url, ctx.bus, window)  # other desks' changes, live
+    window.attach_live(live)
+    live.start()
+    return window
 
 
 def app_icon() -> QIcon:
