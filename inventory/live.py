@@ -123,6 +123,24 @@ def sqlite_file(url: str) -> str:
     return str(sqlite_path(url))
 
 
+def reconnect(db: Any) -> None:
+    """The server is back: prove this thread's connection (one round trip) and open a new
+    one if it died meanwhile."""
+    from .dberrors import driver_errors
+
+    real = getattr(db, "obj", None) or db
+    if not isinstance(real, pw.PostgresqlDatabase) or real.is_closed():
+        return
+    try:
+        real.execute_sql("SELECT 1")
+    except driver_errors():
+        try:
+            real.close()
+        except driver_errors():
+            pass
+        real.connect()
+
+
 def reconnect_if_lost(db: Any) -> None:
     """After the server went away, this thread's connection is dead: open a new one
     before the next statement (no round trip when the connection is fine)."""

@@ -72,6 +72,8 @@ class _Watch(QThread):
                     if listener.conn is None:
                         listener.connect()
                         if up is False:  # back: anything may have changed meanwhile
+                            up = True
+                            self.reachable.emit(True)
                             self.remote.emit(live.RemoteChange(Changes.everything()))
                     changes = listener.wait(POLL_S)
                     now = time.monotonic()
@@ -103,6 +105,7 @@ class LiveUpdates(QObject):
 
     def __init__(self, db: Any, url: str, bus: ChangeBus, parent: QObject | None = None):
         super().__init__(parent)
+        self.db = db
         self.bus = bus
         self.reachable = True
         params = live.listen_params(db)
@@ -124,4 +127,6 @@ class LiveUpdates(QObject):
     def _on_reachable(self, up: bool) -> None:
         if up != self.reachable:
             self.reachable = up
+            if up:
+                live.reconnect(self.db)  # this (the UI) thread's connection
             self.reachable_changed.emit(up)

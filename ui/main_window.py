@@ -289,7 +289,11 @@ class MainWindow(QMainWindow):
             said(text, change.changes)
 
     def _reachable_changed(self, up: bool) -> None:
+        from inventory.live import reconnect
+
         self.status.set_reachable(up)
+        if up:  # the worker's connection, before the pages read again
+            self.ctx.runner.run(reconnect, self.ctx.db, failed=lambda exc: None)
         page = self.current_page()
         if isinstance(page, Page):
             if up:
