@@ -105,7 +105,8 @@ def translate(exc: BaseException, url: str = "") -> InventoryError:
             or "terminating connection" in low or "the database system is" in low \
             or "connection not open" in low:
         msg = "Cannot reach the PostgreSQL server. Check the address and that it is running."
-    elif "password authentication" in low or "authentication failed" in low:
+    elif "password authentication" in low or "authentication failed" in low \
+            or "no password supplied" in low:
         msg = "The PostgreSQL server refused the user name or password in the database URL."
     elif "unable to open" in low:
         msg = "Cannot open the database file. Check that its folder exists and is writable."

@@ -191,6 +191,25 @@ def _sign_in_as_login(db: pw.Database, username: str, password: str) -> Operator
     return login_operator(real)
 
 
+def sign_in_to_server(url: str, username: str, password: str) -> tuple[pw.Database,
+                                                                       OperatorRef]:
+    """Team mode, before any connection: open the database as the operator's own login."""
+    from .dburl import with_login
+    from .errors import StorageError
+    from .storage import open_store
+
+    try:
+        db = open_store(with_login(url, username, password))
+    except StorageError as exc:
+        if "user name or password" in str(exc):
+            raise PermissionDenied("Unknown operator or wrong password. Check both and try "
+                                   "again.") from exc
+        raise
+    if not _team(db):
+        return db, sign_in(db, username, password)
+    return db, login_operator(db)
+
+
 def sign_in(db: pw.Database, username: str, password: str) -> OperatorRef:
     if _team(db):
         return _sign_in_as_login(db, (username or "").strip(), password or "")

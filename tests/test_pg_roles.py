@@ -252,3 +252,30 @@ def test_operator_role_and_disable_change_the_login(team):
     assert r.returncode == 0, r.stderr
     with pytest.raises(psycopg2.OperationalError):
         psycopg2.connect(url)
+
+
+def test_the_window_signs_in_with_the_operators_own_login(qtbot, team):
+    """A desk's URL carries no login: the window's sign-in connects as the operator."""
+    from urllib.parse import urlparse
+
+    from inventory.errors import PermissionDenied, StorageError
+    from inventory.pgroles import session_login
+    from ui.dialogs.sign_in import SignInDialog
+
+    u = urlparse(team["url"])
+    bare = f"postgresql://{u.hostname}:{u.port}{u.path}"
+    with pytest.raises(StorageError, match="user name or password"):
+        open_store(bare)  # what the window meets first (ui/app.py then asks to sign in)
+    desk = team["names"]["service_desk"]
+    dialog = SignInDialog(None, bare, desk)
+    qtbot.addWidget(dialog)
+    dialog.password.setText("wrong-password")
+    with pytest.raises(PermissionDenied, match="wrong password"):
+        dialog.submit()
+    dialog.password.setText(PASSWORDS["service_desk"])
+    dialog.submit()
+    try:
+        assert dialog.operator.username == desk and dialog.operator.role == "service_desk"
+        assert session_login(dialog.db) == desk
+    finally:
+        dialog.db.close()
