@@ -7,8 +7,9 @@ foreign keys and secondary indexes are lifted, every table is streamed with COPY
 ledger with its hash chain, as it is), the indexes and keys are put back (which checks
 them all at once), the id sequences moved past the copied rows, and then the copy is
 proven before it commits: the same rows in every table, the same ledger chain head, and
-`verify` saying the same on both. Anything else rolls the whole copy back; a target that
-already holds tables is refused before anything is written.
+`verify` saying the same on both (the file's verify runs in a second process meanwhile).
+Anything else rolls the whole copy back; a target that already holds tables is refused
+before anything is written.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import io
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -38,7 +40,8 @@ _ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 class MigrationReport:
     rows: dict[str, int] = field(default_factory=dict)  # table -> rows copied
     chain_head: str = ""
-    verify_source: VerifyReport | None = None
+    source_summary: tuple = ()  # what verify said on the SQLite file (_summary)
+    source_lines: tuple[str, ...] = ()
     verify_target: VerifyReport | None = None
     seconds: float = 0.0
 
@@ -132,6 +135,27 @@ def _summary(r: VerifyReport) -> tuple:
             len(r.rule_problems), len(r.value_problems), len(r.chain_problems))
 
 
+def _verify_file(path: str) -> tuple[tuple, tuple[str, ...]]:
+    """verify on the SQLite file at `path` (run in another process)."""
+    from .db import open_database
+
+    db = open_database(path)
+    try:
+        report = verify(db)
+        return _summary(report), tuple(report.lines()[:3])
+    finally:
+        db.close()
+
+
+def _verify_elsewhere(path: str) -> Future:
+    import multiprocessing
+
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    future = pool.submit(_verify_file, path)
+    pool.shutdown(wait=False)
+    return future
+
+
 def _head(db: pw.Database) -> str:
     row = db.execute_sql("SELECT hash FROM movement ORDER BY id DESC LIMIT 1").fetchone()
     return (row[0] if row else "") or ""
@@ -160,9 +184,8 @@ def copy_to_postgres(src: pw.SqliteDatabase, target_url: str, *,
         tables = _tables_in_order()
         counts = {t: src.execute_sql(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
                   for t in tables}
-        if check:
-            database_proxy.initialize(src)
-            report.verify_source = verify(src)
+        # verify the source in a process of its own while the copy runs (two cores)
+        source_check = _verify_elsewhere(src.database) if check else None
         bar = progress(sum(counts.values())) if progress else None
         try:
             with pg.atomic():
@@ -181,10 +204,14 @@ def copy_to_postgres(src: pw.SqliteDatabase, target_url: str, *,
                         cur.execute(
                             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                             f'COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM "{table}"')
+                if source_check is not None:
+                    report.source_summary, report.source_lines = source_check.result()
                 _prove(src, pg, counts, report, check)
         finally:
             if bar is not None:
                 bar.end()
+            if source_check is not None:
+                source_check.cancel()
     except driver_errors() as exc:
         raise translate(exc, target_url) from exc
     finally:
@@ -228,8 +255,7 @@ def _prove(src: pw.SqliteDatabase, pg: pw.PostgresqlDatabase, counts: dict[str, 
                            "kept on the server.")
     if check:
         report.verify_target = verify(pg)
-        assert report.verify_source is not None
-        if _summary(report.verify_target) != _summary(report.verify_source):
+        if _summary(report.verify_target) != report.source_summary:
             raise StorageError(
                 "verify reports differently on the copy than on the SQLite file "
                 f"({'; '.join(report.verify_target.lines()[:3]) or 'counts differ'}). "
