@@ -56,11 +56,14 @@ class StatusBar(QStatusBar):
             self.database.setText(base)
             self.database.setStyleSheet("")
             self.database.setToolTip("")
+            self.database.updateGeometry()
         else:
-            self.database.setText(f"{base} — unreachable, retrying…")
+            self.database.setText("Database unreachable — retrying…")
             set_colours(self.database, *_RED)
-            self.database.setToolTip("The server does not answer. Scans stay in the basket; "
-                                     "confirm once it is back.")
+            self.clearMessage()  # what happened before matters less than this
+            self.database.updateGeometry()
+            self.database.setToolTip(f"{base}: the server does not answer. Scans stay in the "
+                                     "basket; confirm once it is back.")
 
     def set_wedge(self, state: str) -> None:
         text = {"ready": "Wedge ready", "off": "Wedge off",
