@@ -379,6 +379,9 @@ class MainWindow(QMainWindow):
         dialog.exec()
 
     def _close_database(self) -> None:
+        if self.live is not None:
+            self.live.stop()  # its own connection too
+            self.live = None
         self.ctx.runner.shutdown()
         self.ctx.db.close()
 
