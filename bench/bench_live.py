@@ -80,6 +80,7 @@ def measure(app: QApplication, url: str, user: str | None, rounds: int,
     window.show()
     window.show_page("devices")
     runner.wait_idle(30_000)
+    assert live.wait_connected()
     tag, person = pick(url)
     args = [sys.executable, "-m", "tests.desk_b", url] + ([user, PASSWORD] if user else [])
     b = subprocess.Popen(args, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,

@@ -47,33 +47,37 @@ def desk(url: str, user: str, index: int, desks: int, seconds: float, start_at: 
               .order_by(m.Person.id).limit(50).tuples()]
     spares = [(p, loc) for p, loc in m.StockLevel.select(m.Product.gtin, m.Location.code)
               .join(m.Product).switch(m.StockLevel).join(m.Location)
-              .where((m.StockLevel.quantity > 500) & m.Product.gtin.is_null(False)
-                     & (m.Location.kind == "stockroom")).limit(5).tuples()]
+              .where(m.Product.gtin.is_null(False) & (m.Location.kind == "stockroom"))
+              .order_by(m.StockLevel.quantity.desc()).limit(5).tuples()]
     while time.time() < start_at:
         time.sleep(0.001)
     ok = refused = 0
+    reasons: dict[str, int] = {}
     times: list[float] = []
     end = time.monotonic() + seconds
     i = 0
     while time.monotonic() < end:
-        tag = tags[(i // 2) % len(tags)]
-        if i % 5 == 4 and spares:
+        # the counter's rhythm: a device out, the same device back in, a spare handed out
+        tag = tags[(i // 3) % len(tags)]
+        step = i % 3
+        if step == 0:
+            cmd = CheckOut(tag, person=people[i % len(people)])
+        elif step == 1:
+            cmd = CheckIn(tag)
+        else:
             product, loc = spares[i % len(spares)]
             cmd = Issue(product, 1, person=people[i % len(people)], location=loc)
-        elif i % 2 == 0:
-            cmd = CheckOut(tag, person=people[i % len(people)])
-        else:
-            cmd = CheckIn(tag)
         t = time.perf_counter()
         try:
             operations.execute(db, op, cmd)
             ok += 1
-        except InventoryError:
+        except InventoryError as exc:
             refused += 1
+            reasons[type(exc).__name__] = reasons.get(type(exc).__name__, 0) + 1
         times.append(time.perf_counter() - t)
         i += 1
     db.close()
-    print(json.dumps({"ok": ok, "refused": refused, "times": times}))
+    print(json.dumps({"ok": ok, "refused": refused, "reasons": reasons, "times": times}))
 
 
 def main() -> int:
@@ -123,12 +127,16 @@ def main() -> int:
         results = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in procs]
         ok = sum(r["ok"] for r in results)
         refused = sum(r["refused"] for r in results)
+        reasons: dict[str, int] = {}
+        for r in results:
+            for k, v in r["reasons"].items():
+                reasons[k] = reasons.get(k, 0) + v
         times = sorted(t for r in results for t in r["times"])
         p50 = statistics.median(times) * 1000
         p95 = statistics.quantiles(times, n=100)[94] * 1000
         print(f"{args.desks} desks x {args.seconds:.0f} s: {ok:,} writes OK, {refused:,} "
-              f"refused ({ok / args.seconds:.0f} writes/s); per call p50 {p50:.1f} ms, "
-              f"p95 {p95:.1f} ms")
+              f"refused {reasons or ''} ({ok / args.seconds:.0f} writes/s); per call p50 "
+              f"{p50:.1f} ms, p95 {p95:.1f} ms")
         print(f"load average after: {os.getloadavg()}")
         db = open_store(url)
         after = m.Movement.select().count()

@@ -109,7 +109,7 @@ def test_desk_a_sees_desk_b_checkout_receipt_and_count_on_postgres(qtbot, desk_a
     select_tag(qtbot, devices, tag)
     b = DeskB(url, admin.username, ADMIN_PASSWORD)
     try:
-        qtbot.wait(500)  # desk A is listening
+        assert window.live.wait_connected()  # desk A is listening
         b.do(f"checkout {tag} {person}")
         wait_text(qtbot, window, f"checked out {tag}")
         assert any(n.touches("assets") and n.ids.get("asset") for n in window.ctx.notices)
@@ -142,7 +142,7 @@ def test_desk_a_sees_another_process_on_the_same_sqlite_file(qtbot, desk_a, demo
     window.show_page("devices")
     b = DeskB(demo_url)
     try:
-        qtbot.wait(300)
+        assert window.live.wait_connected()  # desk A watches the file
         b.do(f"checkout {tag} {person}")
         wait_text(qtbot, window, f"checked out {tag}")
         assert any(n.touches("assets") for n in window.ctx.notices)

@@ -39,6 +39,7 @@ class _Watch(QThread):
         self.setObjectName("stockroom-live")
         self._params, self._path = params, path
         self._stop = threading.Event()
+        self.connected = threading.Event()  # listening (or watching) has begun
 
     def stop(self) -> None:
         self._stop.set()
@@ -52,6 +53,11 @@ class _Watch(QThread):
     def _run_sqlite(self, path: str) -> None:
         watcher = live.SqliteWatcher(path)
         try:
+            try:
+                watcher.connect()
+            except Exception:  # noqa: BLE001 - checked again at the next turn
+                log.debug("data_version watcher could not start", exc_info=True)
+            self.connected.set()
             while not self._stop.wait(POLL_S):
                 try:
                     for change in watcher.check():
@@ -75,6 +81,7 @@ class _Watch(QThread):
                             up = True
                             self.reachable.emit(True)
                             self.remote.emit(live.RemoteChange(Changes.everything()))
+                    self.connected.set()
                     changes = listener.wait(POLL_S)
                     now = time.monotonic()
                     if now - last_ping >= PING_EVERY_S:
@@ -115,6 +122,10 @@ class LiveUpdates(QObject):
 
     def start(self) -> None:
         self._watch.start()
+
+    def wait_connected(self, timeout_s: float = 10.0) -> bool:
+        """Block until the listener or watcher is in place (tests, benchmarks)."""
+        return self._watch.connected.wait(timeout_s)
 
     def stop(self) -> None:
         self._watch.stop()
