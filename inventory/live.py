@@ -13,6 +13,7 @@ matters. No Qt here: the window runs these on a thread of its own (`ui/live.py`)
 from __future__ import annotations
 
 import json
+import os
 import select
 import sqlite3
 import threading
@@ -88,20 +89,30 @@ def parse(text: str) -> RemoteChange | None:
 # -- this process's own commits (for the SQLite watcher) -------------------------------------
 
 _own_lock = threading.Lock()
-_own_movements: deque[int] = deque(maxlen=10_000)
-_own_commits = [0]
+_own_movements: dict[str, deque[int]] = {}  # per database file
+_own_commits: dict[str, int] = {}
 
 
-def note_own_commit(movement_ids: Iterable[int]) -> None:
-    """The unit of work committed in this process (the watcher must not report it)."""
+def _key(where: str) -> str:
+    return os.path.realpath(where) if where else ""
+
+
+def note_own_commit(db: Any, movement_ids: Iterable[int]) -> None:
+    """The unit of work committed in this process on `db` (its watcher must not report
+    it; another file's movement ids mean nothing here)."""
+    real = getattr(db, "obj", None) or db
+    if not isinstance(real, pw.SqliteDatabase):
+        return
+    key = _key(str(real.database))
     with _own_lock:
-        _own_movements.extend(movement_ids)
-        _own_commits[0] += 1
+        _own_movements.setdefault(key, deque(maxlen=10_000)).extend(movement_ids)
+        _own_commits[key] = _own_commits.get(key, 0) + 1
 
 
-def _own() -> tuple[set[int], int]:
+def _own(where: str) -> tuple[set[int], int]:
+    key = _key(where)
     with _own_lock:
-        return set(_own_movements), _own_commits[0]
+        return set(_own_movements.get(key, ())), _own_commits.get(key, 0)
 
 
 # -- listening -------------------------------------------------------------------------------
@@ -218,7 +229,7 @@ class SqliteWatcher:
         self.version = self._data_version()
         row = self.conn.execute("SELECT MAX(id) FROM movement").fetchone()
         self.last_movement = (row[0] if row else 0) or 0
-        self.own_commits = _own()[1]
+        self.own_commits = _own(self.path)[1]
 
     def _data_version(self) -> int:
         assert self.conn is not None
@@ -233,7 +244,7 @@ class SqliteWatcher:
         if version == self.version:
             return []
         self.version = version
-        own_ids, own_commits = _own()
+        own_ids, own_commits = _own(self.path)
         ours_meanwhile = own_commits != self.own_commits
         self.own_commits = own_commits
         self.conn.execute("BEGIN")

@@ -70,7 +70,7 @@ def execute_all(db: pw.Database, operator: OperatorRef,
                 exc.basket_index = i  # which command of the basket was refused
                 raise
         uow.publish()
-    live.note_own_commit(uow.movement_ids)
+    live.note_own_commit(db, uow.movement_ids)
     return BasketResult([r.view for r in results], uow.changes, tuple(uow.movement_ids),
                         tuple(results))
 
@@ -80,5 +80,5 @@ def execute(db: pw.Database, operator: OperatorRef, command: Command) -> Result:
     with UnitOfWork(db, operator) as uow:
         result = run(uow, command)
         uow.publish()
-    live.note_own_commit(uow.movement_ids)
+    live.note_own_commit(db, uow.movement_ids)
     return result

@@ -130,3 +130,27 @@ def test_own_basket_is_not_reported(demo_url):
     finally:
         watcher.close()
         db.close()
+
+
+def test_own_writes_on_another_file_do_not_hide_this_files_changes(demo_url, tmp_path):
+    """Two files copied from one template hand out the same movement ids: what this
+    process wrote to one must not hide another process's write to the other."""
+    import shutil
+
+    other = tmp_path / "other.sqlite"
+    shutil.copy(demo_url, other)
+    (tag,) = asset_tags(demo_url, "in_stock")
+    (person,) = employee_ids(demo_url, 1)
+    db_other = open_store(str(other))
+    try:
+        operations.execute(db_other, os_operator(db_other), CheckOut(tag, person=person))
+    finally:
+        db_other.close()
+    watcher = live.SqliteWatcher(demo_url)
+    try:
+        watcher.connect()
+        other_desk("checkout", tag, "--to", person, url=demo_url)
+        (got,) = wait_for(watcher)
+        assert got.changes.touches("assets")
+    finally:
+        watcher.close()
