@@ -232,7 +232,7 @@ def cmd_admin(args: argparse.Namespace) -> int:
     password = None
     if args.admin:
         check_username(args.admin)
-        known = {o.username: o for o in list_operators(db)}
+        known = {o.username: o for o in list_operators()}
         if known and args.admin not in known:
             raise ValidationError(f"{args.admin} is not an operator of this database; give "
                                   "one of its admins' names (operator list).")
@@ -242,7 +242,7 @@ def cmd_admin(args: argparse.Namespace) -> int:
         check_new_password(password)
     for line in pgroles.setup(db, owners=args.owner or ()):
         print(line)
-    if args.admin and not list_operators(db):
+    if args.admin and not list_operators():
         m.Operator.create(username=args.admin, name=args.admin, role="admin")
     for name, what in pgroles.create_missing_logins(db):
         print(f"operator {name}: {what}")
@@ -277,7 +277,7 @@ def cmd_operator(args: argparse.Namespace) -> int:
     from . import operators as ops
 
     db = open_store(getattr(args, "database", None))
-    if args.action == "add" and not ops.list_operators(db) and is_postgres(
+    if args.action == "add" and not ops.list_operators() and is_postgres(
             resolve_url(getattr(args, "database", None))):
         # A new shared database: its first admin is whoever holds the database login.
         if args.role != "admin":
@@ -290,8 +290,8 @@ def cmd_operator(args: argparse.Namespace) -> int:
     op = current_operator(db, getattr(args, "user", None), os.environ.get(PASSWORD_ENV))
     if args.action == "list":
         require(op.role, "view")
-        for o in list_operators(db):
-            state = "" if ops.is_active(db, o.username) else "\tdisabled"
+        for o in list_operators():
+            state = "" if ops.is_active(o.username) else "\tdisabled"
             print(f"{o.username}\t{ROLE_LABELS.get(o.role, o.role)}\t{o.name}{state}")
         return 0
     if args.action == "passwd":

@@ -88,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         shoot_views(app, ctx, window, page, shoot, m, pw, Scan)
+        shoot_shop(app, ctx, window, page, shoot, m, Scan)
     finally:
         window.close()
         db.close()
@@ -193,6 +194,57 @@ def shoot_views(app, ctx, window, page, shoot, m, pw, Scan) -> None:  # noqa: N8
         dialog.person.set_code(deployed_to.employee_id)
         shoot("12-check-out-dialog", dialog)
         dialog.reject()
+
+
+SHOP_SIZES = ((1024, 700), (1440, 900))
+
+
+def shoot_shop(app, ctx, window, page, shoot, m, Scan) -> None:  # noqa: N803
+    """The service desk's shop at the smallest and the usual window size: the Requests
+    page with a waiting request selected, and the loan calendar of the pool's model."""
+    from inventory.queries.bookings import pool_models
+    from ui.dialogs.requests import LoanCalendarDialog
+
+    for w, h in SHOP_SIZES:
+        window.resize(w, h)
+        settle(app, ctx.runner)
+        requests = page("requests")
+        waiting = (m.Request.select().where(m.Request.state == "reserved")
+                   .order_by(m.Request.id).first())
+        if waiting is not None:
+            requests.select_id(waiting.id)
+        shoot(f"13-requests-{w}x{h}")
+        station = page("scan")
+        ready = (m.Request.select().join(m.CatalogItem).where(
+            (m.Request.state == "reserved") & (m.CatalogItem.kind == "kit"))
+            .order_by(m.Request.id.desc()).first())
+        if ready is not None and hasattr(station, "set_mode"):
+            station.set_mode("kit")
+            station.handle_scan(Scan(ready.person.employee_id, "code128", "usb",
+                                     datetime.now()))
+            held = (m.Reservation.select().where((m.Reservation.request == ready.id)
+                                                 & m.Reservation.asset.is_null(False))
+                    .order_by(m.Reservation.id).first())
+            if held is not None:
+                station._last = ("", "", 0.0)
+                station.handle_scan(Scan(held.asset.tag, "code128", "usb", datetime.now()))
+            if hasattr(station, "wait"):
+                station.wait()
+            shoot(f"15-kit-at-the-scan-station-{w}x{h}")
+            station.cancel()
+            station.set_mode("checkout")
+            if hasattr(station, "wait"):
+                station.wait()
+        models = pool_models()
+        if models:
+            dialog = LoanCalendarDialog(ctx, models[0], window)
+            dialog.resize(min(w - 40, 1000), min(h - 80, 480))
+            dialog.show()
+            settle(app, ctx.runner, 0.5)
+            shoot(f"14-loan-calendar-{w}x{h}", dialog)
+            dialog.close()
+    window.resize(*SIZE)
+    settle(app, ctx.runner)
 
 
 if __name__ == "__main__":

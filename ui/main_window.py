@@ -40,14 +40,16 @@ NAVIGATION: list[tuple[str, str, str, str]] = [
     ("licenses", "Licenses", "licenses", "Ctrl+5"),
     ("locations", "Locations & 3PL", "locations", "Ctrl+6"),
     ("people", "People", "people", "Ctrl+7"),
+    ("requests", "Requests", "check", "Ctrl+Shift+R"),
     ("orders", "Purchase orders", "orders", "Ctrl+8"),
     ("reorder", "Reorder", "reorder", "Ctrl+9"),
     ("history", "History", "history", "Ctrl+0"),
     ("settings", "Settings", "settings", "Ctrl+,"),
 ]
 SCAN_MODES = [("F2", "checkout", "Check-out"), ("F3", "checkin", "Check-in"),
-              ("F4", "receive", "Receive"), ("F8", "transfer", "Transfer"),
-              ("F6", "count", "Count"), ("F7", "issue", "Issue spares")]
+              ("F4", "receive", "Receive"), ("F10", "transfer", "Transfer"),
+              ("F6", "count", "Count"), ("F7", "issue", "Issue spares"),
+              ("F8", "kit", "Issue a kit"), ("F9", "returns", "Return all")]
 TITLES = {key: title for key, title, _, _ in NAVIGATION}
 
 
@@ -66,6 +68,7 @@ PAGE_FACTORIES: dict[str, Callable[[AppContext], Page]] = {
     "licenses": _table_page("licenses", "LicensesPage"),
     "locations": _table_page("locations", "LocationsPage"),
     "people": _table_page("people", "PeoplePage"),
+    "requests": _table_page("requests", "RequestsPage"),
     "orders": _table_page("orders", "OrdersPage"),
     "history": _table_page("history", "HistoryPage"),
     "settings": _table_page("settings_page", "SettingsPage"),
@@ -146,9 +149,8 @@ class MainWindow(QMainWindow):
     def _scan_station(self) -> QWidget:
         from .scan_station.page import ScanStationPage
 
-        c = self.ctx
         try:
-            page = ScanStationPage(c.db, c.operator, c.bus, c.settings)
+            page = ScanStationPage(self.ctx)
         except Exception:  # noqa: BLE001 - one broken page must not take the window down
             log.exception("the scan station failed to start")
             return self._placeholder("scan", "The scan station could not start. The details "

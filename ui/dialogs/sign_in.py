@@ -27,7 +27,7 @@ class SignInDialog(FormDialog):
         # A shared database nobody has used yet: whoever holds its login sets up its admin.
         # No database yet (team mode: the server wants each operator's own login): signing
         # in is connecting.
-        self.first = db is not None and not has_operators(db)
+        self.first = db is not None and not has_operators()
         if self.first:
             self.heading, self.ok_text = "Create the first admin", "Create and sign in"
             self.description = (f"{describe(url)} has no operators yet. Choose the admin's "
