@@ -52,7 +52,7 @@ def test_server_outage_at_the_scan_station(qtbot, demo_url, own_server, no_threa
         qtbot.waitUntil(lambda: bool(reach) and reach[-1][0] is False, timeout=5000)
         assert reach[-1][1] - stopped <= 2.0, "unreachable was said too late"
         # confirming is refused, and nothing of the basket is lost
-        outcome = mode.confirm()
+        outcome = station.do("confirm")
         assert "Cannot reach the PostgreSQL server" in outcome.detail
         assert len(mode.basket.lines) == 2
         assert all(ln.status == "ready" for ln in mode.basket.lines)
@@ -71,7 +71,7 @@ def test_server_outage_at_the_scan_station(qtbot, demo_url, own_server, no_threa
         # LISTEN resumed and every view read again
         qtbot.waitUntil(lambda: len(station.notices) > before, timeout=5000)
         assert station.notices[-1].kinds >= {"assets", "stock"}
-        outcome = mode.confirm()  # the connection is made again by itself
+        outcome = station.do("confirm")  # the connection is made again by itself
         assert outcome.state == "ok", outcome.detail
         assert all(ln.status == "done" for ln in mode.basket.lines)
     finally:
