@@ -59,7 +59,8 @@ def decode_loop(frames: Callable[[], Frame | None], formats: set[str] | None,
             yield FrameResult(frame, [])
             continue
         combiner.begin(frame.taken)
-        report = decode_frame(gray, formats, recover=combiner.worth_recovering)
+        report = decode_frame(gray, formats, recover=combiner.worth_recovering,
+                              rotated_2d=combiner.rotated_2d_due())
         codes = combiner.combine(report)
         new = debouncer.frame([(c.text, c.symbology) for c in codes], frame.taken)
         scans = [Scan(text, symbology, "camera", frame.at) for text, symbology in new]

@@ -62,6 +62,11 @@ class Frame:
             self._image, self._jpeg = decoded, None
         return self._image
 
+    @property
+    def compressed(self) -> bool:
+        """Still the camera's JPEG: nobody has looked at the picture yet."""
+        return self._image is None
+
     def __repr__(self) -> str:
         return f"Frame(index={self.index}, taken={self.taken:.3f})"
 

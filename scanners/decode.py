@@ -111,12 +111,15 @@ def decode_image(image: np.ndarray, formats: set[str] | None = None) -> list[Dec
 
 
 def decode_frame(image: np.ndarray, formats: set[str] | None = None, *,
-                 recover: bool | Callable[[float], bool] = True) -> FrameReport:
+                 recover: bool | Callable[[float], bool] = True,
+                 rotated_2d: bool = True) -> FrameReport:
     """``decode_image`` with the located but unread 1-D regions as well.
 
     ``recover`` says whether to deconvolve a blurred region: a bool, or a function
     of the region's sharpness (the camera deconvolves only on the sharpest recent
-    frames, see ``scanners.multiframe``).
+    frames, see ``scanners.multiframe``). ``rotated_2d=False`` skips the last,
+    slowest step (2-D codes at full size with rotation: 3-8 ms on a 720p frame);
+    the camera runs it a few times a second, not on every frame.
     """
     enabled = _check_formats(formats)
     gray = to_gray(image)
@@ -130,7 +133,7 @@ def decode_frame(image: np.ndarray, formats: set[str] | None = None, *,
     if one_d:
         found, unread = _located_retry(gray, one_d, enabled, recover)
     two_d = enabled - ONE_D
-    if not found and two_d:
+    if not found and two_d and rotated_2d:
         # zxing-cpp finds some tilted DataMatrix symbols only when asked to rotate.
         # At full size: the first pass looked at half size, where small ones are lost.
         hits = zxing.read(gray, zxing.formats_for(two_d), try_rotate=True, try_downscale=False)
@@ -162,7 +165,7 @@ def _located_retry(gray: np.ndarray, one_d: frozenset[str], enabled: frozenset[s
         else:
             deconvolve = recover
         codes, tentative = _recover(strip, one_d_formats, enabled, deconvolve)
-        if not codes:
+        if not codes and deconvolve:  # the last resort, on the frames worth it
             codes = _crop_passes(regions.straighten(gray, corners), one_d, one_d_formats,
                                  enabled)
         for code in codes:
