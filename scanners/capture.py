@@ -56,6 +56,7 @@ class Frame:
     def image(self) -> np.ndarray:
         """The picture (BGR or grey uint8); decoded from the JPEG on first use."""
         if self._image is None:
+            assert self._jpeg is not None  # one of the two is always set
             decoded = cv2.imdecode(self._jpeg, cv2.IMREAD_COLOR)
             if decoded is None:
                 raise SourceError(f"frame {self.index} is not a readable JPEG picture")
