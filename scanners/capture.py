@@ -91,9 +91,12 @@ class FrameSource:
     def close(self) -> None:
         """Release the device or file."""
 
-    def _frame(self, image: np.ndarray, index: int, media_time: float | None = None) -> Frame:
+    def _frame(self, image: np.ndarray, index: int, media_time: float | None = None, *,
+               compressed: bool = False) -> Frame:
+        """``image`` as a Frame; ``compressed``: it is the bytes of a JPEG (decoded later,
+        or found broken then)."""
         taken = time.monotonic() if media_time is None else media_time
-        if is_jpeg(image):
+        if compressed:
             # Copied: the capture backend reuses its buffer for the next frame.
             return Frame(None, index, taken, datetime.now(), jpeg=image.reshape(-1).copy())
         return Frame(image, index, taken, datetime.now())
@@ -161,14 +164,14 @@ class CameraSource(FrameSource):
         ok, image = self._cap.read()
         if not ok:
             raise SourceError(f"{self.description} stopped sending pictures")
-        if self._raw and self._index == 0 and not is_jpeg(image) and image.ndim < 3:
+        if self._raw and self._index == 0 and not is_jpeg(image):
             # Not MJPG after all (raw YUV bytes): let OpenCV convert from now on.
             self._raw = False
             self._cap.set(cv2.CAP_PROP_CONVERT_RGB, 1)
             ok, image = self._cap.read()
             if not ok:
                 raise SourceError(f"{self.description} stopped sending pictures")
-        frame = self._frame(image, self._index)
+        frame = self._frame(image, self._index, compressed=self._raw)
         if self._index == 5 and self.tuning.get("short_exposure"):
             # A few frames in, the new exposure has taken effect.
             self.tuning["short_exposure"] = check_exposure(self._cap, self._backend, frame.image)
@@ -197,10 +200,11 @@ class VideoFileSource(FrameSource):
             self._cap.release()
             raise
         self.fps = self._cap.get(cv2.CAP_PROP_FPS) or 30.0
+        self._raw = False
         fourcc = int(self._cap.get(cv2.CAP_PROP_FOURCC)).to_bytes(4, "little")
         if fourcc.upper() == b"MJPG" and self._cap.getBackendName() == "FFMPEG":
             # Each packet is a JPEG: hand it over undecoded, like an MJPG camera.
-            self._cap = _raw_mjpeg(self._cap, path)
+            self._cap, self._raw = _raw_mjpeg(self._cap, path)
         self._pace = pace
         self._abort = abort or threading.Event()
         self._start = 0.0
@@ -218,25 +222,27 @@ class VideoFileSource(FrameSource):
         if not ok:
             return None
         self._index += 1
-        return self._frame(image, self._index - 1, (self._index - 1) / self.fps)
+        return self._frame(image, self._index - 1, (self._index - 1) / self.fps,
+                           compressed=self._raw)
 
     def close(self) -> None:
         self._cap.release()
 
 
-def _raw_mjpeg(cap: cv2.VideoCapture, path: str | Path) -> cv2.VideoCapture:
-    """``cap`` reopened to hand over its packets undecoded, where each is a whole JPEG."""
+def _raw_mjpeg(cap: cv2.VideoCapture, path: str | Path) -> tuple[cv2.VideoCapture, bool]:
+    """``cap`` reopened to hand over its packets undecoded where each is a whole JPEG;
+    and whether it was."""
     raw = cv2.VideoCapture(str(path))
     if raw.isOpened() and raw.set(cv2.CAP_PROP_FORMAT, -1):
         ok, packet = raw.read()
         if ok and is_jpeg(packet):
             raw.release()
             raw = cv2.VideoCapture(str(path))
-            raw.set(cv2.CAP_PROP_FORMAT, -1)
-            cap.release()
-            return raw
+            if raw.isOpened() and raw.set(cv2.CAP_PROP_FORMAT, -1):
+                cap.release()
+                return raw, True
     raw.release()
-    return cap
+    return cap, False
 
 
 class ImageSource(FrameSource):
