@@ -88,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         shoot_views(app, ctx, window, page, shoot, m, pw, Scan)
+        shoot_shop(app, ctx, window, page, shoot, m)
     finally:
         window.close()
         db.close()
@@ -193,6 +194,36 @@ def shoot_views(app, ctx, window, page, shoot, m, pw, Scan) -> None:  # noqa: N8
         dialog.person.set_code(deployed_to.employee_id)
         shoot("12-check-out-dialog", dialog)
         dialog.reject()
+
+
+SHOP_SIZES = ((1024, 700), (1440, 900))
+
+
+def shoot_shop(app, ctx, window, page, shoot, m) -> None:
+    """The service desk's shop at the smallest and the usual window size: the Requests
+    page with a waiting request selected, and the loan calendar of the pool's model."""
+    from inventory.queries.bookings import pool_models
+    from ui.dialogs.requests import LoanCalendarDialog
+
+    for w, h in SHOP_SIZES:
+        window.resize(w, h)
+        settle(app, ctx.runner)
+        requests = page("requests")
+        waiting = (m.Request.select().where(m.Request.state == "reserved")
+                   .order_by(m.Request.id).first())
+        if waiting is not None:
+            requests.select_id(waiting.id)
+        shoot(f"13-requests-{w}x{h}")
+        models = pool_models()
+        if models:
+            dialog = LoanCalendarDialog(ctx, models[0], window)
+            dialog.resize(min(w - 40, 1000), min(h - 80, 480))
+            dialog.show()
+            settle(app, ctx.runner, 0.5)
+            shoot(f"14-loan-calendar-{w}x{h}", dialog)
+            dialog.close()
+    window.resize(*SIZE)
+    settle(app, ctx.runner)
 
 
 if __name__ == "__main__":
