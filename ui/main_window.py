@@ -146,9 +146,8 @@ class MainWindow(QMainWindow):
     def _scan_station(self) -> QWidget:
         from .scan_station.page import ScanStationPage
 
-        c = self.ctx
         try:
-            page = ScanStationPage(c.db, c.operator, c.bus, c.settings)
+            page = ScanStationPage(self.ctx)
         except Exception:  # noqa: BLE001 - one broken page must not take the window down
             log.exception("the scan station failed to start")
             return self._placeholder("scan", "The scan station could not start. The details "

@@ -16,6 +16,7 @@ from inventory.services.resolve import Resolution
 
 from ..basket import DONE, FAILED, READY, UNDONE, BasketModel, BasketView, Line
 from ..feedback import Outcome, info, ok, refused
+from ..jobs import Answer, Step
 from ..parsing import Parsed
 from ..widgets import PersonPicker, QuantityBox
 from .base import Context, Mode, buttons
@@ -29,7 +30,7 @@ class CheckoutMode(Mode):
 
     def __init__(self, ctx: Context, parent=None) -> None:
         super().__init__(ctx, parent)
-        self.person = PersonPicker(ctx.db)
+        self.person = PersonPicker(ctx.runner)
         self.person.picked.connect(self._picked)
         self.due_on = QCheckBox("&Due back on")
         self.due = QDateEdit(calendarPopup=True)
@@ -148,7 +149,7 @@ class CheckoutMode(Mode):
         return info(f"Quantity {n}", "For the next spare scanned.")
 
     # -- actions ----------------------------------------------------------
-    def confirm(self) -> Outcome:
+    def confirm(self) -> Answer:
         ready = self.basket.rows_with(READY)
         if not ready:
             return refused("The basket is empty", "Scan the assets and spares to check out.")
@@ -161,8 +162,12 @@ class CheckoutMode(Mode):
         commands = [CheckOut(ln.key, person=who, due=due, source=ln.source)
                     if ln.kind == "asset" else
                     Issue(ln.key, ln.quantity, person=who, source=ln.source) for ln in lines]
+        return self._confirm(ready, lines, commands, name, due)
+
+    def _confirm(self, ready: list[int], lines: list[Line], commands: list,
+                 name: str, due: date | None) -> Step:
         try:
-            result = self.execute(*commands)  # the basket: all of it, or nothing
+            result = yield from self.execute(*commands)  # the basket: all of it, or nothing
         except InventoryError as e:
             at = getattr(e, "basket_index", None)
             if at is not None:
@@ -172,8 +177,9 @@ class CheckoutMode(Mode):
             return refused(f"Nothing checked out to {name}",
                            f"{what}{e} Nothing was written; confirm again to check out the "
                            "other lines without it.")
-        for row, r in zip(ready, result.results, strict=True):
-            self.basket.update(row, status=DONE, movement=r.movement_id, message=f"to {name}")
+        self.basket.update_rows({row: {"status": DONE, "movement": r.movement_id,
+                                       "message": f"to {name}"}
+                                 for row, r in zip(ready, result.results, strict=True)})
         done = len(ready)
         self._update_summary()
         self.person.clear()
@@ -182,20 +188,24 @@ class CheckoutMode(Mode):
         when = f", due back {due:%Y-%m-%d}" if due else ""
         return ok(f"Checked out {done} item(s) to {name}", f"Done{when}. Scan the next badge.")
 
-    def undo_last(self) -> Outcome:
+    def undo_last(self) -> Answer:
         lines = self.basket.lines
         if not lines:
             return info("Nothing to undo", "The basket is empty.")
         last = lines[-1]
         if last.status == DONE:
-            out = self.undo_movement(last.movement, last.item)
-            self.basket.update(len(lines) - 1, status=UNDONE, message="")
-            return out
+            return self._undo(len(lines) - 1)
         if last.status == UNDONE:
             return info("Nothing more to undo", "The last line was undone already.")
         self.basket.pop()
         self._update_summary()
         return info(f"Removed {last.item}", self._next_step())
+
+    def _undo(self, row: int) -> Step:
+        line = self.basket.lines[row]
+        out = yield from self.undo_movement(line.movement, line.item)
+        self.basket.update(row, status=UNDONE, message="")
+        return out
 
     def cancel(self) -> Outcome:
         self.basket.clear()
