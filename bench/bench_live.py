@@ -17,11 +17,9 @@ from __future__ import annotations
 import argparse
 import os
 import select
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -31,11 +29,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from bench.team_demo import demo_on_postgres  # noqa: E402
 from inventory import models as m  # noqa: E402
-from inventory.migrate import copy_to_postgres  # noqa: E402
-from inventory.operators import os_operator, set_password  # noqa: E402
+from inventory.operators import os_operator  # noqa: E402
 from inventory.storage import open_store  # noqa: E402
-from tests.pg_server import PgServer  # noqa: E402
 from ui.events import ChangeBus  # noqa: E402
 from ui.live import LiveUpdates  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
@@ -157,27 +154,13 @@ def main() -> int:
                         help="a demo database built beforehand (copied; default: build one)")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
-    work = Path(tempfile.mkdtemp(prefix="stockroom-live-"))
-    demo = work / "demo.sqlite"
-    if args.demo:
-        shutil.copy(args.demo, demo)
-    else:
-        subprocess.run([sys.executable, "main.py", "--database", str(demo), "demo"],
-                       cwd=ROOT, check=True, capture_output=True)
-    server = PgServer(durable=True)
-    server.start()
-    try:
-        src = open_store(str(demo))
-        admin = os_operator(src)
-        set_password(src, admin, admin.username, PASSWORD)
-        pg_url = server.create_database("live")
-        copy_to_postgres(src, pg_url, check=False)
-        src.close()
+    with demo_on_postgres("stockroom-live-", args.demo, "live", PASSWORD) as team:
+        work, demo, pg_url = team.work, team.demo, team.url
         print(f"load average before: {os.getloadavg()}")
         base = raw_notify(pg_url, args.rounds)
         print(f"baseline raw NOTIFY -> LISTEN (psycopg2): p50 {pct(base, 50) * 1000:.1f} ms, "
               f"p95 {pct(base, 95) * 1000:.1f} ms")
-        for name, url, user, target in (("PostgreSQL", pg_url, admin.username, 0.250),
+        for name, url, user, target in (("PostgreSQL", pg_url, team.admin, 0.250),
                                         ("SQLite shared file", str(demo), None, 1.0)):
             notice, shown = measure(app, url, user, args.rounds, work)
             p95 = pct(shown, 95)
@@ -188,9 +171,6 @@ def main() -> int:
                   + (f"   (p95 / raw NOTIFY p95: {p95 / pct(base, 95):.1f}x)"
                      if user else ""))
         print(f"load average after: {os.getloadavg()}")
-    finally:
-        server.stop()
-        shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

@@ -16,11 +16,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -92,35 +90,19 @@ def main() -> int:
         desk(url, user, int(index), int(desks), float(seconds), float(start_at))
         return 0
 
+    from bench.team_demo import demo_on_postgres
     from inventory import models as m
-    from inventory.migrate import copy_to_postgres
-    from inventory.operators import os_operator, set_password
     from inventory.services.verify import verify
     from inventory.storage import open_store
-    from tests.pg_server import PgServer
 
-    work = Path(tempfile.mkdtemp(prefix="stockroom-load-"))
-    demo = work / "demo.sqlite"
-    if args.demo:
-        shutil.copy(args.demo, demo)
-    else:
-        subprocess.run([sys.executable, "main.py", "--database", str(demo), "demo"],
-                       cwd=ROOT, check=True, capture_output=True)
-    server = PgServer(durable=True)
-    server.start()
-    try:
-        src = open_store(str(demo))
-        admin = os_operator(src)
-        set_password(src, admin, admin.username, PASSWORD)
-        url = server.create_database("load")
-        copy_to_postgres(src, url, check=False)
-        src.close()
+    with demo_on_postgres("stockroom-load-", args.demo, "load", PASSWORD) as team:
+        url = team.url
         db = open_store(url)
         before = m.Movement.select().count()
         db.close()
         start_at = time.time() + 8  # every desk signed in and ready first
         print(f"load average before: {os.getloadavg()}")
-        procs = [subprocess.Popen([sys.executable, __file__, "--desk", url, admin.username,
+        procs = [subprocess.Popen([sys.executable, __file__, "--desk", url, team.admin,
                                    str(i), str(args.desks), str(args.seconds), str(start_at)],
                                   cwd=ROOT, stdout=subprocess.PIPE, text=True)
                  for i in range(args.desks)]
@@ -147,9 +129,6 @@ def main() -> int:
               f"({'nothing lost or counted twice' if lost == 0 else f'DIFFERENCE {lost}'}); "
               f"verify {'clean' if report.ok else 'DIFFERENCES: ' + '; '.join(report.lines()[:3])}")
         return 0 if lost == 0 and report.ok else 1
-    finally:
-        server.stop()
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
