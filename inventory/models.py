@@ -217,6 +217,21 @@ class License(BaseModel):
     renewal_lead_days = pw.IntegerField(default=30)
     allow_overuse = pw.BooleanField(default=False)
     reference = pw.CharField(default="")
+    retired_on = pw.DateField(null=True)  # schema v9: no longer used; its seats released
+
+
+class LicenseTerm(BaseModel):
+    """A license's earlier term, kept when it is renewed (schema v9): the License row
+    holds the current term, its seat assignments carry over."""
+
+    license = pw.ForeignKeyField(License, backref="terms", on_delete="CASCADE")
+    starts_on = pw.DateField()
+    ends_on = pw.DateField(null=True)
+    seats = pw.IntegerField()
+    cost_per_seat = pw.DecimalField(max_digits=12, decimal_places=2, default=0, auto_round=True)
+    reference = pw.CharField(default="")
+    renewed_at = pw.DateTimeField(default=utcnow)
+    renewed_by = pw.ForeignKeyField(Operator, null=True)
 
 
 class LicenseSeat(BaseModel):
@@ -290,7 +305,7 @@ class DemandMonth(BaseModel):
     month = pw.IntegerField()
     grp = pw.CharField()  # use / device / partner
     quantity = pw.IntegerField(default=0)
-    # Of the month's days with demand (schema v10): how many, and the sums of the day
+    # Of the month's days with demand (schema v11): how many, and the sums of the day
     # totals' squares and cubes (the reorder rule's undershoot and demand sizes).
     days = pw.IntegerField(default=0)
     sq = pw.DoubleField(default=0)
@@ -444,5 +459,5 @@ ALL_MODELS = [
     SchemaVersion, Setting, Operator, Location, TransferLane, Person, Product, ServiceTarget,
     Supplier,
     SupplierOffer, PurchaseOrder, PurchaseOrderLine, Asset, StockLevel, Shipment, ShipmentLine,
-    License, LicenseSeat, CountSession, CountEntry, Movement, *SHOP_MODELS,
+    License, LicenseSeat, CountSession, CountEntry, Movement, *SHOP_MODELS, LicenseTerm,
 ]
