@@ -127,3 +127,24 @@ def test_days_with_demand_are_kept_per_month_and_match_the_ledger(world):
     assert "sums of squares" in demand_table.differences(db)[0]
     demand_table.rebuild(db)
     assert demand_table.differences(db) == []
+
+
+def test_a_days_total_counts_demand_only(world):
+    """An adjustment out of the stockroom on the day of a transfer out is no part of that
+    day's demand: the day is 3 units (the transfer), not 5 (found by undoing a transfer on
+    a day with adjustments)."""
+    db, op = world.db, world.admin
+    charger = m.Product.get(m.Product.part_number == "CHG65")
+    hq = m.Location.get(m.Location.code == "SR-HQ")
+    day = datetime(2026, 3, 10, 9, 0)
+    with db.atomic():
+        record(op, "adjust", charger, quantity=2, from_location=hq, at=day)
+        record(op, "transfer", charger, quantity=3, from_location=hq,
+               to_location=m.Location.get(m.Location.code == "SR-HQ2"),
+               at=day.replace(hour=11))
+    row = m.DemandMonth.get((m.DemandMonth.product == charger.id)
+                            & (m.DemandMonth.location == hq.id)
+                            & (m.DemandMonth.month == month_number(day.date()))
+                            & (m.DemandMonth.grp == "partner"))
+    assert (row.quantity, row.days, row.sq, row.cube) == (3, 1, 9.0, 27.0)
+    assert demand_table.differences(db) == []

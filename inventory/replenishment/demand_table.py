@@ -37,11 +37,13 @@ _MONTH_PG = ("CAST(date_part('year', {at}) AS INTEGER) * 12 + CAST(date_part('mo
 _COUNTS = f"quantity BETWEEN 1 AND {limits.MAX_QUANTITY}"
 # The day's total of the same kind of demand of the same item at the same place, the new
 # movement included (the trigger runs after the insert); read through the (product, at)
-# index: a handful of rows.
+# index: a handful of rows. Only demand counts: an adjustment or a receipt of the same item
+# that day is no part of the day's demand (the ELSE of the group's CASE would call it one).
 _DAY_TOTAL_SQLITE = (
     "SELECT CAST(COALESCE(SUM(quantity), 0) AS REAL) AS t FROM movement "
     "WHERE product_id = new.product_id AND from_location_id = new.from_location_id "
     f"AND at >= date(new.at) AND at < date(new.at, '+1 day') AND {_COUNTS} "
+    f"AND kind IN ({_KINDS}) "
     f"AND ({_GROUP_SQL.format(k='kind')}) = ({_GROUP_SQL.format(k='new.kind')})")
 
 TRIGGER_SQLITE = [
@@ -72,6 +74,7 @@ TRIGGER_POSTGRES = [
             WHERE product_id = NEW.product_id AND from_location_id = NEW.from_location_id
               AND at >= date_trunc('day', NEW.at)
               AND at < date_trunc('day', NEW.at) + INTERVAL '1 day' AND {_COUNTS}
+              AND kind IN ({_KINDS})
               AND ({_GROUP_SQL.format(k='kind')}) = ({_GROUP_SQL.format(k='NEW.kind')});
            q := NEW.quantity;
            INSERT INTO demand_month AS d (product_id, location_id, month, grp, quantity,
