@@ -1,11 +1,13 @@
 """Render each main view of the desktop app on the demo database to docs/screenshots/.
 
     QT_QPA_PLATFORM=offscreen python tools/screenshots.py [--out DIR] [--database FILE]
+                                                          [--size 1440x900 ...]
 
 Builds a fresh scale-1 demo database in a temporary folder (unless --database is given),
-opens the main window at 1440 × 900 with throw-away settings, shows each page with a
-typical row selected, and saves one PNG per page, plus the first-run welcome page and a
-check-out dialog.
+opens the main window with throw-away settings at each size (1440 × 900 and 1024 × 700 by
+default: the largest and smallest the window is made for), shows each page with a typical
+row selected, and saves one PNG per page into `DIR/<width>x<height>/`, plus the first-run
+welcome page and a check-out dialog.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-SIZE = (1440, 900)
+SIZES = ((1440, 900), (1024, 700))
 
 
 def settle(app, runner, seconds: float = 0.3) -> None:
@@ -37,7 +39,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--database", help="an existing demo database (default: build one)")
+    parser.add_argument("--size", action="append", metavar="WxH",
+                        help="a window size (repeatable; default 1440x900 and 1024x700)")
     args = parser.parse_args(argv)
+    sizes = [tuple(int(v) for v in s.lower().split("x")) for s in args.size] if args.size \
+        else list(SIZES)
 
     import peewee as pw
     from PySide6.QtWidgets import QApplication
@@ -57,58 +63,63 @@ def main(argv: list[str] | None = None) -> int:
 
     style.apply(app)
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="stockroom-shots-"))
     url = args.database or str(tmp / "demo.sqlite")
     db = open_store(url)
-    op = os_operator(db)
     if not m.Product.select().exists():
         print("building the demo database…")
-        load_demo(db, op)
-    settings = Settings.in_file(str(tmp / "settings.ini"))
-    ctx = AppContext(db, op, ChangeBus(), settings, TaskRunner(db), url)
-    window = MainWindow(ctx)
-    window.resize(*SIZE)
-    window.show()
+        load_demo(db, os_operator(db))
+    db.close()
+    empty_url = str(tmp / "empty.sqlite")
     saved: list[Path] = []
 
-    def shoot(name: str, widget=None) -> None:
-        settle(app, ctx.runner)
-        if not name.startswith("02"):
-            window.status.clearMessage()  # the scan station's last message
-        path = out / f"{name}.png"
-        (widget or window).grab().save(str(path))
+    def save(widget, path: Path) -> None:
+        widget.grab().save(str(path))
         saved.append(path)
         print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
-    def page(key: str):
-        p = window.show_page(key)
-        settle(app, ctx.runner)
-        return p
+    for width, height in sizes:
+        db = open_store(url)
+        op = os_operator(db)
+        folder = out / f"{width}x{height}"
+        folder.mkdir(parents=True, exist_ok=True)
+        # Fresh settings for each size: no column widths or splitters carried over.
+        settings = Settings.in_file(str(tmp / f"settings-{width}x{height}.ini"))
+        ctx = AppContext(db, op, ChangeBus(), settings, TaskRunner(db), url)
+        window = MainWindow(ctx)
+        window.resize(width, height)
+        window.show()
 
-    try:
-        shoot_views(app, ctx, window, page, shoot, m, pw, Scan)
-    finally:
-        window.close()
-        db.close()
+        def shoot(name: str, widget=None, window=window, ctx=ctx, folder=folder) -> None:
+            settle(app, ctx.runner)
+            if not name.startswith("02"):
+                window.status.clearMessage()  # the scan station's last message
+            save(widget or window, folder / f"{name}.png")
 
-    # The first run: an empty database opens on the welcome page.
-    empty_url = str(tmp / "empty.sqlite")
-    empty = open_store(empty_url)
-    ctx2 = AppContext(empty, os_operator(empty), ChangeBus(), settings, TaskRunner(empty),
-                      empty_url)
-    first = MainWindow(ctx2)
-    first.resize(*SIZE)
-    first.show()
-    try:
-        settle(app, ctx2.runner)
-        path = out / "00-welcome.png"
-        first.grab().save(str(path))
-        saved.append(path)
-        print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
-    finally:
-        first.close()
-        empty.close()
+        def page(key: str, window=window, ctx=ctx):
+            p = window.show_page(key)
+            settle(app, ctx.runner)
+            return p
+
+        try:
+            shoot_views(app, ctx, window, page, shoot, m, pw, Scan)
+        finally:
+            window.close()
+            db.close()
+
+        # The first run: an empty database opens on the welcome page.
+        empty = open_store(empty_url)
+        ctx2 = AppContext(empty, os_operator(empty), ChangeBus(), settings,
+                          TaskRunner(empty), empty_url)
+        first = MainWindow(ctx2)
+        first.resize(width, height)
+        first.show()
+        try:
+            settle(app, ctx2.runner)
+            save(first, folder / "00-welcome.png")
+        finally:
+            first.close()
+            empty.close()
     print(f"{len(saved)} screenshots in {out}")
     return 0
 

@@ -25,8 +25,9 @@ from inventory.dburl import describe
 from inventory.queries.dashboard import is_empty
 from inventory.roles import allowed
 
+from .models import format as fmt
 from .views.base import AppContext, Page
-from .widgets.sidebar import Sidebar
+from .widgets.sidebar import COMPACT_BELOW, Sidebar
 from .widgets.status import StatusBar
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,8 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        fmt.configure(currency=ctx.settings.currency())
+        ctx.settings.changed.connect(self._settings_changed)
         self.setWindowTitle("Stockroom")
         self.setMinimumSize(1000, 640)
         self.pages: dict[str, QWidget] = {}
@@ -109,6 +112,17 @@ class MainWindow(QMainWindow):
         else:
             last = ctx.settings.last_view()
             self.show_page(last if last in TITLES and last != "scan" else "dashboard")
+
+    def _settings_changed(self, group: str) -> None:
+        if group == "display":  # the currency: pages show it from their next reading
+            fmt.configure(currency=self.ctx.settings.currency())
+            for page in self.pages.values():
+                if isinstance(page, Page):
+                    page.refresh()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.sidebar.set_compact(event.size().width() < COMPACT_BELOW)
 
     # -- pages --------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ receive new devices, and correct a device's record."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit
 
@@ -22,6 +22,7 @@ from inventory.queries import lookups
 from inventory.queries.people import by_employee_id
 from inventory.services.receiving import ReceiptLine
 
+from ..models.format import count
 from .fields import ChoiceCombo, OptionalDate, location_combo, person_picker, person_problem
 from .form import FormDialog
 
@@ -58,8 +59,10 @@ class CheckOutDialog(_OnDevices):
 
     def build(self) -> None:
         self.person = self.add_field("person", "To", person_picker())
+        # A loan's due date proposes the station's loan period (Settings).
         self.due = self.add_field("due", "Due back", OptionalDate(
-            "Loan, due back on", minimum=clock.today()))
+            "Loan, due back on", minimum=clock.today(),
+            default=clock.today() + timedelta(days=self.ctx.settings.loan_days())))
         self.reference = self.add_field("reference", "Ticket", QLineEdit())
         self.reference.setPlaceholderText("Optional: service desk ticket number")
         self.person.setFocus()
@@ -144,9 +147,9 @@ class TransferDialog(_OnDevices):
     def done_text(self, result) -> str:
         view = result.view[0]
         if view.number:
-            return f"Shipment {view.number}: {view.lines} device(s) in transit to " \
+            return f"Shipment {view.number}: {count(view.lines, 'device')} in transit to " \
                    f"{view.destination}."
-        return f"{view.lines} device(s) moved to {view.destination}."
+        return f"{count(view.lines, 'device')} moved to {view.destination}."
 
 
 
@@ -226,7 +229,7 @@ class NewDeviceDialog(FormDialog):
 
     def done_text(self, result) -> str:
         view = self.result_value = result.view[0]
-        return f"Received {len(view.assets)} device(s): {_tag_list(view.assets)}."
+        return f"Received {count(len(view.assets), 'device')}: {_tag_list(view.assets)}."
 
     def accept_scan(self, scan) -> bool:
         text = self.serials.toPlainText().rstrip()

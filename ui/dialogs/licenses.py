@@ -21,6 +21,7 @@ from inventory.queries import lookups
 from inventory.vocab import LICENSE_TYPES
 
 from .. import style
+from ..models.format import date_edit_format
 from .fields import ChoiceCombo, OptionalDate, person_picker, person_problem, pydate, qdate
 from .form import FormDialog
 
@@ -133,7 +134,7 @@ class LicenseDialog(FormDialog):
             lookups.suppliers(), none_text="No vendor"))
         self.starts = self.add_field("starts", "Starts", QDateEdit())
         self.starts.setCalendarPopup(True)
-        self.starts.setDisplayFormat("d MMM yyyy")
+        self.starts.setDisplayFormat(date_edit_format())
         self.starts.setDate(qdate(clock.today()))
         self.ends = self.add_field("ends", "Ends", OptionalDate(
             "Ends on", default=clock.today() + timedelta(days=365)))

@@ -16,6 +16,7 @@ from inventory.commands import Command, CreateOrder
 from inventory.queries import lookups
 
 from .. import icons
+from ..models.format import count, fmt_money
 from .fields import ChoiceCombo, PickerEdit, location_combo
 from .form import FormDialog
 
@@ -123,7 +124,7 @@ class OrderDialog(FormDialog):
         view = result.view[0]
         self.result_value = view.number
         state = "placed" if view.status == "ordered" else "saved as a draft"
-        return f"{view.number} to {view.supplier} {state}: {len(view.lines)} line(s), " \
-               f"{view.total:,.2f}."
+        return f"{view.number} to {view.supplier} {state}: {count(len(view.lines), 'line')}, " \
+               f"{fmt_money(view.total)}."
 
     field_names = {"product": "lines"}

@@ -24,7 +24,7 @@ from inventory.queries import dashboard as q
 
 from .. import icons, style
 from ..coalesce import Coalescer
-from ..models.format import fmt_int
+from ..models.format import fmt_int, fmt_month, fmt_time
 from ..widgets import charts
 from .base import AppContext, Page
 
@@ -254,8 +254,8 @@ class DashboardPage(Page):
         self.summary.setText(
             f"{fmt_int(c.devices_deployed)} devices deployed · {fmt_int(c.devices_in_stock)} "
             f"in stock · {fmt_int(c.open_orders)} purchase orders open · updated "
-            f"{f.at:%H:%M}")
-        months = [datetime.strptime(k, "%Y-%m").strftime("%b") for k, _ in f.spend]
+            f"{fmt_time(f.at)}")
+        months = [fmt_month(datetime.strptime(k, "%Y-%m").date()) for k, _ in f.spend]
         if any(v for _, v in f.spend):
             self.spend_card.set_body(charts.view(charts.bar_chart(
                 months, [float(v) for _, v in f.spend])))

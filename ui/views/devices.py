@@ -21,7 +21,7 @@ from ..dialogs.assets import (
     TransferDialog,
 )
 from ..dialogs.licenses import AssignSeatDialog
-from ..models.format import days_phrase, fmt_date, fmt_money, movement_entry
+from ..models.format import count, days_phrase, fmt_date, fmt_money, movement_entry
 from .base import FilterDef, TablePage
 
 
@@ -50,7 +50,7 @@ def print_asset_labels(parent, rows: list[tuple[str, str | None, str]]) -> None:
 
     contents = [LabelContent(tag, model + (f" · SN {serial}" if serial else ""), "asset")
                 for tag, serial, model in rows]
-    LabelDialog(contents, parent, title=f"Print {len(contents)} asset label(s)").exec()
+    LabelDialog(contents, parent, title=f"Print {count(len(contents), 'asset label')}").exec()
 
 
 class DevicesPage(TablePage):
@@ -59,6 +59,10 @@ class DevicesPage(TablePage):
     subtitle = "Laptops, monitors, phones… tracked one by one"
     search_placeholder = "Search tag, serial, model, person, place"
     noun = ("device", "devices")
+    stretch_column = "model"
+    key_columns = ("tag", "model")
+    hide_order = ("category", "due_date", "warranty_end", "location", "serial", "holder",
+                  "status")
     detail_placeholder = "Select a device to see who holds it, where it is, and its history."
     kinds = ("assets", "people", "locations", "movements")
     filters = (

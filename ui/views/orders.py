@@ -29,6 +29,9 @@ class OrdersPage(TablePage):
     subtitle = "What was ordered, from whom, and what has arrived"
     search_placeholder = "Search order number, supplier, product"
     noun = ("order", "orders")
+    stretch_column = "supplier"
+    key_columns = ("number", "supplier")
+    hide_order = ("ship_to", "created_at", "lines", "received", "expected_at", "total")
     detail_placeholder = "Select an order to see its lines."
     kinds = ("orders", "stock", "assets")
     filters = (

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from inventory.dburl import describe, is_postgres
 from inventory.roles import ROLE_LABELS
 
+from ..models.format import count
 from ..settings import ALL_SYMBOLOGIES, RESOLUTIONS
 from .base import AppContext, Page
 
@@ -248,7 +249,7 @@ class SettingsPage(Page):
             self.port.addItem(f"{current} (not connected)", current)
         self.port.setCurrentIndex(max(0, self.port.findData(current)))
         self.port.blockSignals(False)
-        self.serial_state.setText(f"{len(ports)} port(s) found. Stockroom keeps waiting for "
+        self.serial_state.setText(f"{count(len(ports), 'port')} found. Stockroom keeps waiting for "
                                   "the chosen port when it is unplugged.")
 
     def set_serial_state(self, state: str) -> None:

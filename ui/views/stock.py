@@ -45,6 +45,9 @@ class StockPage(TablePage):
     subtitle = "Chargers, cables, toner… counted by quantity, on site and at partners"
     search_placeholder = "Search product, part number, GTIN, category"
     noun = ("product", "products")
+    stretch_column = "name"
+    hide_order = ("part_number", "category", "kind", "unit_cost", "reorder_point", "transit",
+                  "partner", "value")
     detail_placeholder = "Select a product to see its stock at every location."
     kinds = ("stock", "movements", "locations", "orders")
     filters = (

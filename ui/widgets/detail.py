@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -22,13 +23,26 @@ from PySide6.QtWidgets import (
 )
 
 from .. import style
+from .columns import ColumnPolicy
+from .flow import flow_row
 from .pill import Pill
 
 ROW_HEIGHT = 26
 
 
+LONG_WORD = 22
+_BREAKS = re.compile(r"([@./_\\-])")
+
+
+def breakable(text: str) -> str:
+    """`text` with places to wrap inside long words (an e-mail address, a path, a URL): a
+    zero-width space after each @ . / _ - of a word longer than `LONG_WORD` characters."""
+    return " ".join(_BREAKS.sub("\\1\u200b", w) if len(w) > LONG_WORD else w
+                    for w in text.split(" "))
+
+
 def label(text: str, name: str | None = None, wrap: bool = True) -> QLabel:
-    w = QLabel(text)
+    w = QLabel(breakable(text) if wrap else text)
     if name:
         w.setObjectName(name)
     w.setWordWrap(wrap)
@@ -56,10 +70,9 @@ class MiniTable(QTableWidget):
                             else Qt.FocusPolicy.StrongFocus)
         head = self.horizontalHeader()
         head.setHighlightSections(False)
-        head.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        head.setStretchLastSection(False)
         head.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self._stretch = stretch if stretch is not None else len(headers) - 1
+        # The name stretches (the first column unless told); numbers are hidden last.
+        self._stretch = stretch if stretch is not None else 0
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         for r, row in enumerate(rows):
@@ -75,32 +88,16 @@ class MiniTable(QTableWidget):
             if hi is not None:
                 hi.setTextAlignment(right)
         visible = max(1, min(len(rows), max_visible))
-        self._scrolls = len(rows) > max_visible
         self.setFixedHeight(head.sizeHint().height() + visible * ROW_HEIGHT + 4)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         if on_activate is not None:
             self.cellDoubleClicked.connect(lambda r, _c: on_activate(r))
             self.setToolTip("Double-click to open")
-        self._natural = [max(self.sizeHintForColumn(c), head.sectionSizeHint(c)) + 6
-                         for c in range(len(headers))]
-
-    def resizeEvent(self, event) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        self.fit_columns()
-
-    def fit_columns(self) -> None:
-        """Columns at their natural width; the stretch column takes what is left (or gives
-        up what is missing, eliding its text)."""
-        widths = list(self._natural)
-        if not widths:
-            return
-        room = self.width() - 2 * self.frameWidth()
-        if self._scrolls:
-            room -= self.verticalScrollBar().sizeHint().width()
-        spare = room - sum(widths)
-        widths[self._stretch] = max(70, widths[self._stretch] + spare)
-        for c, w in enumerate(widths):
-            self.horizontalHeader().resizeSection(c, w)
+        others = [c for c in reversed(range(len(headers))) if c != self._stretch]
+        self.columns = ColumnPolicy(
+            self, stretch=self._stretch,
+            hide_order=[c for c in others if c not in numeric]
+            + [c for c in others if c in numeric])
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
 
 class DetailPane(QScrollArea):
@@ -126,9 +123,17 @@ class DetailPane(QScrollArea):
         layout.setContentsMargins(18, 16, 18, 18)
         layout.setSpacing(8)
         self.setWidget(body)
+        body.installEventFilter(self)
         self._layout = layout
         self._grid = None
         return layout
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
+        # The body's layout changed (rows added, text wrapped): the scroll area sizes the
+        # body again from its height for the pane's width (it does not by itself).
+        if obj is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            QApplication.postEvent(self, QEvent(QEvent.Type.LayoutRequest))
+        return False
 
     def clear(self, text: str | None = None) -> None:
         layout = self._new_body()
@@ -232,29 +237,26 @@ class DetailPane(QScrollArea):
             row = QVBoxLayout(item)
             row.setContentsMargins(12, 6, 10, 6)
             row.setSpacing(1)
-            top = QHBoxLayout()
-            top.setSpacing(8)
+            top_box, top = flow_row(spacing=8)  # the date goes under the headline if narrow
             h = label(headline, wrap=False)
             h.setStyleSheet("font-weight: 600;")
             w = label(when, "Muted", wrap=False)
-            top.addWidget(h)
-            top.addStretch(1)
-            top.addWidget(w)
-            row.addLayout(top)
+            top.add_widget(h)
+            top.add_widget(w, right=True)
+            row.addWidget(top_box)
             if details:
                 row.addWidget(label(details, "Muted"))
             col.addWidget(item)
         self._layout.addWidget(box)
 
     def buttons(self, buttons: Sequence[QPushButton]) -> None:
+        """A row of buttons that wraps onto more lines in a narrow pane."""
         assert self._layout is not None
         self._grid = None
-        row = QHBoxLayout()
-        row.setSpacing(8)
+        box, row = flow_row()
         for b in buttons:
-            row.addWidget(b)
-        row.addStretch(1)
-        self._layout.addLayout(row)
+            row.add_widget(b)
+        self._layout.addWidget(box)
 
     def finish(self) -> None:
         assert self._layout is not None

@@ -1,0 +1,201 @@
+"""The window at the smallest and the largest size it is made for (1024×700, 1440×900):
+no table's key column is cut or hidden, no button's text is cut, detail panes wrap, filter
+rows reflow, columns follow the one policy (a name that stretches, others hidden first and
+shown again on request, full text in the tooltip)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QScrollArea,
+    QStyle,
+    QTableView,
+    QToolTip,
+)
+
+from tests.ui_support import IGNORE_OFFSCREEN
+from ui.main_window import NAVIGATION, MainWindow
+from ui.widgets.columns import ColumnPolicy
+
+pytestmark = [IGNORE_OFFSCREEN]
+
+SIZES = ((1024, 700), (1440, 900))
+
+
+def cut_cells(view: QTableView, columns) -> list[str]:
+    """Cells of `columns` on screen whose text is wider than the room the column gives."""
+    margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+    metrics = view.fontMetrics()
+    first = max(0, view.rowAt(0))
+    last = view.rowAt(view.viewport().height() - 1)
+    last = view.model().rowCount() - 1 if last < 0 else last
+    out = []
+    for c in columns:
+        head = view.model().headerData(c, Qt.Orientation.Horizontal)
+        if view.isColumnHidden(c):
+            out.append(f"{head}: hidden")
+            continue
+        # Off screen to the right (behind a horizontal scroll bar) is cut too.
+        right = view.columnViewportPosition(c) + view.columnWidth(c)
+        if right > view.viewport().width() + 1:
+            out.append(f"{head}: behind the scroll bar")
+        for r in range(first, last + 1):
+            text = view.model().index(r, c).data()
+            if text and metrics.horizontalAdvance(str(text)) > view.columnWidth(c) - 2 * margin:
+                out.append(f"{head} row {r}: {text!r} in {view.columnWidth(c)} px")
+    return out
+
+
+def cut_buttons(root) -> list[str]:
+    out = []
+    for b in root.findChildren(QAbstractButton):
+        if not b.isVisible() or not b.text().strip():
+            continue
+        if b.width() + 1 < b.sizeHint().width():
+            out.append(f"{b.text()!r}: {b.width()} px of {b.sizeHint().width()}")
+            continue
+        inside_scroll = any(isinstance(p, QScrollArea) for p in _parents(b))
+        if not inside_scroll:
+            right = b.mapTo(root, QPoint(b.width(), 0)).x()
+            if right > root.width() + 1:
+                out.append(f"{b.text()!r}: right edge at {right} in a {root.width()} px window")
+    return out
+
+
+def _parents(w):
+    p = w.parentWidget()
+    while p is not None:
+        yield p
+        p = p.parentWidget()
+
+
+def shown_tables(page) -> list[tuple[QTableView, ColumnPolicy]]:
+    out = []
+    for view in page.findChildren(QTableView):
+        policy = next(iter(view.findChildren(ColumnPolicy, options=Qt.FindChildOption
+                                             .FindDirectChildrenOnly)), None)
+        if view.isVisible() and view.model() is not None and view.model().rowCount():
+            out.append((view, policy))
+    return out
+
+
+def settle(window) -> None:
+    """Let the window's worker deliver what its pages asked for."""
+    assert window.ctx.runner.wait_idle(10_000)
+
+
+def visit(window, qtbot, key: str):
+    page = window.show_page(key)
+    settle(window)
+    qtbot.wait(30)  # the column policy fits on the next turn of the event loop
+    QApplication.processEvents()
+    return page
+
+
+@pytest.fixture
+def sized_window(qtbot, ctx):
+    def make(width: int, height: int) -> MainWindow:
+        w = MainWindow(ctx)
+        qtbot.addWidget(w)
+        w.resize(width, height)
+        w.show()
+        qtbot.waitExposed(w)
+        settle(w)
+        return w
+    return make
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_no_key_column_or_button_text_is_cut_on_any_page(qtbot, sized_window, size):
+    window = sized_window(*size)
+    problems: list[str] = []
+    for key, title, _icon, _keys in NAVIGATION:
+        page = visit(window, qtbot, key)
+        tabs = getattr(page, "tabs", None)
+        for i in range(tabs.count() if tabs is not None else 1):
+            if tabs is not None:
+                tabs.setCurrentIndex(i)
+                settle(window)
+                qtbot.wait(30)
+            where = title + (f" ▸ {tabs.tabText(i)}" if tabs is not None else "")
+            for view, policy in shown_tables(page):
+                assert policy is not None, f"{where}: a table without the column policy"
+                problems += [f"{where}: {p}" for p in cut_cells(view, sorted(policy.keys))]
+            problems += [f"{where}: button {p}" for p in cut_buttons(window)]
+    assert not problems, "\n".join(problems)
+
+
+def test_less_important_columns_hide_first_and_come_back_on_request(qtbot, sized_window):
+    window = sized_window(1024, 700)
+    devices = visit(window, qtbot, "devices")
+    policy = devices.columns
+    model = devices.model
+    assert devices.table.isColumnHidden(model.column_of("category"))  # the first to go
+    assert not devices.table.isColumnHidden(model.column_of("tag"))
+    assert not devices.table.isColumnHidden(model.column_of("model"))
+    # The header's menu shows a hidden column again, and the choice is remembered.
+    hidden = sorted(policy.auto_hidden)[-1]
+    name = policy.label(hidden)
+    menu = policy.header_menu()
+    action = next(a for a in menu.actions() if a.text() == name)
+    assert not action.isChecked()
+    action.trigger()
+    assert not devices.table.isColumnHidden(hidden)
+    assert name in window.ctx.settings.column_choice("devices")[0]
+    window.resize(1440, 900)
+    qtbot.wait(30)
+    QApplication.processEvents()
+    # Wider: the stretching name column takes what the others leave, with no scroll bar.
+    table = devices.table
+    used = sum(table.columnWidth(c) for c in range(model.columnCount())
+               if not table.isColumnHidden(c))
+    assert used <= table.viewport().width() + 1
+    assert table.columnWidth(model.column_of("model")) >= policy.natural(model.column_of("model"))
+
+
+def test_a_cut_cell_shows_its_full_text_in_the_tooltip(qtbot, sized_window):
+    window = sized_window(1024, 700)
+    devices = visit(window, qtbot, "devices")
+    table, model = devices.table, devices.model
+    col = model.column_of("model")
+    table.setColumnWidth(col, 60)  # by hand: now the names are cut
+    QApplication.processEvents()
+    rect = table.visualRect(model.index(0, col))
+    event = QHelpEvent(QEvent.Type.ToolTip, rect.center(), table.viewport().mapToGlobal(
+        rect.center()))
+    QApplication.sendEvent(table.viewport(), event)
+    assert QToolTip.isVisible()
+    assert QToolTip.text() == model.index(0, col).data()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_detail_panes_wrap_instead_of_being_cut(qtbot, sized_window, size):
+    window = sized_window(*size)
+    for key in ("devices", "stock", "licenses", "locations", "people", "orders"):
+        page = visit(window, qtbot, key)
+        page.table.selectRow(0)
+        qtbot.wait(60)
+        settle(window)
+        QApplication.processEvents()
+        body = page.detail.widget()
+        room = page.detail.viewport().width()
+        assert body.width() <= room + 1, f"{key}: the detail is {body.width()} px in {room}"
+        need = body.heightForWidth(body.width())
+        assert body.height() >= need - 1, f"{key}: {body.height()} px high for {need} px"
+
+
+def test_the_filter_row_reflows_onto_two_lines_when_narrow(qtbot, sized_window):
+    window = sized_window(1024, 700)
+    devices = visit(window, qtbot, "devices")
+    search, last = devices.search, devices._combos["special"]
+    assert last.geometry().top() > search.geometry().bottom()  # on a second line
+    for combo in devices._combos.values():  # nothing on top of anything else
+        assert not combo.geometry().intersects(search.geometry())
+    window.resize(1440, 900)
+    qtbot.wait(30)
+    QApplication.processEvents()
+    assert devices.search.width() >= 240
