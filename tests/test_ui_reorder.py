@@ -20,6 +20,12 @@ def test_reorder_view_shows_demo_lines_and_approving_creates_orders(qtbot, ctx, 
     settle(page)
     lines = page.visible_lines()
     assert lines and all(ln.position <= ln.reorder_point for ln in lines)
+    # The reasons in plain words; the statistics one click away.
+    words = page.detail.toPlainText()
+    assert "a month" in words and "Counted now" in words and "sd " not in words
+    from PySide6.QtCore import QUrl
+
+    page.detail.anchorClicked.emit(QUrl("statistics"))
     assert "Demand" in page.detail.toPlainText() and "Position" in page.detail.toPlainText()
     assert page.chart.chart().series()  # history, projection and reorder point drawn
 

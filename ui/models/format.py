@@ -73,6 +73,8 @@ def fmt_date(d: date | datetime | str | None) -> str:
         return ""
     if isinstance(d, datetime):
         d = local(d).date()
+    if not isinstance(d, date):
+        return str(d)
     return format_date(d, "medium", locale=_Style.locale)
 
 

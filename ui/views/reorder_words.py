@@ -34,7 +34,8 @@ def plain_reasons(ln: ReorderLine, source_name: str = "") -> list[str]:
     out.append(f"Arrives {days} day{'s' if days != 1 else ''} after ordering"
                + (f" ({via})." if via else "."))
     out.append(f"Reorder when the stock counted below falls to {fmt_number(ln.reorder_point)}: "
-               f"that covers the wait with {fmt_number(ln.service_level * 100)} % confidence.")
+               f"that covers the wait with {fmt_number(ln.service_level * 100)} % confidence "
+               f"({ln.target_text}).")
     parts = [f"{fmt_number(ln.on_hand)} on hand"]
     if ln.on_order:
         parts.append(f"{fmt_number(ln.on_order)} on order")

@@ -159,7 +159,8 @@ class ColumnPolicy(QObject):
         return want
 
     def fit(self) -> None:
-        if self._fitting or self._count() == 0:
+        """Share the width out again (only while shown: it is fitted when it is shown)."""
+        if self._fitting or not self.view.isVisible() or self._count() == 0:
             return
         self._fitting = True
         try:

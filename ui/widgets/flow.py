@@ -84,8 +84,12 @@ class FlowLayout(QLayout):
         return size + QSize(m.left() + m.right(), m.top() + m.bottom())
 
     def _visible(self) -> list[tuple[int, QLayoutItem]]:
-        return [(i, it) for i, it in enumerate(self._items)
-                if not (it.widget() is not None and it.widget().isHidden())]
+        out = []
+        for i, it in enumerate(self._items):
+            w = it.widget()
+            if w is None or not w.isHidden():
+                out.append((i, it))
+        return out
 
     def _width_of(self, item: QLayoutItem) -> int:
         w = item.widget()
