@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -195,6 +196,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{TITLES.get(key, 'Welcome')} — Stockroom")
         if key != "welcome":
             self.ctx.settings.set_last_view(key)
+        if key == "scan" and hasattr(w, "focus_field"):
+            QTimer.singleShot(0, w.focus_field)  # (also when it was shown already)
         return w
 
     def show_welcome(self) -> None:
@@ -283,14 +286,16 @@ class MainWindow(QMainWindow):
             station.set_mode(mode)
 
     def show_shortcuts(self) -> None:
-        views = "\n".join(f"{keys:>8}   {title}" for _k, title, _i, keys in NAVIGATION)
-        modes = "\n".join(f"{keys:>8}   Scan station: {label}" for keys, _m, label in SCAN_MODES)
-        QMessageBox.information(
-            self, "Keyboard shortcuts",
-            f"{views}\n\n{modes}\n\n  Ctrl+F   Search in this view\n  Ctrl+N   New … in this "
-            "view\n  Ctrl+O   Check out / issue the selection\n  Ctrl+I   Check in the "
-            "selection\n  Ctrl+T   Transfer the selection\n  Ctrl+E   Edit the selection\n"
-            "      F1   This list")
+        """F1: every shortcut, read from the actions of the menus and of every page."""
+        from .shortcuts import ShortcutsDialog, collect
+
+        current = self.current_key
+        shortcuts = collect(self)  # (builds the pages not opened yet)
+        if current:
+            self.show_page(current)
+        dialog = ShortcutsDialog(shortcuts, self)
+        self.shortcuts_dialog = dialog
+        dialog.open()
 
     # -- files --------------------------------------------------------------------------
 

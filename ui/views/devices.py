@@ -90,7 +90,8 @@ class DevicesPage(TablePage):
         self.act_seat = self.action("Assign seat…", "licenses", self.assign_seat, "",
                                     "Give this device a license seat")
         self.act_edit = self.action("Edit…", "settings", self.edit, "Ctrl+E",
-                                    "Correct the serial, warranty or notes")
+                                    "Correct the model, serial, place, cost, supplier, order, "
+                                    "warranty or notes")
         self.act_retire = self.action("Retire…", "close", lambda: self.end_of_life("retire"))
         self.act_lost = self.action("Mark lost…", "alert", lambda: self.end_of_life("lost"))
         self.act_dispose = self.action("Dispose…", "close", lambda: self.end_of_life("dispose"))
@@ -257,7 +258,7 @@ class DevicesPage(TablePage):
             word = "ended" if left < 0 else "ends"
             p.field("Warranty", f"{word} {fmt_date(d.warranty_end)} ({days_phrase(left)})", tone)
         bought = " · ".join(x for x in (fmt_date(d.purchase_date), fmt_money(d.purchase_cost),
-                                        d.order_number or "") if x)
+                                        d.supplier or "", d.order_number or "") if x)
         p.field("Purchased", bought)
         if d.seats:
             p.field("License seats", ", ".join(d.seats))
