@@ -181,6 +181,11 @@ def test_detail_panes_wrap_instead_of_being_cut(qtbot, sized_window, size):
         qtbot.wait(60)
         settle(window)
         QApplication.processEvents()
+        def fits(page=page) -> bool:
+            body = page.detail.widget()
+            return body.width() <= page.detail.viewport().width() + 1 and \
+                body.height() >= body.heightForWidth(body.width()) - 1
+        qtbot.waitUntil(fits, timeout=1000)  # (a few turns of the event loop)
         body = page.detail.widget()
         room = page.detail.viewport().width()
         assert body.width() <= room + 1, f"{key}: the detail is {body.width()} px in {room}"
@@ -199,3 +204,24 @@ def test_the_filter_row_reflows_onto_two_lines_when_narrow(qtbot, sized_window):
     qtbot.wait(30)
     QApplication.processEvents()
     assert devices.search.width() >= 240
+
+
+def test_icons_on_buttons_follow_one_rule(qtbot, sized_window):
+    """A page's header actions all carry an icon beside their text; the other buttons with
+    text (detail panes, forms, the scan station) carry none."""
+    from PySide6.QtWidgets import QPushButton
+
+    from ui.widgets.action_bar import ActionBar
+
+    window = sized_window(1440, 900)
+    for key, title, *_ in NAVIGATION:
+        page = visit(window, qtbot, key)
+        bars = page.findChildren(ActionBar)
+        in_bars = {id(b) for bar in bars for b in bar.buttons()}
+        for bar in bars:
+            for b in bar.buttons():
+                if b is not bar.more:
+                    assert not b.icon().isNull(), f"{title}: {b.text()!r} has no icon"
+        for b in page.findChildren(QPushButton):
+            if id(b) not in in_bars and b.text().strip():
+                assert b.icon().isNull(), f"{title}: {b.text()!r} has an icon"

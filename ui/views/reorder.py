@@ -15,7 +15,7 @@ from html import escape
 
 from PySide6.QtCharts import QChart, QChartView, QDateTimeAxis, QLineSeries, QValueAxis
 from PySide6.QtCore import QAbstractTableModel, QDateTime, QModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+from PySide6.QtGui import QAction, QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSplitter,
     QTableView,
     QTableWidget,
@@ -43,8 +42,10 @@ from inventory.replenishment.history import projection, stock_history
 from inventory.replenishment.licenses import asset_alerts, license_alerts
 from inventory.services import ordering
 
+from .. import icons
 from ..coalesce import Coalescer
 from ..models.format import fmt_date, fmt_int, fmt_money, fmt_number
+from ..widgets.action_bar import ActionBar
 from ..widgets.columns import ColumnPolicy
 from ..widgets.flow import flow_row
 from .base import AppContext, Page
@@ -205,11 +206,12 @@ class ReorderPage(Page):
         self.demand_class = QComboBox()
         self.demand_class.addItems([ALL, *CLASSES])
         self.show_all = QCheckBox("Include items above their reorder point")
-        self.approve_button = QPushButton("Approve selected → draft orders")
-        self.approve_button.setProperty("primary", True)
-        self.approve_button.setToolTip("Buy lines become draft purchase orders, one per "
+        # The page's actions, as on every page: icon and text, in the header's action bar.
+        self.approve_action = QAction(icons.icon("check", "#ffffff", "#ffffff"),
+                                      "Approve selected → draft orders", self)
+        self.approve_action.setToolTip("Buy lines become draft purchase orders, one per "
                                        "supplier and delivery location")
-        self.export_button = QPushButton("Export…")
+        self.export_action = QAction(icons.icon("upload"), "Export…", self)
         self.status = QLabel()
         self.status.setWordWrap(True)
         filters_box, filters = flow_row()
@@ -288,9 +290,7 @@ class ReorderPage(Page):
         heading.addWidget(subtitle)
         head = QHBoxLayout()
         head.addLayout(heading)
-        head.addStretch(1)
-        head.addWidget(self.export_button)
-        head.addWidget(self.approve_button)
+        head.addWidget(ActionBar([self.export_action], primary=[self.approve_action]), 1)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(22, 18, 22, 14)
         outer.addLayout(head)
@@ -300,8 +300,8 @@ class ReorderPage(Page):
             combo.currentIndexChanged.connect(self._apply_filters)
         self.show_all.toggled.connect(self.refresh)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.approve_button.clicked.connect(self.approve_selected)
-        self.export_button.clicked.connect(self._ask_export)
+        self.approve_action.triggered.connect(lambda _=False: self.approve_selected())
+        self.export_action.triggered.connect(lambda _=False: self._ask_export())
         self.refresh()
 
     # -- layout -----------------------------------------------------------------------

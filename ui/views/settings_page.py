@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from inventory.dburl import describe, is_postgres
 from inventory.roles import ROLE_LABELS
 
-from ..models.format import count
+from ..models.format import count, locale_currency
 from ..settings import ALL_SYMBOLOGIES, RESOLUTIONS
 from .base import AppContext, Page
 
@@ -67,6 +67,10 @@ def _spin(lo: int, hi: int, value: int, suffix: str = "") -> QSpinBox:
     return s
 
 
+CURRENCIES = ("AUD", "CAD", "CHF", "CNY", "DKK", "EUR", "GBP", "INR", "JPY", "NOK", "NZD",
+              "PLN", "SEK", "SGD", "USD", "ZAR")
+
+
 class SettingsPage(Page):
     key = "settings"
     title = "Settings"
@@ -97,6 +101,7 @@ class SettingsPage(Page):
         grid.addWidget(self._symbology_box(), 2, 0)
         grid.addWidget(self._serial_box(), 0, 1)
         grid.addWidget(self._camera_box(), 1, 1, 2, 1)
+        grid.addWidget(self._display_box(), 3, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
@@ -185,11 +190,56 @@ class SettingsPage(Page):
         self.test_field.setPlaceholderText("Click here and scan a barcode to test")
         self.test_field.textEdited.connect(self._typed)
         form.addRow("Test", self.test_field)
+        how = QLabel(
+            "How a scan is told from typing: with a prefix set, anything that starts with it "
+            "is a scan. Otherwise a scan is at least “Shortest scan” characters, each within "
+            "“Gap between keys” of the last, ended by Enter, Tab, the suffix or “Silence ends "
+            "a scan”. Inside a text field of a dialog, fast typing (a pasted text, a "
+            "remote-desktop tool) stays in the field: there only a burst with the prefix, or "
+            "ending with the suffix, is a scan. Program the scanner with a prefix or suffix "
+            "to scan into dialogs.")
+        how.setObjectName("wedgeHow")
+        how.setWordWrap(True)
+        how.setProperty("muted", True)
+        how.setStyleSheet("color: #6b7280;")
+        form.addRow("", how)
         self.detected = QLabel("Nothing scanned yet.")
         self.detected.setObjectName("wedgeDetected")
         self.detected.setWordWrap(True)
         self.detected.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("Detected", self.detected)
+        return box
+
+    # -- display and the counter --------------------------------------------------------
+
+    def _display_box(self) -> QGroupBox:
+        box = QGroupBox("Money and loans")
+        form = QFormLayout(box)
+        self.currency = QComboBox()
+        self.currency.setObjectName("currency")
+        own = locale_currency()
+        self.currency.addItem(f"The locale's ({own})", "")
+        for code in CURRENCIES:
+            self.currency.addItem(code, code)
+        chosen = self.s.currency()
+        if chosen and self.currency.findData(chosen) < 0:
+            self.currency.addItem(chosen, chosen)
+        self.currency.setCurrentIndex(max(0, self.currency.findData(chosen)))
+        self.currency.currentIndexChanged.connect(
+            lambda _i: self.s.set_currency(self.currency.currentData() or ""))
+        form.addRow("Show money in", self.currency)
+        note = QLabel("Amounts are shown with this currency; what is stored does not change.")
+        note.setObjectName("Muted")
+        note.setWordWrap(True)
+        form.addRow("", note)
+        self.loan_days = _spin(1, 365, self.s.loan_days(), " days")
+        self.loan_days.setObjectName("loanDays")
+        self.loan_days.valueChanged.connect(self.s.set_loan_days)
+        form.addRow("Loan period", self.loan_days)
+        hint = QLabel("The due date a check-out proposes (dialog and scan station).")
+        hint.setObjectName("Muted")
+        hint.setWordWrap(True)
+        form.addRow("", hint)
         return box
 
     def _typed(self, text: str) -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -132,8 +131,20 @@ class DetailPane(QScrollArea):
         # The body's layout changed (rows added, text wrapped): the scroll area sizes the
         # body again from its height for the pane's width (it does not by itself).
         if obj is self.widget() and event.type() == QEvent.Type.LayoutRequest:
-            QApplication.postEvent(self, QEvent(QEvent.Type.LayoutRequest))
+            QTimer.singleShot(0, self._fit_body)
         return False
+
+    def _fit_body(self) -> None:
+        """The body as wide as the pane and as high as it needs at that width."""
+        body = self.widget()
+        if body is None or body.layout() is None:
+            return
+        body.layout().activate()
+        width = self.viewport().width()
+        height = body.heightForWidth(width) if body.hasHeightForWidth() else -1
+        height = max(height, body.minimumSizeHint().height(), self.viewport().height())
+        if body.size().width() != width or body.size().height() != height:
+            body.resize(width, height)
 
     def clear(self, text: str | None = None) -> None:
         layout = self._new_body()
