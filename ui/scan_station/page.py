@@ -52,7 +52,7 @@ REPEAT_WINDOW_S = 1.0
 BADGE_FIRST_MODES = ("checkout", "issue")  # modes whose first scan is a person's badge
 MODE_BUTTON_STYLE = (
     "QPushButton { background: #ffffff; color: #111827; border: 1px solid #d1d5db;"
-    " border-radius: 6px; padding: 4px 10px; }"
+    " border-radius: 6px; padding: 4px 10px; min-height: 36px; }"  # two lines of text
     "QPushButton:hover { background: #f3f4f6; }"
     "QPushButton:focus { border: 2px solid #2563eb; }"
     "QPushButton:checked { background: #2563eb; color: #ffffff; border-color: #1d4ed8;"
@@ -116,7 +116,9 @@ class ScanStationPage(QWidget):
         self.role_note.setStyleSheet("#scanRoleNote { color: #92400e; }")
         self.camera = CameraPane(settings)
         self.camera.scan_received.connect(self.handle_scan)
-        self.camera.setFixedWidth(330)
+        # The camera gives way first on a narrow window (the basket needs the width).
+        self.camera.setMinimumWidth(240)
+        self.camera.setMaximumWidth(330)
         entry = QHBoxLayout()
         scan_label = QLabel("&Scan")
         scan_label.setBuddy(self.field)

@@ -25,6 +25,11 @@ from PySide6.QtWidgets import QHeaderView, QMenu, QStyle, QTableView, QToolTip
 STRETCH_CAP = 460  # the name column asks for at most this much before others give way
 TEXT_CAP = 260  # an ordinary text column is not widened past this (its tooltip has the rest)
 PAD = 10
+SAMPLE_ROWS = 400  # rows a key column is measured on
+_REFIT = frozenset({QEvent.Type.Show, QEvent.Type.Polish, QEvent.Type.FontChange,
+                    QEvent.Type.StyleChange})
+_WATCHED = _REFIT | {QEvent.Type.Resize, QEvent.Type.ToolTip, QEvent.Type.MouseButtonPress,
+                     QEvent.Type.MouseButtonRelease}
 
 
 def text_margin(view: QTableView) -> int:
@@ -76,6 +81,9 @@ class ColumnPolicy(QObject):
         head.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         head.customContextMenuRequested.connect(self._header_menu)
         head.sectionResized.connect(self._resized_by_user)
+        self._dragging = False  # the user holds a section's edge (only then is a width theirs)
+        self._header_port = head.viewport()
+        self._header_port.installEventFilter(self)
         view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         view.setTextElideMode(Qt.TextElideMode.ElideRight)
         view.viewport().installEventFilter(self)
@@ -83,6 +91,13 @@ class ColumnPolicy(QObject):
         model = view.model()
         for signal in (model.modelReset, model.layoutChanged, model.rowsInserted):
             signal.connect(self.schedule)
+        # Rows read later (a lazy model's next block) may hold a longer name: fit again,
+        # once for a burst of them.
+        self._later = QTimer(self)
+        self._later.setSingleShot(True)
+        self._later.setInterval(120)
+        self._later.timeout.connect(self.fit)
+        model.dataChanged.connect(lambda *_: self._later.start())
         self.schedule()
 
     # -- what is shown ------------------------------------------------------------------
@@ -125,8 +140,8 @@ class ColumnPolicy(QObject):
                            dict(self._user_widths))
 
     def _resized_by_user(self, column: int, _old: int, new: int) -> None:
-        if self._fitting or new <= 0:
-            return
+        if self._fitting or not self._dragging or new <= 0:
+            return  # (the header itself resets sections when the rows are read again)
         self._user_widths[self.label(column)] = new
         self._store()
 
@@ -149,14 +164,31 @@ class ColumnPolicy(QObject):
 
     def natural(self, column: int) -> int:
         """The width that shows the header and the rows on screen uncut."""
-        head = self.view.horizontalHeader()
         chosen = self._user_widths.get(self.label(column))
         if chosen:
             return chosen
-        want = max(head.sectionSizeHint(column), self.view.sizeHintForColumn(column)) + PAD
+        want = max(self._header_width(column), self.view.sizeHintForColumn(column)) + PAD
         if column not in self.keys:
-            want = min(want, TEXT_CAP)
-        return want
+            return min(want, TEXT_CAP)
+        # A key column fits the longest of the first rows, not only those on screen now
+        # (scrolling must not bring a cut name into view).
+        model, metrics = self.view.model(), self.view.fontMetrics()
+        longest = max((metrics.horizontalAdvance(str(text)) for r in
+                       range(min(model.rowCount(), SAMPLE_ROWS))
+                       if (text := model.index(r, column).data())), default=0)
+        return max(want, longest + 2 * text_margin(self.view) + PAD)
+
+    def _header_width(self, column: int) -> int:
+        """The header's text with its margins and sort mark (measured, since a hidden
+        section's own size hint is 0)."""
+        head = self.view.horizontalHeader()
+        st = head.style()
+        margin = st.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, head)
+        mark = st.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, head)
+        text = head.fontMetrics().horizontalAdvance(self.label(column))
+        measured = text + 4 * margin + mark
+        return measured if head.isSectionHidden(column) else \
+            max(measured, head.sectionSizeHint(column))
 
     def fit(self) -> None:
         """Share the width out again (only while shown: it is fitted when it is shown)."""
@@ -202,10 +234,19 @@ class ColumnPolicy(QObject):
     # -- events -------------------------------------------------------------------------
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        # Only Python identity checks before the event type is known to matter: this runs
+        # for every event of the view, also while Qt destroys it.
         kind = event.type()
+        if kind not in _WATCHED:
+            return False
+        if obj is self._header_port:
+            if kind == QEvent.Type.MouseButtonPress:
+                self._dragging = True
+            elif kind == QEvent.Type.MouseButtonRelease:
+                self._dragging = False
+            return False
         if obj is self.view:
-            if kind in (QEvent.Type.Show, QEvent.Type.Polish, QEvent.Type.FontChange,
-                        QEvent.Type.StyleChange):
+            if kind in _REFIT:
                 self.schedule()
             return False
         if kind == QEvent.Type.Resize:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+import shiboken6
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -91,11 +92,12 @@ class MiniTable(QTableWidget):
         if on_activate is not None:
             self.cellDoubleClicked.connect(lambda r, _c: on_activate(r))
             self.setToolTip("Double-click to open")
+        # In a pane this narrow the figures matter most: numbers are never hidden; other
+        # text columns go first; the name then gives way (full text in its tooltip).
         others = [c for c in reversed(range(len(headers))) if c != self._stretch]
         self.columns = ColumnPolicy(
-            self, stretch=self._stretch,
-            hide_order=[c for c in others if c not in numeric]
-            + [c for c in others if c in numeric])
+            self, stretch=self._stretch, keys=numeric,
+            hide_order=[c for c in others if c not in numeric])
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
 
@@ -106,10 +108,11 @@ class DetailPane(QScrollArea):
                  parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("DetailScroll")
-        self.setWidgetResizable(True)
+        self.setWidgetResizable(True)  # (and fit_body corrects its height once it wraps)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._placeholder = placeholder
+        self._body: QWidget | None = None
         self._layout: QVBoxLayout | None = None
         self._grid: QGridLayout | None = None
         self.title_text = ""
@@ -122,7 +125,10 @@ class DetailPane(QScrollArea):
         layout.setContentsMargins(18, 16, 18, 18)
         layout.setSpacing(8)
         self.setWidget(body)
+        body.show()  # (a scroll area already on screen does not show a new body itself)
+        self._body = body
         body.installEventFilter(self)
+        self.fit_body()
         self._layout = layout
         self._grid = None
         return layout
@@ -130,21 +136,32 @@ class DetailPane(QScrollArea):
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
         # The body's layout changed (rows added, text wrapped): the scroll area sizes the
         # body again from its height for the pane's width (it does not by itself).
-        if obj is self.widget() and event.type() == QEvent.Type.LayoutRequest:
-            QTimer.singleShot(0, self._fit_body)
+        if event.type() == QEvent.Type.LayoutRequest and obj is self._body:
+            QTimer.singleShot(0, self.fit_body)
         return False
 
-    def _fit_body(self) -> None:
-        """The body as wide as the pane and as high as it needs at that width."""
-        body = self.widget()
-        if body is None or body.layout() is None:
-            return
-        body.layout().activate()
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.fit_body()
+
+    def fit_body(self) -> None:
+        """The body as wide as the pane, and as high as its content needs at that width
+        (the pane sizes it itself: Qt's resizable scroll area leaves a body that grew by
+        wrapping cut off until the next resize)."""
+        body = self._body
+        if body is None or not shiboken6.isValid(body) or not shiboken6.isValid(self) \
+                or body.layout() is None:
+            return  # (the pane, or this body, was closed meanwhile)
         width = self.viewport().width()
-        height = body.heightForWidth(width) if body.hasHeightForWidth() else -1
-        height = max(height, body.minimumSizeHint().height(), self.viewport().height())
-        if body.size().width() != width or body.size().height() != height:
+        layout = body.layout()
+        layout.invalidate()
+        layout.activate()
+        need = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else -1
+        height = max(need, layout.totalMinimumSize().height(), self.viewport().height())
+        if body.width() != width or body.height() != height:
             body.resize(width, height)
+
+
 
     def clear(self, text: str | None = None) -> None:
         layout = self._new_body()
@@ -248,13 +265,14 @@ class DetailPane(QScrollArea):
             row = QVBoxLayout(item)
             row.setContentsMargins(12, 6, 10, 6)
             row.setSpacing(1)
-            top_box, top = flow_row(spacing=8)  # the date goes under the headline if narrow
-            h = label(headline, wrap=False)
+            top = QHBoxLayout()
+            top.setSpacing(8)
+            h = label(headline)  # wraps in a narrow pane; the date keeps its line
             h.setStyleSheet("font-weight: 600;")
             w = label(when, "Muted", wrap=False)
-            top.add_widget(h)
-            top.add_widget(w, right=True)
-            row.addWidget(top_box)
+            top.addWidget(h, 1)
+            top.addWidget(w, 0, Qt.AlignmentFlag.AlignTop)
+            row.addLayout(top)
             if details:
                 row.addWidget(label(details, "Muted"))
             col.addWidget(item)
@@ -272,3 +290,5 @@ class DetailPane(QScrollArea):
     def finish(self) -> None:
         assert self._layout is not None
         self._layout.addStretch(1)
+        self.fit_body()
+        QTimer.singleShot(0, self.fit_body)  # once the new labels are polished
