@@ -167,7 +167,7 @@ class Asset(BaseModel):
     # Where a device came from when it was not received against one of our orders (a
     # lease, a card purchase, an import): set by Edit device, schema v9.
     supplier = pw.ForeignKeyField(Supplier, null=True)
-    order_reference = pw.CharField(default="")
+    order_reference = pw.CharField(default="", constraints=[pw.SQL("DEFAULT ''")])
 
     class Meta:
         indexes = ((("manufacturer", "serial"), True),)

@@ -89,6 +89,12 @@ def fmt_datetime(dt: datetime | str | None) -> str:
            f"{format_time(dt, 'HH:mm', locale=_Style.locale)}"
 
 
+def fmt_local(dt: datetime) -> str:
+    """A date and time already in local time (a file's time), the window's way."""
+    return f"{format_date(dt, 'medium', locale=_Style.locale)} " \
+           f"{format_time(dt, 'HH:mm', locale=_Style.locale)}"
+
+
 def fmt_time(dt: datetime) -> str:
     """A time of day the locale's short way ("13:05", "1:05 PM"); `dt` as the clock gives it."""
     return format_time(dt, "short", locale=_Style.locale)
