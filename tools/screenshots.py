@@ -112,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
 
         try:
             shoot_views(app, ctx, window, page, shoot, m, pw, Scan)
+            shoot_shop(app, ctx, window, page, shoot, m)
         finally:
             window.close()
             db.close()
@@ -213,6 +214,31 @@ def shoot_views(app, ctx, window, page, shoot, m, pw, Scan) -> None:  # noqa: N8
         dialog.person.set_code(deployed_to.employee_id)
         shoot("12-check-out-dialog", dialog)
         dialog.reject()
+
+
+
+
+def shoot_shop(app, ctx, window, page, shoot, m) -> None:
+    """The service desk's shop: the Requests page with a waiting request selected, and the
+    loan calendar of the pool's model (at the window's size)."""
+    from inventory.queries.bookings import pool_models
+    from ui.dialogs.requests import LoanCalendarDialog
+
+    requests = page("requests")
+    waiting = (m.Request.select().where(m.Request.state == "reserved")
+               .order_by(m.Request.id).first())
+    if waiting is not None:
+        requests.select_id(waiting.id)
+    shoot("13-requests")
+    models = pool_models()
+    if models:
+        w, h = window.width(), window.height()
+        dialog = LoanCalendarDialog(ctx, models[0], window)
+        dialog.resize(min(w - 40, 1000), min(h - 80, 480))
+        dialog.show()
+        settle(app, ctx.runner, 0.5)
+        shoot("14-loan-calendar", dialog)
+        dialog.close()
 
 
 if __name__ == "__main__":
