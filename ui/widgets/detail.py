@@ -92,12 +92,15 @@ class MiniTable(QTableWidget):
         if on_activate is not None:
             self.cellDoubleClicked.connect(lambda r, _c: on_activate(r))
             self.setToolTip("Double-click to open")
-        # In a pane this narrow the figures matter most: numbers are never hidden; other
-        # text columns go first; the name then gives way (full text in its tooltip).
+        # In a narrow pane: the name and the first figure always; other text columns are
+        # hidden first, then the other figures from the right (the header's menu shows
+        # them again).
         others = [c for c in reversed(range(len(headers))) if c != self._stretch]
+        figures = [c for c in range(len(headers)) if c in numeric and c != self._stretch]
         self.columns = ColumnPolicy(
-            self, stretch=self._stretch, keys=numeric,
-            hide_order=[c for c in others if c not in numeric])
+            self, stretch=self._stretch, keys=figures[:1],
+            hide_order=[c for c in others if c not in numeric]
+            + [c for c in others if c in figures[1:]])
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
 
