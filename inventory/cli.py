@@ -186,7 +186,7 @@ def cmd_operator(args: argparse.Namespace) -> int:
     from . import operators as ops
 
     db = open_store(getattr(args, "database", None))
-    if args.action == "add" and not ops.list_operators(db) and is_postgres(
+    if args.action == "add" and not ops.list_operators() and is_postgres(
             resolve_url(getattr(args, "database", None))):
         # A new shared database: its first admin is whoever holds the database login.
         if args.role != "admin":
@@ -199,8 +199,8 @@ def cmd_operator(args: argparse.Namespace) -> int:
     op = current_operator(db, getattr(args, "user", None), os.environ.get(PASSWORD_ENV))
     if args.action == "list":
         require(op.role, "view")
-        for o in list_operators(db):
-            state = "" if ops.is_active(db, o.username) else "\tdisabled"
+        for o in list_operators():
+            state = "" if ops.is_active(o.username) else "\tdisabled"
             print(f"{o.username}\t{ROLE_LABELS.get(o.role, o.role)}\t{o.name}{state}")
         return 0
     if args.action == "passwd":

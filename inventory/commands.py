@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from . import operators
 from .services import (
     assets,
     catalog,
@@ -568,6 +569,38 @@ class SaveServiceTargets(Command):
         from .replenishment.targets import save_targets
 
         return save_targets(uow.db, uow.operator, list(self.changes))
+
+
+# -- operators ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AddOperator(Command):
+    """A new operator who signs in with this name and password (admins only)."""
+
+    action: ClassVar[str] = "admin"
+    kinds: ClassVar[tuple[str, ...]] = ("operators",)
+    username: str
+    role: str
+    password: str = field(repr=False)
+    name: str = ""
+
+    def apply(self, uow):
+        return operators.add_operator(uow.db, uow.operator, self.username, self.role,
+                                      self.password, name=self.name)
+
+
+@dataclass(frozen=True)
+class SetPassword(Command):
+    """Your own password (anyone), or another operator's (admins: the service checks)."""
+
+    action: ClassVar[str] = "view"
+    kinds: ClassVar[tuple[str, ...]] = ("operators",)
+    username: str
+    password: str = field(repr=False)
+
+    def apply(self, uow):
+        operators.set_password(uow.db, uow.operator, self.username, self.password)
+        return self.username
 
 
 # -- undo ----------------------------------------------------------------------------------

@@ -102,16 +102,19 @@ def needs_upgrade(stored: str | None) -> bool:
 
 def _check_new_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise ValidationError(f"A password needs at least {MIN_PASSWORD} characters.")
+        raise ValidationError(f"A password needs at least {MIN_PASSWORD} characters.",
+                              field="password")
     if len(password) > 1024:
-        raise ValidationError("A password can have at most 1024 characters.")
+        raise ValidationError("A password can have at most 1024 characters.",
+                              field="password")
 
 
 def check_username(username: str) -> str:
     name = (username or "").strip()
     if not _USERNAME.fullmatch(name):
         raise ValidationError("An operator name needs 1 to 64 characters, without spaces or "
-                              "control characters (e.g. 'sam' or 'sam.lee').")
+                              "control characters (e.g. 'sam' or 'sam.lee').",
+                              field="username")
     return name
 
 
@@ -210,7 +213,8 @@ def add_operator(db: pw.Database, by: OperatorRef, username: str, role: str,
     require(by.role, "admin")
     username = check_username(username)
     if role not in ROLE_LABELS:
-        raise ValidationError(f"Unknown role '{role}'. Use one of: {', '.join(ROLE_LABELS)}.")
+        raise ValidationError(f"Unknown role '{role}'. Use one of: {', '.join(ROLE_LABELS)}.",
+                              field="role")
     _check_new_password(password)
     with db.atomic():
         bare = _unprotected()
@@ -220,7 +224,8 @@ def add_operator(db: pw.Database, by: OperatorRef, username: str, role: str,
                 f"Set a password for {', '.join(bare)} first (File > Change my password, "
                 f"or `operator passwd {bare[0]}`): with a second operator everyone signs in.")
         if m.Operator.get_or_none(m.Operator.username == username):
-            raise Duplicate(f"Operator '{username}' already exists. Pick another name.")
+            raise Duplicate(f"Operator '{username}' already exists. Pick another name.",
+                            field="username")
         op = m.Operator.create(username=username, name=name or username, role=role,
                                password_hash=hash_password(password))
     return _ref(op)
@@ -273,13 +278,13 @@ def set_role(db: pw.Database, by: OperatorRef, username: str, role: str) -> Oper
         return _ref(m.Operator.get_by_id(op.id))
 
 
-def list_operators(db: pw.Database) -> list[OperatorRef]:
+def list_operators() -> list[OperatorRef]:
     return [_ref(o) for o in m.Operator.select().order_by(m.Operator.username)]
 
 
-def has_operators(db: pw.Database) -> bool:
+def has_operators() -> bool:
     return m.Operator.select().exists()
 
 
-def is_active(db: pw.Database, username: str) -> bool:
+def is_active(username: str) -> bool:
     return _active().where(m.Operator.username == username).exists()

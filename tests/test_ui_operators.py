@@ -26,7 +26,9 @@ def test_adding_a_second_operator_needs_the_admins_password_first(qtbot, window)
     qtbot.addWidget(add)
     add.show()
     _type(add, username="desk1", password="desk-password", again="desk-password")
+    ops = window.ctx.ops
     add.click_ok()
+    ops.wait()  # written on the worker, through the operation runner
     assert add.isVisible() and "Set a password for" in add.form_error.text()
     assert not m.Operator.select().where(m.Operator.username == "desk1").exists()
 
@@ -41,12 +43,24 @@ def test_adding_a_second_operator_needs_the_admins_password_first(qtbot, window)
     assert pw.isVisible() and "differ" in pw.field_error("again")
     _type(pw, password="admin-password", again="admin-password")
     pw.click_ok()
+    ops.wait()
     assert not pw.isVisible()
 
     add.click_ok()
+    ops.wait()
     assert not add.isVisible(), add.form_error.text()
     assert needs_sign_in(window.ctx.db)  # two operators: everyone signs in from now on
     assert sign_in(window.ctx.db, "desk1", "desk-password").role == "service_desk"
+    assert "operators" in window.ctx.topics  # one change notice said so
+
+    # The same name again: the refusal names its field (err.field), not the form.
+    again = AddOperatorDialog(window.ctx, window)
+    qtbot.addWidget(again)
+    again.show()
+    _type(again, username="desk1", password="other-password", again="other-password")
+    again.click_ok()
+    ops.wait()
+    assert again.isVisible() and "already exists" in again.field_error("username")
 
 
 @pytest.mark.postgres

@@ -41,6 +41,7 @@ def test_spare_detail_shows_stock_per_location_with_3pl_and_in_transit(qtbot, ct
     assert cell.data() == str(line.quantity)
     # The in-transit filter holds exactly the products with stock on the way.
     page.set_filter_value("special", "transit")
+    settle(page)
     on_the_way = {sl.product_id for sl in m.StockLevel.select().where(
         (m.StockLevel.location == transit.id) & (m.StockLevel.quantity > 0))}
     assert set(page.model.ids()) == on_the_way
@@ -104,6 +105,7 @@ def test_renewal_filter_matches_the_dashboard_count(qtbot, ctx):
 
     page = show_page(qtbot, ctx, LicensesPage)
     page.set_filter_value("special", "renewal")
+    settle(page)
     assert page.model.rowCount() == counts().renewals_due > 0
     assert set(table_texts(page, "state")) <= {"Renewal due", "Expired", "Over-used"}
 

@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
 
         try:
             shoot_views(app, ctx, window, page, shoot, m, pw, Scan)
-            shoot_shop(app, ctx, window, page, shoot, m)
+            shoot_shop(app, ctx, window, page, shoot, m, Scan)
         finally:
             window.close()
             db.close()
@@ -218,9 +218,10 @@ def shoot_views(app, ctx, window, page, shoot, m, pw, Scan) -> None:  # noqa: N8
 
 
 
-def shoot_shop(app, ctx, window, page, shoot, m) -> None:
-    """The service desk's shop: the Requests page with a waiting request selected, and the
-    loan calendar of the pool's model (at the window's size)."""
+def shoot_shop(app, ctx, window, page, shoot, m, Scan) -> None:  # noqa: N803
+    """The service desk's shop (at the window's size): the Requests page with a waiting
+    request selected, a kit handed out at the scan station, and the loan calendar of the
+    pool's model."""
     from inventory.queries.bookings import pool_models
     from ui.dialogs.requests import LoanCalendarDialog
 
@@ -230,6 +231,26 @@ def shoot_shop(app, ctx, window, page, shoot, m) -> None:
     if waiting is not None:
         requests.select_id(waiting.id)
     shoot("13-requests")
+    station = page("scan")
+    ready = (m.Request.select().join(m.CatalogItem).where(
+        (m.Request.state == "reserved") & (m.CatalogItem.kind == "kit"))
+        .order_by(m.Request.id.desc()).first())
+    if ready is not None and hasattr(station, "set_mode"):
+        station.set_mode("kit")
+        station.handle_scan(Scan(ready.person.employee_id, "code128", "usb", datetime.now()))
+        held = (m.Reservation.select().where((m.Reservation.request == ready.id)
+                                             & m.Reservation.asset.is_null(False))
+                .order_by(m.Reservation.id).first())
+        if held is not None:
+            station._last = ("", "", 0.0)
+            station.handle_scan(Scan(held.asset.tag, "code128", "usb", datetime.now()))
+        if hasattr(station, "wait"):
+            station.wait()
+        shoot("15-kit-at-the-scan-station")
+        station.cancel()
+        station.set_mode("checkout")
+        if hasattr(station, "wait"):
+            station.wait()
     models = pool_models()
     if models:
         w, h = window.width(), window.height()

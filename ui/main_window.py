@@ -50,7 +50,8 @@ NAVIGATION: list[tuple[str, str, str, str]] = [
 ]
 SCAN_MODES = [("F2", "checkout", "Check-out"), ("F3", "checkin", "Check-in"),
               ("F4", "receive", "Receive"), ("F5", "transfer", "Transfer"),
-              ("F6", "count", "Count"), ("F7", "issue", "Issue spares")]
+              ("F6", "count", "Count"), ("F7", "issue", "Issue spares"),
+              ("F8", "kit", "Issue a kit"), ("F9", "returns", "Return all")]
 TITLES = {key: title for key, title, _, _ in NAVIGATION}
 
 
@@ -161,9 +162,8 @@ class MainWindow(QMainWindow):
     def _scan_station(self) -> QWidget:
         from .scan_station.page import ScanStationPage
 
-        c = self.ctx
         try:
-            page = ScanStationPage(c.db, c.operator, c.bus, c.settings)
+            page = ScanStationPage(self.ctx)
         except Exception:  # noqa: BLE001 - one broken page must not take the window down
             log.exception("the scan station failed to start")
             return self._placeholder("scan", "The scan station could not start. The details "

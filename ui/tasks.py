@@ -81,7 +81,10 @@ class TaskRunner(QObject):
             failed: Callable[[BaseException], None] | None = None, key: str | None = None,
             **kwargs: Any) -> int:
         if self._closed:
-            raise RuntimeError("the task runner was shut down")
+            # The window is closing: a timer that fires now (a coalesced recompute, a
+            # page's refresh) asks for work nobody will see. Dropped, not an error.
+            log.debug("task %r dropped: the task runner was shut down", fn)
+            return 0
         if self._worker is None:
             # The UI thread paints through thousands of short Python calls; each time it
             # lets go of the GIL a busy worker may keep it for a whole switch interval

@@ -208,10 +208,10 @@ def map_fields(headers: list[str], fields: tuple[Field, ...],
             else:
                 pool = list(f.aliases)
             for name in pool:
-                h = by_norm.get(normalise(name))
-                if h is not None and h not in used:
-                    mapping[f.name] = h
-                    used.add(h)
+                hit = by_norm.get(normalise(name))
+                if hit is not None and hit not in used:
+                    mapping[f.name] = hit
+                    used.add(hit)
                     break
     return mapping
 

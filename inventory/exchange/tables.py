@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 import peewee as pw
 
@@ -52,7 +53,7 @@ def _like(*fields) -> Callable[[str], pw.Expression]:
     """Case-insensitive 'contains' over several columns (ILIKE / SQLite's LIKE)."""
     def build(text: str) -> pw.Expression:
         term = text.strip()  # literally: % and _ are text, as in the window's search
-        expr = None
+        expr: Any = None
         for f in fields:
             e = pw.fn.COALESCE(f, "").contains(term)
             expr = e if expr is None else expr | e

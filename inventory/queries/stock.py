@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import peewee as pw
 
@@ -19,7 +20,7 @@ LOC = m.Location
 SITE_KINDS = ("site", "stockroom")
 
 
-def _sum_where(cond: pw.Expression) -> pw.Node:
+def _sum_where(cond: pw.Expression) -> Any:
     return pw.fn.COALESCE(pw.fn.SUM(pw.Case(None, [(cond, SL.quantity)], 0)), 0)
 
 
@@ -70,7 +71,7 @@ class StockTable(TableQuery):
     def low(self) -> list[int]:
         if self._low is None:
             self.set_reorder_figures(reorder_figures())
-        return self._low
+        return self._low or []
 
     def id_query(self, spec: Spec) -> pw.Select:
         q = P.select(P.id).where(P.kind.in_(m.QUANTITY_KINDS))

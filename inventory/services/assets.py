@@ -188,5 +188,5 @@ def mark_lost(db: pw.Database, op: OperatorRef, asset_tag: str, reason: str) -> 
     return _end_of_life(db, op, asset_tag, kind="lost", reason=reason)
 
 
-def get(db: pw.Database, tag: str) -> AssetView:
+def get(tag: str) -> AssetView:
     return view(find.asset(tag))

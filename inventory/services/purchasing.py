@@ -104,5 +104,5 @@ def cancel_order(db: pw.Database, op: OperatorRef, number: str) -> OrderView:
         return order_view(m.PurchaseOrder.get_by_id(po.id))
 
 
-def get_order(db: pw.Database, number: str) -> OrderView:
+def get_order(number: str) -> OrderView:
     return order_view(_get(number))

@@ -1,12 +1,14 @@
 """Operators: your own password, and adding an operator (admin). Adding a second operator
-is refused until the founding admin has a password (from then on everyone signs in)."""
+is refused until the founding admin has a password (from then on everyone signs in).
+Both are commands run by the operation runner; a refusal lands beside the field it names."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
-from inventory.errors import InvalidState, InventoryError, ValidationError
-from inventory.operators import MIN_PASSWORD, add_operator, set_password
+from inventory.commands import AddOperator, Command, SetPassword
+from inventory.operations import BasketResult
+from inventory.operators import MIN_PASSWORD
 from inventory.roles import ROLE_LABELS
 
 from .form import FormDialog
@@ -31,7 +33,6 @@ class PasswordDialog(FormDialog):
     description = ("Your password signs you in on this database. Once a second operator "
                    "exists, everyone signs in; set yours before adding anyone.")
     ok_text = "Change password"
-    topics = ("operators",)
 
     def build(self) -> None:
         self.password = _password_field(self, "password", "New password")
@@ -41,20 +42,17 @@ class PasswordDialog(FormDialog):
     def validate(self) -> dict[str, str]:
         return _check_passwords(self.password.text(), self.again.text())
 
-    def submit(self) -> str:
-        op = self.ctx.operator
-        set_password(self.ctx.db, op, op.username, self.password.text())
-        return f"Password of {op.username} changed."
+    def commands(self) -> list[Command]:
+        return [SetPassword(self.ctx.operator.username, self.password.text())]
 
-    def field_for_error(self, exc: InventoryError) -> str | None:
-        return "password" if isinstance(exc, ValidationError) else None
+    def done_text(self, result: BasketResult) -> str:
+        return f"Password of {self.ctx.operator.username} changed."
 
 
 class AddOperatorDialog(FormDialog):
     heading = "Add an operator"
     description = "They sign in with this name and password; the role says what they may do."
     ok_text = "Add operator"
-    topics = ("operators",)
 
     def build(self) -> None:
         self.username = self.add_field("username", "Operator name", QLineEdit())
@@ -73,16 +71,10 @@ class AddOperatorDialog(FormDialog):
             errors["username"] = "Type the name they will sign in with."
         return errors | _check_passwords(self.password.text(), self.again.text())
 
-    def submit(self) -> str:
-        new = add_operator(self.ctx.db, self.ctx.operator, self.username.text(),
-                           self.role.currentData(), self.password.text(),
-                           name=self.full_name.text().strip())
-        return f"Operator {new.username} added as {ROLE_LABELS[new.role]}."
+    def commands(self) -> list[Command]:
+        return [AddOperator(self.username.text(), self.role.currentData(),
+                            self.password.text(), name=self.full_name.text().strip())]
 
-    def field_for_error(self, exc: InventoryError) -> str | None:
-        if isinstance(exc, InvalidState):
-            return None  # "set a password for ... first": about the form, not a field
-        text = str(exc)
-        if "password" in text.lower():
-            return "password"
-        return "username"
+    def done_text(self, result: BasketResult) -> str:
+        new = result.view[0]
+        return f"Operator {new.username} added as {ROLE_LABELS[new.role]}."

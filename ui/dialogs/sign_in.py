@@ -18,7 +18,7 @@ class SignInDialog(FormDialog):
     def __init__(self, db, url: str, last_user: str = "", parent=None) -> None:
         self.db = db
         # A shared database nobody has used yet: whoever holds its login sets up its admin.
-        self.first = not has_operators(db)
+        self.first = not has_operators()
         if self.first:
             self.heading, self.ok_text = "Create the first admin", "Create and sign in"
             self.description = (f"{describe(url)} has no operators yet. Choose the admin's "

@@ -260,7 +260,6 @@ class OfferDialog(FormDialog):
 
     heading = "Add supplier offer"
     ok_text = "Add offer"
-    topics = ("stock", "orders")
 
     def __init__(self, ctx, detail: SpareDetail, parent=None) -> None:
         self.d = detail

@@ -25,8 +25,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QSplitter,
     QTableView,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -45,6 +43,7 @@ from inventory.services import ordering
 from .. import icons
 from ..coalesce import Coalescer
 from ..models.format import fmt_date, fmt_int, fmt_money, fmt_number
+from ..models.rows import RowsModel
 from ..widgets.action_bar import ActionBar
 from ..widgets.columns import ColumnPolicy
 from ..widgets.flow import flow_row
@@ -175,14 +174,28 @@ class StockChart(QChartView):
                    QDateTime(datetime.combine(last, time(23))))
 
 
+LICENSE_COLUMNS = ("License", "Vendor", "Seats used", "Ends", "Start renewal by", "True-up",
+                   "Why")
+ASSET_COLUMNS = ("Alert", "Asset", "Product", "Holder / place", "Date")
+
+
 def read_alerts(db, today: date | None, alerts_only: bool):
-    """Everything the page shows, read on the worker: reorder lines, license and asset
-    alerts."""
+    """Everything the page shows, read and formatted on the worker: reorder lines, and
+    the license and asset alerts as rows of text (with their tooltips)."""
     lines = reorder_list(db, today=today, alerts_only=alerts_only)
     lic = license_alerts(db, today=today, alerts_only=True)
     warranty, loans = asset_alerts(db, today=today)
     names = {c.code: c.label for c in lookups.locations(active=False)}
-    return lines, lic, loans + warranty, names
+    lic_rows = [(a.product, a.vendor, f"{fmt_int(a.used)} of {fmt_int(a.seats)}",
+                 fmt_date(a.ends_on), fmt_date(a.alert_from),
+                 fmt_money(a.true_up) if a.over else "",
+                 "; ".join((["Renewal due"] if a.renewal_due else []) + a.reasons()[1:]))
+                for a in lic]
+    lic_tips = ["\n".join(a.reasons()) for a in lic]
+    asset_rows = [("Overdue loan" if a.kind == "overdue_loan" else "Warranty ends", a.tag,
+                   a.product, a.holder or a.location, fmt_date(a.date))
+                  for a in loans + warranty]
+    return lines, (lic_rows, lic_tips), asset_rows, names
 
 
 class ReorderPage(Page):
@@ -258,15 +271,14 @@ class ReorderPage(Page):
         lay.addWidget(split, 1)
         lay.addWidget(self.status)
 
-        self.licenses = QTableWidget(0, 7)
-        self.licenses.setHorizontalHeaderLabels(
-            ["License", "Vendor", "Seats used", "Ends", "Start renewal by", "True-up",
-             "Why"])
-        self.assets = QTableWidget(0, 5)
-        self.assets.setHorizontalHeaderLabels(["Alert", "Asset", "Product", "Holder / place",
-                                               "Date"])
-        for t in (self.licenses, self.assets):
+        self.license_rows = RowsModel(LICENSE_COLUMNS, right=(2, 5), parent=self)
+        self.asset_rows = RowsModel(ASSET_COLUMNS, parent=self)
+        self.licenses, self.assets = QTableView(), QTableView()
+        for t, model in ((self.licenses, self.license_rows), (self.assets, self.asset_rows)):
+            t.setModel(model)
             t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+            t.setAlternatingRowColors(True)
             t.verticalHeader().setVisible(False)
             t.setWordWrap(False)
         # License, its end and when to start the renewal stay; vendor and the reasons go first.
@@ -386,24 +398,11 @@ class ReorderPage(Page):
             self.chart.clear("")
 
     def _fill_licenses(self, alerts) -> None:
-        self.licenses.setRowCount(len(alerts))
-        for r, a in enumerate(alerts):
-            values = [a.product, a.vendor, f"{fmt_int(a.used)} of {fmt_int(a.seats)}",
-                      fmt_date(a.ends_on), fmt_date(a.alert_from),
-                      fmt_money(a.true_up) if a.over else "",
-                      "; ".join((["Renewal due"] if a.renewal_due else []) + a.reasons()[1:])]
-            for c, v in enumerate(values):
-                item = QTableWidgetItem(v)
-                item.setToolTip("\n".join(a.reasons()))
-                self.licenses.setItem(r, c, item)
+        rows, tips = alerts
+        self.license_rows.set_rows(rows, tips)
 
-    def _fill_assets(self, alerts) -> None:
-        self.assets.setRowCount(len(alerts))
-        for r, a in enumerate(alerts):
-            label = "Overdue loan" if a.kind == "overdue_loan" else "Warranty ends"
-            values = [label, a.tag, a.product, a.holder or a.location, fmt_date(a.date)]
-            for c, v in enumerate(values):
-                self.assets.setItem(r, c, QTableWidgetItem(v))
+    def _fill_assets(self, rows) -> None:
+        self.asset_rows.set_rows(rows)
 
     # -- selection, detail, chart ------------------------------------------------------
     def selected_lines(self) -> list[ReorderLine]:

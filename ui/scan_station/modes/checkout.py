@@ -18,6 +18,7 @@ from inventory.services.resolve import Resolution
 from ...models.format import count, date_edit_format, fmt_date
 from ..basket import DONE, FAILED, READY, UNDONE, BasketModel, BasketView, Line
 from ..feedback import Outcome, info, ok, refused
+from ..jobs import Answer, Step, read
 from ..parsing import Parsed
 from ..widgets import PersonPicker, QuantityBox
 from .base import Context, Mode, buttons
@@ -37,7 +38,7 @@ class CheckoutMode(Mode):
 
     def __init__(self, ctx: Context, parent=None) -> None:
         super().__init__(ctx, parent)
-        self.person = PersonPicker(ctx.db)
+        self.person = PersonPicker(ctx.runner)
         self.person.picked.connect(self._picked)
         self.due_on = QCheckBox("&Due back on")
         self.due = QDateEdit(calendarPopup=True)
@@ -111,7 +112,7 @@ class CheckoutMode(Mode):
                                    quiet=True)
             self._new_transaction()
             self._update_summary()
-            return ok(res.label, "Checking out to this person. Now scan assets and spares.")
+            return self._badge(res)
         self._new_transaction()
         try:
             if res.kind == "asset":
@@ -154,12 +155,25 @@ class CheckoutMode(Mode):
             self.basket.add(Line(res.ref, res.product, qty, kind="product", source=source))
         return ok(f"{res.product} × {want}", self._next_step())
 
+    def _badge(self, res: Resolution) -> Step:
+        """A badge: say so, and whether the person has a request ready to hand out."""
+        from inventory.queries.requests import ready_requests
+
+        ready = yield from read(ready_requests, res.ref)
+        if not ready:
+            return ok(res.label, "Checking out to this person. Now scan assets and spares.")
+        name = res.label.split(" · ")[0]
+        n = len(ready)
+        return ok(f"{name} has {n} request{'s' if n != 1 else ''} ready: {ready[0].item}",
+                  f"{ready[0].number}: hand it out in Kit (F8), or check out other items "
+                  "here.")
+
     def set_quantity(self, n: int) -> Outcome:
         self.quantity.setValue(n)
         return info(f"Quantity {n}", "For the next spare scanned.")
 
     # -- actions ----------------------------------------------------------
-    def confirm(self) -> Outcome:
+    def confirm(self) -> Answer:
         ready = self.basket.rows_with(READY)
         if not ready:
             return refused("The basket is empty", "Scan the assets and spares to check out.")
@@ -172,8 +186,12 @@ class CheckoutMode(Mode):
         commands = [CheckOut(ln.key, person=who, due=due, source=ln.source)
                     if ln.kind == "asset" else
                     Issue(ln.key, ln.quantity, person=who, source=ln.source) for ln in lines]
+        return self._confirm(ready, lines, commands, name, due)
+
+    def _confirm(self, ready: list[int], lines: list[Line], commands: list,
+                 name: str, due: date | None) -> Step:
         try:
-            result = self.execute(*commands)  # the basket: all of it, or nothing
+            result = yield from self.execute(*commands)  # the basket: all of it, or nothing
         except InventoryError as e:
             at = getattr(e, "basket_index", None)
             if at is not None:
@@ -183,8 +201,9 @@ class CheckoutMode(Mode):
             return refused(f"Nothing checked out to {name}",
                            f"{what}{e} Nothing was written; confirm again to check out the "
                            "other lines without it.")
-        for row, r in zip(ready, result.results, strict=True):
-            self.basket.update(row, status=DONE, movement=r.movement_id, message=f"to {name}")
+        self.basket.update_rows({row: {"status": DONE, "movement": r.movement_id,
+                                       "message": f"to {name}"}
+                                 for row, r in zip(ready, result.results, strict=True)})
         done = len(ready)
         self._update_summary()
         self.person.clear()
@@ -194,20 +213,24 @@ class CheckoutMode(Mode):
         return ok(f"Checked out {count(done, 'item')} to {name}",
                   f"Done{when}. Scan the next badge.")
 
-    def undo_last(self) -> Outcome:
+    def undo_last(self) -> Answer:
         lines = self.basket.lines
         if not lines:
             return info("Nothing to undo", "The basket is empty.")
         last = lines[-1]
         if last.status == DONE:
-            out = self.undo_movement(last.movement, last.item)
-            self.basket.update(len(lines) - 1, status=UNDONE, message="")
-            return out
+            return self._undo(len(lines) - 1)
         if last.status == UNDONE:
             return info("Nothing more to undo", "The last line was undone already.")
         self.basket.pop()
         self._update_summary()
         return info(f"Removed {last.item}", self._next_step())
+
+    def _undo(self, row: int) -> Step:
+        line = self.basket.lines[row]
+        out = yield from self.undo_movement(line.movement, line.item)
+        self.basket.update(row, status=UNDONE, message="")
+        return out
 
     def cancel(self) -> Outcome:
         self.basket.clear()
