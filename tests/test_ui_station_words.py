@@ -8,8 +8,6 @@ from datetime import timedelta
 
 from inventory import clock
 from inventory import models as m
-from inventory.operators import os_operator
-from ui.scan_station import ScanStationPage
 from ui.settings import Settings
 
 from .ui_scan_support import IGNORE_OFFSCREEN, Station
@@ -19,7 +17,7 @@ pytestmark = IGNORE_OFFSCREEN
 
 def test_count_approve_is_disabled_while_no_count_runs(qtbot, demo_db):
     s = Station(qtbot, demo_db)
-    s.page.set_mode("count")
+    s.mode("count")
     count = s.page.modes["count"]
     assert count.count_id is None
     assert not count.approve_button.isEnabled()
@@ -27,9 +25,9 @@ def test_count_approve_is_disabled_while_no_count_runs(qtbot, demo_db):
         m.Location.id).first()
     s.scan(shelf.code)
     assert count.count_id is not None
-    s.page.confirm()  # the variance: now there is something to approve
+    s.do("confirm")  # the variance: now there is something to approve
     assert count.approve_button.isEnabled()
-    s.page.cancel()  # left open: no count running here any more
+    s.do("cancel")  # left open: no count running here any more
     assert not count.approve_button.isEnabled()
     # The count is named by its place, not by an internal number.
     assert s.outcomes and all("#" not in o.title + o.detail for o in s.outcomes)
@@ -37,7 +35,7 @@ def test_count_approve_is_disabled_while_no_count_runs(qtbot, demo_db):
 
 def test_transfer_shows_its_hint_once(qtbot, demo_db):
     s = Station(qtbot, demo_db)
-    s.page.set_mode("transfer")
+    s.mode("transfer")
     transfer = s.page.modes["transfer"]
     hint = transfer.hint
     shown = [w.text() for w in s.page.findChildren(type(transfer.note))
@@ -48,7 +46,6 @@ def test_transfer_shows_its_hint_once(qtbot, demo_db):
 def test_station_check_out_proposes_the_loan_period_of_settings(qtbot, demo_db, tmp_path):
     settings = Settings.in_file(str(tmp_path / "s.ini"))
     settings.set_loan_days(30)
-    page = ScanStationPage(demo_db, os_operator(demo_db), None, settings)
-    qtbot.addWidget(page)
-    due = page.modes["checkout"].due.date().toPython()
+    s = Station(qtbot, demo_db, settings=settings)
+    due = s.page.modes["checkout"].due.date().toPython()
     assert due == clock.today() + timedelta(days=30)
