@@ -396,7 +396,13 @@ class TablePage(Page):
 
     def _search_enter(self) -> None:
         """Enter in the search box: a single match is opened at once (the row's usual
-        action, as a double-click), the cursor then in the table."""
+        action, as a double-click), the cursor then in the table. While the search is
+        still being read on the worker, once its rows are in."""
+        loading = getattr(self.model, "is_loading", lambda: False)()
+        if loading or not self.model.is_complete():
+            self._enter_pending = True
+            return
+        self._enter_pending = False
         if self.model.total() != 1:
             return
         self.table.selectRow(0)
@@ -499,6 +505,8 @@ class TablePage(Page):
         self._detail_timer.start()
 
     def _on_completed(self) -> None:
+        if getattr(self, "_enter_pending", False):
+            QTimer.singleShot(0, self._search_enter)  # Enter came before the rows
         pending, self._pending_selection = self._pending_selection, None
         if pending is not None:
             self.select_ids(*pending)
