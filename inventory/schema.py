@@ -220,6 +220,13 @@ def _v9(db: pw.Database) -> None:
 
 
 def _v10(db: pw.Database) -> None:
+    # Licenses are renewed (the earlier terms kept in license_term) and retired.
+    if "retired_on" not in {c.name for c in db.get_columns("license")}:
+        db.execute_sql("ALTER TABLE license ADD COLUMN retired_on DATE")
+    db.create_tables([m.LicenseTerm], safe=True)
+
+
+def _v11(db: pw.Database) -> None:
     # A device's supplier and order number when it did not come through one of our
     # purchase orders (Edit device).
     have = {c.name for c in db.get_columns("asset")}
@@ -233,7 +240,7 @@ def _v10(db: pw.Database) -> None:
 
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4,
                                                          5: _v5, 6: _v6, 7: _v7, 8: _v8,
-                                                         9: _v9, 10: _v10}
+                                                         9: _v9, 10: _v10, 11: _v11}
 CURRENT_VERSION = max(MIGRATIONS)
 
 
@@ -241,11 +248,13 @@ CURRENT_VERSION = max(MIGRATIONS)
 # of an older version lacks them (check_backup, restore).
 ADDED_COLUMNS: dict[int, dict[str, set[str]]] = {
     8: {"movement": {"prev_hash", "hash"}},
-    10: {"asset": {"supplier_id", "order_reference"}},
+    10: {"license": {"retired_on"}},
+    11: {"asset": {"supplier_id", "order_reference"}},
 }
 # Tables created by a later migration (an older database has none of them).
 ADDED_TABLES: dict[int, set[str]] = {
-    6: {"service_target"}, 9: {model._meta.table_name for model in m.SHOP_MODELS}}
+    6: {"service_target"}, 9: {model._meta.table_name for model in m.SHOP_MODELS},
+    10: {"license_term"}}
 
 
 def required_columns(version: int) -> dict[str, set[str]]:

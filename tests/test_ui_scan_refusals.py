@@ -71,7 +71,8 @@ def test_a_person_who_left_and_a_device_gtin_in_check_out(station):
     refused(station, gone.employee_id, "has left")
     device = m.Product.select().where(m.Product.kind == "device").first()
     refused(station, device.gtin, "tracked by serial", symbology="ean13")
-    refused(station, "LOC-HQ-SR", "That is a location label")
+    # A stockroom's label is a place to check devices out to; a 3PL's is not.
+    refused(station, "LOC-3PL-NW", "a place on a site")
 
 
 def test_confirm_without_a_person_changes_nothing(station):

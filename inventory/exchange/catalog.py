@@ -36,6 +36,12 @@ class Ref:
         return self.id is None
 
 
+def ref_id(ref: Any) -> Any:
+    """The id of a record a row names: a Ref's (filled in once created); any other value
+    (an id, a text, a number) as it is."""
+    return ref.id if isinstance(ref, Ref) else ref
+
+
 def _low(s: str) -> str:
     return " ".join(s.lower().split())
 

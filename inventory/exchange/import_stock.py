@@ -15,11 +15,8 @@ from ..clock import today
 from ..codes import gtin_valid
 from . import bulk
 from .catalog import Ref
+from .catalog import ref_id as _id
 from .planning import MovementWriter, Planner, Refused, Row, RowResult
-
-
-def _id(ref) -> int | None:
-    return ref.id if isinstance(ref, Ref) else ref
 
 
 class StockPlanner(Planner):

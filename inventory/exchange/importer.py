@@ -25,6 +25,7 @@ from .catalog import Catalog
 from .fields import KINDS, auto_map, check_mapping, detect_kind, resolve_kind
 from .import_assets import AssetPlanner
 from .import_catalog import LocationPlanner, PeoplePlanner, SupplierPlanner
+from .import_offers import OfferPlanner
 from .import_stock import LicensePlanner, StockPlanner
 from .planning import (  # noqa: F401 - ImportOptions and RowResult are used via importer
     ACTIONS,
@@ -90,7 +91,7 @@ class ImportReport:
 
 PLANNERS: dict[str, type[Planner]] = {
     p.kind: p for p in (AssetPlanner, StockPlanner, PeoplePlanner, LocationPlanner,
-                        SupplierPlanner, LicensePlanner)}
+                        SupplierPlanner, OfferPlanner, LicensePlanner)}
 
 DATE_FIELDS = ("purchase_date", "warranty_end", "due_date", "left_on", "starts_on", "ends_on")
 

@@ -135,7 +135,20 @@ def reorder_figures() -> tuple[dict[int, int], list[int]]:
             sums[ln.product_id] = sums.get(ln.product_id, 0.0) + float(ln.reorder_point)
             if ln.alert:
                 flagged.add(ln.product_id)
-        return {p: int(math.ceil(v)) for p, v in sums.items()}, sorted(flagged)
+        points = {p: int(math.ceil(v)) for p, v in sums.items()}
+        # A product stocked nowhere yet (new in the catalogue) has no line: its manual
+        # minimum is its reorder point until it has stock and demand of its own.
+        unplanned = {pid: minimum for pid, minimum in P.select(P.id, P.min_quantity).where(
+            P.min_quantity.is_null(False) & P.kind.in_(m.QUANTITY_KINDS) & P.active).tuples()
+            if pid not in points}
+        if unplanned:
+            pos = reorder.positions()
+            for pid, minimum in unplanned.items():
+                points[pid] = minimum
+                held = pos.get(pid)
+                if minimum > 0 and (held.total if held else 0) <= minimum:
+                    flagged.add(pid)
+        return points, sorted(flagged)
     points = reorder.reorder_points()
     pos = reorder.positions()
     empty = reorder.Position(0, 0, 0)

@@ -450,6 +450,17 @@ class TablePage(Page):
 
     # -- selection ----------------------------------------------------------------------
 
+    record_table = ""  # the table whose ids the rows are ("asset"): other desks' changes
+
+    def remote_change(self, text: str, changes: Changes) -> None:
+        """Another desk changed something: say so on this page when it is what the user
+        is looking at (the selected rows); the rows themselves were read again already."""
+        if not self.record_table:
+            return
+        touched = changes.ids.get(self.record_table, frozenset())
+        if touched and touched.intersection(self.selected_ids()):
+            self.messages.show_info(f"What you are looking at changed — {text}")
+
     def selected_ids(self) -> list[int]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         return [i for i in (self.model.id_at(r) for r in rows) if i is not None]

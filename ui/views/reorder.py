@@ -227,6 +227,8 @@ class ReorderPage(Page):
         self.export_action = QAction(icons.icon("upload"), "Export…", self)
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.status.setObjectName("reorderStatus")
+        self.status.linkActivated.connect(self._open_order)  # the orders an approval made
         filters_box, filters = flow_row()
         for label, widget in (("Location", self.location), ("Supplier / source", self.supplier),
                               ("Class", self.demand_class)):
@@ -460,14 +462,21 @@ class ReorderPage(Page):
         def done(result) -> None:
             views = result.view[0]
             self.approved = views
-            made = ", ".join(f"{v.number} ({v.supplier}, {fmt_money(v.total)})" for v in views)
+            made = ", ".join(
+                f'<a href="order:{escape(v.number)}">{escape(v.number)}</a> '
+                f"({escape(v.supplier)}, {fmt_money(v.total)})" for v in views)
             note = f" {skipped} transfer/wait lines left as they are." if skipped else ""
-            self._note = f"Draft purchase orders: {made}.{note} "
+            self._note = f"Draft purchase orders: {made}.{note} Open one to check it, then " \
+                         "place it. "
             self.status.setText(self._note)
             self.refresh()
 
         self.ctx.ops.run(ApproveReorder(tuple(buys)), done=done,
                          failed=lambda exc: self.status.setText(str(exc)), parent=self)
+
+    def _open_order(self, link: str) -> None:
+        if link.startswith("order:"):
+            self.navigate.emit("orders", {"status": "open", "number": link[len("order:"):]})
 
     def export_to(self, path: str) -> None:
         """Write the visible lines to `path` (.xlsx, else CSV)."""

@@ -43,15 +43,15 @@ class Context:
 THING = {"asset": "an asset", "product": "a product", "person": "a person's badge",
          "location": "a location label", "order": "a purchase order",
          "shipment": "a shipment"}
-# Keys for each mode: F2–F9 work anywhere in the main window (it owns them), Alt+1–6
-# inside the station.
+# Keys for each mode: F2–F4 and F6–F10 (F5 is Refresh) work anywhere in the main window
+# (it owns them), Alt+1–8 inside the station.
 MODE_KEYS = {"checkout": ("F2", "Alt+1"), "checkin": ("F3", "Alt+2"),
-             "receive": ("F4", "Alt+3"), "transfer": ("F5", "Alt+4"),
+             "receive": ("F4", "Alt+3"), "transfer": ("F10", "Alt+4"),
              "count": ("F6", "Alt+5"), "issue": ("F7", "Alt+6"),
              "kit": ("F8", "Alt+7"), "returns": ("F9", "Alt+8")}
 # Where a scan of that kind is used.
-WHERE = {"order": "Receive (F4)", "shipment": "Transfer (F5)",
-         "location": "Count (F6) or Transfer (F5)"}
+WHERE = {"order": "Receive (F4)", "shipment": "Transfer (F10)",
+         "location": "Count (F6) or Transfer (F10)"}
 
 
 class Mode(QWidget):

@@ -1,6 +1,7 @@
-"""Check-out: scan a badge (or pick a person), scan assets and spares, set a due date if
-wanted, confirm. Each scan is checked when it is made; nothing is written until the
-basket is confirmed, and then each line gets its own status."""
+"""Check-out: scan a badge (or pick a person), or a room's or loaner shelf's label, scan
+assets (and, for a person, spares), set a due date if wanted, confirm. Each scan is
+checked when it is made; nothing is written until the basket is confirmed, and then each
+line gets its own status."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from inventory import clock
 from inventory.commands import CheckOut, Issue
 from inventory.errors import InventoryError
 from inventory.services.find import left_message
-from inventory.services.resolve import Resolution
+from inventory.services.resolve import SEP, Resolution
 
 from ...models.format import count, date_edit_format, fmt_date
 from ..basket import DONE, FAILED, READY, UNDONE, BasketModel, BasketView, Line
@@ -22,6 +23,8 @@ from ..jobs import Answer, Step, read
 from ..parsing import Parsed
 from ..widgets import PersonPicker, QuantityBox
 from .base import Context, Mode, buttons
+
+PLACE_KINDS = ("site", "stockroom")  # a meeting room, a loaner shelf: places on a site
 
 
 def loan_days(settings) -> int:
@@ -34,12 +37,14 @@ class CheckoutMode(Mode):
     name = "checkout"
     title = "Check-out"
     action = "check_out"
-    hint = "Scan the person's badge (or type a name), then the assets and spares."
+    hint = ("Scan the person's badge (or type a name), or a room or loaner shelf's label; "
+            "then the assets and spares.")
 
     def __init__(self, ctx: Context, parent=None) -> None:
         super().__init__(ctx, parent)
         self.person = PersonPicker(ctx.runner)
         self.person.picked.connect(self._picked)
+        self.place: tuple[str, str] | None = None  # (code, name): a place instead of a person
         self.due_on = QCheckBox("&Due back on")
         self.due = QDateEdit(calendarPopup=True)
         self.due.setDisplayFormat(date_edit_format())
@@ -76,6 +81,7 @@ class CheckoutMode(Mode):
 
     # -- state ------------------------------------------------------------
     def _picked(self, employee_id: str, label: str) -> None:
+        self.place = None
         self._new_transaction()
         self._update_summary()
         self.announced.emit(info(f"Checking out to {label}",
@@ -92,7 +98,7 @@ class CheckoutMode(Mode):
     def _update_summary(self) -> None:
         ready = self.basket.rows_with(READY)
         done = self.basket.rows_with(DONE)
-        who = self.person.chosen.text() if self.person.employee_id else None
+        who = self.person.chosen.text() if self.person.employee_id or self.place else None
         if done and not ready:
             self.summary.setText(f"{count(len(done), 'item')} checked out. Scan the next "
                                  "badge.")
@@ -108,11 +114,14 @@ class CheckoutMode(Mode):
         if res.kind == "person":
             if res.status == "left":
                 return refused(res.label, left_message(res.label.split(" · ")[0], res.ref))
+            self.place = None
             self.person.set_person(res.ref, f"{res.label.split(' · ')[0]} ({res.ref})",
                                    quiet=True)
             self._new_transaction()
             self._update_summary()
             return self._badge(res)
+        if res.kind == "location":
+            return self._place(res)
         self._new_transaction()
         try:
             if res.kind == "asset":
@@ -123,8 +132,28 @@ class CheckoutMode(Mode):
         finally:
             self._update_summary()
 
+    def _place(self, res: Resolution) -> Outcome:
+        """A room's or a loaner shelf's label: the devices go there, to nobody."""
+        if res.status not in PLACE_KINDS:
+            return refused(res.label, f"{res.location} is a {res.label.split(SEP)[-1]} "
+                                      "location: devices are checked out to a person, or "
+                                      "to a place on a site (a meeting room, a loaner shelf).")
+        spares = [ln.item for ln in self.basket.lines
+                  if ln.kind == "product" and ln.status == READY]
+        if spares:
+            return refused(res.label, f"{spares[0]} is in the basket: spares are issued to a "
+                                      "person. Remove them (Ctrl+Z) first, or scan a badge.")
+        self._new_transaction()
+        self.place = (res.location_code, res.location)
+        self.person.set_person(None)
+        self.person.chosen.setText(f"{res.location} (a place)")
+        self._update_summary()
+        return ok(res.label, "Checking out to this place. Now scan the devices.")
+
     def _next_step(self) -> str:
         n = len(self.basket.rows_with(READY))
+        if self.place is not None:
+            return f"In the basket ({n}). Scan more, or DONE / Ctrl+Enter to confirm."
         if not self.person.employee_id:
             return f"In the basket ({n}). Scan the person's badge next."
         return f"In the basket ({n}). Scan more, or DONE / Ctrl+Enter to confirm."
@@ -143,6 +172,9 @@ class CheckoutMode(Mode):
                                       "tag of the device you hand out.")
         if res.product_kind == "license":
             return refused(res.label, "License seats are assigned under Licenses.")
+        if self.place is not None:
+            return refused(res.label, f"Spares are issued to a person, not to "
+                                      f"{self.place[1]}. Scan a badge first.")
         qty = self.quantity.take()
         row = self.basket.find(res.ref)
         want = qty + (self.basket.lines[row].quantity if row is not None else 0)
@@ -178,14 +210,22 @@ class CheckoutMode(Mode):
         if not ready:
             return refused("The basket is empty", "Scan the assets and spares to check out.")
         who = self.person.employee_id
-        if not who:
-            return refused("Who is it for?", "Scan the person's badge (or type a name) "
-                                             "before confirming.")
-        name, due = self.person.chosen.text(), self._due()
+        if not who and self.place is None:
+            return refused("Who is it for?", "Scan the person's badge (or type a name), or "
+                                             "the label of the room or shelf, before "
+                                             "confirming.")
+        due = self._due()
         lines = [self.basket.lines[row] for row in ready]
-        commands = [CheckOut(ln.key, person=who, due=due, source=ln.source)
-                    if ln.kind == "asset" else
-                    Issue(ln.key, ln.quantity, person=who, source=ln.source) for ln in lines]
+        if self.place is not None:
+            code, name = self.place
+            commands = [CheckOut(ln.key, location=code, due=due, source=ln.source)
+                        for ln in lines]
+        else:
+            name = self.person.chosen.text()
+            commands = [CheckOut(ln.key, person=who, due=due, source=ln.source)
+                        if ln.kind == "asset" else
+                        Issue(ln.key, ln.quantity, person=who, source=ln.source)
+                        for ln in lines]
         return self._confirm(ready, lines, commands, name, due)
 
     def _confirm(self, ready: list[int], lines: list[Line], commands: list,
@@ -207,6 +247,7 @@ class CheckoutMode(Mode):
         done = len(ready)
         self._update_summary()
         self.person.clear()
+        self.place = None
         self.due_on.setChecked(False)
         self._update_summary()
         when = f", due back {fmt_date(due)}" if due else ""
@@ -235,6 +276,7 @@ class CheckoutMode(Mode):
     def cancel(self) -> Outcome:
         self.basket.clear()
         self.person.clear()
+        self.place = None
         self.quantity.setValue(1)
         self._update_summary()
         return info("Basket cleared", self.hint)
