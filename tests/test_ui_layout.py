@@ -79,6 +79,19 @@ def cut_buttons(root) -> list[str]:
     return out
 
 
+def sideways_scrolls(page) -> list[str]:
+    """Scrolled parts of a page (Settings, the detail panes) that need a horizontal scroll
+    bar: their content should wrap into the width instead."""
+    out = []
+    for area in page.findChildren(QScrollArea):
+        body = area.widget()
+        if area.isVisible() and body is not None and \
+                body.width() > area.viewport().width() + 1:
+            out.append(f"{area.objectName() or type(area).__name__}: content {body.width()} px "
+                       f"wide in {area.viewport().width()} px")
+    return out
+
+
 def _parents(w):
     p = w.parentWidget()
     while p is not None:
@@ -140,6 +153,7 @@ def test_no_key_column_or_button_text_is_cut_on_any_page(qtbot, sized_window, si
                 problems += [f"{where}: {p}" for p in cut_cells(view, sorted(policy.keys))]
                 problems += [f"{where}: {p}" for p in cut_headers(view)]
             problems += [f"{where}: button {p}" for p in cut_buttons(window)]
+            problems += [f"{where}: {p}" for p in sideways_scrolls(page)]
     assert not problems, "\n".join(problems)
 
 
@@ -189,7 +203,7 @@ def test_a_cut_cell_shows_its_full_text_in_the_tooltip(qtbot, sized_window):
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_detail_panes_wrap_instead_of_being_cut(qtbot, sized_window, size):
     window = sized_window(*size)
-    for key in ("devices", "stock", "licenses", "locations", "people", "orders"):
+    for key in ("devices", "stock", "licenses", "locations", "people", "orders", "requests"):
         page = visit(window, qtbot, key)
         page.table.selectRow(0)
         qtbot.wait(60)
@@ -239,3 +253,46 @@ def test_icons_on_buttons_follow_one_rule(qtbot, sized_window):
         for b in page.findChildren(QPushButton):
             if id(b) not in in_bars and b.text().strip():
                 assert b.icon().isNull(), f"{title}: {b.text()!r} has an icon"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_reorder_list_keeps_where_how_many_what_it_costs_and_by_when(qtbot, sized_window,
+                                                                         size):
+    """A buyer reads a line as: product, location, buy or move, quantity, cost, order by."""
+    from ui.views.reorder import COLUMNS
+
+    window = sized_window(*size)
+    reorder = visit(window, qtbot, "reorder")
+    qtbot.waitUntil(lambda: reorder.model.rowCount() > 0, timeout=10_000)
+    qtbot.wait(30)
+    QApplication.processEvents()
+    table = reorder.table
+    wanted = ("Product", "Location", "Action", "Qty", "Cost", "Order by")
+    hidden = [name for name in wanted if table.isColumnHidden(COLUMNS.index(name))]
+    assert not hidden, f"hidden at {size}: {hidden}"
+    assert not cut_cells(table, [COLUMNS.index(name) for name in wanted])
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_dialog_is_tall_enough_for_its_wrapped_hints(qtbot, sized_window, size):
+    """The product dialog's hints run onto a second line: the dialog grows to show it
+    instead of cutting it."""
+    from PySide6.QtWidgets import QLabel
+
+    window = sized_window(*size)
+    stock = visit(window, qtbot, "stock")
+    stock.act_new.trigger()
+    dialog = stock.dialog
+    qtbot.waitExposed(dialog)
+    qtbot.wait(30)
+    QApplication.processEvents()
+    wrapped = [label for label in dialog.findChildren(QLabel)
+               if label.isVisible() and label.wordWrap() and label.text()]
+    two_lines = [label for label in wrapped
+                 if label.heightForWidth(label.width()) > label.fontMetrics().height() * 1.5]
+    assert two_lines, "the product dialog has hints that wrap (the GTIN's)"
+    short = [f"{label.text()[:30]!r}: {label.height()} px of "
+             f"{label.heightForWidth(label.width())}" for label in wrapped
+             if label.height() < label.heightForWidth(label.width())]
+    dialog.reject()
+    assert not short, "\n".join(short)

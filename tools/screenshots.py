@@ -78,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     if not m.Product.select().exists():
         print("building the demo database…")
         load_demo(db, os_operator(db))
+    draft_order(db, os_operator(db), m)
+    colleagues(db, os_operator(db), m)
     db.close()
     empty_url = str(tmp / "empty.sqlite")
     saved: list[Path] = []
@@ -113,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             shoot_views(app, ctx, window, page, shoot, m, pw, Scan)
             shoot_shop(app, ctx, window, page, shoot, m, Scan)
+            shoot_finishing(app, ctx, window, page, shoot, m, pw)
         finally:
             window.close()
             db.close()
@@ -132,6 +135,47 @@ def main(argv: list[str] | None = None) -> int:
             empty.close()
     print(f"{len(saved)} screenshots in {out}")
     return 0
+
+
+def draft_order(db, op, m) -> None:  # noqa: N803
+    """A draft purchase order of three lines, to show the order editor (the demo's orders
+    are all placed): written as the window writes, one command through the operations."""
+    from inventory import operations
+    from inventory.commands import CreateOrder
+    from inventory.uow import UnitOfWork
+
+    if m.PurchaseOrder.select().where(m.PurchaseOrder.status == "draft").exists():
+        return
+    offer = (m.SupplierOffer.select().join(m.Product).where(m.Product.kind == "spare")
+             .order_by(m.SupplierOffer.id).first())
+    if offer is None:
+        return
+    products = [o.product for o in m.SupplierOffer.select().where(
+        m.SupplierOffer.supplier == offer.supplier_id).order_by(m.SupplierOffer.id).limit(3)]
+    ship_to = m.Location.select().where(m.Location.kind == "stockroom").order_by(
+        m.Location.id).first()
+    lines = tuple((p.part_number or p.name, 5 * (i + 1)) for i, p in enumerate(products))
+    with UnitOfWork(db, op) as uow:
+        operations.run(uow, CreateOrder(offer.supplier.name, ship_to.code, lines))
+
+
+def colleagues(db, op, m) -> None:  # noqa: N803
+    """Two more operators (a service-desk agent and a buyer, one disabled), so Settings
+    shows what an admin manages."""
+    from inventory import operations
+    from inventory.commands import AddOperator, SetPassword
+    from inventory.commands_admin import DisableOperator
+    from inventory.uow import UnitOfWork
+
+    if m.Operator.select().count() > 1:
+        return
+    with UnitOfWork(db, op) as uow:
+        operations.run(uow, SetPassword(op.username, "demo-password-0"))
+        operations.run(uow, AddOperator("amira", "service_desk", "demo-password-1",
+                                        name="Amira Haddad"))
+        operations.run(uow, AddOperator("jonas", "supply_chain", "demo-password-2",
+                                        name="Jonas Berg"))
+        operations.run(uow, DisableOperator("jonas"))
 
 
 def shoot_views(app, ctx, window, page, shoot, m, pw, Scan) -> None:  # noqa: N803
@@ -260,6 +304,61 @@ def shoot_shop(app, ctx, window, page, shoot, m, Scan) -> None:  # noqa: N803
         settle(app, ctx.runner, 0.5)
         shoot("14-loan-calendar", dialog)
         dialog.close()
+
+
+def shoot_finishing(app, ctx, window, page, shoot, m, pw) -> None:  # noqa: N803
+    """Finishing the job in the window: a draft purchase order being edited, a product's
+    supplier offers, a license renewal, and the operators in Settings."""
+    orders = page("orders")
+    draft = (m.PurchaseOrder.select().where(m.PurchaseOrder.status == "draft")
+             .order_by(m.PurchaseOrder.id).first())
+    if draft is not None:
+        orders.select_id(draft.id)
+        settle(app, ctx.runner)
+        if orders.act_edit.isEnabled():
+            orders.act_edit.trigger()
+            dialog = orders.dialog
+            if dialog is not None:
+                shoot("16-purchase-order-editor", dialog)
+                dialog.reject()
+
+    stock = page("stock")
+    offered = (m.Product.select().join(m.SupplierOffer, on=(
+        m.SupplierOffer.product == m.Product.id)).where(m.Product.kind == "spare")
+               .group_by(m.Product.id).order_by(pw.fn.COUNT(m.SupplierOffer.id).desc(),
+                                                m.Product.id).first())
+    if offered is not None:
+        stock.select_id(offered.id)
+        settle(app, ctx.runner)
+        if stock.act_edit.isEnabled():
+            stock.act_edit.trigger()
+            dialog = stock.dialog
+            if dialog is not None:
+                shoot("17-product-offers", dialog)
+                dialog.reject()
+
+    licenses = page("licenses")
+    licenses.select_id(m.License.select().where(m.License.retired_on.is_null())
+                       .order_by(m.License.seats.desc(), m.License.id).first().id)
+    settle(app, ctx.runner)
+    if licenses.act_renew.isEnabled():
+        licenses.act_renew.trigger()
+        dialog = licenses.dialog
+        if dialog is not None:
+            shoot("18-license-renewal", dialog)
+            dialog.reject()
+
+    settings = page("settings")
+    box = getattr(settings, "operators", None)
+    if box is not None:
+        from PySide6.QtWidgets import QScrollArea
+
+        scroll = settings.findChild(QScrollArea)
+        box.select("amira")
+        scroll.ensureWidgetVisible(box, 0, 20)
+        settle(app, ctx.runner)
+        shoot("11b-settings-operators")
+        scroll.verticalScrollBar().setValue(0)
 
 
 if __name__ == "__main__":

@@ -197,7 +197,7 @@ def _cost_problem(text: str) -> str | None:
 def _date_edit(day) -> QDateEdit:
     edit = QDateEdit()
     edit.setCalendarPopup(True)
-    edit.setDisplayFormat("d MMM yyyy")
+    edit.setDisplayFormat(date_edit_format())
     edit.setDate(qdate(day))
     return edit
 

@@ -10,7 +10,7 @@ from inventory.queries.common import TableQuery
 from inventory.vocab import LOCATION_KINDS
 
 from ..dialogs.places import LaneDialog, LocationDialog
-from ..models.format import count, fmt_int, movement_entry
+from ..models.format import count, fmt_date, fmt_int, movement_entry
 from ..style import kind_label
 from .base import FilterDef, TablePage
 
@@ -106,7 +106,7 @@ class LocationsPage(TablePage):
     def _shipments(self, title: str, rows: list[q.ShipmentRow], other: str) -> None:
         p = self.detail
         p.section(f"{title} ({len(rows)})")
-        data = [(s.number, getattr(s, other), f"{s.shipped_at.day} {s.shipped_at:%b}",
+        data = [(s.number, getattr(s, other), fmt_date(s.shipped_at),
                  fmt_int(s.units)) for s in rows]
         table = p.table(["Shipment", "To" if other == "destination" else "From", "Shipped",
                          "Units"], data, numeric=(3,), empty="Nothing in transit.",

@@ -319,7 +319,8 @@ class ReorderPage(Page):
         self.refresh()
 
     # -- layout -----------------------------------------------------------------------
-    NARROW = 1100  # below this page width the line's reasons and chart go under the list
+    NARROW = 1300  # below this page width (1440 px windows too) the reasons and chart go
+    # under the list: the list keeps its location, cost and order-by date in view
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
