@@ -7,7 +7,9 @@ Builds a fresh scale-1 demo database in a temporary folder (unless --database is
 opens the main window with throw-away settings at each size (1440 × 900 and 1024 × 700 by
 default: the largest and smallest the window is made for), shows each page with a typical
 row selected, and saves one PNG per page into `DIR/<width>x<height>/`, plus the first-run
-welcome page and a check-out dialog.
+welcome page and the dialogs that finish a job: check-out, a draft purchase order being
+edited, a product's supplier offers, a license renewal, and the operators in Settings. The
+demo gets one draft order and two more operators for them (written as the window writes).
 """
 
 from __future__ import annotations
