@@ -151,7 +151,7 @@ class RestoreDialog(QDialog):
             stat = d.stat()
             taken = datetime.fromtimestamp(stat.st_mtime)
             self.infos.append(BackupInfo(d, taken, stat.st_size, 0, 0, 0))
-            for c, text in enumerate((d.name, f"{taken:%Y-%m-%d %H:%M}",
+            for c, text in enumerate((d.name, fmt_local(taken),
                                       f"{stat.st_size / 1e6:.1f} MB", "pg_dump")):
                 self.list.setItem(r, c, QTableWidgetItem(text))
         if dumps:
@@ -237,7 +237,7 @@ class RestoreDialog(QDialog):
             return False
         if not self.confirm(
                 f"Replace everything in the PostgreSQL database with {dump.name} (taken "
-                f"{info.taken_at:%Y-%m-%d %H:%M})? Everything recorded since then will be gone, "
+                f"{fmt_local(info.taken_at)})? Everything recorded since then will be gone, "
                 "for every desk; a dump of the database as it is is kept first."):
             return False
         if self.close_database is not None:
