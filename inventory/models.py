@@ -168,6 +168,10 @@ class Asset(BaseModel):
     due_date = pw.DateField(null=True)
     order_line = pw.ForeignKeyField(PurchaseOrderLine, null=True)
     notes = pw.TextField(default="")
+    # Where a device came from when it was not received against one of our orders (a
+    # lease, a card purchase, an import): set by Edit device, schema v9.
+    supplier = pw.ForeignKeyField(Supplier, null=True)
+    order_reference = pw.CharField(default="", constraints=[pw.SQL("DEFAULT ''")])
 
     class Meta:
         indexes = ((("manufacturer", "serial"), True),)
@@ -305,7 +309,7 @@ class DemandMonth(BaseModel):
     month = pw.IntegerField()
     grp = pw.CharField()  # use / device / partner
     quantity = pw.IntegerField(default=0)
-    # Of the month's days with demand (schema v11): how many, and the sums of the day
+    # Of the month's days with demand (schema v12): how many, and the sums of the day
     # totals' squares and cubes (the reorder rule's undershoot and demand sizes).
     days = pw.IntegerField(default=0)
     sq = pw.DoubleField(default=0)
