@@ -25,6 +25,7 @@ from collections.abc import Iterable
 
 import peewee as pw
 
+from . import pgcalls
 from .errors import Duplicate, NotFound, PermissionDenied, ValidationError
 
 OWNER = "stockroom_owner"
@@ -224,6 +225,7 @@ def setup(db: pw.PostgresqlDatabase, owners: Iterable[str] = ()) -> list[str]:
                     "SET search_path = public, pg_temp")
         for sql in LOGIN_FUNCTIONS:
             cur.execute(sql)
+        pgcalls.install(db)  # the hot use cases' functions, owned by the owner role
         for fn in ADMIN_ONLY_FUNCTIONS:
             cur.execute(f"REVOKE ALL ON FUNCTION {fn} FROM PUBLIC")
             cur.execute(f"GRANT EXECUTE ON FUNCTION {fn} TO {GROUPS['admin']}")

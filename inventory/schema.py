@@ -226,9 +226,17 @@ def _v10(db: pw.Database) -> None:
     db.create_tables([m.LicenseTerm], safe=True)
 
 
+def _v11(db: pw.Database) -> None:
+    # PostgreSQL: the server-side functions of the hot use cases (check-out, check-in in
+    # one round trip, the ledger's hash chain computed by the server); SQLite: nothing.
+    from . import pgcalls
+
+    pgcalls.install(db)
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4,
                                                          5: _v5, 6: _v6, 7: _v7, 8: _v8,
-                                                         9: _v9, 10: _v10}
+                                                         9: _v9, 10: _v10, 11: _v11}
 CURRENT_VERSION = max(MIGRATIONS)
 
 

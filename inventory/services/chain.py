@@ -72,11 +72,21 @@ def _real(db) -> pw.Database:
     return getattr(db, "obj", None) or db  # a DatabaseProxy: the database behind it
 
 
+def lock_head(db: pw.Database) -> None:
+    """PostgreSQL: lock the ledger's head until the transaction ends."""
+    _real(db).execute_sql("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+
+
 def head(db: pw.Database) -> str:
-    """The newest movement's hash, locking the head until the transaction ends."""
+    """The newest movement's hash, locking the head until the transaction ends (unless
+    the unit of work in progress holds that lock already)."""
     db = _real(db)
     if isinstance(db, pw.PostgresqlDatabase):
-        db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+        from .. import uow
+
+        work = uow.current()
+        if work is None or not work.holds_ledger_lock():
+            lock_head(db)
     row = db.execute_sql("SELECT hash FROM movement ORDER BY id DESC LIMIT 1").fetchone()
     return (row[0] if row else None) or GENESIS
 
