@@ -195,3 +195,31 @@ def test_a_writer_takes_the_ledger_lock_before_any_row_lock(pg):
         holder.close()
         t.join(30)
     assert not errors and world.stock("USB-C charger 65 W", "SR-HQ") == 9
+
+
+def test_verify_on_the_server_finds_what_python_finds(pg):
+    """verify's chain check runs on the server when every row is in order; a row changed
+    behind Stockroom's back, or a text the server renders differently, goes to Python."""
+    db, world, _ = pg
+    operations.execute(db, world.admin, CheckOut("IT-000001", person="E1"))
+    operations.execute(db, world.admin, CheckIn("IT-000001", note="two\nlines"))
+    python = chain.check(db.execute_sql(chain.select_sql()))
+    assert chain.check_on_server(db) is None  # the note has a newline: Python decides
+    assert python[0] == [] and verify(db).ok
+    operations.execute(db, world.admin, CheckOut("IT-000002", person="E2"))
+    clean = chain.check(db.execute_sql(chain.select_sql()))
+    assert clean[0] == []
+    db.execute_sql("ALTER TABLE movement DISABLE TRIGGER movement_append_only")
+    db.execute_sql("UPDATE movement SET quantity = 2 WHERE id = (SELECT MIN(id) FROM movement)")
+    assert chain.check_on_server(db) is None
+    report = verify(db)
+    assert not report.ok and "was changed after it was written" in report.chain_problems[0]
+
+
+def test_verify_on_the_server_agrees_with_python_on_a_clean_ledger(pg):
+    db, world, _ = pg
+    for tag in ("IT-000001", "IT-000002"):
+        operations.execute(db, world.admin, CheckOut(tag, person="E1", reference="it's \\ ok"))
+    server = chain.check_on_server(db)
+    assert server is not None
+    assert server == chain.check(db.execute_sql(chain.select_sql()))
