@@ -262,9 +262,10 @@ def _first_pass(gray: np.ndarray, enabled: frozenset[str]) -> tuple[list[Decoded
     1-D codes are read from the frame with every ``ROW_AVERAGE`` rows averaged into
     one (``NOISY_ROW_AVERAGE`` on a noisy frame): across the bars (within about 30
     degrees of level; steeper ones are left to the located retry, which handles any
-    angle) every pixel is kept, and a label that is sharp and large enough is read in a third of the time. What this
-    misses goes to the located retry (each region straightened at three times its
-    size), or, where nothing looks like a code, to one look at full size.
+    angle) every pixel is kept, and a label that is sharp and large enough is read
+    in a third of the time. What this misses goes to the located retry (each region
+    straightened at three times its size), or, where nothing looks like a code, to
+    one look at full size.
     """
     half = _half(gray)
     rows = ROW_AVERAGE
