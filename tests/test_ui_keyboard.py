@@ -67,6 +67,9 @@ def test_f1_lists_every_shortcut_of_the_window_and_the_station(qtbot, window):
         assert k in listed, f"{k} is not in the F1 list"
     where = {w for _, _, w in rows}
     assert {"Everywhere", "Scan station", "Devices"} <= where
+    # The pages' names as the side bar writes them (an "&" is not a mnemonic mark).
+    what = {w for _, w, _ in rows}
+    assert {"Spares & stock", "Locations & 3PL"} <= what
     # Every shortcut the pages own is in the list: it is read from the actions.
     for page in window.pages.values():
         for action in page.actions():

@@ -8,8 +8,8 @@ opens the main window with throw-away settings at each size (1440 × 900 and 102
 default: the largest and smallest the window is made for), shows each page with a typical
 row selected, and saves one PNG per page into `DIR/<width>x<height>/`, plus the first-run
 welcome page and the dialogs that finish a job: check-out, a draft purchase order being
-edited, a product's supplier offers, a license renewal, editing a device, and the operators
-in Settings. The
+edited, a product's supplier offers, a license renewal, editing a device, the F1 list of
+shortcuts, and the operators in Settings. The
 demo gets one draft order and two more operators for them (written as the window writes).
 """
 
@@ -373,6 +373,13 @@ def shoot_finishing(app, ctx, window, page, shoot, m, pw) -> None:  # noqa: N803
                 dialog.reject()
         devices.search.clear()
         devices.search.flush()
+
+    if hasattr(window, "show_shortcuts"):
+        window.show_shortcuts()  # F1
+        dialog = getattr(window, "shortcuts_dialog", None)
+        if dialog is not None:
+            shoot("20-shortcuts-f1", dialog)
+            dialog.reject()
 
     settings = page("settings")
     box = getattr(settings, "operators", None)
