@@ -309,7 +309,7 @@ class DemandMonth(BaseModel):
     month = pw.IntegerField()
     grp = pw.CharField()  # use / device / partner
     quantity = pw.IntegerField(default=0)
-    # Of the month's days with demand (schema v12): how many, and the sums of the day
+    # Of the month's days with demand (schema v13): how many, and the sums of the day
     # totals' squares and cubes (the reorder rule's undershoot and demand sizes).
     days = pw.IntegerField(default=0)
     sq = pw.DoubleField(default=0)

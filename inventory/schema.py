@@ -239,6 +239,14 @@ def _v11(db: pw.Database) -> None:
 
 
 def _v12(db: pw.Database) -> None:
+    # PostgreSQL: the server-side functions of the hot use cases (check-out, check-in in
+    # one round trip, the ledger's hash chain computed by the server); SQLite: nothing.
+    from . import pgcalls
+
+    pgcalls.install(db)
+
+
+def _v13(db: pw.Database) -> None:
     # The demand table also keeps, per month, the days with demand and the sums of the day
     # totals' squares and cubes, so the reorder rule never reads the movements.
     have = {c.name for c in db.get_columns("demand_month")}
@@ -254,7 +262,7 @@ def _v12(db: pw.Database) -> None:
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4,
                                                          5: _v5, 6: _v6, 7: _v7, 8: _v8,
                                                          9: _v9, 10: _v10, 11: _v11,
-                                                         12: _v12}
+                                                         12: _v12, 13: _v13}
 CURRENT_VERSION = max(MIGRATIONS)
 
 
