@@ -237,7 +237,7 @@ class Policy(Replay):
                 self.forecast.classification.kind, self.forecast.rate, self.forecast.sd,
                 lt_mean, lt_sd, self.service_level, period_days=MONTH,
                 moments=DayMoments.of_daily(history),
-                lot=np.maximum(1, np.rint(self.forecast.rate * self.cover_months)),
+                lot=np.maximum(1, np.ceil(self.forecast.rate * self.cover_months - 1e-9)),
             )
         else:
             r = reorder_points(

@@ -8,6 +8,7 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from inventory import clock
@@ -148,3 +149,27 @@ def test_a_days_total_counts_demand_only(world):
                             & (m.DemandMonth.grp == "partner"))
     assert (row.quantity, row.days, row.sq, row.cube) == (3, 1, 9.0, 27.0)
     assert demand_table.differences(db) == []
+
+
+def test_a_recompute_reads_the_window_again_only_when_its_months_moved(world):
+    """The list's window of complete months is read once; a demand in the current month
+    (a scan at the counter) leaves it as it was; a demand back-dated into it is read."""
+    db, op = world.db, world.admin
+    charger = m.Product.get(m.Product.part_number == "CHG65")
+    hq = m.Location.get(m.Location.code == "SR-HQ")
+    later = date(2026, 4, 15)
+    with db.atomic():
+        record(op, "issue", charger, quantity=2, from_location=hq, at=datetime(2026, 3, 10, 9))
+    first = demand_table.window(db, later, [], [], months=2)
+    assert demand_table.window(db, later, [], [], months=2) is first
+    with db.atomic():
+        record(op, "issue", charger, quantity=5, from_location=hq, at=datetime(2026, 4, 14, 9))
+    assert demand_table.window(db, later, [], [], months=2) is first
+    with db.atomic():
+        record(op, "issue", charger, quantity=3, from_location=hq, at=datetime(2026, 3, 20, 9))
+    again = demand_table.window(db, later, [], [], months=2)
+    i = again.keys.index((charger.id, hq.id))
+    assert again is not first and again.monthly[i, -1] == first.monthly[
+        first.keys.index((charger.id, hq.id)), -1] + 3
+    ledger = read_demand(db, month_start(later, 2), month_start(later), [], [])
+    assert np.array_equal(again.monthly, ledger.monthly(again.keys, 2))

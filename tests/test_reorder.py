@@ -381,3 +381,27 @@ def test_a_line_without_a_supplier_offer_says_what_to_do(world):
                             "offer…)") for r in ln.reasons())
     with pytest.raises(ValidationError, match="Add supplier offer"):
         ordering.approve(db, op, [ln])
+
+
+def test_a_recompute_after_a_change_equals_a_list_computed_from_nothing(world):
+    """The list keeps its window of complete months and its estimates between recomputes;
+    after stock moves (and after a back-dated issue) it is what a fresh process computes."""
+    from inventory.replenishment import compound, demand_table, engine
+
+    db, op, hq, tpl, chg, _ = world
+
+    def fresh():
+        engine._ESTIMATES.clear()
+        demand_table._WINDOWS.clear()
+        compound._CACHE.clear()
+        return _all(db)
+
+    before = _all(db)
+    add_stock(chg.id, hq.id, 7)
+    moved = _all(db)
+    assert moved == fresh() and moved != before
+    with db.atomic():
+        record(op, "issue", chg, quantity=9, from_location=hq, at=_months_back(2))
+    late = _all(db)
+    assert late == fresh()
+    assert _line(late, chg, hq).demand_per_month != _line(moved, chg, hq).demand_per_month

@@ -12,8 +12,9 @@ from inventory.replenishment.compound import (
     DayMoments,
     compound_candidates,
     lead_time_grid,
+    varied_sizes,
 )
-from inventory.replenishment.estimate import COMPOUND, class_reorder_points
+from inventory.replenishment.estimate import COMPOUND, class_reorder_points, families
 
 
 def test_lead_time_grid_spreads_whole_days_over_the_observed_spread():
@@ -107,3 +108,54 @@ def test_class_rule_uses_the_compound_model_for_erratic_lumpy_and_intermittent_r
     assert r.method[2] != COMPOUND and r.reorder_point[2] == 0
     assert r.item_level is not None and r.item_level[1] >= 0.95
     assert r.safety_stock[1] == pytest.approx(r.reorder_point[1] - r.mean_lead_time_demand[1])
+
+
+def test_the_undershoot_follows_the_lot_each_order_brings_the_position_up_by():
+    """Three units every day, a one-day lead time: the lead time takes 3. Each order
+    brings the position to r + 4: the next day takes it to r + 1, the one after to r − 2,
+    so every trigger is 2 below r and r = 5 covers every cycle. Without the lot (the
+    equilibrium undershoot, 0, 1 or 2 alike) 4 would cover two cycles in three."""
+    m = DayMoments.of_daily(np.full((1, 100), 3.0))
+    R, F = compound_candidates(["erratic"], [3.0], m, [1.0], [0.0], lot=[4])
+    half = list(LEVELS).index(0.5)
+    assert R[0, half] == 5 and F[0, half] == pytest.approx(1.0)
+    R, F = compound_candidates(["erratic"], [3.0], m, [1.0], [0.0])
+    assert R[0, half] == 4 and F[0, half] == pytest.approx(2 / 3, abs=1e-6)
+
+
+def test_an_uncertain_level_raises_the_reorder_point_at_a_high_target():
+    daily = np.zeros((1, 720))
+    daily[0, ::6] = 2
+    m = DayMoments.of_daily(daily)
+    at = list(LEVELS).index(0.99)
+    sure, _ = compound_candidates(["intermittent"], [1 / 3], m, [20.0], [4.0])
+    unsure, _ = compound_candidates(["intermittent"], [1 / 3], m, [20.0], [4.0],
+                                    level_var=[0.25])
+    assert unsure[0, at] > sure[0, at]
+
+
+def test_steady_and_varied_day_sizes():
+    """A pack of 4 every time is steady, however few the days; sizes of 3 to 14 on eight
+    days vary (their CV² of 0.3 is under 0.49, but eight days cannot tell steady sizes
+    from a tail not yet seen); one or two units are steady."""
+    def moments(sizes):
+        daily = np.zeros((1, 720))
+        daily[0, np.linspace(5, 700, len(sizes)).astype(int)] = sizes
+        return DayMoments.of_daily(daily)
+    assert not varied_sizes(moments([4] * 24))[0]
+    assert varied_sizes(moments([3, 9, 5, 14, 4, 7, 3, 6]))[0]
+    assert not varied_sizes(moments([1, 2, 1, 1, 2, 1, 1, 1]))[0]
+    assert varied_sizes(moments([1, 1, 1, 9, 1, 1, 1, 1]))[0]  # CV² ≥ 0.49
+
+
+def test_a_class_target_is_met_by_items_alike_in_how_often_and_how_big():
+    """Monthly classes mix items: a 'lumpy' row whose days take one unit groups with the
+    intermittent items, an 'intermittent' row whose days vary in size with the lumpy ones."""
+    daily = np.zeros((4, 720))
+    daily[0, ::40] = 1  # lumpy by months, steady single units by days
+    daily[1, np.linspace(5, 700, 8).astype(int)] = [3, 9, 5, 14, 4, 7, 3, 6]
+    daily[2, ::3] = 1
+    daily[3, ::3] = [1, 9, 2, 30] * 60
+    got = families(np.array(["lumpy", "intermittent", "smooth", "erratic"]),
+                   DayMoments.of_daily(daily))
+    assert got.tolist() == ["intermittent", "lumpy", "smooth", "erratic"]

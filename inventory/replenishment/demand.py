@@ -245,8 +245,8 @@ def observed_lead_times(db: pw.Database) -> tuple[dict[tuple[int, int], Observed
     per_item = {}
     q = (ln.select(po.supplier, ln.product, pw.fn.COUNT(pw.fn.DISTINCT(po.id)), pw.fn.SUM(d),
                    pw.fn.SUM(d * d))
-         .join(po).where(done).group_by(po.supplier, ln.product).tuples())
-    for s, p, n, s1, s2 in q:
+         .join(po).where(done).group_by(po.supplier, ln.product))
+    for s, p, n, s1, s2 in _rows(q):
         per_item[(s, p)] = _stats(n, s1, s2)
     per_supplier = {}
     q = (po.select(po.supplier, pw.fn.COUNT(po.id), pw.fn.SUM(d), pw.fn.SUM(d * d))

@@ -130,6 +130,7 @@ def install_trigger(db: pw.Database) -> None:
 
 def rebuild(db: pw.Database) -> int:
     """Recompute the table from the ledger; returns its number of rows."""
+    _WINDOWS.clear()
     with db.atomic():
         m.DemandMonth.delete().execute()
         db.execute_sql("INSERT INTO demand_month (product_id, location_id, month, grp, "
@@ -185,13 +186,52 @@ class DemandWindow:
     mixed: np.ndarray
 
 
+# The windows read in this process, by database and selection, with the fingerprint of the
+# table's rows they were read from: a recompute whose fingerprint is unchanged (the demand
+# of complete months has not moved: a scan lands in the current month) reads one row.
+_WINDOWS: dict[tuple, tuple[tuple, DemandWindow]] = {}
+_KEEP_WINDOWS = 4
+
+
+def _fingerprint(db: pw.Database, first: int, end: int) -> tuple:
+    """Counts and sums of the table's rows in months [first, end): anything the trigger
+    adds or changes there raises the quantity sum (demand is at least 1). A rebuild in
+    this process forgets the windows read; a table changed by hand is verify's to find."""
+    p = db.param
+    cur = db.execute_sql(
+        "SELECT COUNT(*), COALESCE(SUM(quantity), 0), COALESCE(SUM(days), 0), "
+        f"COALESCE(SUM(sq), 0) FROM demand_month WHERE month >= {p} AND month < {p}",
+        (first, end))
+    return tuple(cur.fetchone())
+
+
 def window(db: pw.Database, today: date, partners: list[int], spare_devices: list[int],
            months: int = 24, days: int | None = None) -> DemandWindow:
     """Demand over the `months` complete months before `today`'s month (`days` long), read
-    from the table, not the ledger."""
-    d = m.DemandMonth
+    from the table, not the ledger; read again only when the table's rows of those months
+    changed (see :func:`_fingerprint`)."""
     end = month_number(today.replace(day=1))
     first = end - months
+    width = days if days is not None else months * 31
+    key = (type(db).__name__, str(db.database), first, end, width, tuple(sorted(partners)),
+           tuple(sorted(spare_devices)))
+    mark = _fingerprint(db, first, end)
+    hit = _WINDOWS.get(key)
+    if hit is not None and hit[0] == mark:
+        return hit[1]
+    got = _read_window(db, first, end, months, width, partners, spare_devices)
+    for a in (got.monthly, got.mixed, got.moments.count, got.moments.total,
+              got.moments.square, got.moments.cube):
+        a.flags.writeable = False  # shared by every list computed from it
+    while len(_WINDOWS) >= _KEEP_WINDOWS:
+        _WINDOWS.pop(next(iter(_WINDOWS)))
+    _WINDOWS[key] = (mark, got)
+    return got
+
+
+def _read_window(db: pw.Database, first: int, end: int, months: int, width: int,
+                 partners: list[int], spare_devices: list[int]) -> DemandWindow:
+    d = m.DemandMonth
     kinds = d.grp == "use"
     if spare_devices:
         kinds |= (d.grp == "device") & d.product.in_(spare_devices)
@@ -203,7 +243,6 @@ def window(db: pw.Database, today: date, partners: list[int], spare_devices: lis
                       d.cube, pw.Case(d.grp, (("device", 1), ("partner", 2)), 0))
              .where(kinds & (d.month >= first) & (d.month < end)))
     rows = db.execute(query).fetchall()
-    width = days if days is not None else months * 31
     if not rows:
         none = np.zeros(0)
         return DemandWindow([], np.zeros((0, months)), DayMoments(none, none, none, none,

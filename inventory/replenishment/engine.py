@@ -28,10 +28,11 @@ Everything is computed for all items at once; the queries are aggregates.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 import numpy as np
@@ -46,13 +47,14 @@ from .demand import (
     DAYS_PER_MONTH,
     HISTORY_MONTHS,
     Position,
+    _rows,
     month_start,
     observed_lead_times,
     positions,
     read_demand,
 )
-from .estimate import estimate, fast_movers
-from .quantity import order_quantities, order_quantity
+from .estimate import Estimates, estimate, fast_movers
+from .quantity import order_quantities
 from .targets import ResolvedTargets, list_targets, resolve_targets
 
 MIN_RECEIPTS = 3
@@ -220,14 +222,25 @@ class _Offer:
     preferred: bool
 
 
+def _money(value: object) -> Decimal:
+    """A money column as peewee's DecimalField reads it (two places), from a raw row."""
+    if value is None:
+        return Decimal(0)
+    d = value if isinstance(value, Decimal) else Decimal(str(value))
+    return d.quantize(_CENT)
+
+
+_CENT = Decimal("0.01")
+
+
 def best_offers() -> dict[int, _Offer]:
     """The offer each product is bought on: the preferred one, else the fastest."""
     o, s = m.SupplierOffer, m.Supplier
     best: dict[int, _Offer] = {}
     q = (o.select(o.product, o.supplier, s.name, o.unit_price, o.pack_size, o.min_order,
-                  o.lead_time_days, o.preferred).join(s).tuples())
-    for p, sid, name, price, pack, mn, lead, pref in q:
-        offer = _Offer(sid, name, Decimal(price), int(pack or 1), int(mn or 1), float(lead),
+                  o.lead_time_days, o.preferred).join(s))
+    for p, sid, name, price, pack, mn, lead, pref in _rows(q):
+        offer = _Offer(sid, name, _money(price), int(pack or 1), int(mn or 1), float(lead),
                        bool(pref))
         cur = best.get(p)
         if cur is None or (offer.preferred, -offer.lead) > (cur.preferred, -cur.lead):
@@ -252,12 +265,14 @@ def _next_expected(today: date) -> dict[tuple[int, int], float]:
 def _targets(db: pw.Database, keys: list[tuple[int, int]], prods: dict,
              offers: dict[int, _Offer], demand: np.ndarray, default: float) -> ResolvedTargets:
     """Each row's service target (see :mod:`.targets`); ABC by the last 12 months' value."""
-    annual: dict[int, float] = defaultdict(float)
     year = demand[:, -12:].sum(axis=1)
-    for i, (p, _) in enumerate(keys):
-        offer = offers.get(p)
-        cost = float(prods[p][3] or 0) or (float(offer.price) if offer else 0.0)
-        annual[p] += float(year[i]) * cost
+    unit = {p: float(row[3] or 0) or (float(offers[p].price) if p in offers else 0.0)
+            for p, row in prods.items()}
+    ids = np.fromiter((p for p, _ in keys), np.int64, len(keys))
+    products, at = np.unique(ids, return_inverse=True)
+    cost = np.array([unit[p] for p in products.tolist()])
+    value = np.bincount(at.ravel(), year * cost[at.ravel()], minlength=len(products))
+    annual = dict(zip(products.tolist(), value.tolist(), strict=True))
     return resolve_targets([p for p, _ in keys], {p: prods[p][8] for p in prods},
                            {p: prods[p][5] for p in prods}, annual, list_targets(db),
                            default)
@@ -337,9 +352,15 @@ def reorder_list(db: pw.Database, *, today: date | None = None,
         lines = [ln for ln in lines if s in (ln.supplier.lower(), ln.source.lower())]
     if demand_class:
         lines = [ln for ln in lines if ln.demand_class == demand_class]
-    lines.sort(key=lambda ln: (not ln.alert, ln.order_by or date.max,
-                               ln.days_of_cover if ln.days_of_cover is not None else 1e9,
-                               ln.product, ln.location))
+    if len(lines) > 1:  # not alert, order by, days of cover, product, location
+        order = np.lexsort((
+            np.array([ln.location for ln in lines]), np.array([ln.product for ln in lines]),
+            np.fromiter((1e9 if ln.days_of_cover is None else ln.days_of_cover
+                         for ln in lines), float, len(lines)),
+            np.fromiter(((ln.order_by or date.max).toordinal() for ln in lines), np.int64,
+                        len(lines)),
+            np.fromiter((not ln.alert for ln in lines), bool, len(lines))))
+        lines = [lines[i] for i in order.tolist()]
     return lines
 
 
@@ -371,10 +392,12 @@ def stocked_products(requested: Iterable[int] = ()) -> dict[int, tuple]:
     planned = P.kind.in_(m.QUANTITY_KINDS) | ((P.kind == "device") & P.keep_spares)
     if requested:
         planned |= P.id.in_(list(requested)) & (P.kind == "device")
-    return {row[0]: row for row in P.select(
-        P.id, P.name, P.kind, P.unit_cost, P.min_quantity, P.service_level,
-        P.replacement_rate, P.end_of_life, P.category)
-        .where(P.active & planned).tuples()}
+    q = (P.select(P.id, P.name, P.kind, P.unit_cost, P.min_quantity, P.service_level,
+                  P.replacement_rate, P.end_of_life, P.category).where(P.active & planned))
+    return {row[0]: (row[0], row[1], row[2], _money(row[3]), row[4],
+                     None if row[5] is None else float(row[5]),
+                     None if row[6] is None else float(row[6]), bool(row[7]), row[8])
+            for row in _rows(q)}
 
 
 def _spread(got: DayMoments, take: np.ndarray, has: np.ndarray) -> DayMoments:
@@ -399,6 +422,43 @@ def _buying_terms(keys: list[tuple[int, int]], prods: dict, offers: dict[int, _O
         if offer and routes[i].action != TRANSFER:
             pack[i], minimum[i] = offer.pack, offer.minimum
     return cost, pack, minimum
+
+
+# The last estimate, by a digest of everything it was computed from: a recompute after a
+# scan (positions moved; demand, lead times and targets did not) reuses it.
+_ESTIMATES: dict[bytes, Estimates] = {}
+
+
+def _estimate_cached(demand: np.ndarray, lead: np.ndarray, lead_sd: np.ndarray,
+                     level: np.ndarray, eol: np.ndarray, prior: np.ndarray,
+                     minimum: np.ndarray, fast: np.ndarray, wdemand: np.ndarray | None,
+                     moments: DayMoments, value: np.ndarray, row_pack: np.ndarray,
+                     row_min: np.ndarray, row_holding: np.ndarray | None,
+                     cfg: ReorderSettings) -> Estimates:
+    n = demand.shape[0]
+    digest = hashlib.blake2b(repr((n, cfg, moments.days)).encode(), digest_size=20)
+    for a in (demand, lead, lead_sd, level, eol, prior, minimum, fast, wdemand,
+              moments.count, moments.total, moments.square, moments.cube, value, row_pack,
+              row_min, row_holding):
+        if a is None:
+            digest.update(b"none")
+        else:
+            digest.update(f"{a.dtype}{a.shape}".encode())
+            digest.update(np.ascontiguousarray(a).tobytes())
+    key = digest.digest()
+    hit = _ESTIMATES.get(key)
+    if hit is not None:
+        return hit
+    est = estimate(demand, lead, lead_sd, level, month_days=DAYS_PER_MONTH, end_of_life=eol,
+                   prior_rate=prior, minimum=minimum, fast=fast, weekly=wdemand,
+                   moments=moments, cost=value,
+                   lot=lambda rate: order_quantities(
+                       rate, np.zeros(n), cover_months=cfg.cover_months,
+                       order_cost=cfg.order_cost, holding_cost=row_holding,
+                       minimum_order=row_min, pack_size=row_pack))
+    _ESTIMATES.clear()
+    _ESTIMATES[key] = est
+    return est
 
 
 def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[ReorderLine]:
@@ -508,75 +568,81 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
     value, row_pack, row_min = _buying_terms(keys, prods, offers, routes)
     row_holding = (cfg.holding_rate * value if cfg.holding_rate and cfg.order_cost is not None
                    else None)
-    est = estimate(demand, lead, lead_sd, level, month_days=DAYS_PER_MONTH, end_of_life=eol,
-                   prior_rate=prior, minimum=minimum, fast=fast, weekly=wdemand,
-                   moments=moments, cost=value,
-                   lot=lambda rate: order_quantities(
-                       rate, np.zeros(n), cover_months=cfg.cover_months,
-                       order_cost=cfg.order_cost, holding_cost=row_holding,
-                       minimum_order=row_min, pack_size=row_pack))
+    est = _estimate_cached(
+        demand, lead, lead_sd, level, eol, prior, minimum, fast, wdemand, moments, value,
+        row_pack, row_min, row_holding, cfg)
     rate, sd, method, kind, low, bucket = (est.rate, est.sd, est.method, est.kind,
                                            est.low_confidence, est.bucket)
     rop, safety = est.reorder_point, est.safety_stock
 
+    # Every figure of the lines as arrays; the lines themselves are built last.
+    empty = Position()
+    ps_rows = [pos.get(k, empty) for k in keys]
+    position = np.fromiter((ps.position for ps in ps_rows), float, n)
+    alert = (rop > 0) & (position <= rop)
+    shortfall = np.maximum(rop - position, 0.0)
+    price = [offers[p].price if p in offers else prods[p][3] for p, _ in keys]
+    transfer = np.fromiter((r.action == TRANSFER for r in routes), bool, n)
+    has_offer = np.fromiter((p in offers for p, _ in keys), bool, n)
+    pack = np.where(has_offer & ~transfer, row_pack, 1.0)
+    minimum_order = np.where(has_offer & ~transfer, row_min, 1.0)
+    unit = np.array([float(x) for x in price])
+    holding = (cfg.holding_rate * unit if cfg.holding_rate and cfg.order_cost is not None
+               else None)
+    qty = order_quantities(rate, shortfall, cover_months=cfg.cover_months,
+                           order_cost=cfg.order_cost, holding_cost=holding,
+                           minimum_order=minimum_order, pack_size=pack)
+    eoq = ((rate * 12 > 0) & (holding > 0) if holding is not None else np.zeros(n, bool))
+    per_day = rate / DAYS_PER_MONTH
+    moving = per_day > 0
+    safe_day = np.where(moving, per_day, 1.0)
+    cover = np.where(moving, np.maximum(position, 0.0) / safe_day, np.nan)
+    # Dates beyond HORIZON_DAYS are no dates (an absurd stock level: verify says so).
+    stockout_days = np.minimum(np.nan_to_num(cover), HORIZON_DAYS).astype(np.int64)
+    order_days = np.minimum(np.maximum(position - rop, 0) / safe_day, HORIZON_DAYS).astype(
+        np.int64)
+    base = today.toordinal()
     history = demand.tolist()
-    holding = cfg.holding_rate
+    lists = (rate.tolist(), sd.tolist(), kind.tolist(), method.tolist(), low.tolist(),
+             bucket.tolist(), lead.tolist(), lead_sd.tolist(), level.tolist(),
+             safety.tolist(), rop.tolist(), est.rop_method.tolist(), position.tolist(),
+             alert.tolist(), qty.tolist(), eoq.tolist(), moving.tolist(), cover.tolist(),
+             stockout_days.tolist(), order_days.tolist(), pack.tolist(),
+             minimum_order.tolist(), est.item_level.tolist())
     out: list[ReorderLine] = []
-    for i, (p, loc) in enumerate(keys):
+    fromordinal = date.fromordinal
+    for i, ((p, loc), (r_rate, r_sd, r_kind, r_method, r_low, r_bucket, r_lead, r_lead_sd,
+                       r_level, r_safety, r_rop, r_rop_method, r_pos, r_alert, r_qty, r_eoq,
+                       r_moving, r_cover, r_stockout, r_order, r_pack, r_min, r_item)) in (
+            enumerate(zip(keys, zip(*lists, strict=True), strict=True))):
         row = prods[p]
-        ps = pos.get((p, loc), Position())
-        position = ps.position
-        alert = bool(rop[i] > 0 and position <= rop[i])
-        shortfall = max(float(rop[i]) - position, 0.0)
+        ps = ps_rows[i]
         offer = offers.get(p)
-        price = offer.price if offer else Decimal(row[3] or 0)
         route = routes[i]
         action, note, cap = route.action, route.note, route.cap
         source = locs[_partner(route)][0] if action in (TRANSFER, WAIT) else (
             offer.supplier if offer else "")
-        pack, minimum_order = (offer.pack, offer.minimum) if offer else (1, 1)
-        if action == TRANSFER:
-            pack, minimum_order = 1, 1
-        oq = order_quantity(
-            float(rate[i]), order_cost=cfg.order_cost,
-            holding_cost=(holding * float(price)) if holding and price else None,
-            cover_months=cfg.cover_months, minimum_order=minimum_order, pack_size=pack,
-            shortfall=shortfall)
-        qty = oq.quantity
-        if cap is not None and qty > cap:
-            qty = int(cap)
+        quantity = int(r_qty)
+        if cap is not None and quantity > cap:
+            quantity = int(cap)
             note = f"{source} holds only {cap:.0f}: transfer all of it"
         if action == WAIT:
-            qty = 0
-        per_day = rate[i] / DAYS_PER_MONTH
-        order_by: date | None
-        if per_day > 0:
-            cover = max(position, 0.0) / per_day
-            # Dates beyond HORIZON_DAYS are no dates (an absurd stock level: verify says so).
-            stockout = today + timedelta(days=int(min(cover, HORIZON_DAYS)))
-            order_by = today + timedelta(days=int(min(max(position - rop[i], 0) / per_day,
-                                                      HORIZON_DAYS)))
+            quantity = 0
+        if r_moving:
+            days_of_cover: float | None = r_cover
+            stockout: date | None = fromordinal(base + r_stockout)
+            order_by: date | None = fromordinal(base + r_order)
         else:
-            cover, stockout = None, None
-            order_by = today if alert else None
+            days_of_cover, stockout = None, None
+            order_by = today if r_alert else None
         code, name, _ = locs[loc]
         out.append(ReorderLine(
-            product_id=p, product=row[1], product_kind=row[2], location_id=loc, location=code,
-            location_name=name, action=action, source=source,
-            supplier=offer.supplier if offer else "",
-            supplier_id=offer.supplier_id if offer else None,
-            demand_per_month=float(rate[i]), demand_sd_per_month=float(sd[i]),
-            demand_class=str(kind[i]), forecast_method=str(method[i]),
-            low_confidence=bool(low[i]), bucket=str(bucket[i]),
-            lead_time_days=float(lead[i]), lead_time_sd_days=float(lead_sd[i]),
-            lead_time_source=lead_src[i], service_level=float(level[i]),
-            safety_stock=float(safety[i]), reorder_point=float(rop[i]),
-            rop_method=str(est.rop_method[i]), on_hand=ps.on_hand, reserved=ps.reserved,
-            on_order=ps.on_order, on_order_draft=ps.on_order_draft, in_transit=ps.in_transit,
-            position=position, alert=alert, quantity=int(qty), quantity_basis=oq.basis,
-            pack_size=pack, min_order=minimum_order, unit_price=price, order_by=order_by,
-            stockout=stockout, days_of_cover=cover, note=note,
-            history=tuple(history[i]), target_source=targets.source[i],
-            item_service=float(est.item_level[i]),
-        ))
+            p, row[1], row[2], loc, code, name, action, source,
+            offer.supplier if offer else "", offer.supplier_id if offer else None,
+            r_rate, r_sd, str(r_kind), str(r_method), bool(r_low), str(r_bucket),
+            r_lead, r_lead_sd, lead_src[i], r_level, r_safety, r_rop, str(r_rop_method),
+            ps.on_hand, ps.reserved, ps.on_order, ps.on_order_draft, ps.in_transit, r_pos,
+            bool(r_alert), quantity, "eoq" if r_eoq else "cover", int(r_pack), int(r_min),
+            price[i], order_by, stockout, days_of_cover, note, tuple(history[i]),
+            targets.source[i], (), r_item))
     return book.apply(out, today)

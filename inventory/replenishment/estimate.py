@@ -27,10 +27,22 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .allocate import allocate
-from .chooser import choose_forecasts
-from .compound import COMPOUND_KINDS, MIN_DAYS, DayMoments, compound_candidates
+from .chooser import SBA_ALPHA, SES_ALPHA, choose_forecasts
+from .classify import ERRATIC, INTERMITTENT, LUMPY, SMOOTH
+from .compound import (
+    COMPOUND_KINDS,
+    MIN_DAYS,
+    DayMoments,
+    compound_candidates,
+    varied_sizes,
+)
 from .policy import ReorderPoints, reorder_points
 from .undershoot import undershoot_from_moments
+
+# The spread of the forecast level a row's lead-time demand is mixed over (see
+# compound._level_mixture): the exponential smoothing's own, α / (2 − α) of the squared
+# coefficient of variation of period demand, at most a 60 % spread.
+MAX_LEVEL_VAR = 0.36
 
 COMPOUND = "compound"
 
@@ -87,19 +99,26 @@ def class_reorder_points(
     item_level = fitted.service_level.astype(float).copy()
     if moments is None:
         return _with(fitted, fitted.reorder_point, fitted.method, item_level, {})
-    rows = np.flatnonzero(np.isin(kinds, COMPOUND_KINDS) & (moments.count >= MIN_DAYS)
-                          & (per > 0))
+    # erratic, lumpy and intermittent rows; and smooth ones whose days vary in size
+    compound = np.isin(kinds, COMPOUND_KINDS) | ((kinds == SMOOTH) & varied_sizes(moments))
+    rows = np.flatnonzero(compound & (moments.count >= MIN_DAYS) & (per > 0))
     if not rows.size:
         return _with(fitted, fitted.reorder_point, fitted.method, item_level, {})
-    R, F = compound_candidates(kinds[rows], per[rows] / period_days, moments.take(rows),
-                               lead[rows], lead_sd[rows])
     sizes = per[rows] if lot is None else np.broadcast_to(np.asarray(lot, float), (n,))[rows]
+    alpha = np.where(np.isin(kinds[rows], (SMOOTH, ERRATIC)), SES_ALPHA, SBA_ALPHA)
+    spread = np.broadcast_to(np.asarray(sd, float), (n,))[rows]
+    level_var = np.minimum(alpha / (2 - alpha) * (spread / np.maximum(per[rows], 1e-12)) ** 2,
+                           MAX_LEVEL_VAR)
+    R, F = compound_candidates(kinds[rows], per[rows] / period_days, moments.take(rows),
+                               lead[rows], lead_sd[rows], lot=None if lot is None else sizes,
+                               level_var=level_var)
     days_per_period = moments.count[rows] / max(moments.days, 1) * period_days
     cycles = np.minimum(days_per_period, per[rows] / np.maximum(sizes, 1.0)) + 1e-9
     value = np.ones(rows.size) if cost is None else np.broadcast_to(
         np.asarray(cost, float), (n,))[rows]
     value = np.where(value > 0, value, 1.0)
-    groups = np.char.add(np.char.add(kinds[rows], "@"), np.char.mod("%.4f", level[rows]))
+    groups = np.char.add(np.char.add(families(kinds[rows], moments.take(rows)), "@"),
+                         np.char.mod("%.4f", level[rows]))
     pick, prices = allocate(R, F, cycles, value, groups, level[rows], multipliers)
     at = np.arange(rows.size)
     rop = fitted.reorder_point.copy()
@@ -108,6 +127,17 @@ def class_reorder_points(
     method = fitted.method.astype("<U17")
     method[rows] = COMPOUND
     return _with(fitted, rop, method, item_level, prices)
+
+
+def families(kind: np.ndarray, moments: DayMoments) -> np.ndarray:
+    """The items a class target is met by together: how often there is demand (the
+    class's ADI side: intermittent and lumpy items are rare) and whether a day's demand
+    varies in size (:func:`.compound.varied_sizes`, on days, not months): rare and varied
+    is lumpy, rare and steady intermittent, frequent and varied erratic, else smooth."""
+    varied = varied_sizes(moments)
+    rare = np.isin(kind, (INTERMITTENT, LUMPY))
+    return np.where(rare, np.where(varied, LUMPY, INTERMITTENT),
+                    np.where(varied, ERRATIC, SMOOTH)).astype(str)
 
 
 def _with(fitted: ReorderPoints, rop: np.ndarray, method: np.ndarray,
