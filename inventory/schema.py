@@ -9,6 +9,7 @@ from pathlib import Path
 import peewee as pw
 
 from . import models as m
+from .db import is_postgres
 from .errors import StorageError
 from .replenishment import demand_table
 from .sqlite_copy import backup_sqlite
@@ -29,7 +30,7 @@ LEDGER_GUARD_POSTGRES = [
 
 def _v1(db: pw.Database) -> None:
     db.create_tables(m.ALL_MODELS)
-    guard = LEDGER_GUARD_POSTGRES if isinstance(db, pw.PostgresqlDatabase) else LEDGER_GUARD_SQLITE
+    guard = LEDGER_GUARD_POSTGRES if is_postgres(db) else LEDGER_GUARD_SQLITE
     for sql in guard:
         db.execute_sql(sql)
 
@@ -86,7 +87,7 @@ def _v5(db: pw.Database) -> None:
     # Search finds a tag or serial by any part of it: a trigram index over the two answers
     # "contains" without reading every asset (kept by triggers). Without FTS5's trigram
     # tokenizer (SQLite < 3.34), or on PostgreSQL, search scans as before.
-    if not isinstance(db, pw.SqliteDatabase):
+    if is_postgres(db):
         return
     try:
         db.execute_sql(ASSET_TEXT_SQLITE[0])
@@ -131,7 +132,7 @@ def _backfill_chain(db: pw.Database) -> None:
     the migration's transaction, and put back before it commits)."""
     from .services.chain import GENESIS, digest, select_sql
 
-    pg = isinstance(db, pw.PostgresqlDatabase)
+    pg = is_postgres(db)
     if pg:
         db.execute_sql("DROP TRIGGER IF EXISTS movement_append_only ON movement")
     else:
@@ -162,7 +163,7 @@ def _backfill_chain(db: pw.Database) -> None:
 def install_guards(db: pw.Database) -> list[str]:
     """Put back any ledger guard that is missing or disabled; returns their names."""
     restored = []
-    if isinstance(db, pw.PostgresqlDatabase):
+    if is_postgres(db):
         have = {name: enabled for name, enabled in db.execute_sql(
             "SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = 'movement'::regclass "
             "AND NOT tgisinternal")}
@@ -212,7 +213,7 @@ def _v9(db: pw.Database) -> None:
     # The service desk's shop: catalogue items and kits, requests and their ledger (kept
     # append-only like the movements), reservations, loan-pool bookings, joiners, digests.
     db.create_tables(m.SHOP_MODELS, safe=True)
-    pg = isinstance(db, pw.PostgresqlDatabase)
+    pg = is_postgres(db)
     if pg:
         db.execute_sql("DROP TRIGGER IF EXISTS request_event_append_only ON request_event")
     for sql in REQUEST_EVENT_GUARD_POSTGRES if pg else REQUEST_EVENT_GUARD_SQLITE:
@@ -284,7 +285,7 @@ def refuse_foreign(db: pw.Database) -> None:
     that already holds another program's tables is left exactly as it is."""
     theirs = [t for t in db.get_tables() if not t.startswith("sqlite_")]
     if theirs:
-        where = db.database if isinstance(db, pw.SqliteDatabase) else f"database {db.database}"
+        where = db.database if not is_postgres(db) else f"database {db.database}"
         shown = ", ".join(theirs[:5]) + (", ..." if len(theirs) > 5 else "")
         raise StorageError(
             f"{where} is not a Stockroom database: it holds other tables ({shown}). "
@@ -305,7 +306,7 @@ def ensure_schema(db: pw.Database, migrations: dict | None = None) -> int:
         return current
     if current == 0:
         refuse_foreign(db)
-    if current > 0 and isinstance(db, pw.SqliteDatabase):
+    if current > 0 and not is_postgres(db):
         backup_sqlite(Path(db.database), label=f"before-v{target}")
     with db.atomic():
         for version in range(current + 1, target + 1):

@@ -16,10 +16,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-import peewee as pw
-
 from . import live
 from .changes import ANY_MOVEMENT, MOVEMENT_KINDS, Changes
+from .db import Handle, unwrap
 from .dberrors import is_driver_error, translate
 from .operators import OperatorRef
 from .roles import require
@@ -38,8 +37,8 @@ class Mark:
 class UnitOfWork:
     """A context manager owning one transaction; reentrant (an inner one is a savepoint)."""
 
-    def __init__(self, db: pw.Database, operator: OperatorRef) -> None:
-        self.db = db
+    def __init__(self, db: Handle, operator: OperatorRef) -> None:
+        self.db = unwrap(db)  # a Store from the window, or the database
         self.operator = operator
         self.movement_ids: list[int] = []
         self._changes: list[Changes] = []

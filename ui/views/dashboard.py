@@ -22,6 +22,7 @@ from inventory import clock
 from inventory.changes import KINDS
 from inventory.errors import InventoryError
 from inventory.queries import dashboard as q
+from inventory.store import Store
 
 from .. import icons, style
 from ..coalesce import Coalescer
@@ -40,7 +41,7 @@ class Figures:
     leavers: list = field(default_factory=list)  # return lists past the leaving date
 
 
-def read_figures(db) -> Figures:
+def read_figures(db: Store) -> Figures:
     """Everything the dashboard shows, read in one go (on the worker thread)."""
     from inventory.queries.requests import outstanding_leavers
 

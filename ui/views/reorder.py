@@ -35,10 +35,11 @@ from inventory.changes import Changes
 from inventory.commands import ApproveReorder
 from inventory.errors import InventoryError
 from inventory.queries import lookups
-from inventory.replenishment.engine import BUY, TRANSFER, ReorderLine, reorder_list
-from inventory.replenishment.history import projection, stock_history
-from inventory.replenishment.licenses import asset_alerts, license_alerts
+from inventory.queries.reorder import line_history, page_alerts
+from inventory.replenishment.engine import BUY, TRANSFER, ReorderLine
+from inventory.replenishment.history import projection
 from inventory.services import ordering
+from inventory.store import Store
 
 from .. import icons
 from ..coalesce import Coalescer
@@ -179,12 +180,11 @@ LICENSE_COLUMNS = ("License", "Vendor", "Seats used", "Ends", "Start renewal by"
 ASSET_COLUMNS = ("Alert", "Asset", "Product", "Holder / place", "Date")
 
 
-def read_alerts(db, today: date | None, alerts_only: bool):
+def read_alerts(db: Store, today: date | None, alerts_only: bool):
     """Everything the page shows, read and formatted on the worker: reorder lines, and
     the license and asset alerts as rows of text (with their tooltips)."""
-    lines = reorder_list(db, today=today, alerts_only=alerts_only)
-    lic = license_alerts(db, today=today, alerts_only=True)
-    warranty, loans = asset_alerts(db, today=today)
+    got = page_alerts(db, today, alerts_only)
+    lines, lic, warranty, loans = got.lines, got.licenses, got.warranty, got.loans
     names = {c.code: c.label for c in lookups.locations(active=False)}
     lic_rows = [(a.product, a.vendor, f"{fmt_int(a.used)} of {fmt_int(a.seats)}",
                  fmt_date(a.ends_on), fmt_date(a.alert_from),
@@ -424,7 +424,7 @@ class ReorderPage(Page):
                 raise exc
             self.status.setText(str(exc))
 
-        self.ctx.runner.run(stock_history, self.db, ln.product_id, ln.location_id, days=365,
+        self.ctx.runner.run(line_history, self.db, ln.product_id, ln.location_id, days=365,
                             today=self.today, key=f"reorder-chart-{id(self)}", failed=failed,
                             done=lambda history: self.chart.show_line(
                                 ln, history, projection(ln, today=self.today)))
