@@ -65,17 +65,23 @@ KEYS = (0, 2, 4, 5)
 HIDE_ORDER = (13, 12, 11, 10, 9, 8, 7, 3, 6, 1)
 
 
-def _cell(ln: ReorderLine, col: int, names: dict[str, str]):
-    if col == 3:  # a transfer's source is a location code: show its name, as Location does
-        return names.get(ln.source, ln.source)
+# Lines whose cells are formatted on the worker with the read: the first screens, and the
+# rows the column policy measures (ui/widgets/columns.py SAMPLE_ROWS). Others are formatted
+# when first shown, once.
+PREFORMATTED = 400
+
+
+def _texts(ln: ReorderLine, names: dict[str, str]) -> tuple[str, ...]:
+    """The cells of one line as the table shows them."""
     return (
-        ln.product, ln.location_name, ln.action, ln.source, fmt_int(ln.quantity),
-        fmt_money(ln.cost) if ln.action == BUY else "",
+        ln.product, ln.location_name, ln.action,
+        names.get(ln.source, ln.source),  # a transfer's source: its name, as Location shows
+        fmt_int(ln.quantity), fmt_money(ln.cost) if ln.action == BUY else "",
         fmt_date(ln.order_by), fmt_date(ln.stockout),
         fmt_number(ln.days_of_cover) if ln.days_of_cover is not None else "",
         fmt_number(ln.demand_per_month, 1), ln.demand_class, fmt_number(ln.lead_time_days),
         fmt_number(ln.reorder_point), fmt_number(ln.position),
-    )[col]
+    )
 
 
 class ReorderModel(QAbstractTableModel):
@@ -85,6 +91,7 @@ class ReorderModel(QAbstractTableModel):
         super().__init__(parent)
         self.lines: list[ReorderLine] = []
         self.names: dict[str, str] = {}  # location code -> name
+        self.texts: dict[int, tuple[str, ...]] = {}  # id(line) -> its cells, formatted once
 
     def set_lines(self, lines: list[ReorderLine]) -> None:
         self.beginResetModel()
@@ -102,7 +109,10 @@ class ReorderModel(QAbstractTableModel):
             return None
         ln = self.lines[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return str(_cell(ln, index.column(), self.names))
+            texts = self.texts.get(id(ln))
+            if texts is None:
+                texts = self.texts[id(ln)] = _texts(ln, self.names)
+            return texts[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
             return "\n".join(ln.reasons())
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 4 and \
@@ -195,7 +205,8 @@ def read_alerts(db: Store, today: date | None, alerts_only: bool):
     asset_rows = [("Overdue loan" if a.kind == "overdue_loan" else "Warranty ends", a.tag,
                    a.product, a.holder or a.location, fmt_date(a.date))
                   for a in loans + warranty]
-    return lines, (lic_rows, lic_tips), asset_rows, names
+    texts = {id(ln): _texts(ln, names) for ln in lines[:PREFORMATTED]}
+    return lines, (lic_rows, lic_tips), asset_rows, names, texts
 
 
 class ReorderPage(Page):
@@ -248,6 +259,9 @@ class ReorderPage(Page):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
+        # Columns fit the rows on screen (the policy measures its key columns itself): Qt's
+        # default reads a thousand rows' text for every column.
+        self.table.horizontalHeader().setResizeContentsPrecision(0)
         self.table_columns = ColumnPolicy(
             self.table, stretch=STRETCH, keys=KEYS, hide_order=HIDE_ORDER,
             recall=lambda: ctx.settings.column_choice("reorder"),
@@ -360,7 +374,7 @@ class ReorderPage(Page):
 
     def _show_read(self, read) -> None:
         self.recompute.finished()
-        self._all_lines, lic, asset_list, self.model.names = read
+        self._all_lines, lic, asset_list, self.model.names, self.model.texts = read
         self._fill_combo(self.location, sorted({ln.location_name for ln in self._all_lines}))
         self._fill_combo(self.supplier, sorted({ln.source for ln in self._all_lines
                                                 if ln.source}))
