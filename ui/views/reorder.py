@@ -259,9 +259,6 @@ class ReorderPage(Page):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
-        # Columns fit the rows on screen (the policy measures its key columns itself): Qt's
-        # default reads a thousand rows' text for every column.
-        self.table.horizontalHeader().setResizeContentsPrecision(0)
         self.table_columns = ColumnPolicy(
             self.table, stretch=STRETCH, keys=KEYS, hide_order=HIDE_ORDER,
             recall=lambda: ctx.settings.column_choice("reorder"),
