@@ -8,7 +8,8 @@ opens the main window with throw-away settings at each size (1440 × 900 and 102
 default: the largest and smallest the window is made for), shows each page with a typical
 row selected, and saves one PNG per page into `DIR/<width>x<height>/`, plus the first-run
 welcome page and the dialogs that finish a job: check-out, a draft purchase order being
-edited, a product's supplier offers, a license renewal, and the operators in Settings. The
+edited, a product's supplier offers, a license renewal, editing a device, the F1 list of
+shortcuts, and the operators in Settings. The
 demo gets one draft order and two more operators for them (written as the window writes).
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -55,7 +57,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = [tuple(int(v) for v in s.lower().split("x")) for s in args.size] if args.size \
         else list(SIZES)
+    tmp = Path(tempfile.mkdtemp(prefix="stockroom-shots-"))
+    try:
+        return render(args, sizes, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # the demo database and the settings
 
+
+def render(args, sizes, tmp: Path) -> int:
     import peewee as pw
     from PySide6.QtWidgets import QApplication
 
@@ -74,7 +83,6 @@ def main(argv: list[str] | None = None) -> int:
 
     style.apply(app)
     out = Path(args.out)
-    tmp = Path(tempfile.mkdtemp(prefix="stockroom-shots-"))
     url = args.database or str(tmp / "demo.sqlite")
     db = open_store(url)
     if not m.Product.select().exists():
@@ -348,6 +356,29 @@ def shoot_finishing(app, ctx, window, page, shoot, m, pw) -> None:  # noqa: N803
         dialog = licenses.dialog
         if dialog is not None:
             shoot("18-license-renewal", dialog)
+            dialog.reject()
+
+    devices = page("devices")
+    spare = (m.Asset.select().where(m.Asset.status == "in_stock").order_by(m.Asset.id).first())
+    if spare is not None:
+        devices.search.setText(spare.tag)
+        devices.search.flush()
+        devices.select_id(spare.id)
+        settle(app, ctx.runner)
+        if devices.act_edit.isEnabled():
+            devices.act_edit.trigger()
+            dialog = devices.dialog
+            if dialog is not None:
+                shoot("19-edit-device", dialog)
+                dialog.reject()
+        devices.search.clear()
+        devices.search.flush()
+
+    if hasattr(window, "show_shortcuts"):
+        window.show_shortcuts()  # F1
+        dialog = getattr(window, "shortcuts_dialog", None)
+        if dialog is not None:
+            shoot("20-shortcuts-f1", dialog)
             dialog.reject()
 
     settings = page("settings")
