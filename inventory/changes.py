@@ -12,7 +12,7 @@ from types import MappingProxyType
 
 # The kinds of change a page may subscribe to.
 KINDS = ("assets", "stock", "licenses", "people", "locations", "orders", "movements",
-         "catalog", "counts", "operators")
+         "catalog", "counts", "operators", "costs")
 
 # Which kinds a ledger movement of each kind changes (besides "movements").
 MOVEMENT_KINDS: Mapping[str, frozenset[str]] = MappingProxyType({

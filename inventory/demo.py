@@ -472,6 +472,9 @@ def load_demo(db: pw.Database, op: OperatorRef, scale: int = 1, seed: int = 7,
         b.licenses()
         b.open_orders()
         moves = b.write()
+        from .costing.demo import seed as seed_costs
+
+        seed_costs(db, op, b.today)  # repairs, budgets, rate card, the FOCUS sample bill
         reset_sequences(db)
     return DemoSummary(people=len(b.person_site), products=len(b.devices) + len(b.spares)
                        + len(b.license_products), assets=2000 * scale, movements=moves,

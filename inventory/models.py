@@ -298,3 +298,8 @@ ALL_MODELS = [
     SupplierOffer, PurchaseOrder, PurchaseOrderLine, Asset, StockLevel, Shipment, ShipmentLine,
     License, LicenseSeat, CountSession, CountEntry, Movement,
 ]
+
+# The cost model's tables (schema v9) live with it, in inventory/costing/tables.py.
+from .costing.tables import all_models  # noqa: E402
+
+ALL_MODELS += all_models()

@@ -11,6 +11,7 @@ ACTIONS: dict[str, str] = {
     "adjust": "adjust stock, approve counts and 3PL statements, import stock quantities, "
               "retire / dispose / mark lost assets (and bring them back)",
     "catalog": "create and edit products, locations, people, suppliers, licenses, import",
+    "costs": "set depreciation, the rate card and budgets, import cloud bills",
     "backup": "take backups on demand",
     "admin": "manage operators and restore backups",
 }
@@ -19,7 +20,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "viewer": frozenset({"view"}),
     "service_desk": frozenset({"view", "check_out"}),
     "supply_chain": frozenset({"view", "check_out", "receive", "catalog"}),
-    "manager": frozenset({"view", "check_out", "receive", "adjust", "catalog", "backup"}),
+    "manager": frozenset({"view", "check_out", "receive", "adjust", "catalog", "costs",
+                          "backup"}),
     "admin": frozenset(ACTIONS),
 }
 

@@ -194,8 +194,22 @@ def _v8(db: pw.Database) -> None:
     _backfill_chain(db)
 
 
+def _v9(db: pw.Database) -> None:
+    # The cost model: depreciation rules (seeded with the default lives per category), the
+    # rate card, license pricing periods, repair records, budgets, imported cloud charges.
+    from .costing import holdings
+    from .costing.tables import COSTING_MODELS, DEFAULT_LIVES, DepreciationRule
+
+    db.create_tables(COSTING_MODELS, safe=True)
+    holdings.install(db)  # who held which device on which days, kept by a trigger
+    for category, months in DEFAULT_LIVES.items():
+        if not DepreciationRule.select().where(DepreciationRule.category == category).exists():
+            DepreciationRule.create(category=category, life_months=months, residual_pct=0)
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4,
-                                                         5: _v5, 6: _v6, 7: _v7, 8: _v8}
+                                                         5: _v5, 6: _v6, 7: _v7, 8: _v8,
+                                                         9: _v9}
 CURRENT_VERSION = max(MIGRATIONS)
 
 
@@ -203,7 +217,10 @@ CURRENT_VERSION = max(MIGRATIONS)
 # of an older version lacks them (check_backup, restore).
 ADDED_COLUMNS: dict[int, dict[str, set[str]]] = {8: {"movement": {"prev_hash", "hash"}}}
 # Tables created by a later migration (an older database has none of them).
-ADDED_TABLES: dict[int, set[str]] = {6: {"service_target"}}
+ADDED_TABLES: dict[int, set[str]] = {6: {"service_target"},
+                                     9: {"cost_depreciation", "cost_rate",
+                                         "cost_license_pricing", "cost_repair",
+                                         "cost_budget", "cost_cloud", "cost_holding"}}
 
 
 def required_columns(version: int) -> dict[str, set[str]]:

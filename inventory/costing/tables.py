@@ -1,0 +1,133 @@
+"""The cost model's own tables (schema v9): depreciation rules, the rate card, license
+pricing periods, repair records, budgets and imported cloud charges."""
+
+from __future__ import annotations
+
+import peewee as pw
+
+from ..clock import utcnow
+from ..models import Asset, BaseModel, License, Operator, Person, Product
+
+# The issue's defaults: useful life in months per product category (residual 0 %);
+# "other" covers every category without a rule of its own.
+DEFAULT_LIVES = {"laptop": 36, "phone": 24, "tablet": 36, "monitor": 60, "dock": 48,
+                 "other": 36}
+OTHER = "other"
+IT_STOCK = "IT stock"  # device days in stock / repair / transit / 3PL, unassigned seats
+UNALLOCATED = "unallocated"  # untagged cloud spend, people without a cost centre
+RATE_KINDS = ("device", "license", "spares")
+REPAIR_OUTCOMES = ("", "repaired", "replaced", "beyond_repair", "no_fault")
+
+
+class DepreciationRule(BaseModel):
+    """Useful life and residual value (percent of the purchase cost) for one product
+    category (lower case) or one product; a product's rule wins over its category's."""
+
+    category = pw.CharField(null=True, unique=True)
+    product = pw.ForeignKeyField(Product, null=True, unique=True, on_delete="CASCADE")
+    life_months = pw.IntegerField()
+    residual_pct = pw.DecimalField(max_digits=5, decimal_places=2, default=0, auto_round=True)
+    updated_at = pw.DateTimeField(default=utcnow)
+    updated_by = pw.ForeignKeyField(Operator, null=True)
+
+    class Meta:
+        table_name = "cost_depreciation"
+
+
+class RateLine(BaseModel):
+    """A price IT charges: per device per month (by product or category), per seat per
+    month (a license), or a mark-up in percent on spares (a category, or all spares)."""
+
+    kind = pw.CharField()  # RATE_KINDS
+    product = pw.ForeignKeyField(Product, null=True, on_delete="CASCADE")
+    category = pw.CharField(null=True)  # lower case
+    license = pw.ForeignKeyField(License, null=True, on_delete="CASCADE")
+    amount = pw.DecimalField(max_digits=12, decimal_places=2, auto_round=True)
+    updated_at = pw.DateTimeField(default=utcnow)
+    updated_by = pw.ForeignKeyField(Operator, null=True)
+
+    class Meta:
+        table_name = "cost_rate"
+        indexes = ((("kind", "product", "category", "license"), False),)  # one per key: the service
+
+
+class LicensePricing(BaseModel):
+    """Whether a license's cost per seat is per month (the default) or per year."""
+
+    license = pw.ForeignKeyField(License, unique=True, on_delete="CASCADE")
+    period = pw.CharField(default="month")  # month / year
+
+    class Meta:
+        table_name = "cost_license_pricing"
+
+
+class Repair(BaseModel):
+    """A device's repair: opened when it is checked in damaged or sent to repair; its
+    cost goes to the cost centre that held the device when it was damaged."""
+
+    asset = pw.ForeignKeyField(Asset, backref="repairs")
+    opened_on = pw.DateField()
+    cost_centre = pw.CharField(default="")
+    held_by = pw.ForeignKeyField(Person, null=True)
+    vendor = pw.CharField(default="")
+    reference = pw.CharField(default="")
+    sent_on = pw.DateField(null=True)
+    returned_on = pw.DateField(null=True)
+    cost = pw.DecimalField(max_digits=12, decimal_places=2, default=0, auto_round=True)
+    outcome = pw.CharField(default="")  # REPAIR_OUTCOMES; "" while open
+    note = pw.TextField(default="")
+    opened_by = pw.ForeignKeyField(Operator, null=True)
+    movement_id = pw.IntegerField(null=True)  # the check-in that opened it
+
+    class Meta:
+        table_name = "cost_repair"
+        indexes = ((("asset", "opened_on"), False),)
+
+
+class Budget(BaseModel):
+    cost_centre = pw.CharField()
+    year = pw.IntegerField()
+    amount = pw.DecimalField(max_digits=14, decimal_places=2, auto_round=True)
+    updated_at = pw.DateTimeField(default=utcnow)
+    updated_by = pw.ForeignKeyField(Operator, null=True)
+
+    class Meta:
+        table_name = "cost_budget"
+        indexes = ((("cost_centre", "year"), True),)
+
+
+class CloudCharge(BaseModel):
+    """One row of an imported FOCUS cost-and-usage file, allocated at import by the tag
+    key the user named (`cost_centre` is "unallocated" when the row has no such tag)."""
+
+    month = pw.IntegerField()  # year * 12 + month - 1 of ChargePeriodStart
+    period_start = pw.DateTimeField()
+    period_end = pw.DateTimeField()
+    billed_cost = pw.DecimalField(max_digits=14, decimal_places=4, auto_round=True)
+    effective_cost = pw.DecimalField(max_digits=14, decimal_places=4, auto_round=True)
+    currency = pw.CharField(default="")
+    provider = pw.CharField(default="")
+    service_name = pw.CharField(default="")
+    service_category = pw.CharField(default="")
+    charge_category = pw.CharField(default="")
+    resource_id = pw.CharField(default="")
+    resource_name = pw.CharField(default="")
+    tags = pw.TextField(default="")
+    tag_key = pw.CharField(default="")
+    cost_centre = pw.CharField()
+    source = pw.CharField(default="")
+    imported_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "cost_cloud"
+        indexes = ((("month", "cost_centre"), False),)
+
+
+COSTING_MODELS = [DepreciationRule, RateLine, LicensePricing, Repair, Budget, CloudCharge]
+
+
+def all_models() -> list[type[BaseModel]]:
+    """Every table of the cost model, the holdings projection included."""
+    from .holdings import Holding
+
+    return [*COSTING_MODELS, Holding]
