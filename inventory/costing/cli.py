@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+
 from .. import operations
 from ..cli import command, parse_date, session
 from ..errors import ValidationError
@@ -54,8 +55,8 @@ def write_or_print(args: argparse.Namespace, headers: list[str], rows: list[list
         return
     if not args.output:
         raise ValidationError(f"Give the file to write with -o FILE (--format {fmt}).")
-    out = write_rows(args.output, headers, rows, fmt=None if fmt == "table" else fmt)
-    print(f"wrote {len(rows)} rows to {out}")
+    n = write_rows(args.output, headers, rows, fmt=None if fmt == "table" else fmt)
+    print(f"wrote {n} rows to {args.output}")
 
 
 # -- kpi -----------------------------------------------------------------------------------

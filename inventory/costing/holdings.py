@@ -6,9 +6,9 @@ A row is one stretch of a device's life: its status (and holder) from day `d0`
 are `date.toordinal()` numbers of the movement's date, so a device checked out and back
 in on one day has an empty stretch (at the end of that day nobody held it). Every
 movement that states an asset's status (check-out, check-in, transfer, retire, undo,
-imports, the demo) closes the open stretch and opens the next. Showback reads these few rows instead of
-ordering the whole ledger; `rebuild` recomputes them (the migration), `differences` is
-what `verify` would report.
+imports, the demo) closes the open stretch and opens the next. Showback and the KPIs read
+these rows instead of ordering the whole ledger; `rebuild` recomputes them (the
+migration), `differences` is what `verify` reports.
 """
 
 from __future__ import annotations

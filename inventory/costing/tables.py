@@ -123,10 +123,11 @@ class CloudCharge(BaseModel):
         indexes = ((("month", "cost_centre"), False),)
 
 
-COSTING_MODELS = [DepreciationRule, RateLine, LicensePricing, Repair, Budget, CloudCharge]
+COSTING_MODELS: list[type[pw.Model]] = [DepreciationRule, RateLine, LicensePricing, Repair,
+                                        Budget, CloudCharge]
 
 
-def all_models() -> list[type[BaseModel]]:
+def all_models() -> list[type[pw.Model]]:
     """Every table of the cost model, the holdings projection included."""
     from .holdings import Holding
 
