@@ -58,5 +58,5 @@ class BudgetPlanner(Planner):
         for budget_id, amount in self.updates:
             Budget.update(amount=amount, updated_at=utcnow(), updated_by=self.ctx.op.id) \
                 .where(Budget.id == budget_id).execute()
-            tick()
+            tick(1)
         return 0
