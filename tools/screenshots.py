@@ -88,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         shoot_views(app, ctx, window, page, shoot, m, pw, Scan)
+        saved.extend(shoot_showback(app, ctx, window, page, shoot, out))
     finally:
         window.close()
         db.close()
@@ -193,6 +194,35 @@ def shoot_views(app, ctx, window, page, shoot, m, pw, Scan) -> None:  # noqa: N8
         dialog.person.set_code(deployed_to.employee_id)
         shoot("12-check-out-dialog", dialog)
         dialog.reject()
+
+
+def shoot_showback(app, ctx, window, page, shoot, out: Path) -> list[Path]:
+    """Showback with a cost centre's items, at both sizes; the dashboard's Business tab;
+    one page of the statements PDF."""
+    from ui.showback.statements import read_items, statement_image
+
+    showback = page("showback")
+    settle(app, ctx.runner, 0.5)
+    showback.select("CC-300")
+    settle(app, ctx.runner, 0.5)
+    shoot("13-showback")
+    size = window.size()
+    window.resize(1024, 700)
+    settle(app, ctx.runner, 0.5)
+    shoot("13b-showback-1024x700")
+    window.resize(size)
+    dashboard = page("dashboard")
+    dashboard.tabs.setCurrentWidget(dashboard.business)
+    settle(app, ctx.runner, 1.0)
+    shoot("14-dashboard-business")
+    dashboard.tabs.setCurrentIndex(0)
+    sb = showback.sb
+    line = sb.line("CC-300")
+    image = statement_image(sb, line, read_items(ctx.db, sb)["CC-300"])
+    path = out / "15-statement-pdf-page.png"
+    image.save(str(path))
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    return [path]
 
 
 if __name__ == "__main__":
