@@ -197,11 +197,12 @@ def _v8(db: pw.Database) -> None:
 def _v9(db: pw.Database) -> None:
     # The cost model: depreciation rules (seeded with the default lives per category), the
     # rate card, license pricing periods, repair records, budgets, imported cloud charges.
-    from .costing import holdings
+    from .costing import holdings, stockouts
     from .costing.tables import COSTING_MODELS, DEFAULT_LIVES, DepreciationRule
 
     db.create_tables(COSTING_MODELS, safe=True)
     holdings.install(db)  # who held which device on which days, kept by a trigger
+    stockouts.install(db)  # when each product ran out where, kept by a trigger
     for category, months in DEFAULT_LIVES.items():
         if not DepreciationRule.select().where(DepreciationRule.category == category).exists():
             DepreciationRule.create(category=category, life_months=months, residual_pct=0)
@@ -220,7 +221,8 @@ ADDED_COLUMNS: dict[int, dict[str, set[str]]] = {8: {"movement": {"prev_hash", "
 ADDED_TABLES: dict[int, set[str]] = {6: {"service_target"},
                                      9: {"cost_depreciation", "cost_rate",
                                          "cost_license_pricing", "cost_repair",
-                                         "cost_budget", "cost_cloud", "cost_holding"}}
+                                         "cost_budget", "cost_cloud", "cost_holding",
+                                         "cost_balance", "cost_stockout"}}
 
 
 def required_columns(version: int) -> dict[str, set[str]]:

@@ -57,14 +57,15 @@ def test_stock_value_per_location_and_aged_stock(world):
 
 def test_achieved_service_from_the_ledger(world):
     k = kpi.compute(world.db, date(2026, 5, 1))
-    # chargers at the HQ stockroom, stocked from 15 January: 107 days to 1 May, empty on
-    # 10–19 April (10 days); 10 issued on 97 days in stock
+    # the last 12 complete months (May 2025 – April 2026): chargers at the HQ stockroom,
+    # stocked from 15 January: 106 days, empty on 10–19 April (10 days); 10 issued on the
+    # 96 days in stock
     assert (k.service_items, k.stockout_days) == (1, 10)
-    assert k.fill_rate == pytest.approx(10 / (10 + 10 / 97 * 10))
+    assert k.fill_rate == pytest.approx(10 / (10 + 10 / 96 * 10))
     assert k.meeting_target == 0
     [(name, where, available, target, out)] = k.below_target
     assert (name, where, out, target) == ("Charger 65 W", "HQ stockroom", 10, 0.95)
-    assert available == pytest.approx(97 / 107)
+    assert available == pytest.approx(96 / 106)
 
 
 def test_supplier_on_time_in_full_and_lead_time(world):

@@ -95,6 +95,13 @@ def month_sql(db: pw.Database, column: str) -> str:
             f"+ CAST(strftime('%m', {column}) AS INTEGER) - 1)")
 
 
+def month_of_day_sql(db: pw.Database, day: str) -> str:
+    """year * 12 + month - 1 of a day number (`date.toordinal()`)."""
+    if is_pg(db):
+        return month_sql(db, f"(DATE '0001-01-01' + CAST({day} AS INTEGER) - 1)")
+    return month_sql(db, f"({day} + 1721424.5)")
+
+
 def least(a: str, b: str) -> str:
     return f"(CASE WHEN {a} < {b} THEN {a} ELSE {b} END)"
 

@@ -64,19 +64,25 @@ def _device_ctes(db: pw.Database, months: list[Month], price: int) -> tuple[str,
     pm = month_sql(db, "a.purchase_date")
     sql = f"""
     WITH months AS ({values}),
-    base AS (
-      SELECT a.id AS asset_id, a.purchase_cost * 1.0 AS cost, {pm} AS pm,
+    rules AS (
+      SELECT p.id AS product_id,
              COALESCE(dp.life_months, dc.life_months, dd.life_months, 36) AS life,
              COALESCE(dp.residual_pct, dc.residual_pct, dd.residual_pct, 0) * 1.0 AS res,
              COALESCE(rp.amount, rc.amount) * 1.0 AS rate
-      FROM asset a JOIN product p ON p.id = a.product_id
+      FROM product p
       LEFT JOIN cost_depreciation dp ON dp.product_id = p.id
       LEFT JOIN cost_depreciation dc ON dc.category = LOWER(p.category)
       LEFT JOIN cost_depreciation dd ON dd.category = '{OTHER}'
       LEFT JOIN cost_rate rp ON rp.kind = 'device' AND rp.product_id = p.id
       LEFT JOIN cost_rate rc ON rc.kind = 'device' AND rc.product_id IS NULL
                             AND rc.category = LOWER(p.category)
-      WHERE p.kind = 'device' AND a.purchase_date IS NOT NULL AND a.purchase_cost > 0
+      WHERE p.kind = 'device'
+    ),
+    base AS (
+      SELECT a.id AS asset_id, a.purchase_cost * 1.0 AS cost, {pm} AS pm, r.life, r.res,
+             r.rate
+      FROM asset a JOIN rules r ON r.product_id = a.product_id
+      WHERE a.purchase_date IS NOT NULL AND a.purchase_cost > 0
     ),
     charged AS (
       SELECT b.asset_id, m.mi, m.ms, m.me, m.dim,
@@ -100,15 +106,18 @@ def _device_ctes(db: pw.Database, months: list[Month], price: int) -> tuple[str,
 def device_charges(db: pw.Database, months: list[Month], basis: str = "cost") -> list[Charge]:
     price = _price(basis)
     ctes, args = _device_ctes(db, months, price)
-    held = db.execute_sql(f"""{ctes}
+    rows = db.execute_sql(f"""{ctes}
         SELECT h.mi, {person_cc("pe")} AS cc, h.basis,
                SUM(h.amount * (h.d_to - h.d_from) / h.dim) AS amount
         FROM held h JOIN person pe ON pe.id = h.holder_id
-        GROUP BY h.mi, {person_cc("pe")}, h.basis""", args).fetchall()
-    totals = db.execute_sql(f"""{ctes}
-        SELECT mi, basis, SUM(amount) FROM charged GROUP BY mi, basis""", args).fetchall()
-    out = [Charge(mi, cc, "devices", float(amount), b) for mi, cc, b, amount in held]
-    left: dict[tuple[int, str], float] = {(mi, b): float(t) for mi, b, t in totals}
+        GROUP BY h.mi, {person_cc("pe")}, h.basis
+        UNION ALL
+        SELECT mi, NULL, basis, SUM(amount) FROM charged GROUP BY mi, basis""",
+                          args).fetchall()
+    out = [Charge(mi, cc, "devices", float(amount), b) for mi, cc, b, amount in rows
+           if cc is not None]
+    left: dict[tuple[int, str], float] = {(mi, b): float(t) for mi, cc, b, t in rows
+                                          if cc is None}
     for c in out:
         left[(c.month, c.basis)] -= c.amount
     out += [Charge(mi, IT_STOCK, "devices", amount, b) for (mi, b), amount in left.items()]
@@ -177,13 +186,16 @@ def _license_ctes(db: pw.Database, months: list[Month], price: int) -> tuple[str
       LEFT JOIN cost_rate r ON r.kind = 'license' AND r.license_id = L.id
       WHERE {start} < m.me AND (L.ends_on IS NULL OR {end} > m.ms)
     ),
+    seats AS (
+      SELECT license_id, person_id, asset_id, {day_sql(db, "assigned_at")} AS da,
+             {day_sql(db, "released_at")} AS dr
+      FROM license_seat WHERE assigned_at < {p} AND (released_at IS NULL OR released_at >= {p})
+    ),
     seat AS (
       SELECT lic.mi, lic.license_id, s.person_id, s.asset_id, lic.monthly, lic.basis, lic.dim,
-             {least(f"COALESCE({day_sql(db, 's.released_at')}, lic.a1)", "lic.a1")}
-             - {greatest(day_sql(db, "s.assigned_at"), "lic.a0")} AS days
-      FROM license_seat s JOIN lic ON lic.license_id = s.license_id
-      WHERE {day_sql(db, "s.assigned_at")} < lic.a1
-        AND (s.released_at IS NULL OR {day_sql(db, "s.released_at")} > lic.a0)
+             {least("COALESCE(s.dr, lic.a1)", "lic.a1")} - {greatest("s.da", "lic.a0")} AS days
+      FROM seats s JOIN lic ON lic.license_id = s.license_id
+      WHERE s.da < lic.a1 AND (s.dr IS NULL OR s.dr > lic.a0)
     ),
     seat_cc AS (
       SELECT seat.*, CASE WHEN seat.person_id IS NOT NULL THEN {person_cc("pp")}
@@ -194,17 +206,20 @@ def _license_ctes(db: pw.Database, months: list[Month], price: int) -> tuple[str
       LEFT JOIN person ph ON ph.id = ax.holder_id
       WHERE seat.days > 0
     )"""
-    return sql, [*args, price, price]
+    return sql, [*args, price, price, max(months).end_at, _at(min(months))]
 
 
 def license_charges(db: pw.Database, months: list[Month], basis: str = "cost") -> list[Charge]:
     ctes, args = _license_ctes(db, months, _price(basis))
-    assigned = db.execute_sql(f"""{ctes}
-        SELECT mi, license_id, cc, basis, SUM(monthly * days / dim), SUM(days)
-        FROM seat_cc GROUP BY mi, license_id, cc, basis""", args).fetchall()
-    licenses = db.execute_sql(f"""{ctes}
-        SELECT mi, license_id, seats, a1 - a0, monthly, dim, basis FROM lic WHERE a1 > a0""",
-                              args).fetchall()
+    rows = db.execute_sql(f"""{ctes}
+        SELECT mi, license_id, cc, basis, SUM(monthly * days / dim), SUM(days), NULL, NULL
+        FROM seat_cc GROUP BY mi, license_id, cc, basis
+        UNION ALL
+        SELECT mi, license_id, NULL, basis, monthly, a1 - a0, seats, dim FROM lic
+        WHERE a1 > a0""", args).fetchall()
+    assigned = [r[:6] for r in rows if r[2] is not None]
+    licenses = [(mi, lic, seats, active, monthly, dim, b)
+                for mi, lic, cc, b, monthly, active, seats, dim in rows if cc is None]
     days_used: dict[tuple[int, int], int] = defaultdict(int)
     by_cc: dict[tuple[int, str, str], float] = defaultdict(float)
     for mi, lic, cc, b, amount, days in assigned:

@@ -11,10 +11,11 @@ small hand-computed case.
   stock (purchase cost), rolled up to each site, 3PL and MSP by name. Aged stock: devices
   in stock since more than 90 / 180 days; quantities on hand beyond what arrived there in
   the last 90 / 180 days (first in, first out).
-- Achieved service, last 12 months, per item × stocking location with demand: stock-out
-  days (days ending with nothing on hand), availability (the other days' share) against
-  the item's service target, and the fill rate: demand met ÷ (met + what was likely missed:
-  the item's demand per in-stock day × its stock-out days). Days before an item first
+- Achieved service, the last 12 complete months, per item × stocking location with demand
+  (`demand_month`): stock-out days (days ending with nothing on hand, `stockouts.py`),
+  availability (the other days' share) against the item's service target, and the fill
+  rate: demand met ÷ (met + what was likely missed: the item's demand per in-stock day ×
+  its stock-out days). Days before an item first
   had stock at a location in the window are not counted (it was not stocked there yet).
 - Suppliers, orders received in the last 12 months: on time (received on or before the
   expected day) and in full (every line received in full); observed lead time (ordered →
@@ -36,8 +37,7 @@ import peewee as pw
 
 from .. import clock
 from ..models import STOCKING_KINDS, Location
-from .calendar import Month, day_sql, month_sql, param
-from .showback import showback
+from .calendar import Month, day_sql, greatest, least, month_of_day_sql, month_sql, param
 
 DEFAULT_TARGET = 0.95
 TARGET_KEY = "reorder.service_level"
@@ -139,20 +139,27 @@ def _turns(db: pw.Database, k: Kpis, stocking: list[int]) -> None:
     spares_now = db.execute_sql(
         f"SELECT COALESCE(SUM(sl.quantity * p.unit_cost), 0) FROM stock_level sl "
         f"JOIN product p ON p.id = sl.product_id WHERE sl.location_id IN {s}").fetchone()[0]
-    rows = db.execute_sql(f"""
-        SELECT {month_sql(db, "mv.at")} AS mi,
-          SUM(CASE WHEN mv.asset_id IS NULL THEN
-                (CASE WHEN mv.to_location_id IN {s} THEN mv.quantity ELSE 0 END
-                 - CASE WHEN mv.from_location_id IN {s} THEN mv.quantity ELSE 0 END)
-                * p.unit_cost ELSE 0 END),
-          SUM(CASE WHEN mv.asset_id IS NULL AND mv.kind IN ('issue', 'consume')
-                   THEN mv.quantity * COALESCE(mv.unit_cost, p.unit_cost) ELSE 0 END),
-          SUM(CASE WHEN mv.kind = 'check_out' AND mv.asset_id IS NOT NULL
-                   THEN COALESCE(a.purchase_cost, 0) ELSE 0 END)
-        FROM movement mv JOIN product p ON p.id = mv.product_id
-        LEFT JOIN asset a ON a.id = mv.asset_id
-        WHERE mv.at >= {p} AND mv.license_id IS NULL
-        GROUP BY {month_sql(db, "mv.at")}""", [_at(first.first)]).fetchall()
+    flows = db.execute_sql(f"""
+        SELECT x.mi, SUM(x.dq * p.unit_cost),
+               SUM(x.used_value + x.used_uncosted * p.unit_cost)
+        FROM (SELECT {month_sql(db, "at")} AS mi, product_id,
+                     SUM(CASE WHEN to_location_id IN {s} THEN quantity ELSE 0 END
+                         - CASE WHEN from_location_id IN {s} THEN quantity ELSE 0 END) AS dq,
+                     SUM(CASE WHEN kind IN ('issue', 'consume') AND unit_cost IS NOT NULL
+                              THEN quantity * unit_cost ELSE 0 END) AS used_value,
+                     SUM(CASE WHEN kind IN ('issue', 'consume') AND unit_cost IS NULL
+                              THEN quantity ELSE 0 END) AS used_uncosted
+              FROM movement WHERE at >= {p} AND asset_id IS NULL AND license_id IS NULL
+              GROUP BY {month_sql(db, "at")}, product_id) x
+        JOIN product p ON p.id = x.product_id GROUP BY x.mi""",
+                          [_at(first.first)]).fetchall()
+    deployed = dict(db.execute_sql(f"""
+        SELECT {month_of_day_sql(db, "h.d0")}, SUM(COALESCE(a.purchase_cost, 0))
+        FROM cost_holding h JOIN asset a ON a.id = h.asset_id
+        WHERE h.status = 'deployed' AND h.d0 >= {p}
+        GROUP BY {month_of_day_sql(db, "h.d0")}""", [first.start_day]).fetchall())
+    rows = [(mi, dv, used, deployed.get(mi, 0)) for mi, dv, used in flows]
+    rows += [(mi, 0, 0, v) for mi, v in deployed.items() if mi not in {r[0] for r in flows}]
     by_month = {mi: (float(dv), float(used), float(dep)) for mi, dv, used, dep in rows}
     values = " UNION ALL ".join(f"SELECT CAST({p} AS INTEGER) AS d" for _ in points)
     devices_at = {int(d): float(v) for d, v in db.execute_sql(f"""
@@ -239,48 +246,36 @@ def _aged(db: pw.Database, k: Kpis, stocking: list[int]) -> None:
 # -- achieved service ----------------------------------------------------------------------
 
 def _service(db: pw.Database, k: Kpis, stocking: list[int]) -> None:
+    """From the demand table (demand per product × location × month) and the stock-out
+    projection (when each ran out where): no replay of the ledger."""
     p, s = param(db), _in_list(stocking)
-    start = k.today - timedelta(days=365)
-    d0, end = start.toordinal(), k.today.toordinal() + 1
-    day = day_sql(db, "at")
-    base = (f"FROM movement WHERE at >= {p} AND asset_id IS NULL AND license_id IS NULL")
+    this = Month.of(k.today)
+    start, end = this.shift(-12), this  # the last 12 complete months
+    w0, w1 = start.first.toordinal(), end.first.toordinal()
     rows = db.execute_sql(f"""
-        WITH ev AS (
-          SELECT product_id AS pr, to_location_id AS loc, {day} AS d, quantity AS dq,
-                 0 AS used {base} AND to_location_id IN {s}
-          UNION ALL
-          SELECT product_id, from_location_id, {day}, -quantity,
-                 CASE WHEN kind IN ('issue', 'consume') THEN quantity ELSE 0 END
-          {base} AND from_location_id IN {s}
-        ),
-        day_net AS (SELECT pr, loc, d, SUM(dq) AS dq, SUM(used) AS used FROM ev
-                    GROUP BY pr, loc, d),
-        tot AS (SELECT pr, loc, SUM(dq) AS s, SUM(used) AS used FROM day_net
-                GROUP BY pr, loc HAVING SUM(used) > 0),
-        opening AS (SELECT tot.pr, tot.loc, tot.used,
-                           COALESCE(sl.quantity, 0) - tot.s AS q0
-                    FROM tot LEFT JOIN stock_level sl
-                      ON sl.product_id = tot.pr AND sl.location_id = tot.loc),
-        bal AS (SELECT n.pr, n.loc, n.d,
-                       o.q0 + SUM(n.dq) OVER (PARTITION BY n.pr, n.loc ORDER BY n.d) AS bal,
-                       LEAD(n.d) OVER (PARTITION BY n.pr, n.loc ORDER BY n.d) AS nd,
-                       ROW_NUMBER() OVER (PARTITION BY n.pr, n.loc ORDER BY n.d) AS rn
-                FROM day_net n JOIN opening o ON o.pr = n.pr AND o.loc = n.loc),
-        outs AS (SELECT pr, loc,
-                        SUM(CASE WHEN bal <= 0 THEN COALESCE(nd, {p}) - d ELSE 0 END) AS days
-                 FROM bal GROUP BY pr, loc),
-        firsts AS (SELECT pr, loc, d FROM bal WHERE rn = 1)
-        SELECT o.pr, o.loc, o.used, COALESCE(x.days, 0),
-               CASE WHEN o.q0 > 0 THEN {p} ELSE f.d END,
+        WITH demand AS (
+          SELECT product_id AS pr, location_id AS loc, SUM(quantity) AS used
+          FROM demand_month WHERE grp = 'use' AND month >= {p} AND month < {p}
+            AND location_id IN {s}
+          GROUP BY product_id, location_id HAVING SUM(quantity) > 0),
+        outs AS (
+          SELECT product_id AS pr, location_id AS loc,
+                 SUM({least("d1", str(w1))} - {greatest("d0", str(w0))}) AS days
+          FROM cost_stockout WHERE d1 > {p} AND d0 < {p} AND location_id IN {s}
+          GROUP BY product_id, location_id)
+        SELECT d.pr, d.loc, d.used, COALESCE(o.days, 0)
+                 + CASE WHEN b.out_since IS NOT NULL AND b.out_since < {p}
+                        THEN {p} - {greatest("b.out_since", str(w0))} ELSE 0 END,
+               {greatest("COALESCE(b.first_in, " + str(w0) + ")", str(w0))},
                pr.name, l.name, pr.service_level, pr.category
-        FROM opening o JOIN outs x ON x.pr = o.pr AND x.loc = o.loc
-        JOIN firsts f ON f.pr = o.pr AND f.loc = o.loc
-        JOIN product pr ON pr.id = o.pr JOIN location l ON l.id = o.loc""",
-                          [_at(start), _at(start), end, d0]).fetchall()
+        FROM demand d JOIN cost_balance b ON b.product_id = d.pr AND b.location_id = d.loc
+        LEFT JOIN outs o ON o.pr = d.pr AND o.loc = d.loc
+        JOIN product pr ON pr.id = d.pr JOIN location l ON l.id = d.loc""",
+                          [start.index, end.index, w0, w1, w1, w1]).fetchall()
     targets = _targets(db)
     met = missed = 0.0
     for _pr, _loc, used, out, since, name, loc_name, own, category in rows:
-        days = max(1, end - int(since))  # from its first stock in the window
+        days = max(1, w1 - int(since))  # from its first stock in the window
         out = max(0, min(days, int(out)))
         target = float(own) if own else targets.get((category or "").lower(), targets[""])
         available = 1 - out / days
@@ -360,11 +355,7 @@ def _licenses(db: pw.Database, k: Kpis) -> None:
 
 # -- cost per employee, budgets ------------------------------------------------------------
 
-def _per_employee(db: pw.Database, k: Kpis) -> None:
-    month = Month.of(k.today).shift(-1)
-    k.cost_month = month.label()
-    sb = showback(db, month, to_date=False)
-    totals = {ln.cost_centre: ln.total for ln in sb.lines}
+def _per_employee(db: pw.Database, k: Kpis, totals: dict[str, float]) -> None:
     heads = db.execute_sql(
         "SELECT department, cost_centre, COUNT(*) FROM person WHERE active "
         + ("= TRUE" if _pg(db) else "= 1") + " GROUP BY department, cost_centre").fetchall()
@@ -385,10 +376,31 @@ def _pg(db: pw.Database) -> bool:
     return isinstance(db, pw.PostgresqlDatabase)
 
 
-def _budgets(db: pw.Database, k: Kpis) -> None:
-    sb = showback(db, Month.of(k.today))
-    k.budgets = [(ln.cost_centre, ln.budget, ln.spent_to_date) for ln in sb.lines
-                 if ln.budget]
+def _costs(db: pw.Database, k: Kpis) -> None:
+    """Cost per employee (last complete month) and spend against budget (this year to
+    date) from one reading of the year's charges."""
+    from .showback import charges
+    from .tables import Budget
+
+    this = Month.of(k.today)
+    last = this.shift(-1)
+    months = [Month(this.year, m) for m in range(1, this.month + 1)]
+    if last.year != this.year:
+        months.insert(0, last)
+    by_month: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for c in charges(db, months):
+        by_month[c.month][c.cost_centre] += c.amount
+    k.cost_month = last.label()
+    _per_employee(db, k, by_month[last.index])
+    spent: dict[str, float] = defaultdict(float)
+    for mo in months:
+        if mo.year == this.year:
+            for cc_, amount in by_month[mo.index].items():
+                spent[cc_] += amount
+    k.budgets = [(cc_, float(amount), spent.get(cc_, 0.0)) for cc_, amount in
+                 Budget.select(Budget.cost_centre, Budget.amount)
+                 .where((Budget.year == this.year) & (Budget.amount > 0))
+                 .order_by(Budget.cost_centre).tuples()]
 
 
 def compute(db: pw.Database, today: date | None = None) -> Kpis:
@@ -401,7 +413,6 @@ def compute(db: pw.Database, today: date | None = None) -> Kpis:
     _service(db, k, stocking)
     _suppliers(db, k)
     _licenses(db, k)
-    _per_employee(db, k)
-    _budgets(db, k)
+    _costs(db, k)
     return k
 

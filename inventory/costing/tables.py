@@ -130,5 +130,6 @@ COSTING_MODELS: list[type[pw.Model]] = [DepreciationRule, RateLine, LicensePrici
 def all_models() -> list[type[pw.Model]]:
     """Every table of the cost model, the holdings projection included."""
     from .holdings import Holding
+    from .stockouts import Balance, StockOut
 
-    return [*COSTING_MODELS, Holding]
+    return [*COSTING_MODELS, Holding, Balance, StockOut]
