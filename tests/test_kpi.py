@@ -48,7 +48,7 @@ def test_turns_days_of_supply_and_the_value_trend(world):
 
 def test_stock_value_per_location_and_aged_stock(world):
     k = kpi.compute(world.db, date(2026, 5, 1))
-    assert k.by_location == [("HQ", pytest.approx(195))]
+    assert k.by_location == [("HQ", pytest.approx(195))]  # the only site; no 3PL, no MSP
     assert (k.aged_90, k.aged_180) == (0, 0)  # the 5 on the shelf arrived on 20 April
     later = kpi.compute(world.db, date(2026, 9, 1))
     assert later.aged_90 == pytest.approx(195)  # nothing arrived since June

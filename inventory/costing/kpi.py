@@ -209,7 +209,7 @@ def _by_location(db: pw.Database, k: Kpis, stocking: list[int]) -> None:
             i = places[i][1]
         return places[i][0]
 
-    totals: dict[str, float] = defaultdict(float)
+    totals: dict[str, float] = {root(i): 0.0 for i in stocking}  # every site, 3PL, MSP
     for loc, value in rows:
         totals[root(loc)] += float(value or 0)
     k.by_location = sorted(totals.items(), key=lambda kv: -kv[1])
