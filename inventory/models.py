@@ -299,7 +299,5 @@ ALL_MODELS = [
     License, LicenseSeat, CountSession, CountEntry, Movement,
 ]
 
-# The cost model's tables (schema v9) live with it, in inventory/costing/tables.py.
-from .costing.tables import all_models  # noqa: E402
-
-ALL_MODELS += all_models()
+# The cost model's tables (schema v9) live with it in inventory/costing/tables.py, which
+# adds them to ALL_MODELS when imported (schema.py imports it).

@@ -9,6 +9,7 @@ from pathlib import Path
 import peewee as pw
 
 from . import models as m
+from .costing import tables as _costing_tables  # noqa: F401 - adds its tables to ALL_MODELS
 from .errors import StorageError
 from .replenishment import demand_table
 from .sqlite_copy import backup_sqlite

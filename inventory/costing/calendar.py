@@ -95,6 +95,32 @@ def month_sql(db: pw.Database, column: str) -> str:
             f"+ CAST(strftime('%m', {column}) AS INTEGER) - 1)")
 
 
+def fmonth_sql(db: pw.Database, column: str) -> str:
+    """The month position of a DATE or TIMESTAMP column's day, in months: year * 12 +
+    month - 1 + (day of the month - 1) / days in the month. A month is 1 wide whatever its
+    length, so a stretch of days from a to b is worth F(b) - F(a) months: the sum, day by
+    day, of 1 / (days in that day's month). This turns "days held ÷ days in the month,
+    for each month" into one subtraction over any range of months."""
+    if is_pg(db):
+        d = f"CAST({column} AS DATE)"
+        return (f"(CAST(EXTRACT(YEAR FROM {d}) AS INTEGER) * 12 "
+                f"+ CAST(EXTRACT(MONTH FROM {d}) AS INTEGER) - 1 "
+                f"+ (EXTRACT(DAY FROM {d}) - 1) / EXTRACT(DAY FROM (date_trunc('month', {d}) "
+                f"+ INTERVAL '1 month' - INTERVAL '1 day')))")
+    d = f"date({column})"
+    return (f"(CAST(strftime('%Y', {d}) AS INTEGER) * 12 "
+            f"+ CAST(strftime('%m', {d}) AS INTEGER) - 1 "
+            f"+ (CAST(strftime('%d', {d}) AS INTEGER) - 1) * 1.0 "
+            f"/ (julianday({d}, 'start of month', '+1 month') "
+            f"- julianday({d}, 'start of month')))")
+
+
+def fmonth(day) -> float:
+    """`fmonth_sql` in Python, for a date."""
+    mo = Month.of(day)
+    return mo.index + (day.day - 1) / mo.days
+
+
 def month_of_day_sql(db: pw.Database, day: str) -> str:
     """year * 12 + month - 1 of a day number (`date.toordinal()`)."""
     if is_pg(db):

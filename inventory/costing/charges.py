@@ -26,7 +26,16 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from .calendar import Month, day_sql, greatest, least, month_sql, months_values, param
+from .calendar import (
+    Month,
+    day_sql,
+    fmonth_sql,
+    greatest,
+    least,
+    month_sql,
+    months_values,
+    param,
+)
 from .tables import IT_STOCK, OTHER, UNALLOCATED
 
 KINDS = ("devices", "licenses", "spares", "repairs", "cloud")
@@ -103,24 +112,62 @@ def _device_ctes(db: pw.Database, months: list[Month], price: int) -> tuple[str,
     return sql, [*args, price, price]
 
 
+def _range(months: list[Month]) -> tuple[Month, Month]:
+    return min(months), max(months)
+
+
 def device_charges(db: pw.Database, months: list[Month], basis: str = "cost") -> list[Charge]:
+    """The devices' charges over a run of consecutive months, per cost centre (`month` of
+    each charge: the last of the run). Each held stretch counts its length in month
+    positions (calendar.fmonth_sql): days ÷ days in their month, whatever months it spans."""
     price = _price(basis)
-    ctes, args = _device_ctes(db, months, price)
-    rows = db.execute_sql(f"""{ctes}
-        SELECT h.mi, {person_cc("pe")} AS cc, h.basis,
-               SUM(h.amount * (h.d_to - h.d_from) / h.dim) AS amount
-        FROM held h JOIN person pe ON pe.id = h.holder_id
-        GROUP BY h.mi, {person_cc("pe")}, h.basis
-        UNION ALL
-        SELECT mi, NULL, basis, SUM(amount) FROM charged GROUP BY mi, basis""",
-                          args).fetchall()
-    out = [Charge(mi, cc, "devices", float(amount), b) for mi, cc, b, amount in rows
+    first, last = _range(months)
+    lo, hi = first.index, last.index + 1
+    p = param(db)
+    pm = month_sql(db, "a.purchase_date")
+    life_end = "(b.pm + b.life)"
+    held_from = greatest(greatest("h.f0", str(lo)), "b.pm")
+    held_to = least(least(f"COALESCE(h.f1, {hi})", str(hi)), life_end)
+    rows = db.execute_sql(f"""
+    WITH rules AS (
+      SELECT p.id AS product_id,
+             COALESCE(dp.life_months, dc.life_months, dd.life_months, 36) AS life,
+             COALESCE(dp.residual_pct, dc.residual_pct, dd.residual_pct, 0) * 1.0 AS res,
+             COALESCE(rp.amount, rc.amount) * 1.0 AS rate
+      FROM product p
+      LEFT JOIN cost_depreciation dp ON dp.product_id = p.id
+      LEFT JOIN cost_depreciation dc ON dc.category = LOWER(p.category)
+      LEFT JOIN cost_depreciation dd ON dd.category = '{OTHER}'
+      LEFT JOIN cost_rate rp ON rp.kind = 'device' AND rp.product_id = p.id
+      LEFT JOIN cost_rate rc ON rc.kind = 'device' AND rc.product_id IS NULL
+                            AND rc.category = LOWER(p.category)
+      WHERE p.kind = 'device'
+    ),
+    base AS (
+      SELECT a.id AS asset_id, {pm} AS pm, r.life,
+             CASE WHEN {p} = 1 AND r.rate IS NOT NULL THEN r.rate
+                  ELSE a.purchase_cost * (100 - r.res) / 100.0 / r.life END AS amount,
+             CASE WHEN {p} = 1 AND r.rate IS NOT NULL THEN 'price' ELSE 'cost' END AS basis
+      FROM asset a JOIN rules r ON r.product_id = a.product_id
+      WHERE a.purchase_date IS NOT NULL AND a.purchase_cost > 0
+        AND {pm} < {hi} AND {pm} + r.life > {lo}
+    )
+    SELECT {person_cc("pe")} AS cc, b.basis, SUM(b.amount * ({held_to} - {held_from}))
+    FROM cost_holding h JOIN base b ON b.asset_id = h.asset_id
+    JOIN person pe ON pe.id = h.holder_id
+    WHERE h.status = 'deployed' AND h.holder_id IS NOT NULL
+      AND h.f0 < {hi} AND (h.f1 IS NULL OR h.f1 > {lo}) AND (h.d1 IS NULL OR h.d1 > h.d0)
+      AND {held_to} > {held_from}
+    GROUP BY {person_cc("pe")}, b.basis
+    UNION ALL
+    SELECT NULL, basis, SUM(amount * ({least(str(hi), "(pm + life)")} - {greatest(str(lo), "pm")}))
+    FROM base GROUP BY basis""", [price, price]).fetchall()
+    out = [Charge(last.index, cc, "devices", float(amount), b) for cc, b, amount in rows
            if cc is not None]
-    left: dict[tuple[int, str], float] = {(mi, b): float(t) for mi, cc, b, t in rows
-                                          if cc is None}
+    left: dict[str, float] = {b: float(t) for cc, b, t in rows if cc is None}
     for c in out:
-        left[(c.month, c.basis)] -= c.amount
-    out += [Charge(mi, IT_STOCK, "devices", amount, b) for (mi, b), amount in left.items()]
+        left[c.basis] -= c.amount
+    out += [Charge(last.index, IT_STOCK, "devices", amount, b) for b, amount in left.items()]
     return out
 
 
@@ -168,10 +215,12 @@ def _period(d_from: int, d_to: int) -> str:
 
 # -- license seats -------------------------------------------------------------------------
 
-def _license_ctes(db: pw.Database, months: list[Month], price: int) -> tuple[str, list]:
+def _license_ctes(db: pw.Database, months: list[Month], price: int, *,
+                  overuse: bool | None = None) -> tuple[str, list]:
     p = param(db)
     values, args = months_values(db, months)
     start, end = day_sql(db, "L.starts_on"), day_sql(db, "L.ends_on")
+    only = "" if overuse is None else f" AND {'' if overuse else 'NOT '}L.allow_overuse"
     sql = f"""
     WITH months AS ({values}),
     lic AS (
@@ -184,7 +233,7 @@ def _license_ctes(db: pw.Database, months: list[Month], price: int) -> tuple[str
       FROM license L CROSS JOIN months m
       LEFT JOIN cost_license_pricing lp ON lp.license_id = L.id
       LEFT JOIN cost_rate r ON r.kind = 'license' AND r.license_id = L.id
-      WHERE {start} < m.me AND (L.ends_on IS NULL OR {end} > m.ms)
+      WHERE {start} < m.me AND (L.ends_on IS NULL OR {end} > m.ms){only}
     ),
     seats AS (
       SELECT license_id, person_id, asset_id, {day_sql(db, "assigned_at")} AS da,
@@ -210,7 +259,70 @@ def _license_ctes(db: pw.Database, months: list[Month], price: int) -> tuple[str
 
 
 def license_charges(db: pw.Database, months: list[Month], basis: str = "cost") -> list[Charge]:
-    ctes, args = _license_ctes(db, months, _price(basis))
+    """Seats over a run of consecutive months (`month`: the last of the run), each seat's
+    stretch counted in month positions; licenses that allow over-use month by month (a
+    month's idle seats are never below zero)."""
+    price = _price(basis)
+    first, last = _range(months)
+    lo, hi = first.index, last.index + 1
+    p = param(db)
+    fs, fe = fmonth_sql(db, "L.starts_on"), fmonth_sql(db, "L.ends_on")
+    a0, a1 = greatest(fs, str(lo)), least(f"COALESCE({fe}, {hi})", str(hi))
+    rows = db.execute_sql(f"""
+    WITH lic AS (
+      SELECT L.id AS license_id, L.seats, {a0} AS a0, {a1} AS a1,
+             CASE WHEN {p} = 1 AND r.amount IS NOT NULL THEN r.amount * 1.0
+                  ELSE L.cost_per_seat * 1.0
+                       / (CASE WHEN lp.period = 'year' THEN 12 ELSE 1 END) END AS monthly,
+             CASE WHEN {p} = 1 AND r.amount IS NOT NULL THEN 'price' ELSE 'cost' END AS basis
+      FROM license L
+      LEFT JOIN cost_license_pricing lp ON lp.license_id = L.id
+      LEFT JOIN cost_rate r ON r.kind = 'license' AND r.license_id = L.id
+      WHERE NOT L.allow_overuse AND {fs} < {hi} AND (L.ends_on IS NULL OR {fe} > {lo})
+    ),
+    seats AS (
+      SELECT license_id, person_id, asset_id, {fmonth_sql(db, "assigned_at")} AS fa,
+             {fmonth_sql(db, "released_at")} AS fr
+      FROM license_seat WHERE assigned_at < {p} AND (released_at IS NULL OR released_at >= {p})
+    ),
+    seat AS (
+      SELECT lic.license_id, s.person_id, s.asset_id, lic.monthly, lic.basis,
+             {least("COALESCE(s.fr, lic.a1)", "lic.a1")} - {greatest("s.fa", "lic.a0")} AS ov
+      FROM seats s JOIN lic ON lic.license_id = s.license_id
+      WHERE s.fa < lic.a1 AND (s.fr IS NULL OR s.fr > lic.a0)
+    )
+    SELECT seat.license_id,
+           CASE WHEN seat.person_id IS NOT NULL THEN {person_cc("pp")}
+                WHEN ph.id IS NOT NULL THEN {person_cc("ph")} ELSE '{IT_STOCK}' END AS cc,
+           seat.basis, SUM(seat.monthly * seat.ov)
+    FROM seat LEFT JOIN person pp ON pp.id = seat.person_id
+    LEFT JOIN asset ax ON ax.id = seat.asset_id LEFT JOIN person ph ON ph.id = ax.holder_id
+    WHERE seat.ov > 0
+    GROUP BY seat.license_id, 2, seat.basis
+    UNION ALL
+    SELECT license_id, NULL, basis, seats * monthly * (a1 - a0) FROM lic WHERE a1 > a0""",
+                          [price, price, last.end_at, _at(first)]).fetchall()
+    used: dict[int, float] = defaultdict(float)
+    by_cc: dict[tuple[str, str], float] = defaultdict(float)
+    for lic, cc, b, amount in rows:
+        if cc is not None:
+            used[lic] += float(amount)
+            by_cc[(cc, b)] += float(amount)
+    for lic, cc, b, owned in rows:
+        if cc is None:  # the seats nobody held stay with IT
+            by_cc[(IT_STOCK, b)] += max(0.0, float(owned) - used[lic])
+    out = [Charge(last.index, cc, "licenses", amount, b) for (cc, b), amount in by_cc.items()]
+    monthly = _license_charges_by_month(db, [Month.from_index(i) for i in range(lo, hi)],
+                                        price)
+    return out + [Charge(last.index, c.cost_centre, c.kind, c.amount, c.basis)
+                  for c in monthly]
+
+
+def _license_charges_by_month(db: pw.Database, months: list[Month],
+                              price: int) -> list[Charge]:
+    """Licenses that allow over-use, month by month: a month's seats beyond the
+    entitlement are charged to whoever holds them, its idle seats never below zero."""
+    ctes, args = _license_ctes(db, months, price, overuse=True)
     rows = db.execute_sql(f"""{ctes}
         SELECT mi, license_id, cc, basis, SUM(monthly * days / dim), SUM(days), NULL, NULL
         FROM seat_cc GROUP BY mi, license_id, cc, basis

@@ -15,43 +15,33 @@ from __future__ import annotations
 
 import peewee as pw
 
-from ..models import Asset, BaseModel, Movement, Person
-from .calendar import day_sql, is_pg
-
-
-class Holding(BaseModel):
-    asset = pw.ForeignKeyField(Asset, index=False)
-    status = pw.CharField()
-    holder = pw.ForeignKeyField(Person, null=True, index=False)
-    d0 = pw.IntegerField()
-    d1 = pw.IntegerField(null=True)
-    movement = pw.ForeignKeyField(Movement, index=False)
-
-    class Meta:
-        table_name = "cost_holding"
-        indexes = ((("asset", "d1"), False),)
-
+from .calendar import day_sql, fmonth_sql, is_pg
+from .tables import Holding
 
 _DAY_SQLITE = "CAST(julianday(date(new.at)) - 1721424.5 AS INTEGER)"
 _DAY_PG = "(CAST(NEW.at AS DATE) - DATE '0001-01-01' + 1)"
+_F_SQLITE = fmonth_sql(pw.SqliteDatabase(None), "new.at")
+_F_PG = fmonth_sql(pw.PostgresqlDatabase(None), "NEW.at")
 
 TRIGGER_SQLITE = [
     f"""CREATE TRIGGER IF NOT EXISTS movement_cost_holding AFTER INSERT ON movement
        WHEN new.asset_id IS NOT NULL AND new.asset_status IS NOT NULL BEGIN
-       UPDATE cost_holding SET d1 = {_DAY_SQLITE}
+       UPDATE cost_holding SET d1 = {_DAY_SQLITE}, f1 = {_F_SQLITE}
         WHERE asset_id = new.asset_id AND d1 IS NULL;
-       INSERT INTO cost_holding (asset_id, status, holder_id, d0, d1, movement_id)
-       VALUES (new.asset_id, new.asset_status, new.holder_id, {_DAY_SQLITE}, NULL, new.id);
+       INSERT INTO cost_holding (asset_id, status, holder_id, d0, d1, f0, f1, movement_id)
+       VALUES (new.asset_id, new.asset_status, new.holder_id, {_DAY_SQLITE}, NULL,
+               {_F_SQLITE}, NULL, new.id);
        END""",
 ]
 TRIGGER_POSTGRES = [
     f"""CREATE OR REPLACE FUNCTION movement_cost_holding() RETURNS trigger AS $$
        BEGIN
          IF NEW.asset_id IS NOT NULL AND NEW.asset_status IS NOT NULL THEN
-           UPDATE cost_holding SET d1 = {_DAY_PG}
+           UPDATE cost_holding SET d1 = {_DAY_PG}, f1 = {_F_PG}
             WHERE asset_id = NEW.asset_id AND d1 IS NULL;
-           INSERT INTO cost_holding (asset_id, status, holder_id, d0, d1, movement_id)
-           VALUES (NEW.asset_id, NEW.asset_status, NEW.holder_id, {_DAY_PG}, NULL, NEW.id);
+           INSERT INTO cost_holding (asset_id, status, holder_id, d0, d1, f0, f1, movement_id)
+           VALUES (NEW.asset_id, NEW.asset_status, NEW.holder_id, {_DAY_PG}, NULL, {_F_PG},
+                   NULL, NEW.id);
          END IF;
          RETURN NULL;
        END $$ LANGUAGE plpgsql""",
@@ -61,10 +51,11 @@ TRIGGER_POSTGRES = [
 
 
 def _from_ledger_sql(db: pw.Database) -> str:
-    day = day_sql(db, "at")
+    day, f = day_sql(db, "at"), fmonth_sql(db, "at")
     return f"""
       SELECT asset_id, asset_status, holder_id, {day} AS d0,
-             LEAD({day}) OVER (PARTITION BY asset_id ORDER BY id) AS d1, id
+             LEAD({day}) OVER (PARTITION BY asset_id ORDER BY id) AS d1, {f} AS f0,
+             LEAD({f}) OVER (PARTITION BY asset_id ORDER BY id) AS f1, id
       FROM movement WHERE asset_id IS NOT NULL AND asset_status IS NOT NULL"""
 
 
@@ -82,15 +73,15 @@ def rebuild(db: pw.Database) -> int:
     """Recompute the holdings from the ledger; returns how many there are."""
     with db.atomic():
         Holding.delete().execute()
-        db.execute_sql("INSERT INTO cost_holding (asset_id, status, holder_id, d0, d1, "
-                       "movement_id) "
+        db.execute_sql("INSERT INTO cost_holding (asset_id, status, holder_id, d0, d1, f0, "
+                       "f1, movement_id) "
                        + _from_ledger_sql(db))
         return Holding.select().count()
 
 
 def differences(db: pw.Database, limit: int = 20) -> list[str]:
     """Where the holdings and the ledger disagree (empty when they agree)."""
-    want = set(db.execute_sql(_from_ledger_sql(db)).fetchall())
+    want = {r[:5] + r[7:] for r in db.execute_sql(_from_ledger_sql(db)).fetchall()}
     have = set(Holding.select(Holding.asset, Holding.status, Holding.holder, Holding.d0,
                               Holding.d1, Holding.movement).tuples())
     out = [f"device {a}: the ledger has it {s} from movement {mv} that the holdings table "

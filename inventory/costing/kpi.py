@@ -378,25 +378,20 @@ def _pg(db: pw.Database) -> bool:
 
 def _costs(db: pw.Database, k: Kpis) -> None:
     """Cost per employee (last complete month) and spend against budget (this year to
-    date) from one reading of the year's charges."""
+    date)."""
     from .showback import charges
     from .tables import Budget
 
     this = Month.of(k.today)
     last = this.shift(-1)
-    months = [Month(this.year, m) for m in range(1, this.month + 1)]
-    if last.year != this.year:
-        months.insert(0, last)
-    by_month: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for c in charges(db, months):
-        by_month[c.month][c.cost_centre] += c.amount
+    month_totals: dict[str, float] = defaultdict(float)
+    for c in charges(db, [last]):
+        month_totals[c.cost_centre] += c.amount
     k.cost_month = last.label()
-    _per_employee(db, k, by_month[last.index])
+    _per_employee(db, k, month_totals)
     spent: dict[str, float] = defaultdict(float)
-    for mo in months:
-        if mo.year == this.year:
-            for cc_, amount in by_month[mo.index].items():
-                spent[cc_] += amount
+    for c in charges(db, [Month(this.year, 1), this]):
+        spent[c.cost_centre] += c.amount
     k.budgets = [(cc_, float(amount), spent.get(cc_, 0.0)) for cc_, amount in
                  Budget.select(Budget.cost_centre, Budget.amount)
                  .where((Budget.year == this.year) & (Budget.amount > 0))

@@ -3,7 +3,6 @@ cloud, total), the items behind a line, and spend against the year's budget."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 import peewee as pw
@@ -60,7 +59,8 @@ class Showback:
 
 
 def charges(db: pw.Database, months: list[Month], basis: str = "cost") -> list[Charge]:
-    """Every kind of charge for `months`, grouped by month and cost centre."""
+    """Every kind of charge from the first to the last of `months` (a run: January and
+    March mean January to March), per cost centre."""
     out: list[Charge] = []
     for kind in KINDS:
         out += CHARGES[kind](db, months, basis)
@@ -74,16 +74,19 @@ def _order(cc: str) -> tuple[int, str]:
 def showback(db: pw.Database, month: Month, basis: str = "cost", *,
              cost_centre: str | None = None, to_date: bool = True) -> Showback:
     """The month's lines; with `to_date`, each line's spend from January and its budget."""
-    months = [Month(month.year, m) for m in range(1, month.month + 1)] if to_date else [month]
     lines: dict[str, Line] = {}
-    for c in charges(db, months, basis):
+    this = charges(db, [month], basis)
+    for c in this:
         if abs(c.amount) < 1e-9 and c.cost_centre in SPECIAL:
             continue
         line = lines.setdefault(c.cost_centre, Line(c.cost_centre))
-        line.spent_to_date += c.amount
-        if c.month == month.index:
-            line.amounts[c.kind] += c.amount
-            line.bases.add(c.basis)
+        line.amounts[c.kind] += c.amount
+        line.bases.add(c.basis)
+    so_far = charges(db, [Month(month.year, 1), month], basis) if to_date else this
+    for c in so_far:
+        if abs(c.amount) < 1e-9 and c.cost_centre in SPECIAL:
+            continue
+        lines.setdefault(c.cost_centre, Line(c.cost_centre)).spent_to_date += c.amount
     for cc, amount in (Budget.select(Budget.cost_centre, Budget.amount)
                        .where(Budget.year == month.year).tuples()):
         lines.setdefault(cc, Line(cc)).budget = float(amount)
@@ -103,12 +106,3 @@ def cost_centres(db: pw.Database) -> list[str]:
     people = db.execute_sql("SELECT DISTINCT cost_centre FROM person WHERE cost_centre <> ''")
     names = {r[0] for r in people} | {b for (b,) in Budget.select(Budget.cost_centre).tuples()}
     return sorted(names, key=str.lower) + list(SPECIAL)
-
-
-def monthly_totals(db: pw.Database, months: list[Month],
-                   basis: str = "cost") -> dict[int, dict[str, float]]:
-    """month index -> cost centre -> total (for charts over several months)."""
-    out: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for c in charges(db, months, basis):
-        out[c.month][c.cost_centre] += c.amount
-    return out

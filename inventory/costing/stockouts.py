@@ -16,31 +16,8 @@ from collections import defaultdict
 
 import peewee as pw
 
-from ..models import BaseModel, Location, Product
 from .calendar import is_pg
-
-
-class Balance(BaseModel):
-    product = pw.ForeignKeyField(Product, index=False)
-    location = pw.ForeignKeyField(Location, index=False)
-    quantity = pw.IntegerField(default=0)
-    first_in = pw.IntegerField(null=True)
-    out_since = pw.IntegerField(null=True)
-
-    class Meta:
-        table_name = "cost_balance"
-        indexes = ((("product", "location"), True),)
-
-
-class StockOut(BaseModel):
-    product = pw.ForeignKeyField(Product, index=False)
-    location = pw.ForeignKeyField(Location, index=False)
-    d0 = pw.IntegerField()
-    d1 = pw.IntegerField(index=True)
-
-    class Meta:
-        table_name = "cost_stockout"
-
+from .tables import Balance, StockOut
 
 _D_SQLITE = "CAST(julianday(date(new.at)) - 1721424.5 AS INTEGER)"
 _D_PG = "(CAST(NEW.at AS DATE) - DATE '0001-01-01' + 1)"

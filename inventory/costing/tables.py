@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import peewee as pw
 
+from .. import models as _models
 from ..clock import utcnow
-from ..models import Asset, BaseModel, License, Operator, Person, Product
+from ..models import Asset, BaseModel, License, Location, Movement, Operator, Person, Product
 
 # The issue's defaults: useful life in months per product category (residual 0 %);
 # "other" covers every category without a rule of its own.
@@ -127,9 +128,52 @@ COSTING_MODELS: list[type[pw.Model]] = [DepreciationRule, RateLine, LicensePrici
                                         Budget, CloudCharge]
 
 
-def all_models() -> list[type[pw.Model]]:
-    """Every table of the cost model, the holdings projection included."""
-    from .holdings import Holding
-    from .stockouts import Balance, StockOut
+# Projections of the ledger kept by triggers (holdings.py, stockouts.py).
 
+class Holding(BaseModel):
+    """A stretch of a device's life in one status (holdings.py)."""
+
+    asset = pw.ForeignKeyField(Asset, index=False)
+    status = pw.CharField()
+    holder = pw.ForeignKeyField(Person, null=True, index=False)
+    d0 = pw.IntegerField()
+    d1 = pw.IntegerField(null=True)
+    f0 = pw.FloatField()  # d0 as a month position (calendar.fmonth_sql)
+    f1 = pw.FloatField(null=True)
+    movement = pw.ForeignKeyField(Movement, index=False)
+
+    class Meta:
+        table_name = "cost_holding"
+        indexes = ((("asset", "d1"), False),)
+
+
+class Balance(BaseModel):
+    """A product's quantity at a location as the ledger moves it (stockouts.py)."""
+
+    product = pw.ForeignKeyField(Product, index=False)
+    location = pw.ForeignKeyField(Location, index=False)
+    quantity = pw.IntegerField(default=0)
+    first_in = pw.IntegerField(null=True)
+    out_since = pw.IntegerField(null=True)
+
+    class Meta:
+        table_name = "cost_balance"
+        indexes = ((("product", "location"), True),)
+
+
+class StockOut(BaseModel):
+    product = pw.ForeignKeyField(Product, index=False)
+    location = pw.ForeignKeyField(Location, index=False)
+    d0 = pw.IntegerField()
+    d1 = pw.IntegerField(index=True)
+
+    class Meta:
+        table_name = "cost_stockout"
+
+
+def all_models() -> list[type[pw.Model]]:
+    """Every table of the cost model, the projections included."""
     return [*COSTING_MODELS, Holding, Balance, StockOut]
+
+
+_models.ALL_MODELS.extend(m for m in all_models() if m not in _models.ALL_MODELS)
