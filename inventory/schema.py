@@ -223,7 +223,8 @@ ADDED_TABLES: dict[int, set[str]] = {6: {"service_target"},
                                      9: {"cost_depreciation", "cost_rate",
                                          "cost_license_pricing", "cost_repair",
                                          "cost_budget", "cost_cloud", "cost_holding",
-                                         "cost_balance", "cost_stockout"}}
+                                         "cost_balance", "cost_stockout",
+                                         "cost_flow_month"}}
 
 
 def required_columns(version: int) -> dict[str, set[str]]:

@@ -4,7 +4,8 @@ Each is computed from the ledger and its projections with set-based SQL; the REA
 small hand-computed case.
 
 - Inventory turns, last 12 months: value issued or deployed (spares and consumables
-  issued or consumed at their unit cost, devices checked out at purchase cost) ÷ the
+  issued or consumed at their unit cost then, from the monthly flows `stockouts.py` keeps;
+  devices checked out at purchase cost) ÷ the
   average value of stock on hand at cost (the first day of each of the last 12 months and
   today). Days of supply: stock on hand today ÷ that value issued per day (÷ 365).
 - Stock value per location: spares and consumables (quantity × unit cost) and devices in
@@ -37,7 +38,7 @@ import peewee as pw
 
 from .. import clock
 from ..models import STOCKING_KINDS, Location
-from .calendar import Month, day_sql, greatest, least, month_of_day_sql, month_sql, param
+from .calendar import Month, day_sql, greatest, least, month_of_day_sql, param
 
 DEFAULT_TARGET = 0.95
 TARGET_KEY = "reorder.service_level"
@@ -140,19 +141,9 @@ def _turns(db: pw.Database, k: Kpis, stocking: list[int]) -> None:
         f"SELECT COALESCE(SUM(sl.quantity * p.unit_cost), 0) FROM stock_level sl "
         f"JOIN product p ON p.id = sl.product_id WHERE sl.location_id IN {s}").fetchone()[0]
     flows = db.execute_sql(f"""
-        SELECT x.mi, SUM(x.dq * p.unit_cost),
-               SUM(x.used_value + x.used_uncosted * p.unit_cost)
-        FROM (SELECT {month_sql(db, "at")} AS mi, product_id,
-                     SUM(CASE WHEN to_location_id IN {s} THEN quantity ELSE 0 END
-                         - CASE WHEN from_location_id IN {s} THEN quantity ELSE 0 END) AS dq,
-                     SUM(CASE WHEN kind IN ('issue', 'consume') AND unit_cost IS NOT NULL
-                              THEN quantity * unit_cost ELSE 0 END) AS used_value,
-                     SUM(CASE WHEN kind IN ('issue', 'consume') AND unit_cost IS NULL
-                              THEN quantity ELSE 0 END) AS used_uncosted
-              FROM movement WHERE at >= {p} AND asset_id IS NULL AND license_id IS NULL
-              GROUP BY {month_sql(db, "at")}, product_id) x
-        JOIN product p ON p.id = x.product_id GROUP BY x.mi""",
-                          [_at(first.first)]).fetchall()
+        SELECT f.month, SUM(f.net * p.unit_cost), SUM(f.used_value)
+        FROM cost_flow_month f JOIN product p ON p.id = f.product_id
+        WHERE f.month >= {p} GROUP BY f.month""", [first.index]).fetchall()
     deployed = dict(db.execute_sql(f"""
         SELECT {month_of_day_sql(db, "h.d0")}, SUM(COALESCE(a.purchase_cost, 0))
         FROM cost_holding h JOIN asset a ON a.id = h.asset_id

@@ -16,9 +16,35 @@ from collections import defaultdict
 
 import peewee as pw
 
-from .calendar import is_pg
-from .tables import Balance, StockOut
+from ..vocab import STOCKING_KINDS
+from .calendar import is_pg, month_sql
+from .tables import Balance, FlowMonth, StockOut
 
+_STOCKING = ", ".join(f"'{k}'" for k in STOCKING_KINDS)
+
+
+def _flow_values(new: str, month: str, names: bool = False) -> str:
+    """The month's flow of one movement: net into stocking locations, used, used value."""
+    def stocking(col: str) -> str:
+        return f"(SELECT kind FROM location WHERE id = {new}.{col}) IN ({_STOCKING})"
+
+    def named(expr: str, name: str) -> str:
+        return f"{expr} AS {name}" if names else expr
+
+    return ", ".join((
+        named(f"{new}.product_id", "product_id"), named(month, "month"),
+        named(f"CASE WHEN {stocking('to_location_id')} THEN {new}.quantity ELSE 0 END - "
+              f"CASE WHEN {stocking('from_location_id')} THEN {new}.quantity ELSE 0 END", "net"),
+        named(f"CASE WHEN {new}.kind IN ('issue', 'consume') THEN {new}.quantity ELSE 0 END",
+              "used"),
+        named(f"CASE WHEN {new}.kind IN ('issue', 'consume') THEN {new}.quantity * "
+              f"COALESCE({new}.unit_cost, (SELECT unit_cost FROM product "
+              f"WHERE id = {new}.product_id)) ELSE 0 END", "used_value")))
+
+
+_FLOW_UPSERT = ("ON CONFLICT (product_id, month) DO UPDATE SET net = {t}.net + excluded.net, "
+                "used = {t}.used + excluded.used, "
+                "used_value = {t}.used_value + excluded.used_value")
 _D_SQLITE = "CAST(julianday(date(new.at)) - 1721424.5 AS INTEGER)"
 _D_PG = "(CAST(NEW.at AS DATE) - DATE '0001-01-01' + 1)"
 _BAL = "cost_balance"
@@ -47,7 +73,9 @@ TRIGGER_SQLITE = [
     "CREATE TRIGGER IF NOT EXISTS movement_cost_balance AFTER INSERT ON movement "
     "WHEN new.asset_id IS NULL AND new.license_id IS NULL BEGIN "
     + " ".join(_sqlite_leg("to_location_id", "1") + _sqlite_leg("from_location_id", "-1"))
-    + " END",
+    + " INSERT INTO cost_flow_month (product_id, month, net, used, used_value) SELECT "
+    + _flow_values("new", month_sql(pw.SqliteDatabase(None), "new.at"))
+    + " WHERE true " + _FLOW_UPSERT.format(t="cost_flow_month") + "; END",
 ]
 
 
@@ -77,6 +105,9 @@ TRIGGER_POSTGRES = [
          IF NEW.asset_id IS NULL AND NEW.license_id IS NULL THEN
          {_pg_leg("to_location_id", "1")}
          {_pg_leg("from_location_id", "-1")}
+           INSERT INTO cost_flow_month AS f (product_id, month, net, used, used_value)
+           VALUES ({_flow_values("NEW", month_sql(pw.PostgresqlDatabase(None), "NEW.at"))})
+           {_FLOW_UPSERT.format(t="f")};
          END IF;
          RETURN NULL;
        END $$ LANGUAGE plpgsql""",
@@ -87,7 +118,7 @@ TRIGGER_POSTGRES = [
 
 def install(db: pw.Database) -> None:
     """Create the tables and the trigger, and fill them from the ledger (a migration)."""
-    db.create_tables([Balance, StockOut], safe=True)
+    db.create_tables([Balance, StockOut, FlowMonth], safe=True)
     if is_pg(db):
         db.execute_sql("DROP TRIGGER IF EXISTS movement_cost_balance ON movement")
     for sql in (TRIGGER_POSTGRES if is_pg(db) else TRIGGER_SQLITE):
@@ -122,12 +153,20 @@ def _replay(db: pw.Database) -> tuple[dict, list[tuple[int, int, int, int]]]:
     return bal, outs
 
 
+def _flows_sql(db: pw.Database) -> str:
+    return (f"SELECT product_id, month, SUM(net), SUM(used), SUM(used_value) FROM (SELECT "
+            f"{_flow_values('mv', month_sql(db, 'mv.at'), names=True)} FROM movement mv "
+            "WHERE mv.asset_id IS NULL AND mv.license_id IS NULL) x GROUP BY product_id, month")
+
+
 def rebuild(db: pw.Database) -> int:
-    """Recompute the balances and stock-outs from the ledger; returns the stock-outs."""
+    """Recompute the balances, stock-outs and monthly flows from the ledger; returns the
+    stock-outs."""
     bal, outs = _replay(db)
     with db.atomic():
         Balance.delete().execute()
         StockOut.delete().execute()
+        FlowMonth.delete().execute()
         rows = [dict(product=p, location=loc, quantity=q, first_in=f, out_since=o)
                 for (p, loc), (q, f, o) in bal.items()]
         for i in range(0, len(rows), 500):
@@ -135,6 +174,8 @@ def rebuild(db: pw.Database) -> int:
         for i in range(0, len(outs), 500):
             StockOut.insert_many(outs[i:i + 500], fields=[StockOut.product, StockOut.location,
                                                           StockOut.d0, StockOut.d1]).execute()
+        db.execute_sql("INSERT INTO cost_flow_month (product_id, month, net, used, "
+                       f"used_value) {_flows_sql(db)}")
     return len(outs)
 
 

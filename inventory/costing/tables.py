@@ -138,8 +138,8 @@ class Holding(BaseModel):
     holder = pw.ForeignKeyField(Person, null=True, index=False)
     d0 = pw.IntegerField()
     d1 = pw.IntegerField(null=True)
-    f0 = pw.FloatField()  # d0 as a month position (calendar.fmonth_sql)
-    f1 = pw.FloatField(null=True)
+    f0 = pw.DoubleField()  # d0 as a month position (calendar.fmonth_sql)
+    f1 = pw.DoubleField(null=True)
     movement = pw.ForeignKeyField(Movement, index=False)
 
     class Meta:
@@ -171,9 +171,24 @@ class StockOut(BaseModel):
         table_name = "cost_stockout"
 
 
+class FlowMonth(BaseModel):
+    """A product's net flow into stocking locations in a month, and what was issued or
+    consumed (quantity, value at the time) (stockouts.py; the turns KPI)."""
+
+    product = pw.ForeignKeyField(Product, index=False)
+    month = pw.IntegerField()
+    net = pw.IntegerField(default=0)
+    used = pw.IntegerField(default=0)
+    used_value = pw.DecimalField(max_digits=16, decimal_places=2, default=0, auto_round=True)
+
+    class Meta:
+        table_name = "cost_flow_month"
+        indexes = ((("product", "month"), True),)
+
+
 def all_models() -> list[type[pw.Model]]:
     """Every table of the cost model, the projections included."""
-    return [*COSTING_MODELS, Holding, Balance, StockOut]
+    return [*COSTING_MODELS, Holding, Balance, StockOut, FlowMonth]
 
 
 _models.ALL_MODELS.extend(m for m in all_models() if m not in _models.ALL_MODELS)
