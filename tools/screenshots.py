@@ -203,13 +203,12 @@ def shoot_showback(app, ctx, window, page, shoot, out: Path) -> list[Path]:
 
     showback = page("showback")
     settle(app, ctx.runner, 0.5)
-    showback.select("CC-300")
-    settle(app, ctx.runner, 0.5)
-    shoot("13-showback")
+    shoot("13-showback")  # the lines and the stacked bar per cost centre
     size = window.size()
     window.resize(1024, 700)
+    showback.select("CC-300")
     settle(app, ctx.runner, 0.5)
-    shoot("13b-showback-1024x700")
+    shoot("13b-showback-items-1024x700")  # the items behind one line, at the smallest size
     window.resize(size)
     dashboard = page("dashboard")
     dashboard.tabs.setCurrentWidget(dashboard.business)
