@@ -7,7 +7,7 @@ import peewee as pw
 
 from .. import models as _models
 from ..clock import utcnow
-from ..models import Asset, BaseModel, License, Location, Movement, Operator, Person, Product
+from ..models import Asset, BaseModel, License, Location, Operator, Person, Product
 
 # The defaults: useful life in months per product category (residual 0 %);
 # "other" covers every category without a rule of its own.
@@ -140,7 +140,8 @@ class Holding(BaseModel):
     d1 = pw.IntegerField(null=True)
     f0 = pw.DoubleField()  # d0 as a month position (calendar.fmonth_sql)
     f1 = pw.DoubleField(null=True)
-    movement = pw.ForeignKeyField(Movement, index=False)
+    # the movement that opened it; no foreign key: a projection never constrains the ledger
+    movement = pw.IntegerField(column_name="movement_id")
 
     class Meta:
         table_name = "cost_holding"
