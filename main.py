@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "scanners.cli",
     "inventory.exchange.cli",  # import, export, restore, reconcile
     "inventory.replenishment.cli",  # reorder, backtest
+    "inventory.shop_cli",  # catalog, request, kit, booking, joiner, leaver
     "inventory.costing.cli",  # kpi, depreciation, rate, budget, repair, focus
     "ui.showback.cli",  # showback (the statements PDF renders with Qt, offscreen)
     "ui.labels.cli",  # labels (renders with Qt, offscreen)

@@ -476,6 +476,9 @@ def load_demo(db: pw.Database, op: OperatorRef, scale: int = 1, seed: int = 7,
 
         seed_costs(db, op, b.today)  # repairs, budgets, rate card, the FOCUS sample bill
         reset_sequences(db)
+        from .demo_shop import load_shop
+
+        load_shop(db, op, seed)
     return DemoSummary(people=len(b.person_site), products=len(b.devices) + len(b.spares)
                        + len(b.license_products), assets=2000 * scale, movements=moves,
                        licenses=b.licenses_made, orders=len(b.orders), today=b.today)

@@ -8,13 +8,17 @@ from .clock import utcnow
 from .db import database_proxy
 from .vocab import (  # noqa: F401 - the models' vocabulary, re-exported
     ASSET_STATUSES,
+    BOOKING_STATES,
+    CATALOG_ITEM_KINDS,
     LICENSE_TYPES,
     LOCATION_KINDS,
     MOVEMENT_KINDS,
+    OPEN_REQUEST_STATES,
     PARTNER_KINDS,
     PO_STATUSES,
     PRODUCT_KINDS,
     QUANTITY_KINDS,
+    REQUEST_STATES,
     ROLES,
     SOURCES,
     STOCKING_KINDS,
@@ -292,11 +296,150 @@ class DemandMonth(BaseModel):
         indexes = ((("product", "location", "month", "grp"), True),)
 
 
+# -- the service desk's shop (schema v9): catalogue items, kits, requests, reservations,
+# loan-pool bookings, joiners. Their own tables: people and cost centres stay as they are.
+
+class CatalogItem(BaseModel):
+    """What the service desk offers: a product, a license, or a kit of several lines."""
+
+    code = pw.CharField(unique=True)  # printed on the kit label (KIT-...)
+    name = pw.CharField(unique=True)
+    kind = pw.CharField()  # product / license / kit
+    product = pw.ForeignKeyField(Product, null=True)  # a product or license item
+    description = pw.TextField(default="")
+    departments = pw.TextField(default="")  # who may request it, comma-separated; "" = all
+    price = pw.DecimalField(max_digits=12, decimal_places=2, null=True, auto_round=True)
+    auto_approve = pw.BooleanField(default=False)
+    active = pw.BooleanField(default=True)
+    created_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "catalog_item"
+
+
+class KitLine(BaseModel):
+    """One line of a kit: `quantity` of any one of its options (products of one kind)."""
+
+    item = pw.ForeignKeyField(CatalogItem, backref="kit_lines", on_delete="CASCADE")
+    position = pw.IntegerField(default=0)
+    quantity = pw.IntegerField(default=1)
+
+    class Meta:
+        table_name = "kit_line"
+
+
+class KitOption(BaseModel):
+    line = pw.ForeignKeyField(KitLine, backref="options", on_delete="CASCADE")
+    product = pw.ForeignKeyField(Product)
+    position = pw.IntegerField(default=0)
+
+    class Meta:
+        table_name = "kit_option"
+
+
+class Request(BaseModel):
+    """Someone asked for a catalogue item: requested → approved → reserved → fulfilled,
+    or rejected / cancelled. Every change is a RequestEvent."""
+
+    number = pw.CharField(unique=True)
+    person = pw.ForeignKeyField(Person, backref="requests")
+    item = pw.ForeignKeyField(CatalogItem, backref="requests")
+    quantity = pw.IntegerField(default=1)
+    needed_by = pw.DateField(null=True, index=True)
+    note = pw.TextField(default="")
+    state = pw.CharField(default="requested", index=True)
+    location = pw.ForeignKeyField(Location, null=True)  # reserved at / fulfilled from
+    created_at = pw.DateTimeField(default=utcnow)
+    created_by = pw.ForeignKeyField(Operator)
+    updated_at = pw.DateTimeField(default=utcnow)
+
+
+class RequestEvent(BaseModel):
+    """The ledger of requests: who moved which request to which state, when."""
+
+    request = pw.ForeignKeyField(Request, backref="events")
+    at = pw.DateTimeField(default=utcnow)
+    operator = pw.ForeignKeyField(Operator)
+    from_state = pw.CharField(null=True)
+    to_state = pw.CharField()
+    note = pw.TextField(default="")
+
+    class Meta:
+        table_name = "request_event"
+
+
+class Reservation(BaseModel):
+    """Stock (a quantity at a location, kept in StockLevel.reserved), a device or a seat
+    held for a request: held → consumed (fulfilled) or released."""
+
+    request = pw.ForeignKeyField(Request, backref="reservations")
+    line = pw.ForeignKeyField(KitLine, null=True)
+    product = pw.ForeignKeyField(Product)
+    location = pw.ForeignKeyField(Location, null=True)
+    asset = pw.ForeignKeyField(Asset, null=True)
+    quantity = pw.IntegerField(default=1)
+    state = pw.CharField(default="held", index=True)
+    created_at = pw.DateTimeField(default=utcnow)
+
+
+class LoanDevice(BaseModel):
+    """A device in the loan pool (booked by dates)."""
+
+    asset = pw.ForeignKeyField(Asset, unique=True)
+    added_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "loan_device"
+
+
+class Booking(BaseModel):
+    """A loan-pool device, or any device of a model, held for a person between two dates
+    (both included)."""
+
+    number = pw.CharField(unique=True)
+    product = pw.ForeignKeyField(Product)
+    asset = pw.ForeignKeyField(Asset, null=True)  # None: any device of the model
+    person = pw.ForeignKeyField(Person, backref="bookings")
+    starts_on = pw.DateField(index=True)
+    ends_on = pw.DateField(index=True)
+    note = pw.TextField(default="")
+    state = pw.CharField(default="active", index=True)  # active / cancelled / done
+    created_by = pw.ForeignKeyField(Operator)
+    created_at = pw.DateTimeField(default=utcnow)
+
+
+class Joiner(BaseModel):
+    """A person starting on a date with a kit for their role; a request is made for it a
+    set number of days before."""
+
+    person = pw.ForeignKeyField(Person, unique=True)
+    starts_on = pw.DateField()
+    job_role = pw.CharField(default="")
+    kit = pw.ForeignKeyField(CatalogItem)
+    request = pw.ForeignKeyField(Request, null=True)
+
+
+class DigestSent(BaseModel):
+    """What `notify` has already mailed, per digest, so each lists only what is new."""
+
+    digest = pw.CharField()
+    key = pw.CharField()
+    sent_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "digest_sent"
+        indexes = ((("digest", "key"), True),)
+
+
+SHOP_MODELS = [CatalogItem, KitLine, KitOption, Request, RequestEvent, Reservation, LoanDevice,
+               Booking, Joiner, DigestSent]
+
+
 ALL_MODELS = [
     SchemaVersion, Setting, Operator, Location, TransferLane, Person, Product, ServiceTarget,
     Supplier,
     SupplierOffer, PurchaseOrder, PurchaseOrderLine, Asset, StockLevel, Shipment, ShipmentLine,
-    License, LicenseSeat, CountSession, CountEntry, Movement,
+    License, LicenseSeat, CountSession, CountEntry, Movement, *SHOP_MODELS,
 ]
 
 # The cost model's tables (schema v9) live with it in inventory/costing/tables.py, which

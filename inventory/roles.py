@@ -7,6 +7,8 @@ from .errors import PermissionDenied
 ACTIONS: dict[str, str] = {
     "view": "look up anything, run reports and exports",
     "check_out": "check assets out and in, issue spares, assign license seats",
+    "request": "make, reserve, fulfil and cancel requests; book loan devices",
+    "approve": "approve or reject requests",
     "receive": "receive deliveries, transfer stock, count, manage purchase orders",
     "adjust": "adjust stock, approve counts and 3PL statements, import stock quantities, "
               "retire / dispose / mark lost assets (and bring them back)",
@@ -18,10 +20,10 @@ ACTIONS: dict[str, str] = {
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "viewer": frozenset({"view"}),
-    "service_desk": frozenset({"view", "check_out"}),
-    "supply_chain": frozenset({"view", "check_out", "receive", "catalog"}),
-    "manager": frozenset({"view", "check_out", "receive", "adjust", "catalog", "costs",
-                          "backup"}),
+    "service_desk": frozenset({"view", "check_out", "request"}),
+    "supply_chain": frozenset({"view", "check_out", "request", "receive", "catalog"}),
+    "manager": frozenset({"view", "check_out", "request", "approve", "receive", "adjust",
+                          "catalog", "costs", "backup"}),
     "admin": frozenset(ACTIONS),
 }
 

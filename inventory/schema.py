@@ -195,7 +195,32 @@ def _v8(db: pw.Database) -> None:
     _backfill_chain(db)
 
 
+REQUEST_EVENT_GUARD_SQLITE = [
+    """CREATE TRIGGER IF NOT EXISTS request_event_append_only_update BEFORE UPDATE ON
+       request_event BEGIN SELECT RAISE(ABORT, 'the ledger of requests is append-only'); END""",
+    """CREATE TRIGGER IF NOT EXISTS request_event_append_only_delete BEFORE DELETE ON
+       request_event BEGIN SELECT RAISE(ABORT, 'the ledger of requests is append-only'); END""",
+]
+REQUEST_EVENT_GUARD_POSTGRES = [
+    """CREATE OR REPLACE FUNCTION request_event_append_only() RETURNS trigger AS $$
+       BEGIN RAISE EXCEPTION 'the ledger of requests is append-only'; END $$ LANGUAGE plpgsql""",
+    """CREATE TRIGGER request_event_append_only BEFORE UPDATE OR DELETE ON request_event
+       FOR EACH ROW EXECUTE FUNCTION request_event_append_only()""",
+]
+
+
 def _v9(db: pw.Database) -> None:
+    # The service desk's shop: catalogue items and kits, requests and their ledger (kept
+    # append-only like the movements), reservations, loan-pool bookings, joiners, digests.
+    db.create_tables(m.SHOP_MODELS, safe=True)
+    pg = isinstance(db, pw.PostgresqlDatabase)
+    if pg:
+        db.execute_sql("DROP TRIGGER IF EXISTS request_event_append_only ON request_event")
+    for sql in REQUEST_EVENT_GUARD_POSTGRES if pg else REQUEST_EVENT_GUARD_SQLITE:
+        db.execute_sql(sql)
+
+
+def _v10(db: pw.Database) -> None:
     # The cost model: depreciation rules (seeded with the default lives per category), the
     # rate card, license pricing periods, repair records, budgets, imported cloud charges.
     from .costing import holdings, stockouts
@@ -211,7 +236,7 @@ def _v9(db: pw.Database) -> None:
 
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4,
                                                          5: _v5, 6: _v6, 7: _v7, 8: _v8,
-                                                         9: _v9}
+                                                         9: _v9, 10: _v10}
 CURRENT_VERSION = max(MIGRATIONS)
 
 
@@ -219,12 +244,11 @@ CURRENT_VERSION = max(MIGRATIONS)
 # of an older version lacks them (check_backup, restore).
 ADDED_COLUMNS: dict[int, dict[str, set[str]]] = {8: {"movement": {"prev_hash", "hash"}}}
 # Tables created by a later migration (an older database has none of them).
-ADDED_TABLES: dict[int, set[str]] = {6: {"service_target"},
-                                     9: {"cost_depreciation", "cost_rate",
-                                         "cost_license_pricing", "cost_repair",
-                                         "cost_budget", "cost_cloud", "cost_holding",
-                                         "cost_balance", "cost_stockout",
-                                         "cost_flow_month"}}
+ADDED_TABLES: dict[int, set[str]] = {
+    6: {"service_target"}, 9: {model._meta.table_name for model in m.SHOP_MODELS},
+    10: {"cost_depreciation", "cost_rate", "cost_license_pricing", "cost_repair",
+         "cost_budget", "cost_cloud", "cost_holding", "cost_balance", "cost_stockout",
+         "cost_flow_month"}}
 
 
 def required_columns(version: int) -> dict[str, set[str]]:

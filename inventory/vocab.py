@@ -15,3 +15,8 @@ MOVEMENT_KINDS = (
     "license_release",
 )
 SOURCES = ("usb", "serial", "camera", "manual", "import")
+# The service desk's shop
+CATALOG_ITEM_KINDS = ("product", "license", "kit")
+REQUEST_STATES = ("requested", "approved", "reserved", "fulfilled", "rejected", "cancelled")
+OPEN_REQUEST_STATES = ("requested", "approved", "reserved")
+BOOKING_STATES = ("active", "cancelled", "done")

@@ -131,7 +131,7 @@ def test_ambiguous_serial_and_part_number_are_unknown_not_guessed(demo):
 def test_empty_and_every_kind_is_known(demo):
     assert resolve(demo, "   ").kind == "unknown"
     assert set(KINDS) == {"asset", "product", "person", "location", "order", "shipment",
-                          "unknown"}
+                          "kit", "unknown"}
 
 
 def test_search_people_by_name_start_and_id(demo):

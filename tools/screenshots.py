@@ -88,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         shoot_views(app, ctx, window, page, shoot, m, pw, Scan)
+        shoot_shop(app, ctx, window, page, shoot, m)
         saved.extend(shoot_showback(app, ctx, window, page, shoot, out))
     finally:
         window.close()
@@ -203,25 +204,55 @@ def shoot_showback(app, ctx, window, page, shoot, out: Path) -> list[Path]:
 
     showback = page("showback")
     settle(app, ctx.runner, 0.5)
-    shoot("13-showback")  # the lines and the stacked bar per cost centre
+    shoot("16-showback")  # the lines and the stacked bar per cost centre
     size = window.size()
     window.resize(1024, 700)
     showback.select("CC-300")
     settle(app, ctx.runner, 0.5)
-    shoot("13b-showback-items-1024x700")  # the items behind one line, at the smallest size
+    shoot("16b-showback-items-1024x700")  # the items behind one line, at the smallest size
     window.resize(size)
     dashboard = page("dashboard")
     dashboard.tabs.setCurrentWidget(dashboard.business)
     settle(app, ctx.runner, 1.0)
-    shoot("14-dashboard-business")
+    shoot("17-dashboard-business")
     dashboard.tabs.setCurrentIndex(0)
     sb = showback.sb
     line = sb.line("CC-300")
     image = statement_image(sb, line, read_items(ctx.db, sb)["CC-300"])
-    path = out / "15-statement-pdf-page.png"
+    path = out / "18-statement-pdf-page.png"
     image.save(str(path))
     print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
     return [path]
+
+
+SHOP_SIZES = ((1024, 700), (1440, 900))
+
+
+def shoot_shop(app, ctx, window, page, shoot, m) -> None:
+    """The service desk's shop at the smallest and the usual window size: the Requests
+    page with a waiting request selected, and the loan calendar of the pool's model."""
+    from inventory.queries.bookings import pool_models
+    from ui.dialogs.requests import LoanCalendarDialog
+
+    for w, h in SHOP_SIZES:
+        window.resize(w, h)
+        settle(app, ctx.runner)
+        requests = page("requests")
+        waiting = (m.Request.select().where(m.Request.state == "reserved")
+                   .order_by(m.Request.id).first())
+        if waiting is not None:
+            requests.select_id(waiting.id)
+        shoot(f"13-requests-{w}x{h}")
+        models = pool_models()
+        if models:
+            dialog = LoanCalendarDialog(ctx, models[0], window)
+            dialog.resize(min(w - 40, 1000), min(h - 80, 480))
+            dialog.show()
+            settle(app, ctx.runner, 0.5)
+            shoot(f"14-loan-calendar-{w}x{h}", dialog)
+            dialog.close()
+    window.resize(*SIZE)
+    settle(app, ctx.runner)
 
 
 if __name__ == "__main__":

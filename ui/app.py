@@ -193,6 +193,10 @@ def run_app(args) -> int:
     window = build_window(db, url, operator, settings)
     attach_scanners(app, window, settings)
     window.show()
+    from .notices import TrayNotifier
+
+    window.notices = TrayNotifier(window.ctx, window, app_icon())
+    window.notices.start()
     log.info("Stockroom started on %s as %s", url, operator.username)
     if getattr(args, "render_window", None):
         render_and_quit(app, window, args.render_window)

@@ -41,6 +41,8 @@ STATUS_COLOURS: dict[str, tuple[str, str]] = {
     "cancelled": _GREY,
     "ok": _GREEN, "full": _AMBER, "renewal_due": _AMBER, "over": _RED, "expired": _RED,
     "active": _GREEN, "left": _GREY,
+    "requested": _AMBER, "approved": _BLUE, "reserved": _PURPLE, "fulfilled": _GREEN,
+    "rejected": _RED,
 }
 STATUS_LABELS: dict[str, str] = {
     "in_stock": "In stock", "deployed": "Deployed", "in_repair": "In repair",
@@ -49,6 +51,8 @@ STATUS_LABELS: dict[str, str] = {
     "received": "Received", "cancelled": "Cancelled", "ok": "OK", "full": "All used",
     "renewal_due": "Renewal due", "over": "Over-used", "expired": "Expired",
     "active": "Active", "left": "Left",
+    "requested": "Waiting", "approved": "Approved", "reserved": "Reserved",
+    "fulfilled": "Fulfilled", "rejected": "Rejected",
 }
 KIND_LABELS: dict[str, str] = {
     "device": "Device", "spare": "Spare", "consumable": "Consumable", "license": "License",

@@ -276,7 +276,7 @@ def _post(op: OperatorRef, loc: m.Location, rec: Reconciliation) -> int:
                 record(op, "count", p, quantity=delta, to_location=loc, reference=rec.reference,
                        source="import", note=note, unit_cost=p.unit_cost)
             else:
-                take_stock(p, loc, -delta)
+                take_stock(p, loc, -delta, keep_reserved=False)
                 record(op, "count", p, quantity=-delta, from_location=loc,
                        reference=rec.reference, source="import", note=note,
                        unit_cost=p.unit_cost)

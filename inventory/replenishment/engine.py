@@ -29,6 +29,7 @@ Everything is computed for all items at once; the queries are aggregates.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -39,6 +40,7 @@ import peewee as pw
 from .. import models as m
 from ..clock import today as real_today
 from ..errors import NotFound
+from . import committed
 from .demand import (
     DAYS_PER_MONTH,
     HISTORY_MONTHS,
@@ -131,6 +133,7 @@ class ReorderLine:
     note: str = ""
     history: tuple[float, ...] = field(default=(), repr=False)
     target_source: str = "default"  # product / category X / ABC class A / default
+    commitments: tuple[str, ...] = ()  # approved requests this line plans for (committed.py)
 
     @property
     def cost(self) -> Decimal:
@@ -189,7 +192,7 @@ class ReorderLine:
                        f"{self.stockout:%Y-%m-%d}")
         else:
             out.append("No demand: no stock-out projected")
-        return out
+        return out + list(self.commitments)
 
 
 ROP_METHODS = {
@@ -348,28 +351,33 @@ def transfer_lanes(locs: dict[int, tuple]) -> dict[int, list[tuple[float, int]]]
     return lanes
 
 
-def stocked_products() -> dict[int, tuple]:
-    """Products the reorder list plans: (id, name, kind, unit cost, min quantity, service
-    level, replacement rate, end of life, category) by id."""
+def stocked_products(requested: Iterable[int] = ()) -> dict[int, tuple]:
+    """Products the reorder list plans (and any device `requested` by an approved request):
+    (id, name, kind, unit cost, min quantity, service level, replacement rate, end of life,
+    category) by id."""
     P = m.Product
+    planned = P.kind.in_(m.QUANTITY_KINDS) | ((P.kind == "device") & P.keep_spares)
+    if requested:
+        planned |= P.id.in_(list(requested)) & (P.kind == "device")
     return {row[0]: row for row in P.select(
         P.id, P.name, P.kind, P.unit_cost, P.min_quantity, P.service_level,
         P.replacement_rate, P.end_of_life, P.category)
-        .where(P.active & (P.kind.in_(m.QUANTITY_KINDS)
-                           | ((P.kind == "device") & P.keep_spares))).tuples()}
+        .where(P.active & planned).tuples()}
 
 
 def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[ReorderLine]:
     locs = stocking_locations()
     partners = [lid for lid, (_, _, kind) in locs.items() if kind in m.PARTNER_KINDS]
     lanes = transfer_lanes(locs)
-    prods = stocked_products()
+    book = committed.load(today)  # approved requests: demand with a date
+    prods = stocked_products(book.products())
     spare_devices = [pid for pid, row in prods.items() if row[2] == "device"]
 
     hist = read_demand(db, month_start(today, cfg.history_months), month_start(today),
                        partners, spare_devices)
     pos = positions(spare_devices)
-    keys = sorted({k for k in list(hist.keys) + list(pos)
+    book.reserve(pos)
+    keys = sorted({k for k in list(hist.keys) + list(pos) + list(book.keys())
                    if k[0] in prods and k[1] in locs})
     if not keys:
         return []
@@ -511,4 +519,4 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
             stockout=stockout, days_of_cover=cover, note=note,
             history=tuple(history[i]), target_source=targets.source[i],
         ))
-    return out
+    return book.apply(out, today)

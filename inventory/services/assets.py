@@ -14,7 +14,7 @@ from ..errors import Conflict, InvalidState, ValidationError
 from ..operators import OperatorRef
 from ..roles import require
 from ..views import AssetView
-from . import find
+from . import bookings, find, reservations
 from .ledger import record
 
 CHECKOUT_FROM = lifecycle.sources("check_out")
@@ -91,6 +91,8 @@ def check_out(db: pw.Database, op: OperatorRef, asset_tag: str, *, person: str |
         if due is not None and due < clock.today():
             raise ValidationError(f"The due date {due.isoformat()} is in the past. "
                                   "Pick a later date or leave it empty.", field="due")
+        reservations.check_not_reserved(a, holder)
+        bookings.check_loan(a, holder, due)
         if dest is None:
             assert holder is not None  # no location given: a person was
             dest = holder.site if holder.site_id else a.location

@@ -324,7 +324,7 @@ def approve_count(db: pw.Database, op: OperatorRef, count_id: int, reason: str, 
                     record(op, "count", p, quantity=change, to_location=loc, note=reason,
                            reference=ref, source=source, unit_cost=p.unit_cost)
                 elif change < 0:
-                    take_stock(p, loc, -change)
+                    take_stock(p, loc, -change, keep_reserved=False)
                     record(op, "count", p, quantity=-change, from_location=loc, note=reason,
                            reference=ref, source=source, unit_cost=p.unit_cost)
                 else:

@@ -83,17 +83,26 @@ def add_stock(product_id: int, location_id: int, quantity: int) -> None:
        .execute())
 
 
-def take_stock(product: m.Product, location: m.Location, quantity: int) -> None:
-    """Remove stock, refusing to go below zero (atomic against other desks)."""
+def take_stock(product: m.Product, location: m.Location, quantity: int, *,
+               keep_reserved: bool = True) -> None:
+    """Remove stock, refusing to go below zero or (`keep_reserved`) into what is reserved
+    for requests (atomic against other desks). A count or an adjustment states what is
+    there, reserved or not."""
     sl = m.StockLevel
+    free = (sl.quantity - sl.reserved) if keep_reserved else sl.quantity
     n = (sl.update(quantity=sl.quantity - quantity)
            .where((sl.product == product.id) & (sl.location == location.id)
-                  & (sl.quantity >= quantity))
+                  & (free >= quantity))
            .execute())
     if n == 0:
-        have = (sl.select(sl.quantity)
-                  .where((sl.product == product.id) & (sl.location == location.id))
-                  .scalar()) or 0
+        have, held = (sl.select(sl.quantity, sl.reserved)
+                      .where((sl.product == product.id) & (sl.location == location.id))
+                      .tuples().first()) or (0, 0)
+        if held and have >= quantity:
+            raise InsufficientStock(
+                f"Only {have - held} × {product.name} free at {location.name} ({have} on "
+                f"hand, {held} reserved for requests); cannot take {quantity}. Take it from "
+                "another location, or cancel a request.", field="quantity")
         raise InsufficientStock(
             f"Only {have} × {product.name} at {location.name}; cannot take {quantity}. "
             "Count the shelf, or take it from another location.", field="quantity"

@@ -49,7 +49,7 @@ def _seat_view(lic: m.License, assignee: str) -> SeatView:
 
 def assign_seat(db: pw.Database, op: OperatorRef, license: int | str, *,
                 person: str | None = None, asset: str | None = None,
-                source: str = "manual") -> SeatView:
+                source: str = "manual", reference: str = "") -> SeatView:
     require(op.role, "check_out")
     if (person is None) == (asset is None):
         raise ValidationError("Assign a seat to a person or to a device (one of them).",
@@ -72,7 +72,7 @@ def assign_seat(db: pw.Database, op: OperatorRef, license: int | str, *,
             , field="license")
         m.LicenseSeat.create(license=lic, person=who, asset=device)
         record(op, "license_assign", lic.product_id, license=lic, person=who, asset=device,
-               source=source)
+               source=source, reference=reference)
         return _seat_view(lic, name)
 
 

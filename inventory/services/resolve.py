@@ -16,7 +16,7 @@ from . import find
 from .assets import why_not_available
 from .find import as_gtin, gtin_forms, product_by_gtin  # noqa: F401 - re-exported
 
-KINDS = ("asset", "product", "person", "location", "order", "shipment", "unknown")
+KINDS = ("asset", "product", "person", "location", "order", "shipment", "kit", "unknown")
 SEP = " · "
 
 
@@ -146,6 +146,16 @@ def _shipment(code: str) -> Resolution | None:
     )
 
 
+def _kit(code: str) -> Resolution | None:
+    """A kit's label (a catalogue item's code): the scan station issues that kit."""
+    it = m.CatalogItem.get_or_none((pw.fn.UPPER(m.CatalogItem.code) == code.upper())
+                                   & m.CatalogItem.active)
+    if it is None:
+        return None
+    return Resolution(kind="kit", code=code, label=SEP.join((it.code, it.name, it.kind)),
+                      ref=it.code, product=it.name, product_kind=it.kind)
+
+
 def _unknown(code: str, reason: str) -> Resolution:
     shown = code if len(code) <= 40 else code[:37] + "…"
     return Resolution(kind="unknown", code=code, label=f"Unknown code {shown}", reason=reason)
@@ -175,7 +185,7 @@ def resolve(db: pw.Database, code: str, *, gtin: str | None = None,
         if match.by == "tag":
             return asset_resolution(match.asset, text)
         # Labels of places, badges, orders and shipments come before product codes.
-        for lookup in (_location, _person, _order, _shipment):
+        for lookup in (_location, _person, _order, _shipment, _kit):
             found = lookup(text)
             if found is not None:
                 return found

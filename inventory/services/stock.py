@@ -79,7 +79,8 @@ def return_stock(db: pw.Database, op: OperatorRef, product: str, quantity: int, 
     with db.atomic():
         p = quantity_product(product)
         loc = find.location(location)
-        who = find.person(person) if person else None
+        # someone who has left may still hand things back
+        who = find.person(person, include_left=True) if person else None
         add_stock(p.id, loc.id, quantity)
         record(op, "return", p, quantity=quantity, to_location=loc, person=who, source=source,
                reference=reference)
@@ -114,7 +115,7 @@ def adjust(db: pw.Database, op: OperatorRef, product: str, location: str, *,
             record(op, kind, p, quantity=change, to_location=loc, note=reason,
                    reference=reference, source=source, unit_cost=p.unit_cost)
         else:
-            take_stock(p, loc, -change)
+            take_stock(p, loc, -change, keep_reserved=False)
             record(op, kind, p, quantity=-change, from_location=loc, note=reason,
                    reference=reference, source=source, unit_cost=p.unit_cost)
         return StockView(p.name, loc.name, on_hand(p.id, loc.id))

@@ -1,4 +1,4 @@
-"""`python main.py labels assets|locations|people|commands ... -o FILE.pdf` (or --zpl):
+"""`python main.py labels assets|locations|people|commands|kits ... -o FILE.pdf` (or --zpl):
 label sheets and roll labels without opening the window (Qt renders offscreen)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sys
 from .layouts import DEFAULT_LAYOUT, LAYOUTS
 from .symbols import DEFAULT_SYMBOLOGY, SYMBOLOGIES
 
-SOURCES = ("assets", "locations", "people", "commands")
+SOURCES = ("assets", "locations", "people", "commands", "kits")
 
 
 def _gui_app():

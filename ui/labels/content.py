@@ -54,6 +54,15 @@ def command_labels() -> list[LabelContent]:
     return [LabelContent(code, label, "command") for code, label in COMMAND_CODES.items()]
 
 
+def kit_labels(filters: Filters | None = None) -> list[LabelContent]:
+    """The catalogue's kits: scanning the label at the station starts issuing that kit."""
+    from inventory.queries.requests import item_choices
+
+    search = (filters.search or "").lower() if filters is not None else ""
+    return [LabelContent(c.code, c.label.rsplit(" · ", 1)[0], "kit")
+            for c in item_choices(("kit",)) if search in c.label.lower()]
+
+
 def labels_for(source: str, filters: Filters | None = None) -> list[LabelContent]:
     if source == "assets":
         return asset_labels(filters)
@@ -63,4 +72,6 @@ def labels_for(source: str, filters: Filters | None = None) -> list[LabelContent
         return people_labels(filters)
     if source == "commands":
         return command_labels()
+    if source == "kits":
+        return kit_labels(filters)
     raise ValueError(f"No labels for '{source}'. Print one of: {', '.join(SOURCES)}.")

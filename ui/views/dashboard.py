@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import html
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
@@ -37,12 +38,15 @@ class Figures:
     value: list
     top: list
     at: datetime
+    leavers: list = field(default_factory=list)  # return lists past the leaving date
 
 
 def read_figures(db) -> Figures:
     """Everything the dashboard shows, read in one go (on the worker thread)."""
+    from inventory.queries.requests import outstanding_leavers
+
     return Figures(q.counts(), q.spend_by_month(db), q.stock_value_by_location_kind(),
-                   q.top_consumed(), clock.now())
+                   q.top_consumed(), clock.now(), outstanding_leavers())
 
 
 class CountCard(QFrame):
@@ -193,6 +197,14 @@ class DashboardPage(Page):
         self.summary = QLabel("")
         self.summary.setObjectName("Muted")
         layout.addWidget(self.summary)
+        self.leavers = QLabel("")
+        self.leavers.setWordWrap(True)
+        self.leavers.setObjectName("LeaversList")
+        self.leavers.setTextFormat(Qt.TextFormat.RichText)
+        self.leavers.linkActivated.connect(
+            lambda _link: self.navigate.emit("people", {"state": "left_holding"}))
+        self.leavers.hide()
+        layout.addWidget(self.leavers)
 
         charts_row = QGridLayout()
         charts_row.setSpacing(12)
@@ -264,6 +276,7 @@ class DashboardPage(Page):
             f"{fmt_int(c.devices_deployed)} devices deployed · {fmt_int(c.devices_in_stock)} "
             f"in stock · {fmt_int(c.open_orders)} purchase orders open · updated "
             f"{f.at:%H:%M}")
+        self.show_leavers(f.leavers)
         months = [datetime.strptime(k, "%Y-%m").strftime("%b") for k, _ in f.spend]
         if any(v for _, v in f.spend):
             self.spend_card.set_body(charts.view(charts.bar_chart(
@@ -281,6 +294,32 @@ class DashboardPage(Page):
                 names, [float(n) for *_, n in f.top])))
         else:
             self.top_card.set_placeholder("No spares issued in the last 90 days.")
+
+
+    def show_leavers(self, leavers: list) -> None:
+        """People past their leaving date who still hold something: their return lists."""
+        if not leavers:
+            self.leavers.hide()
+            return
+        shown = leavers[:LEAVERS_SHOWN]
+        lines = []
+        for rl in shown:
+            kinds: dict[str, int] = {}
+            for it in rl.items:
+                kinds[it.kind] = kinds.get(it.kind, 0) + 1
+            held = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in kinds.items())
+            when = f"{rl.leaves_on:%d %b %Y}" if rl.leaves_on else ""
+            lines.append(f"{html.escape(rl.person)} ({html.escape(rl.employee_id)}), left "
+                         f"{when}: {held}")
+        more = (f" and {len(leavers) - LEAVERS_SHOWN} more" if len(leavers) > LEAVERS_SHOWN
+                else "")
+        self.leavers.setText(
+            f"<b>Leavers still holding company property ({len(leavers)})</b> — "
+            + " · ".join(lines) + more + " &nbsp; <a href='people'>Show them</a>")
+        self.leavers.show()
+
+
+LEAVERS_SHOWN = 4
 
 
 def _short(name: str, width: int = 26) -> str:

@@ -57,12 +57,24 @@ class PeoplePage(TablePage):
         self.act_edit = self.action("Edit…", "settings", self.edit, "Ctrl+E")
         return [self.act_devices, self.act_seat, self.act_edit]
 
+    def overflow_actions(self):
+        self.act_request = self.action("New request…", "plus", self.new_request, "",
+                                       "Record a request on this person's behalf")
+        self.act_left = self.action("Mark as left…", "user", self.mark_left, "",
+                                    "Nothing more is issued to them; their return list stays")
+        self.act_joiner = self.action("New joiner…", "calendar", self.new_joiner, "",
+                                      "A start date and the kit of their role")
+        return [self.act_request, self.act_joiner, self.act_left]
+
     def update_actions(self) -> None:
         one = len(self.selected_ids()) == 1
         self.set_enabled(self.act_devices, one, "select one person")
         self.set_enabled(self.act_seat, one, "select one person", "check_out")
         self.set_enabled(self.act_edit, one, "select one person", "catalog")
         self.set_enabled(self.act_new, True, "", "catalog")
+        self.set_enabled(self.act_request, one, "select one person", "request")
+        self.set_enabled(self.act_left, one, "select one person", "catalog")
+        self.set_enabled(self.act_joiner, one, "select one person", "request")
 
     def _detail(self):
         item = self.current_id()
@@ -80,6 +92,28 @@ class PeoplePage(TablePage):
     def edit(self) -> None:
         if (d := self._detail()) is not None:
             self.open_dialog(PersonDialog(self.ctx, d, self), self.after_dialog)
+
+    def new_request(self) -> None:
+        from ..dialogs.requests import NewRequestDialog
+
+        if (d := self._detail()) is not None:
+            self.open_dialog(NewRequestDialog(self.ctx, d.employee_id, self), self.after_dialog)
+
+    def new_joiner(self) -> None:
+        from ..dialogs.leavers import JoinerDialog
+
+        if (d := self._detail()) is not None:
+            self.open_dialog(JoinerDialog(self.ctx, d.employee_id, d.name, self),
+                             self.after_dialog)
+
+    def mark_left(self) -> None:
+        from ..dialogs.leavers import MarkLeftDialog
+
+        if (d := self._detail()) is not None:
+            if not d.active:
+                self.messages.show_error(f"{d.name} is marked as left already.")
+                return
+            self.open_dialog(MarkLeftDialog(self.ctx, d.employee_id, self), self.after_dialog)
 
     def new_person(self) -> None:
         self.open_dialog(PersonDialog(self.ctx, parent=self), self._after_new)

@@ -96,6 +96,10 @@ class SettingsPage(Page):
         grid.addWidget(self._symbology_box(), 2, 0)
         grid.addWidget(self._serial_box(), 0, 1)
         grid.addWidget(self._camera_box(), 1, 1, 2, 1)
+        from .mail_settings import MailBox
+
+        self.mail_box = MailBox(ctx, self.messages)
+        grid.addWidget(self.mail_box, 3, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
