@@ -153,7 +153,9 @@ class Balance(BaseModel):
 
     product = pw.ForeignKeyField(Product, index=False)
     location = pw.ForeignKeyField(Location, index=False)
-    quantity = pw.IntegerField(default=0)
+    # BIGINT: a sum of movements (even absurd ones, which verify reports) never overflows
+    # and so never stops the ledger taking a movement
+    quantity = pw.BigIntegerField(default=0)
     first_in = pw.IntegerField(null=True)
     out_since = pw.IntegerField(null=True)
 
@@ -178,9 +180,9 @@ class FlowMonth(BaseModel):
 
     product = pw.ForeignKeyField(Product, index=False)
     month = pw.IntegerField()
-    net = pw.IntegerField(default=0)
-    used = pw.IntegerField(default=0)
-    used_value = pw.DecimalField(max_digits=16, decimal_places=2, default=0, auto_round=True)
+    net = pw.BigIntegerField(default=0)
+    used = pw.BigIntegerField(default=0)
+    used_value = pw.DecimalField(max_digits=30, decimal_places=2, default=0, auto_round=True)
 
     class Meta:
         table_name = "cost_flow_month"
