@@ -14,6 +14,7 @@ import sys
 # Modules that add sub-commands; each has register(subparsers).
 COMMAND_MODULES = (
     "inventory.cli",
+    "inventory.catalog_cli",  # offer, license, seat
     "scanners.cli",
     "inventory.exchange.cli",  # import, export, restore, reconcile
     "inventory.replenishment.cli",  # reorder, backtest

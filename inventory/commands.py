@@ -12,12 +12,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
 
+from . import operators
 from .services import (
     assets,
     catalog,
     counting,
     edits,
+    license_terms,
     licenses,
+    offers,
     purchasing,
     receiving,
     stock,
@@ -337,6 +340,54 @@ class NewLicense(Command):
                                  starts_on=self.starts_on, **dict(self.options))
 
 
+@dataclass(frozen=True)
+class RenewLicense(Command):
+    """A new term for a license (dates, seats, cost); its seat assignments carry over."""
+
+    action: ClassVar[str] = "catalog"
+    kinds: ClassVar[tuple[str, ...]] = ("licenses",)
+    license: int | str
+    starts_on: date | None = None
+    ends_on: date | None = None
+    seats: int | None = None
+    cost_per_seat: Any = None
+    term_months: int | None = None
+    reference: str | None = None
+
+    def apply(self, uow):
+        return license_terms.renew(uow.db, uow.operator, self.license,
+                                   starts_on=self.starts_on, ends_on=self.ends_on,
+                                   seats=self.seats, cost_per_seat=self.cost_per_seat,
+                                   term_months=self.term_months, reference=self.reference)
+
+
+@dataclass(frozen=True)
+class EditLicense(Command):
+    action: ClassVar[str] = "catalog"
+    kinds: ClassVar[tuple[str, ...]] = ("licenses",)
+    license: int | str
+    changes: tuple[tuple[str, Any], ...] = ()
+
+    def apply(self, uow):
+        return license_terms.edit(uow.db, uow.operator, self.license,
+                                  **_options(self.changes))
+
+
+@dataclass(frozen=True)
+class RetireLicense(Command):
+    """No longer used: its seats are released and it leaves the renewal list."""
+
+    action: ClassVar[str] = "catalog"
+    kinds: ClassVar[tuple[str, ...]] = ("licenses", "people")
+    license: int | str
+    on: date | None = None
+    source: str = "manual"
+
+    def apply(self, uow):
+        return license_terms.retire(uow.db, uow.operator, self.license, on=self.on,
+                                    source=self.source)
+
+
 # -- catalogue edits -----------------------------------------------------------------------
 
 def _options(pairs: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
@@ -412,6 +463,33 @@ class AddOffer(Command):
                                  unit_price=self.unit_price, lead_time_days=self.lead_time_days,
                                  pack_size=self.pack_size, min_order=self.min_order,
                                  supplier_part=self.supplier_part, preferred=self.preferred)
+
+
+@dataclass(frozen=True)
+class EditOffer(Command):
+    """Change a supplier's offer for a product (`changes`: price, pack, minimum, lead time,
+    part number, preferred)."""
+
+    action: ClassVar[str] = "catalog"
+    kinds: ClassVar[tuple[str, ...]] = ("catalog", "stock")
+    supplier: str
+    product: str
+    changes: tuple[tuple[str, Any], ...] = ()
+
+    def apply(self, uow):
+        return offers.update_offer(uow.db, uow.operator, self.supplier, self.product,
+                                   **_options(self.changes))
+
+
+@dataclass(frozen=True)
+class RemoveOffer(Command):
+    action: ClassVar[str] = "catalog"
+    kinds: ClassVar[tuple[str, ...]] = ("catalog", "stock")
+    supplier: str
+    product: str
+
+    def apply(self, uow):
+        return offers.remove_offer(uow.db, uow.operator, self.supplier, self.product)
 
 
 @dataclass(frozen=True)
@@ -529,6 +607,24 @@ class CancelOrder(Command):
 
 
 @dataclass(frozen=True)
+class EditOrder(Command):
+    """Change a draft order: where it is delivered, its note, and its lines (product,
+    quantity, unit price or None for the offer's price); the lines replace the old ones."""
+
+    action: ClassVar[str] = "receive"
+    kinds: ClassVar[tuple[str, ...]] = ("orders",)
+    number: str
+    ship_to: str | None = None
+    lines: tuple[tuple[str, int, Any], ...] | None = None
+    note: str | None = None
+
+    def apply(self, uow):
+        return purchasing.edit_order(uow.db, uow.operator, self.number, ship_to=self.ship_to,
+                                     lines=None if self.lines is None else list(self.lines),
+                                     note=self.note)
+
+
+@dataclass(frozen=True)
 class ApproveReorder(Command):
     """Turn buy lines of the reorder list into draft purchase orders."""
 
@@ -553,6 +649,38 @@ class SaveServiceTargets(Command):
         from .replenishment.targets import save_targets
 
         return save_targets(uow.db, uow.operator, list(self.changes))
+
+
+# -- operators ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AddOperator(Command):
+    """A new operator who signs in with this name and password (admins only)."""
+
+    action: ClassVar[str] = "admin"
+    kinds: ClassVar[tuple[str, ...]] = ("operators",)
+    username: str
+    role: str
+    password: str = field(repr=False)
+    name: str = ""
+
+    def apply(self, uow):
+        return operators.add_operator(uow.db, uow.operator, self.username, self.role,
+                                      self.password, name=self.name)
+
+
+@dataclass(frozen=True)
+class SetPassword(Command):
+    """Your own password (anyone), or another operator's (admins: the service checks)."""
+
+    action: ClassVar[str] = "view"
+    kinds: ClassVar[tuple[str, ...]] = ("operators",)
+    username: str
+    password: str = field(repr=False)
+
+    def apply(self, uow):
+        operators.set_password(uow.db, uow.operator, self.username, self.password)
+        return self.username
 
 
 # -- undo ----------------------------------------------------------------------------------

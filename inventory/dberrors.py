@@ -101,9 +101,12 @@ def translate(exc: BaseException, url: str = "") -> InventoryError:
     elif "disk" in low and "full" in low or "no space" in low:
         msg = "The disk is full. Free some space, then try again; nothing was saved."
     elif "could not connect" in low or "connection refused" in low or "timeout" in low \
-            or "server closed the connection" in low:
+            or "server closed the connection" in low or "connection already closed" in low \
+            or "terminating connection" in low or "the database system is" in low \
+            or "connection not open" in low:
         msg = "Cannot reach the PostgreSQL server. Check the address and that it is running."
-    elif "password authentication" in low or "authentication failed" in low:
+    elif "password authentication" in low or "authentication failed" in low \
+            or "no password supplied" in low:
         msg = "The PostgreSQL server refused the user name or password in the database URL."
     elif "unable to open" in low:
         msg = "Cannot open the database file. Check that its folder exists and is writable."

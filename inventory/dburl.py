@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 import platformdirs
 
@@ -37,3 +37,17 @@ def describe(url: str) -> str:
         u = urlparse(url)
         return f"PostgreSQL {u.hostname or 'localhost'}{u.path}"
     return f"SQLite {sqlite_path(url)}"
+
+
+def with_login(url: str, user: str, password: str | None) -> str:
+    """The PostgreSQL URL signed in as another database login."""
+    u = urlparse(url)
+    host = u.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    if u.port:
+        host = f"{host}:{u.port}"
+    auth = quote(user, safe="")
+    if password:
+        auth += ":" + quote(password, safe="")
+    return u._replace(netloc=f"{auth}@{host}").geturl()

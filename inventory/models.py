@@ -217,6 +217,21 @@ class License(BaseModel):
     renewal_lead_days = pw.IntegerField(default=30)
     allow_overuse = pw.BooleanField(default=False)
     reference = pw.CharField(default="")
+    retired_on = pw.DateField(null=True)  # schema v9: no longer used; its seats released
+
+
+class LicenseTerm(BaseModel):
+    """A license's earlier term, kept when it is renewed (schema v9): the License row
+    holds the current term, its seat assignments carry over."""
+
+    license = pw.ForeignKeyField(License, backref="terms", on_delete="CASCADE")
+    starts_on = pw.DateField()
+    ends_on = pw.DateField(null=True)
+    seats = pw.IntegerField()
+    cost_per_seat = pw.DecimalField(max_digits=12, decimal_places=2, default=0, auto_round=True)
+    reference = pw.CharField(default="")
+    renewed_at = pw.DateTimeField(default=utcnow)
+    renewed_by = pw.ForeignKeyField(Operator, null=True)
 
 
 class LicenseSeat(BaseModel):
@@ -439,8 +454,8 @@ ALL_MODELS = [
     SchemaVersion, Setting, Operator, Location, TransferLane, Person, Product, ServiceTarget,
     Supplier,
     SupplierOffer, PurchaseOrder, PurchaseOrderLine, Asset, StockLevel, Shipment, ShipmentLine,
-    License, LicenseSeat, CountSession, CountEntry, Movement, *SHOP_MODELS,
+    License, LicenseSeat, CountSession, CountEntry, Movement, *SHOP_MODELS, LicenseTerm,
 ]
 
-# The cost model's tables (schema v9) live with it in inventory/costing/tables.py, which
+# The cost model's tables (schema v11) live with it in inventory/costing/tables.py, which
 # adds them to ALL_MODELS when imported (schema.py imports it).

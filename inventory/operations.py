@@ -6,7 +6,8 @@
     result.movement_ids  # the ledger rows appended, e.g. for "undo last scan"
 
 `execute` takes one command or a basket of several: one unit of work, all or nothing,
-the same rule for the window's dialogs, the scan station and the command line.
+the same rule for the window's dialogs, the scan station and the command line. The change
+set is published to the other desks in the same transaction (`inventory/live.py`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 import peewee as pw
 
+from . import live
 from .changes import Changes
 from .commands import Command
 from .errors import InventoryError
@@ -67,6 +69,8 @@ def execute_all(db: pw.Database, operator: OperatorRef,
             except InventoryError as exc:
                 exc.basket_index = i  # which command of the basket was refused
                 raise
+        uow.publish()
+    live.note_own_commit(db, uow.movement_ids)
     return BasketResult([r.view for r in results], uow.changes, tuple(uow.movement_ids),
                         tuple(results))
 
@@ -74,4 +78,7 @@ def execute_all(db: pw.Database, operator: OperatorRef,
 def execute(db: pw.Database, operator: OperatorRef, command: Command) -> Result:
     """One command in its own unit of work."""
     with UnitOfWork(db, operator) as uow:
-        return run(uow, command)
+        result = run(uow, command)
+        uow.publish()
+    live.note_own_commit(db, uow.movement_ids)
+    return result

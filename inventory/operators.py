@@ -4,6 +4,8 @@ Trust: on a personal SQLite file with exactly one operator, the OS account (read
 operating system, never from environment variables) is that operator, without a password.
 Anything shared — PostgreSQL always, SQLite once a second operator exists — signs in with
 a name and a password (scrypt, N = 2^17; older, cheaper hashes are upgraded at sign-in).
+A PostgreSQL database set up for a team (`admin setup`, `inventory/pgroles.py`) keeps no
+password: each operator is a database login of their own, and signing in is connecting.
 """
 
 from __future__ import annotations
@@ -100,18 +102,21 @@ def needs_upgrade(stored: str | None) -> bool:
         return False
 
 
-def _check_new_password(password: str) -> None:
+def check_new_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise ValidationError(f"A password needs at least {MIN_PASSWORD} characters.")
+        raise ValidationError(f"A password needs at least {MIN_PASSWORD} characters.",
+                              field="password")
     if len(password) > 1024:
-        raise ValidationError("A password can have at most 1024 characters.")
+        raise ValidationError("A password can have at most 1024 characters.",
+                              field="password")
 
 
 def check_username(username: str) -> str:
     name = (username or "").strip()
     if not _USERNAME.fullmatch(name):
         raise ValidationError("An operator name needs 1 to 64 characters, without spaces or "
-                              "control characters (e.g. 'sam' or 'sam.lee').")
+                              "control characters (e.g. 'sam' or 'sam.lee').",
+                              field="username")
     return name
 
 
@@ -153,7 +158,64 @@ def os_operator(db: pw.Database) -> OperatorRef:
     return _ref(op)
 
 
+def _team(db: pw.Database) -> bool:
+    from . import pgroles
+
+    return pgroles.is_team(db)
+
+
+def login_operator(db: pw.Database) -> OperatorRef:
+    """Team mode: the operator is the database login of this session (the server checked
+    its password); the role is the group the database grants it."""
+    from . import pgroles
+
+    login = pgroles.session_login(db)
+    op = m.Operator.get_or_none((m.Operator.username == login) & m.Operator.active)
+    if op is None:
+        raise PermissionDenied(f"The database login '{login}' is not an operator of this "
+                               "database. Sign in with your own operator name.")
+    role = pgroles.login_role(db, login) or "viewer"
+    return OperatorRef(op.id, op.username, op.name, role)
+
+
+def _sign_in_as_login(db: pw.Database, username: str, password: str) -> OperatorRef:
+    """Reconnect with the operator's own database login (SCRAM-SHA-256 on the server)."""
+    from .dberrors import driver_errors
+
+    real = getattr(db, "obj", None) or db
+    params = dict(real.connect_params, user=username, password=password)
+    real.close()
+    real.init(real.database, **params)
+    try:
+        real.connect()
+    except driver_errors() as exc:
+        raise PermissionDenied("Unknown operator or wrong password. Check both and try "
+                               "again.") from exc
+    return login_operator(real)
+
+
+def sign_in_to_server(url: str, username: str, password: str) -> tuple[pw.Database,
+                                                                       OperatorRef]:
+    """Team mode, before any connection: open the database as the operator's own login."""
+    from .dburl import with_login
+    from .errors import StorageError
+    from .storage import open_store
+
+    try:
+        db = open_store(with_login(url, username, password))
+    except StorageError as exc:
+        if "user name or password" in str(exc):
+            raise PermissionDenied("Unknown operator or wrong password. Check both and try "
+                                   "again.") from exc
+        raise
+    if not _team(db):
+        return db, sign_in(db, username, password)
+    return db, login_operator(db)
+
+
 def sign_in(db: pw.Database, username: str, password: str) -> OperatorRef:
+    if _team(db):
+        return _sign_in_as_login(db, (username or "").strip(), password or "")
     op = m.Operator.get_or_none((m.Operator.username == (username or "").strip())
                                 & m.Operator.active)
     if op is None or not check_password(password or "", op.password_hash):
@@ -170,6 +232,8 @@ def current_operator(db: pw.Database, username: str | None = None,
     """The operator for this session: signed in whenever the database needs it."""
     if username:
         return sign_in(db, username, password or "")
+    if _team(db):
+        return login_operator(db)  # the URL (or ~/.pgpass) already signed this login in
     if not needs_sign_in(db):
         return os_operator(db)
     if isinstance(db, pw.PostgresqlDatabase) and not _active().exists():
@@ -195,7 +259,7 @@ def first_admin(db: pw.Database, username: str, password: str, name: str = "") -
     """The founding admin of a database that has no operator yet (PostgreSQL's first
     sign-in, where the OS account is never trusted): trust comes from the database login."""
     username = check_username(username)
-    _check_new_password(password)
+    check_new_password(password)
     with db.atomic():
         if m.Operator.select().exists():
             raise PermissionDenied("This database already has operators: sign in as its "
@@ -210,19 +274,28 @@ def add_operator(db: pw.Database, by: OperatorRef, username: str, role: str,
     require(by.role, "admin")
     username = check_username(username)
     if role not in ROLE_LABELS:
-        raise ValidationError(f"Unknown role '{role}'. Use one of: {', '.join(ROLE_LABELS)}.")
-    _check_new_password(password)
+        raise ValidationError(f"Unknown role '{role}'. Use one of: {', '.join(ROLE_LABELS)}.",
+                              field="role")
+    check_new_password(password)
+    team = _team(db)
     with db.atomic():
-        bare = _unprotected()
+        bare = [] if team else _unprotected()
         if bare:
             # Once there are two, everyone signs in: the founding admin could not.
             raise InvalidState(
                 f"Set a password for {', '.join(bare)} first (File > Change my password, "
                 f"or `operator passwd {bare[0]}`): with a second operator everyone signs in.")
         if m.Operator.get_or_none(m.Operator.username == username):
-            raise Duplicate(f"Operator '{username}' already exists. Pick another name.")
-        op = m.Operator.create(username=username, name=name or username, role=role,
-                               password_hash=hash_password(password))
+            raise Duplicate(f"Operator '{username}' already exists. Pick another name.",
+                            field="username")
+        if team:  # their own database login, in the group of their role
+            from . import pgroles
+
+            pgroles.add_login(db, username, password, role)
+            op = m.Operator.create(username=username, name=name or username, role=role)
+        else:
+            op = m.Operator.create(username=username, name=name or username, role=role,
+                                   password_hash=hash_password(password))
     return _ref(op)
 
 
@@ -237,9 +310,14 @@ def set_password(db: pw.Database, by: OperatorRef, username: str, password: str)
     """Your own password, or anyone's by an admin."""
     if by.username != username:
         require(by.role, "admin")
-    _check_new_password(password)
+    check_new_password(password)
     with db.atomic():
         op = _get(username)
+        if _team(db):
+            from . import pgroles
+
+            pgroles.set_login(db, username, password, can_login=op.active)
+            return
         m.Operator.update(password_hash=hash_password(password)).where(
             m.Operator.id == op.id).execute()
 
@@ -257,29 +335,47 @@ def disable_operator(db: pw.Database, by: OperatorRef, username: str) -> Operato
             raise InvalidState(f"{op.username} is the last admin; make another operator "
                                "admin first.")
         m.Operator.update(active=False).where(m.Operator.id == op.id).execute()
+        if _team(db):
+            from . import pgroles
+
+            pgroles.set_login(db, username, None, can_login=False)
+        return _ref(m.Operator.get_by_id(op.id))
+
+
+def enable_operator(db: pw.Database, by: OperatorRef, username: str) -> OperatorRef:
+    """Let a disabled operator sign in again (with the password they had)."""
+    require(by.role, "admin")
+    with db.atomic():
+        op = _get(username)
+        m.Operator.update(active=True).where(m.Operator.id == op.id).execute()
         return _ref(m.Operator.get_by_id(op.id))
 
 
 def set_role(db: pw.Database, by: OperatorRef, username: str, role: str) -> OperatorRef:
     require(by.role, "admin")
     if role not in ROLE_LABELS:
-        raise ValidationError(f"Unknown role '{role}'. Use one of: {', '.join(ROLE_LABELS)}.")
+        raise ValidationError(f"Unknown role '{role}'. Use one of: {', '.join(ROLE_LABELS)}.",
+                              field="role")
     with db.atomic():
         op = _get(username)
         if op.role == "admin" and role != "admin" and _other_admins(op) == 0:
             raise InvalidState(f"{op.username} is the last admin; make another operator "
                                "admin first.")
         m.Operator.update(role=role).where(m.Operator.id == op.id).execute()
+        if _team(db):
+            from . import pgroles
+
+            pgroles.set_group(db, username, role)
         return _ref(m.Operator.get_by_id(op.id))
 
 
-def list_operators(db: pw.Database) -> list[OperatorRef]:
+def list_operators() -> list[OperatorRef]:
     return [_ref(o) for o in m.Operator.select().order_by(m.Operator.username)]
 
 
-def has_operators(db: pw.Database) -> bool:
+def has_operators() -> bool:
     return m.Operator.select().exists()
 
 
-def is_active(db: pw.Database, username: str) -> bool:
+def is_active(username: str) -> bool:
     return _active().where(m.Operator.username == username).exists()

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -41,3 +42,10 @@ def renewal_due(ends_on: date | None, notice_days: int | None, renewal_lead_days
                 on: date) -> bool:
     r = renewal(ends_on, notice_days, renewal_lead_days)
     return r is not None and r.due(on)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day when it has fewer): a term's end."""
+    y, mo = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, mo + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -221,6 +221,13 @@ def _v9(db: pw.Database) -> None:
 
 
 def _v10(db: pw.Database) -> None:
+    # Licenses are renewed (the earlier terms kept in license_term) and retired.
+    if "retired_on" not in {c.name for c in db.get_columns("license")}:
+        db.execute_sql("ALTER TABLE license ADD COLUMN retired_on DATE")
+    db.create_tables([m.LicenseTerm], safe=True)
+
+
+def _v11(db: pw.Database) -> None:
     # The cost model: depreciation rules (seeded with the default lives per category), the
     # rate card, license pricing periods, repair records, budgets, imported cloud charges.
     from .costing import holdings, stockouts
@@ -236,17 +243,20 @@ def _v10(db: pw.Database) -> None:
 
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4,
                                                          5: _v5, 6: _v6, 7: _v7, 8: _v8,
-                                                         9: _v9, 10: _v10}
+                                                         9: _v9, 10: _v10,
+                                                         11: _v11}
 CURRENT_VERSION = max(MIGRATIONS)
 
 
 # Columns that a migration added after the tables were created, by version: a database
 # of an older version lacks them (check_backup, restore).
-ADDED_COLUMNS: dict[int, dict[str, set[str]]] = {8: {"movement": {"prev_hash", "hash"}}}
+ADDED_COLUMNS: dict[int, dict[str, set[str]]] = {8: {"movement": {"prev_hash", "hash"}},
+                                                 10: {"license": {"retired_on"}}}
 # Tables created by a later migration (an older database has none of them).
 ADDED_TABLES: dict[int, set[str]] = {
     6: {"service_target"}, 9: {model._meta.table_name for model in m.SHOP_MODELS},
-    10: {"cost_depreciation", "cost_rate", "cost_license_pricing", "cost_repair",
+    10: {"license_term"},
+    11: {"cost_depreciation", "cost_rate", "cost_license_pricing", "cost_repair",
          "cost_budget", "cost_cloud", "cost_holding", "cost_balance", "cost_stockout",
          "cost_flow_month"}}
 

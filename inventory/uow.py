@@ -18,6 +18,7 @@ from typing import Any
 
 import peewee as pw
 
+from . import live
 from .changes import ANY_MOVEMENT, MOVEMENT_KINDS, Changes
 from .dberrors import is_driver_error, translate
 from .operators import OperatorRef
@@ -50,8 +51,10 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         self._outer = _current.get()
-        self._tx = self.db.atomic()
         try:
+            if self._outer is None:
+                live.reconnect_if_lost(self.db)  # the server was away and is back
+            self._tx = self.db.atomic()
             self._tx.__enter__()
         except Exception as exc:
             if is_driver_error(exc):
@@ -108,6 +111,13 @@ class UnitOfWork:
         """The movements and changes recorded after `mark`."""
         return (tuple(self.movement_ids[mark.movements:]),
                 Changes().merge(*self._changes[mark.changes:]))
+
+    def publish(self) -> None:
+        """Tell the other desks what this unit of work changed, in its own transaction
+        (PostgreSQL NOTIFY, delivered on commit; SQLite desks watch the file instead)."""
+        if self._outer is None:
+            live.publish(self.db, self.changes, self.operator.name or self.operator.username,
+                         self.movement_ids)
 
     @property
     def changes(self) -> Changes:

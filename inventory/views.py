@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 
 @dataclass(frozen=True)
@@ -54,3 +55,17 @@ class SeatView:
     seats_used: int
     seats: int
     over_entitlement: int
+
+
+@dataclass(frozen=True)
+class OfferView:
+    """A supplier's offer for a product (the product named where it is not implied)."""
+
+    supplier: str
+    unit_price: Decimal
+    pack_size: int
+    min_order: int
+    lead_time_days: float
+    supplier_part: str
+    preferred: bool
+    product: str = ""

@@ -52,12 +52,19 @@ def decode_loop(frames: Callable[[], Frame | None], formats: set[str] | None,
     """Decode frames from ``frames()`` until it returns None; yield each frame's result."""
     combiner = FrameCombiner()
     while (frame := frames()) is not None:
+        try:
+            gray = to_gray(frame.image)  # an MJPG frame is decoded here, not when captured
+        except SourceError as exc:
+            log.warning("camera frame skipped: %s", exc)
+            yield FrameResult(frame, [])
+            continue
         combiner.begin(frame.taken)
-        report = decode_frame(frame.image, formats, recover=combiner.worth_recovering)
+        report = decode_frame(gray, formats, recover=combiner.worth_recovering,
+                              rotated_2d=combiner.rotated_2d_due())
         codes = combiner.combine(report)
         new = debouncer.frame([(c.text, c.symbology) for c in codes], frame.taken)
         scans = [Scan(text, symbology, "camera", frame.at) for text, symbology in new]
-        sharp = frame_sharpness(to_gray(frame.image), codes, report.regions)
+        sharp = frame_sharpness(gray, codes, report.regions)
         yield FrameResult(frame, codes, scans, sharp)
 
 
@@ -129,8 +136,11 @@ class _DecodeThread(QThread):
             loop.close()
 
 
-def _to_qimage(frame: Frame) -> QImage:
-    image = frame.image
+def _to_qimage(frame: Frame) -> QImage | None:
+    try:
+        image = frame.image
+    except SourceError:  # a broken frame: skipped, nothing to show
+        return None
     if image.ndim == 2:
         h, w = image.shape
         return QImage(image.data, w, h, image.strides[0], QImage.Format.Format_Grayscale8).copy()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import threading
 import time
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import numpy as np
 from scanners.errors import SourceError
 from scanners.images import check_pixels, load_image
 
-__all__ = ["Frame", "FrameSource", "CameraSource", "VideoFileSource", "ImageSource",
+__all__ = ["Frame", "FrameSource", "is_jpeg", "CameraSource", "VideoFileSource", "ImageSource",
            "LatestFrame", "SourceError", "open_source", "read_image", "is_image_path"]
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".pgm", ".ppm",
@@ -28,7 +27,6 @@ REQUEST_SIZE = (1280, 720)
 IMAGE_FPS = 10.0  # how often a still image is handed on again, like a camera on a tripod
 
 
-@dataclass
 class Frame:
     """One picture and when it was taken.
 
@@ -36,12 +34,49 @@ class Frame:
     camera, the position in the file for a video or image, so that "the same
     code within 1.5 s" means the same thing at any playback speed. ``at`` is the
     wall-clock time it was captured.
+
+    A frame from an MJPG camera or file may arrive still compressed (``jpeg``):
+    it is decoded when its ``image`` is first asked for, in the decode thread, so
+    a frame dropped for a newer one is never decoded at all.
     """
 
-    image: np.ndarray = field(repr=False)
-    index: int
-    taken: float
-    at: datetime
+    __slots__ = ("_image", "_jpeg", "index", "taken", "at")
+
+    def __init__(self, image: np.ndarray | None, index: int, taken: float, at: datetime, *,
+                 jpeg: np.ndarray | None = None) -> None:
+        if image is None and jpeg is None:
+            raise ValueError("a frame needs an image or its JPEG bytes")
+        self._image = image
+        self._jpeg = jpeg
+        self.index = index
+        self.taken = taken
+        self.at = at
+
+    @property
+    def image(self) -> np.ndarray:
+        """The picture (BGR or grey uint8); decoded from the JPEG on first use."""
+        if self._image is None:
+            assert self._jpeg is not None  # one of the two is always set
+            decoded = cv2.imdecode(self._jpeg, cv2.IMREAD_COLOR)
+            if decoded is None:
+                raise SourceError(f"frame {self.index} is not a readable JPEG picture")
+            self._image, self._jpeg = decoded, None
+        return self._image
+
+    @property
+    def compressed(self) -> bool:
+        """Still the camera's JPEG: nobody has looked at the picture yet."""
+        return self._image is None
+
+    def __repr__(self) -> str:
+        return f"Frame(index={self.index}, taken={self.taken:.3f})"
+
+
+def is_jpeg(data: np.ndarray | None) -> bool:
+    """Whether ``data`` is a still-compressed JPEG frame (one row or column of bytes)."""
+    return (data is not None and data.dtype == np.uint8 and data.ndim <= 2
+            and min(data.shape) == 1 and data.size > 4
+            and int(data.flat[0]) == 0xFF and int(data.flat[1]) == 0xD8)
 
 
 class FrameSource:
@@ -56,8 +91,14 @@ class FrameSource:
     def close(self) -> None:
         """Release the device or file."""
 
-    def _frame(self, image: np.ndarray, index: int, media_time: float | None = None) -> Frame:
+    def _frame(self, image: np.ndarray, index: int, media_time: float | None = None, *,
+               compressed: bool = False) -> Frame:
+        """``image`` as a Frame; ``compressed``: it is the bytes of a JPEG (decoded later,
+        or found broken then)."""
         taken = time.monotonic() if media_time is None else media_time
+        if compressed:
+            # Copied: the capture backend reuses its buffer for the next frame.
+            return Frame(None, index, taken, datetime.now(), jpeg=image.reshape(-1).copy())
         return Frame(image, index, taken, datetime.now())
 
 
@@ -114,17 +155,28 @@ class CameraSource(FrameSource):
         self.fps = self._cap.get(cv2.CAP_PROP_FPS) or 30.0
         self._backend = self._cap.getBackendName()
         self.tuning = tune_for_barcodes(self._cap, self._backend)
+        # V4L2 hands MJPG frames over undecoded when asked: the decode thread then
+        # decodes only the frames it reads (``Frame.image``).
+        self._raw = self._backend == "V4L2" and bool(self._cap.set(cv2.CAP_PROP_CONVERT_RGB, 0))
         self._index = 0
 
     def read(self) -> Frame | None:
         ok, image = self._cap.read()
         if not ok:
             raise SourceError(f"{self.description} stopped sending pictures")
+        if self._raw and self._index == 0 and not is_jpeg(image):
+            # Not MJPG after all (raw YUV bytes): let OpenCV convert from now on.
+            self._raw = False
+            self._cap.set(cv2.CAP_PROP_CONVERT_RGB, 1)
+            ok, image = self._cap.read()
+            if not ok:
+                raise SourceError(f"{self.description} stopped sending pictures")
+        frame = self._frame(image, self._index, compressed=self._raw)
         if self._index == 5 and self.tuning.get("short_exposure"):
             # A few frames in, the new exposure has taken effect.
-            self.tuning["short_exposure"] = check_exposure(self._cap, self._backend, image)
+            self.tuning["short_exposure"] = check_exposure(self._cap, self._backend, frame.image)
         self._index += 1
-        return self._frame(image, self._index - 1)
+        return frame
 
     def close(self) -> None:
         self._cap.release()
@@ -148,6 +200,11 @@ class VideoFileSource(FrameSource):
             self._cap.release()
             raise
         self.fps = self._cap.get(cv2.CAP_PROP_FPS) or 30.0
+        self._raw = False
+        fourcc = int(self._cap.get(cv2.CAP_PROP_FOURCC)).to_bytes(4, "little")
+        if fourcc.upper() == b"MJPG" and self._cap.getBackendName() == "FFMPEG":
+            # Each packet is a JPEG: hand it over undecoded, like an MJPG camera.
+            self._cap, self._raw = _raw_mjpeg(self._cap, path)
         self._pace = pace
         self._abort = abort or threading.Event()
         self._start = 0.0
@@ -165,10 +222,27 @@ class VideoFileSource(FrameSource):
         if not ok:
             return None
         self._index += 1
-        return self._frame(image, self._index - 1, (self._index - 1) / self.fps)
+        return self._frame(image, self._index - 1, (self._index - 1) / self.fps,
+                           compressed=self._raw)
 
     def close(self) -> None:
         self._cap.release()
+
+
+def _raw_mjpeg(cap: cv2.VideoCapture, path: str | Path) -> tuple[cv2.VideoCapture, bool]:
+    """``cap`` reopened to hand over its packets undecoded where each is a whole JPEG;
+    and whether it was."""
+    raw = cv2.VideoCapture(str(path))
+    if raw.isOpened() and raw.set(cv2.CAP_PROP_FORMAT, -1):
+        ok, packet = raw.read()
+        if ok and is_jpeg(packet):
+            raw.release()
+            raw = cv2.VideoCapture(str(path))
+            if raw.isOpened() and raw.set(cv2.CAP_PROP_FORMAT, -1):
+                cap.release()
+                return raw, True
+    raw.release()
+    return cap, False
 
 
 class ImageSource(FrameSource):

@@ -2,13 +2,15 @@
 
 ``decode_image`` is what the camera worker and ``main.py decode`` call:
 
-1. zxing-cpp on the whole frame (halved first when it is noisy), the enabled
-   formats only;
+1. zxing-cpp on the whole frame, the enabled formats only: 1-D codes with every
+   three rows averaged into one (a third of the time; every pixel across the
+   bars kept), 2-D codes at half size (the whole frame halved when it is noisy);
 2. if that finds nothing: OpenCV's barcode locator marks likely 1-D regions;
    each is recovered (``decoders.recovery``: straightened at 3x, rows averaged
    into profiles across the bars, deconvolved for defocus / motion blur) and
    the profiles read by zxing-cpp; a region still unread is straightened and
    enlarged and read by zxing-cpp and pyzbar (where libzbar is installed);
+   where nothing is located, zxing-cpp reads the whole frame at full size;
 3. if still nothing: zxing-cpp for 2-D codes with rotation on.
 
 This expensive part runs only on frames where a 1-D region was located but
@@ -56,6 +58,7 @@ EDGE_MARGIN_PX = 3  # px: a region this close to the frame's edge is cut off
 TWO_D_HALF_WIDTH = 960  # px: wider frames are searched for 2-D codes at half size
 SECOND_LOOK_PX = 640  # px: how long a code is drawn for its second look
 NOISY = 8.0  # median neighbour difference (grey levels) above which a frame is halved first
+ROW_AVERAGE = 3  # rows averaged into one for the first pass's 1-D look
 
 
 def decoder_names() -> list[str]:
@@ -108,12 +111,15 @@ def decode_image(image: np.ndarray, formats: set[str] | None = None) -> list[Dec
 
 
 def decode_frame(image: np.ndarray, formats: set[str] | None = None, *,
-                 recover: bool | Callable[[float], bool] = True) -> FrameReport:
+                 recover: bool | Callable[[float], bool] = True,
+                 rotated_2d: bool = True) -> FrameReport:
     """``decode_image`` with the located but unread 1-D regions as well.
 
     ``recover`` says whether to deconvolve a blurred region: a bool, or a function
     of the region's sharpness (the camera deconvolves only on the sharpest recent
-    frames, see ``scanners.multiframe``).
+    frames, see ``scanners.multiframe``). ``rotated_2d=False`` skips the last,
+    slowest step (2-D codes at full size with rotation: 3-8 ms on a 720p frame);
+    the camera runs it a few times a second, not on every frame.
     """
     enabled = _check_formats(formats)
     gray = to_gray(image)
@@ -127,7 +133,7 @@ def decode_frame(image: np.ndarray, formats: set[str] | None = None, *,
     if one_d:
         found, unread = _located_retry(gray, one_d, enabled, recover)
     two_d = enabled - ONE_D
-    if not found and two_d:
+    if not found and two_d and rotated_2d:
         # zxing-cpp finds some tilted DataMatrix symbols only when asked to rotate.
         # At full size: the first pass looked at half size, where small ones are lost.
         hits = zxing.read(gray, zxing.formats_for(two_d), try_rotate=True, try_downscale=False)
@@ -146,18 +152,27 @@ def _located_retry(gray: np.ndarray, one_d: frozenset[str], enabled: frozenset[s
     if not located:
         # Small, faint or smeared codes OpenCV's locator misses.
         located = regions.locate_texture(gray)
+    if not located:
+        # Nothing looks like bars: the first pass's full-size look, for what both
+        # locators miss.
+        return _full_size(gray, one_d_formats, enabled), []
     for corners in located:
         strip = recovery.strip(gray, corners)
-        sharp = sharpness(gray, corners)
-        deconvolve = recover(sharp) if callable(recover) else recover
+        sharp: float | None = None  # measured only when needed (0.2 ms)
+        if callable(recover):
+            sharp = sharpness(gray, corners)
+            deconvolve = recover(sharp)
+        else:
+            deconvolve = recover
         codes, tentative = _recover(strip, one_d_formats, enabled, deconvolve)
-        if not codes:
+        if not codes and deconvolve:  # the last resort, on the frames worth it
             codes = _crop_passes(regions.straighten(gray, corners), one_d, one_d_formats,
                                  enabled)
         for code in codes:
             if code not in found:
                 found.append(code)
         if not codes:
+            sharp = sharpness(gray, corners) if sharp is None else sharp
             unread.append(_region(gray, corners, strip, sharp, tentative))
     return found, unread
 
@@ -241,26 +256,55 @@ def _region(gray: np.ndarray, corners: np.ndarray, strip: recovery.Strip, sharp:
 
 
 def _first_pass(gray: np.ndarray, enabled: frozenset[str]) -> tuple[list[Decoded], float]:
-    """zxing-cpp on the whole frame: the codes, and the scale of the image it looked at."""
-    # Without try_rotate zxing-cpp reads 1-D codes within about 30 degrees of level
-    # (and 2-D codes at any angle) in half the time; steeper 1-D codes are left
-    # to the located-and-straightened retry, which handles any angle.
+    """The cheap look at the whole frame: the codes, and the scale of the image looked at.
+
+    1-D codes are read from the frame with every ``ROW_AVERAGE`` rows averaged into
+    one: across the bars (within about 30 degrees of level; steeper ones are left
+    to the located retry, which handles any angle) every pixel is kept, and a
+    label that is sharp and large enough is read in a third of the time. What this
+    misses goes to the located retry (each region straightened at three times its
+    size), or, where nothing looks like a code, to one look at full size.
+    """
     formats = zxing.formats_for(enabled)
     half = _half(gray)
     if noise_level(gray) > NOISY:
         # Noise makes zxing-cpp chase edges everywhere (slow); averaging 2x2 pixels
         # removes most of it. Small codes that need every pixel go to the retry.
         return _doubled(zxing.read(half, formats, try_rotate=False, try_downscale=False)), 0.5
-    # 1-D codes need every pixel across their bars; 2-D finders cost three times as
-    # much at full size and find the same symbols at half size (modules of 2 px and up).
+    # 2-D finders cost three times as much at full size and find the same symbols
+    # at half size (modules of 2 px and up).
     one_d = zxing.formats_for(enabled & ONE_D)
     two_d = zxing.formats_for(enabled - ONE_D)
-    found = zxing.read(gray, one_d, try_rotate=False, try_downscale=False) if one_d else []
+    found = _rows_averaged(gray, one_d) if one_d else []
     if two_d and gray.shape[1] > TWO_D_HALF_WIDTH:
         found += _doubled(zxing.read(half, two_d, try_rotate=False, try_downscale=False))
     elif two_d:
         found += zxing.read(gray, two_d, try_rotate=False)
     return found, 1.0
+
+
+def _rows_averaged(gray: np.ndarray, formats: list) -> list[Decoded]:
+    """1-D codes read with every ``ROW_AVERAGE`` rows averaged, in full-size coordinates."""
+    h, w = gray.shape[:2]
+    rows = h // ROW_AVERAGE
+    if rows < 8:
+        return zxing.read(gray, formats, try_rotate=False, try_downscale=False)
+    # Summed in numpy: cv2.resize with INTER_AREA takes 15 times as long for 1:3.
+    total = np.zeros((rows, w), np.uint16)
+    for k in range(ROW_AVERAGE):
+        total += gray[k:rows * ROW_AVERAGE:ROW_AVERAGE]
+    short = (total // ROW_AVERAGE).astype(np.uint8)
+    hits = zxing.read(short, formats, try_rotate=False, try_downscale=False)
+    return [Decoded(h.text, h.symbology, [(x, ROW_AVERAGE * y + ROW_AVERAGE // 2)
+                                          for x, y in h.outline]) for h in hits]
+
+
+def _full_size(gray: np.ndarray, formats: list, enabled: frozenset[str]) -> list[Decoded]:
+    """1-D codes zxing-cpp reads in the whole frame at full size, believed as on the
+    first pass (a second look where ``trust`` wants one)."""
+    hits = zxing.read(gray, formats, try_rotate=False, try_downscale=False)
+    return [code for code in _accept(hits, enabled)
+            if not trust.needs_second_look(code) or _second_look_agrees(gray, code)]
 
 
 def _half(gray: np.ndarray) -> np.ndarray:

@@ -23,6 +23,7 @@ import numpy as np
 from scanners.decode import Decoded, FrameReport, Region, sharpness
 
 RECOVER_SHARPNESS = 0.7  # deconvolve a region at least this sharp relative to the recent best
+ROTATED_2D_EVERY_S = 0.2  # the slow rotated 2-D look, at most this often
 
 
 class FrameCombiner:
@@ -34,6 +35,7 @@ class FrameCombiner:
         self._tentative: deque[tuple[float, int, Decoded]] = deque()  # (taken, frame, read)
         self._frame = 0
         self._now = 0.0
+        self._rotated_2d_at: float | None = None
 
     def begin(self, taken: float) -> None:
         """A new frame taken at ``taken`` (seconds on the source's clock)."""
@@ -43,6 +45,19 @@ class FrameCombiner:
             self._sharpness.popleft()
         while self._tentative and taken - self._tentative[0][0] > self.window_s:
             self._tentative.popleft()
+
+    def rotated_2d_due(self) -> bool:
+        """Whether the current frame gets the slow rotated 2-D look (``decode_frame``).
+
+        A 2-D code the first pass misses (small and tilted) stays in view for many
+        frames; looking for it a few times a second keeps each frame cheap, so the
+        decoder keeps up with the camera and reads a moving 1-D label sooner.
+        """
+        last = self._rotated_2d_at
+        if last is None or not 0 <= self._now - last < ROTATED_2D_EVERY_S:
+            self._rotated_2d_at = self._now
+            return True
+        return False
 
     def worth_recovering(self, sharpness: float) -> bool:
         """Whether to deconvolve a region this sharp in the current frame (and remember it)."""

@@ -74,6 +74,19 @@ def pg_server():
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def team_server():
+    """A second server that checks passwords (SCRAM-SHA-256) on TCP: team-mode tests sign
+    in with real database logins. Started only when such a test runs."""
+    server = PgServer(password="superuser-pass-1")
+    try:
+        server.start()
+    except Exception as exc:  # noqa: BLE001 - surface why PostgreSQL is missing
+        pytest.fail(f"Could not start PostgreSQL for the tests: {exc}")
+    yield server
+    server.stop()
+
+
 def fresh_pg_url(pg_server) -> str:
     base, server = pg_server
     name = f"t{os.getpid()}_{next(_counter)}"

@@ -53,10 +53,3 @@ def test_only_admins_restore(qtbot, db_url, db, admin):
     assert not dlg.restore_button.isEnabled() and not dlg.other.isEnabled()
     assert not dlg.restore(dlg.selected())
     assert "Only an admin" in dlg.note.text()
-
-
-def test_postgres_points_to_pg_dump(qtbot, admin):
-    dlg = RestoreDialog("postgresql://u@db.example/stock", admin)
-    qtbot.addWidget(dlg)
-    assert "pg_dump" in dlg.note.text() and "pg_restore" in dlg.note.text()
-    assert not dlg.backup_now.isEnabled() and not dlg.restore_button.isEnabled()

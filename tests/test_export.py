@@ -116,7 +116,7 @@ def test_filters(demo_db, tmp_path):
 @pytest.mark.every_demo_date
 def test_export_imports_back_unchanged(demo_db, tmp_path):
     op = os_operator(demo_db)
-    for name in ("assets", "people", "locations", "stock", "suppliers", "licenses"):
+    for name in ("assets", "people", "locations", "stock", "suppliers", "offers", "licenses"):
         path = tmp_path / f"{name}.xlsx"
         export_table(demo_db, name, path)
         report = import_file(demo_db, op, path, kind=name, dry_run=True)

@@ -218,7 +218,7 @@ def test_generic_template_imports(demo_db, tmp_path):
 
     op = os_operator(demo_db)
     book = ROOT / "resources" / "templates" / "stockroom-import-template.xlsx"
-    for kind in ("locations", "suppliers", "people", "assets", "stock", "licenses"):
+    for kind in ("locations", "suppliers", "people", "assets", "stock", "offers", "licenses"):
         report = import_file(demo_db, op, book, kind=kind, create_missing=True)
         assert not report.refused, (kind, report.refused)
         csv_report = import_file(demo_db, op, ROOT / "resources" / "templates" / f"{kind}.csv",

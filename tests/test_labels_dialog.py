@@ -55,7 +55,7 @@ def test_unprintable_code_disables_printing(qtbot):
 @pytest.mark.parametrize("source", ["assets", "locations", "people", "commands"])
 def test_for_source(qtbot, demo_db, source):
     filters = Filters(status="in_stock", location="LOC-HQ-SR") if source == "assets" else None
-    dlg = LabelDialog.for_source(demo_db, source, filters)
+    dlg = LabelDialog.for_source(source, filters)
     qtbot.addWidget(dlg)
     assert dlg.contents and dlg.print_button.isEnabled()
     kind = {"assets": "asset", "locations": "location", "people": "person",

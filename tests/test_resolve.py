@@ -137,7 +137,7 @@ def test_empty_and_every_kind_is_known(demo):
 def test_search_people_by_name_start_and_id(demo):
     p = m.Person.select().where(m.Person.active).order_by(m.Person.id).first()
     first, last = p.name.split()
-    assert (p.employee_id, p.name, p.department) in search_people(demo, first[:3].lower())
-    assert (p.employee_id, p.name, p.department) in search_people(demo, last[:3].upper())
-    assert search_people(demo, p.employee_id)[0][0] == p.employee_id
-    assert search_people(demo, "%") == []
+    assert (p.employee_id, p.name, p.department) in search_people(first[:3].lower())
+    assert (p.employee_id, p.name, p.department) in search_people(last[:3].upper())
+    assert search_people(p.employee_id)[0][0] == p.employee_id
+    assert search_people("%") == []

@@ -109,6 +109,15 @@ def test_frames_that_disagree_or_are_too_far_apart_confirm_nothing():
     assert later.combine(FrameReport([], [region([a])])) == []
 
 
+def test_the_slow_rotated_2d_look_runs_a_few_times_a_second():
+    combiner = FrameCombiner()
+    due = []
+    for k in range(30):  # one second at 30 fps
+        combiner.begin(k / 30)
+        due.append(combiner.rotated_2d_due())
+    assert due[0] and 4 <= sum(due) <= 6, due
+
+
 def test_deconvolution_only_on_the_sharpest_recent_frames():
     combiner = FrameCombiner()
     combiner.begin(0.0)

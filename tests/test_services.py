@@ -180,13 +180,13 @@ def test_transfer_to_3pl_passes_through_in_transit(world):
     assert ship.number.startswith("SH-")
     assert world.stock("USB-C charger 65 W", "IN-TRANSIT") == 4
     assert world.stock("USB-C charger 65 W", "3PL-NW") == 0
-    assert assets.get(db, "IT-000003").status == "in_transit"
+    assert assets.get("IT-000003").status == "in_transit"
     unchanged(world, lambda: assets.check_out(db, op, "IT-000003", person="E1"), InvalidState,
               "in transit")
     transfers.confirm_arrival(db, op, ship.number)
     assert world.stock("USB-C charger 65 W", "IN-TRANSIT") == 0
     assert world.stock("USB-C charger 65 W", "3PL-NW") == 4
-    a = assets.get(db, "IT-000003")
+    a = assets.get("IT-000003")
     assert (a.status, a.location) == ("in_stock", "Northwind 3PL")
     unchanged(world, lambda: transfers.confirm_arrival(db, op, ship.number), InvalidState,
               "already")

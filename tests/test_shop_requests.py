@@ -226,3 +226,15 @@ def test_the_station_reads_a_kit_label_and_a_persons_ready_requests(world):
         fill.place_named("USB-C charger 65 W")
     assert fill.expecting() == "1 × USB-C dock, 1 × Headset"
     assert [ln.label for ln in fill.seats()] == ["Microsoft 365 E3 seat"]
+
+
+def test_verify_finds_reservations_out_of_step(world):
+    number = _request(world).view.number
+    execute(world.db, role(world, "manager"), ApproveRequest(number))
+    assert verify(world.db).ok
+    m.StockLevel.update(reserved=m.StockLevel.reserved + 2).where(
+        m.StockLevel.product == m.Product.get(m.Product.name == "Headset").id).execute()
+    report = verify(world.db)
+    assert not report.ok
+    assert any("reserved out of step: Headset at HQ stockroom shows 3 reserved, open "
+               "requests hold 1" in p for p in report.rule_problems), report.rule_problems

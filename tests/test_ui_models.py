@@ -138,7 +138,10 @@ def test_a_long_list_shows_its_first_rows_at_once_and_the_rest_from_the_worker(
     try:
         model = LazyTableModel(devices.DeviceTable(), runner=runner)
         with qtbot.waitSignal(model.completed, timeout=5000):
-            model.reload()
+            with qtbot.waitSignal(model.loaded, timeout=5000):
+                model.reload()
+                assert model.is_loading()  # read on the worker, not here
+            # The first rows first, the database stopping after them; the rest follows.
             assert model.rowCount() == LazyTableModel.FIRST and model.total() is None
         everything = m.Asset.select().count()
         assert model.rowCount() == model.total() == everything

@@ -67,12 +67,14 @@ def test_a_burst_of_notices_on_a_shown_page_is_one_recompute(qtbot, ctx):
     page.show()
     qtbot.waitExposed(page)
     settle(page)
-    page.recompute.quiet_ms, page.recompute.max_wait_ms = 100, 2_000
+    # Quiet for a second ends the burst: 20 notices 10 ms apart stay one burst even when
+    # the shared machine stretches each wait several times over.
+    page.recompute.quiet_ms, page.recompute.max_wait_ms = 1_000, 10_000
     runs = page.recompute.runs
     for _ in range(20):
         ctx.bus.publish(Changes.of("stock"))
         qtbot.wait(10)
-    qtbot.waitUntil(lambda: page.recompute.runs > runs, timeout=5_000)
+    qtbot.waitUntil(lambda: page.recompute.runs > runs, timeout=15_000)
     settle(page)
     qtbot.wait(300)
     assert page.recompute.runs == runs + 1

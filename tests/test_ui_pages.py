@@ -41,6 +41,7 @@ def test_spare_detail_shows_stock_per_location_with_3pl_and_in_transit(qtbot, ct
     assert cell.data() == str(line.quantity)
     # The in-transit filter holds exactly the products with stock on the way.
     page.set_filter_value("special", "transit")
+    settle(page)
     on_the_way = {sl.product_id for sl in m.StockLevel.select().where(
         (m.StockLevel.location == transit.id) & (m.StockLevel.quantity > 0))}
     assert set(page.model.ids()) == on_the_way
@@ -104,6 +105,7 @@ def test_renewal_filter_matches_the_dashboard_count(qtbot, ctx):
 
     page = show_page(qtbot, ctx, LicensesPage)
     page.set_filter_value("special", "renewal")
+    settle(page)
     assert page.model.rowCount() == counts().renewals_due > 0
     assert set(table_texts(page, "state")) <= {"Renewal due", "Expired", "Over-used"}
 
@@ -141,8 +143,12 @@ def test_location_detail_and_confirming_a_shipment(qtbot, ctx):
     assert verify(ctx.db).ok
 
 
-def test_orders_place_and_cancel(qtbot, ctx):
+def test_orders_place_and_cancel(qtbot, ctx, monkeypatch):
     from inventory.services import purchasing
+    from ui.views import orders
+
+    asked = []  # Place asks first (a message box): answered yes here
+    monkeypatch.setattr(orders, "ask_place", lambda *args: asked.append(args) or True)
 
     supplier = m.Supplier.select().first()
     product = m.Product.select().where(m.Product.kind == "spare").first()
@@ -155,6 +161,7 @@ def test_orders_place_and_cancel(qtbot, ctx):
     assert page.act_place.isEnabled()
     page.act_place.trigger()
     ctx.ops.wait()
+    assert len(asked) == 1 and draft.number in asked[0][1]
     assert m.PurchaseOrder.get_by_id(po.id).status == "ordered"
     # The list reloads after the change notice (on the worker); select the order again
     # once the reloaded row is in.
@@ -188,7 +195,7 @@ def test_history_search_and_movement_detail(qtbot, ctx):
 
 def test_a_spare_with_nothing_on_hand_and_no_offer_says_what_is_missing(qtbot, ctx):
     from inventory.services import catalog
-    from ui.dialogs.stock import OfferDialog
+    from ui.dialogs.offers import OfferDialog
     from ui.widgets.pill import Pill
 
     catalog.create_product(ctx.db, ctx.operator, "HDMI dongle", "spare", part_number="HDMI-9")

@@ -92,7 +92,10 @@ def test_check_out_and_back_in_typed_at_the_counter(station):
 def test_a_scanner_burst_through_the_real_wedge_filter(station, qtbot, qapp):
     """Keys at scanner speed into the window: the wedge turns them into scans, the
     focused field receives none of it, the station acts on each."""
-    wedge = WedgeFilter()
+    # WORKAROUND for a shared, overloaded machine (as bench/bench_scan_feedback.py): the
+    # OS may not run this process for longer than the 30 ms key gap in the middle of a
+    # burst, which then reads as typing; the keys and the path they take are the same.
+    wedge = WedgeFilter(max_gap_ms=250)
     wedge.install(qapp)
     wedge.scan_received.connect(station.page.handle_scan)
     person = m.Person.select().where(m.Person.active).order_by(m.Person.id).first()
@@ -152,13 +155,18 @@ def test_the_same_scan_within_a_second_is_applied_once(station):
     on_hand = stock(spare.id, "LOC-HQ-SR")
     page = station.page
     scan = Scan(spare.gtin, "ean13", "usb", datetime.now())
-    assert page.handle_scan(scan).accepted
-    assert page.handle_scan(scan) is None  # the scanner sent it twice
+    assert page.handle_scan(scan)
+    assert not page.handle_scan(scan)  # the scanner sent it twice: not taken
+    station.wait()
+    assert station.outcomes[-1].accepted
     assert stock(spare.id, "LOC-HQ-SR") == on_hand - 1
-    assert page.handle_scan(Scan(spare.gtin, "ean13", "serial", datetime.now())).accepted
+    assert page.handle_scan(Scan(spare.gtin, "ean13", "serial", datetime.now()))
+    station.wait()
+    assert station.outcomes[-1].accepted
     assert stock(spare.id, "LOC-HQ-SR") == on_hand - 2, "another scanner is another scan"
     page.repeat_window_s = 0
-    assert page.handle_scan(scan).accepted
+    assert page.handle_scan(scan)
+    station.wait()
     assert stock(spare.id, "LOC-HQ-SR") == on_hand - 3
 
 
@@ -184,6 +192,7 @@ def test_pick_a_person_by_typing_a_name(station, qtbot):
     picker.edit.setFocus()
     qtbot.keyClicks(picker.edit, name)
     qtbot.keyClick(picker.edit, Qt.Key.Key_Return)
+    station.wait()  # the search runs on the worker
     assert picker.employee_id == person.employee_id
     assert f"Checking out to {name} ({person.employee_id})" in station.shown
     # Part of a name shared by several people: the list opens, arrows and Enter pick.
@@ -195,4 +204,5 @@ def test_pick_a_person_by_typing_a_name(station, qtbot):
     qtbot.waitUntil(popup.isVisible, timeout=2000)
     qtbot.keyClick(popup, Qt.Key.Key_Down)
     qtbot.keyClick(popup, Qt.Key.Key_Return)
+    station.wait()
     assert picker.employee_id is not None

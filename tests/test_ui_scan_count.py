@@ -66,14 +66,15 @@ def test_count_with_variance_approved_by_a_manager(qtbot, demo_db):
     assert "open" in counter.shown
 
     manager = Station(qtbot, demo_db, operator("manager"))
-    manager.page.set_mode("count")
+    manager.mode("count")
     out = manager.scan("LOC-HQ-A1")
     assert "Continuing the open count (3 scan(s) so far)" in manager.shown
-    manager.page.confirm()
+    manager.do("confirm")
     mode = manager.page.modes["count"]
     assert mode.approve_button.isEnabled()
     mode.reason.setText("monthly shelf check")
     mode.approve_button.click()
+    manager.wait()
 
     assert manager.state == "ok", manager.shown
     assert "approved · 3 adjustment(s)" in manager.shown
@@ -92,7 +93,7 @@ def test_count_with_variance_approved_by_a_manager(qtbot, demo_db):
 
 def test_undo_a_count_scan_and_cancel_the_count(qtbot, demo_db):
     station = Station(qtbot, demo_db, operator("manager"))
-    station.page.set_mode("count")
+    station.mode("count")
     assert station.scan("LOC-HQ-A2").accepted
     (tag,) = in_stock(1)
     station.scan(tag)
@@ -100,6 +101,7 @@ def test_undo_a_count_scan_and_cancel_the_count(qtbot, demo_db):
     assert f"Removed {tag}" in station.shown
     assert m.CountEntry.select().count() == 0
     station.page.modes["count"].requested.emit("abandon")
+    station.wait()
     assert "cancelled" in station.shown
     assert m.CountSession.get().status == "cancelled"
     assert station.scan(tag).state == "refused" and "location label first" in station.shown
@@ -107,7 +109,7 @@ def test_undo_a_count_scan_and_cancel_the_count(qtbot, demo_db):
 
 def test_a_service_desk_operator_cannot_count(qtbot, demo_db):
     station = Station(qtbot, demo_db, operator("service_desk"))
-    station.page.set_mode("count")
+    station.mode("count")
     assert station.page.role_note.isVisible()
     assert station.scan("LOC-HQ-A1").state == "refused"
     assert "Service desk" in station.shown

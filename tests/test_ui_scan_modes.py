@@ -38,7 +38,7 @@ def test_transfer_to_the_3pl_then_confirm_arrival_by_shipment_number(qtbot, demo
     number = station.shown.split("Shipment ")[1].split(":")[0]
     assert {asset(t).status for t in (tag_a, tag_b)} == {"in_transit"}
     assert stock(spare.id, "LOC-HQ-SR") == on_hand
-    assert station.page.confirm().state == "refused"  # nothing left to send
+    assert station.do("confirm").state == "refused"  # nothing left to send
 
     before = movements()
     assert station.type(number).accepted
@@ -106,16 +106,12 @@ def test_no_camera_is_a_clear_state(qtbot, demo_db):
 def test_settings_turn_the_sound_off_and_start_the_camera(qtbot, demo_db):
     from types import SimpleNamespace
 
-    from inventory.operators import os_operator
-    from ui.scan_station import ScanStationPage
-
     settings = SimpleNamespace(sound_enabled=lambda: False, camera_enabled=lambda: True,
                                camera_index=lambda: 97, enabled_symbologies=lambda: ["qr"])
-    page = ScanStationPage(demo_db, os_operator(demo_db), None, settings)
-    qtbot.addWidget(page)
+    station = Station(qtbot, demo_db, settings=settings)
+    page = station.page
     assert page.chime.enabled is False
     try:
-        page.show()
         qtbot.waitUntil(lambda: page.camera.state.startswith("error"), timeout=10000)
         assert page.camera._scanner.formats == {"qr"}
     finally:

@@ -69,13 +69,13 @@ def test_receive_against_an_order_with_gs1_serials(qtbot, demo_db):
     table = {mode.lines.item(r, 0).text(): mode.lines.item(r, 3).text()
              for r in range(mode.lines.rowCount())}
     assert table == {laptop.name: "3", spare.name: "4"}
-    assert purchasing.get_order(demo_db, po).status == "partly_received"
+    assert purchasing.get_order(po).status == "partly_received"
     assert {"assets", "stock", "orders"} <= set(station.topics)
 
     station.scan("CMD:UNDO")
     assert "Undone" in station.shown
     assert stock(spare.id, "LOC-HQ-SR") == on_hand
-    assert purchasing.get_order(demo_db, po).lines[1][2] == 0
+    assert purchasing.get_order(po).lines[1][2] == 0
     station.scan("CMD:UNDO")  # nothing more that can be undone: the devices stay
     assert m.Asset.select().where(m.Asset.serial.startswith("SN-UI-")).count() == 3
     report = verify(demo_db)
@@ -84,11 +84,12 @@ def test_receive_against_an_order_with_gs1_serials(qtbot, demo_db):
 
 def test_pick_the_order_from_the_list(qtbot, demo_db):
     station = Station(qtbot, demo_db)
-    station.page.set_mode("receive")
+    station.mode("receive")
     mode = station.page.modes["receive"]
     assert mode.orders.count() > 1
     mode.orders.setCurrentIndex(1)
     mode.orders.activated.emit(1)
+    station.wait()
     assert station.state == "ok" and mode.sheet.number == mode.orders.itemData(1)
     received = m.PurchaseOrder.get(m.PurchaseOrder.status == "received").number
     assert station.scan(received).state == "refused"

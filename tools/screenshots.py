@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         shoot_views(app, ctx, window, page, shoot, m, pw, Scan)
-        shoot_shop(app, ctx, window, page, shoot, m)
+        shoot_shop(app, ctx, window, page, shoot, m, Scan)
         saved.extend(shoot_showback(app, ctx, window, page, shoot, out))
     finally:
         window.close()
@@ -228,7 +228,7 @@ def shoot_showback(app, ctx, window, page, shoot, out: Path) -> list[Path]:
 SHOP_SIZES = ((1024, 700), (1440, 900))
 
 
-def shoot_shop(app, ctx, window, page, shoot, m) -> None:
+def shoot_shop(app, ctx, window, page, shoot, m, Scan) -> None:  # noqa: N803
     """The service desk's shop at the smallest and the usual window size: the Requests
     page with a waiting request selected, and the loan calendar of the pool's model."""
     from inventory.queries.bookings import pool_models
@@ -243,6 +243,27 @@ def shoot_shop(app, ctx, window, page, shoot, m) -> None:
         if waiting is not None:
             requests.select_id(waiting.id)
         shoot(f"13-requests-{w}x{h}")
+        station = page("scan")
+        ready = (m.Request.select().join(m.CatalogItem).where(
+            (m.Request.state == "reserved") & (m.CatalogItem.kind == "kit"))
+            .order_by(m.Request.id.desc()).first())
+        if ready is not None and hasattr(station, "set_mode"):
+            station.set_mode("kit")
+            station.handle_scan(Scan(ready.person.employee_id, "code128", "usb",
+                                     datetime.now()))
+            held = (m.Reservation.select().where((m.Reservation.request == ready.id)
+                                                 & m.Reservation.asset.is_null(False))
+                    .order_by(m.Reservation.id).first())
+            if held is not None:
+                station._last = ("", "", 0.0)
+                station.handle_scan(Scan(held.asset.tag, "code128", "usb", datetime.now()))
+            if hasattr(station, "wait"):
+                station.wait()
+            shoot(f"15-kit-at-the-scan-station-{w}x{h}")
+            station.cancel()
+            station.set_mode("checkout")
+            if hasattr(station, "wait"):
+                station.wait()
         models = pool_models()
         if models:
             dialog = LoanCalendarDialog(ctx, models[0], window)

@@ -19,7 +19,7 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from inventory.backup import auto_backup
-from inventory.dburl import ENV_VAR, resolve_url
+from inventory.dburl import ENV_VAR, is_postgres, resolve_url
 from inventory.errors import InventoryError, PermissionDenied
 from inventory.operators import OperatorRef, needs_sign_in, os_operator
 from inventory.storage import open_store
@@ -132,11 +132,16 @@ def attach_scanners(app: QApplication, window, settings: Settings) -> None:
 
 
 def build_window(db, url: str, operator: OperatorRef, settings: Settings):
+    from .live import LiveUpdates
     from .main_window import MainWindow
 
     runner = TaskRunner(db)
     ctx = AppContext(db, operator, ChangeBus(), settings, runner, url)
-    return MainWindow(ctx)
+    window = MainWindow(ctx)
+    live = LiveUpdates(db, url, ctx.bus, window)  # other desks' changes, live
+    window.attach_live(live)
+    live.start()
+    return window
 
 
 def app_icon() -> QIcon:
@@ -182,6 +187,15 @@ def run_app(args) -> int:
     try:
         db = open_store(url)
     except InventoryError as exc:
+        if is_postgres(url) and "user name or password" in str(exc):
+            # a team's server: each operator connects with their own login
+            from .dialogs.sign_in import SignInDialog
+
+            dialog = SignInDialog(None, url, settings.last_operator())
+            if dialog.exec() != QDialog.DialogCode.Accepted or dialog.operator is None:
+                return 0
+            settings.set_last_operator(dialog.operator.username)
+            return _run_window(app, args, dialog.db, url, dialog.operator, settings)
         log.error("cannot open %s: %s", url, exc)
         QMessageBox.critical(None, "Stockroom cannot open its database",
                              f"{exc}\n\nStart it with --database FILE to use another file, "
@@ -190,6 +204,11 @@ def run_app(args) -> int:
     operator = sign_in(db, url, settings)
     if operator is None:
         return 0
+    return _run_window(app, args, db, url, operator, settings)
+
+
+def _run_window(app: QApplication, args, db, url: str, operator: OperatorRef,
+                settings: Settings) -> int:
     window = build_window(db, url, operator, settings)
     attach_scanners(app, window, settings)
     window.show()

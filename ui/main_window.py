@@ -48,8 +48,9 @@ NAVIGATION: list[tuple[str, str, str, str]] = [
     ("settings", "Settings", "settings", "Ctrl+,"),
 ]
 SCAN_MODES = [("F2", "checkout", "Check-out"), ("F3", "checkin", "Check-in"),
-              ("F4", "receive", "Receive"), ("F5", "transfer", "Transfer"),
-              ("F6", "count", "Count"), ("F7", "issue", "Issue spares")]
+              ("F4", "receive", "Receive"), ("F10", "transfer", "Transfer"),
+              ("F6", "count", "Count"), ("F7", "issue", "Issue spares"),
+              ("F8", "kit", "Issue a kit"), ("F9", "returns", "Return all")]
 TITLES = {key: title for key, title, _, _ in NAVIGATION}
 
 
@@ -86,6 +87,8 @@ class MainWindow(QMainWindow):
         self.current_key = ""
         self.serial = None
         self.wedge = None
+        self.live = None
+        self.last_remote = ""
 
         central = QWidget()
         row = QHBoxLayout(central)
@@ -148,9 +151,8 @@ class MainWindow(QMainWindow):
     def _scan_station(self) -> QWidget:
         from .scan_station.page import ScanStationPage
 
-        c = self.ctx
         try:
-            page = ScanStationPage(c.db, c.operator, c.bus, c.settings)
+            page = ScanStationPage(self.ctx)
         except Exception:  # noqa: BLE001 - one broken page must not take the window down
             log.exception("the scan station failed to start")
             return self._placeholder("scan", "The scan station could not start. The details "
@@ -244,6 +246,7 @@ class MainWindow(QMainWindow):
             self._menu_action(go, title, keys, lambda k=key: self.show_page(k))
         go.addSeparator()
         self._menu_action(go, "Search in this view", "Ctrl+F", self.focus_search)
+        self.refresh_action = self._menu_action(go, "Refresh", "F5", self.refresh_all)
         scan = bar.addMenu("&Scan")
         for keys, mode, label in SCAN_MODES:
             self._menu_action(scan, label, keys, lambda m=mode: self.scan_mode(m))
@@ -259,6 +262,52 @@ class MainWindow(QMainWindow):
         action.triggered.connect(lambda _checked=False: slot())
         menu.addAction(action)
         return action
+
+    def refresh_all(self) -> None:
+        """F5: every page reads again from the database (others' changes arrive by
+        themselves; this is for when one wants to be sure)."""
+        self.ctx.bus.everything()
+        self.flash("Read again from the database.")
+
+    # -- other desks ----------------------------------------------------------------------
+
+    def attach_live(self, live) -> None:
+        """Other desks' changes (ui/live.py LiveUpdates) and whether the server answers."""
+        self.live = live
+        live.remote_changed.connect(self._remote_changed)
+        live.reachable_changed.connect(self._reachable_changed)
+
+    def _remote_changed(self, change) -> None:
+        from inventory.live import describe
+
+        self.ctx.runner.run(describe, self.ctx.db, change, key="live-describe",
+                            done=lambda text: self._remote_said(text, change),
+                            failed=lambda exc: None)
+
+    def _remote_said(self, text: str, change) -> None:
+        self.last_remote = text
+        self.flash(text)
+        page = self.current_page()
+        said = getattr(page, "remote_change", None)
+        if said is not None:
+            said(text, change.changes)
+
+    def _reachable_changed(self, up: bool) -> None:
+        from inventory.live import reconnect
+
+        self.status.set_reachable(up)
+        if up:  # the worker's connection, before the pages read again
+            self.ctx.runner.run(reconnect, self.ctx.db, failed=lambda exc: None)
+        page = self.current_page()
+        if isinstance(page, Page):
+            if up:
+                page.messages.show_success("The database answers again; every view was "
+                                           "read again.")
+            else:
+                page.messages.show_error(
+                    "The database cannot be reached. Nothing is lost: scans stay in the "
+                    "basket, and nothing is confirmed until it answers again (Stockroom "
+                    "keeps trying by itself).")
 
     def focus_search(self) -> None:
         page = self.current_page()
@@ -334,6 +383,9 @@ class MainWindow(QMainWindow):
         dialog.exec()
 
     def _close_database(self) -> None:
+        if self.live is not None:
+            self.live.stop()  # its own connection too
+            self.live = None
         self.ctx.runner.shutdown()
         self.ctx.db.close()
 
@@ -419,6 +471,8 @@ class MainWindow(QMainWindow):
             self.serial.stop()
         if self.wedge is not None:
             self.wedge.uninstall()
+        if self.live is not None:
+            self.live.stop()
         self.ctx.runner.shutdown()
         s.sync()
         super().closeEvent(event)

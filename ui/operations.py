@@ -42,14 +42,20 @@ class OperationRunner(QObject):
     def run(self, commands: Command | Sequence[Command], *,
             done: Callable[[BasketResult], None] | None = None,
             failed: Callable[[InventoryError], None] | None = None,
-            label: str = "Saving…", parent: QWidget | None = None) -> None:
+            bug: Callable[[BaseException], None] | None = None,
+            label: str = "Saving…", parent: QWidget | None = None,
+            progress: bool = True) -> None:
+        """`bug` takes an error that is not a refusal instead of the crash handler (the
+        scan station shows it in its panel); `progress=False` never shows the busy dialog
+        (the station keeps taking scans meanwhile)."""
         basket = [commands] if isinstance(commands, Command) else list(commands)
-        progress = _LateProgress(label, parent)
+        late = _LateProgress(label, parent) if progress else None
         self.running += 1
 
         def finished() -> None:
             self.running -= 1
-            progress.close()
+            if late is not None:
+                late.close()
 
         def on_done(result: BasketResult) -> None:
             finished()
@@ -64,6 +70,8 @@ class OperationRunner(QObject):
                     failed(exc)
                 else:
                     self.tasks.error_reported.emit(str(exc))
+            elif bug is not None:
+                bug(exc)
             else:
                 sys.excepthook(type(exc), exc, exc.__traceback__)
 

@@ -1,12 +1,14 @@
 """File > Backups: back up now, or restore a backup (admins). Each backup in the list is
 integrity-checked; a damaged one cannot be chosen. Restoring closes the database first
 (`close_database`, given by the main window), keeps the current file aside, and emits
-`restored` so the window reopens the database. PostgreSQL: explains pg_dump / pg_restore.
+`restored` so the window reopens the database. PostgreSQL: the same through pg_dump -Fc /
+pg_restore (`inventory/pgbackup.py`), admins only; a missing tool is said in the note.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -24,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inventory import pgbackup
 from inventory.backup import (
-    POSTGRES_HELP,
     BackupInfo,
     backup_sqlite,
     check_backup,
@@ -96,9 +98,7 @@ class RestoreDialog(QDialog):
 
     def refresh(self) -> None:
         if self.postgres:
-            self.note.setText(POSTGRES_HELP)
-            for w in (self.list, self.backup_now, self.other, self.restore_button):
-                w.setEnabled(False)
+            self._refresh_postgres()
             return
         path = sqlite_path(self.url)
         self.note.setText(
@@ -127,6 +127,36 @@ class RestoreDialog(QDialog):
             self.list.selectRow(0)
         self._update()
 
+    def _refresh_postgres(self) -> None:
+        try:
+            pgbackup.tool("pg_dump")
+            pgbackup.tool("pg_restore")
+        except InventoryError as exc:
+            self.note.setText(str(exc))
+            for w in (self.list, self.backup_now, self.other, self.restore_button):
+                w.setEnabled(False)
+            return
+        folder = pgbackup.dump_dir(self.url)
+        self.note.setText(
+            f"Backups of this PostgreSQL database are pg_dump files (custom format) kept in "
+            f"{folder}. Restoring replaces everything in the database in one transaction, "
+            "after a dump of it as it is; other desks should close Stockroom first."
+            + ("" if self.may_restore else " Only an admin can back up or restore."))
+        dumps = pgbackup.list_dumps(self.url)
+        self.infos = []
+        self.list.setRowCount(len(dumps))
+        for r, d in enumerate(dumps):
+            stat = d.stat()
+            taken = datetime.fromtimestamp(stat.st_mtime)
+            self.infos.append(BackupInfo(d, taken, stat.st_size, 0, 0, 0))
+            for c, text in enumerate((d.name, f"{taken:%Y-%m-%d %H:%M}",
+                                      f"{stat.st_size / 1e6:.1f} MB", "pg_dump")):
+                self.list.setItem(r, c, QTableWidgetItem(text))
+        if dumps:
+            self.list.selectRow(0)
+        self.backup_now.setEnabled(self.may_restore)
+        self._update()
+
     def selected(self) -> Path | None:
         rows = self.list.selectionModel().selectedRows() if self.list.selectionModel() else []
         if not rows:
@@ -135,14 +165,17 @@ class RestoreDialog(QDialog):
         return info.path if info is not None else None
 
     def _update(self) -> None:
-        if self.postgres:
-            return
         self.restore_button.setEnabled(self.may_restore and self.selected() is not None)
         self.other.setEnabled(self.may_restore)
 
     def _backup(self) -> None:
         try:
-            out = backup_sqlite(sqlite_path(self.url))
+            if self.postgres:
+                if not self.may_restore:
+                    return
+                out = pgbackup.backup_postgres(self.url)
+            else:
+                out = backup_sqlite(sqlite_path(self.url))
         except (OSError, InventoryError) as exc:
             self._say(f"The backup failed: {exc}", error=True)
             return
@@ -150,8 +183,14 @@ class RestoreDialog(QDialog):
         self._say(f"Backed up to {out}.")
 
     def _other_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Restore from", str(
-            sqlite_path(self.url).parent), "Stockroom databases (*.sqlite *.db);;All files (*)")
+        if self.postgres:
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Restore from", str(pgbackup.dump_dir(self.url)),
+                "PostgreSQL dumps (*.dump);;All files (*)")
+        else:
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Restore from", str(sqlite_path(self.url).parent),
+                "Stockroom databases (*.sqlite *.db);;All files (*)")
         if path:
             self.restore(Path(path))
 
@@ -163,6 +202,8 @@ class RestoreDialog(QDialog):
         """Check, confirm, close the database, swap the files, report."""
         if backup is None or not self.may_restore:
             return False
+        if self.postgres:
+            return self._restore_postgres(backup)
         try:
             info = check_backup(backup)
         except InventoryError as exc:
@@ -184,6 +225,28 @@ class RestoreDialog(QDialog):
         self._say(f"Restored {backup.name}." + (f" The previous database is kept as {aside}."
                                                 if aside else ""))
         self.restored.emit(aside)
+        return True
+
+    def _restore_postgres(self, dump: Path) -> bool:
+        try:
+            info = pgbackup.check_dump(dump)
+        except InventoryError as exc:
+            self._say(str(exc), error=True)
+            return False
+        if not self.confirm(
+                f"Replace everything in the PostgreSQL database with {dump.name} (taken "
+                f"{info.taken_at:%Y-%m-%d %H:%M})? Everything recorded since then will be gone, "
+                "for every desk; a dump of the database as it is is kept first."):
+            return False
+        if self.close_database is not None:
+            self.close_database()
+        try:
+            aside = pgbackup.restore_postgres(self.url, dump)
+        except InventoryError as exc:
+            self._say(str(exc), error=True)
+            return False
+        self._say(f"Restored {dump.name}. The database as it was is kept as {aside}.")
+        self.restored.emit(str(aside))
         return True
 
     def _say(self, text: str, error: bool = False) -> None:

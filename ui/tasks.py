@@ -18,7 +18,9 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QThread, Signal
 
+from inventory.dberrors import is_driver_error, translate
 from inventory.errors import InventoryError
+from inventory.live import reconnect_if_lost
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +49,12 @@ class _Worker(QThread):
                     self.task_finished.emit(tid, "skipped", None)
                     continue
                 try:
+                    if self._db is not None:
+                        reconnect_if_lost(self._db)  # the server was away and is back
                     value = fn(*args, **kwargs)
                 except BaseException as exc:  # noqa: BLE001 - delivered to the UI thread
+                    if is_driver_error(exc):  # e.g. the server went away: said, not a crash
+                        exc = translate(exc)
                     self.task_finished.emit(tid, "error", exc)
                 else:
                     self.task_finished.emit(tid, "ok", value)
@@ -81,7 +87,10 @@ class TaskRunner(QObject):
             failed: Callable[[BaseException], None] | None = None, key: str | None = None,
             **kwargs: Any) -> int:
         if self._closed:
-            raise RuntimeError("the task runner was shut down")
+            # The window is closing: a timer that fires now (a coalesced recompute, a
+            # page's refresh) asks for work nobody will see. Dropped, not an error.
+            log.debug("task %r dropped: the task runner was shut down", fn)
+            return 0
         if self._worker is None:
             # The UI thread paints through thousands of short Python calls; each time it
             # lets go of the GIL a busy worker may keep it for a whole switch interval

@@ -8,6 +8,7 @@ driver every row (`executemany` on SQLite, `execute_values` on PostgreSQL).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import peewee as pw
 
@@ -83,7 +84,8 @@ def update(model: type[pw.Model], fields: Sequence[pw.Field], rows: Iterable[Seq
     params = [p + (r[-1],) for p, r in zip(_params(fields, (r[:-1] for r in rows)), rows,
                                              strict=True)]
     sets = ", ".join(f"{_q(f.column_name)} = ?" for f in fields)
-    pk = _q(model._meta.primary_key.column_name)
+    key: Any = model._meta.primary_key  # a field here (peewee's hint allows False)
+    pk = _q(key.column_name)
     _run(f"UPDATE {_q(model._meta.table_name)} SET {sets} WHERE {pk} = ?", params)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import peewee as pw
 
@@ -35,6 +36,12 @@ class Ref:
         return self.id is None
 
 
+def ref_id(ref: Any) -> Any:
+    """The id of a record a row names: a Ref's (filled in once created); any other value
+    (an id, a text, a number) as it is."""
+    return ref.id if isinstance(ref, Ref) else ref
+
+
 def _low(s: str) -> str:
     return " ".join(s.lower().split())
 
@@ -44,15 +51,15 @@ class Catalog:
 
     def __init__(self) -> None:
         self.pending: list[Ref] = []
-        self._products: dict[str, dict[str, Ref]] | None = None
-        self._locations: dict[str, dict[str, Ref]] | None = None
-        self._people: dict[str, dict[str, Ref]] | None = None
+        self._products: dict[str, dict[Any, Ref | None]] | None = None
+        self._locations: dict[str, dict[Any, Ref | None]] | None = None
+        self._people: dict[str, dict[Any, Ref | None]] | None = None
         self._suppliers: dict[str, Ref] | None = None
 
     # -- products --------------------------------------------------------------------
-    def _load_products(self) -> dict[str, dict[str, Ref]]:
+    def _load_products(self) -> dict[str, dict[Any, Ref | None]]:
         if self._products is None:
-            by = {"gtin": {}, "part": {}, "name": {}}
+            by: dict[str, dict[Any, Ref | None]] = {"gtin": {}, "part": {}, "name": {}}
             dup_parts: set[str] = set()
             for pid, name, kind, maker, part, gtin in m.Product.select(
                     m.Product.id, m.Product.name, m.Product.kind, m.Product.manufacturer,
@@ -108,7 +115,7 @@ class Catalog:
         return ref
 
     # -- locations -------------------------------------------------------------------
-    def _load_locations(self) -> dict[str, dict[str, Ref]]:
+    def _load_locations(self) -> dict[str, dict[Any, Ref | None]]:
         if self._locations is None:
             by: dict[str, dict] = {"code": {}, "name": {}, "id": {}}
             ambiguous: set[str] = set()
@@ -155,9 +162,9 @@ class Catalog:
         return ref
 
     # -- people ------------------------------------------------------------------------
-    def _load_people(self) -> dict[str, dict[str, Ref]]:
+    def _load_people(self) -> dict[str, dict[Any, Ref | None]]:
         if self._people is None:
-            by: dict[str, dict[str, Ref]] = {"id": {}, "email": {}, "name": {}}
+            by: dict[str, dict[Any, Ref | None]] = {"id": {}, "email": {}, "name": {}}
             same_name: set[str] = set()
             for pid, emp, name, email, site, active in m.Person.select(
                     m.Person.id, m.Person.employee_id, m.Person.name, m.Person.email,
@@ -200,7 +207,7 @@ class Catalog:
                 return hit, ""
         return None, f"no person '{t}'"
 
-    def people_ids(self) -> dict[str, Ref]:
+    def people_ids(self) -> dict[Any, Ref | None]:
         return self._load_people()["id"]
 
     def new_person(self, employee_id: str, name: str, **values) -> Ref:
@@ -220,7 +227,8 @@ class Catalog:
         return self._suppliers.get(_low(name))
 
     def new_supplier(self, name: str, **values) -> Ref:
-        self.supplier(name)
+        self.supplier(name)  # loads the suppliers
+        assert self._suppliers is not None
         ref = Ref("supplier", name.strip(), None, values=dict(name=name.strip(), **values))
         self._suppliers[_low(name)] = ref
         self.pending.append(ref)

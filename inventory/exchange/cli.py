@@ -120,14 +120,14 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 @command
 def cmd_restore(args: argparse.Namespace) -> int:
-    from ..backup import POSTGRES_HELP, check_backup, list_backups
+    from ..backup import check_backup, list_backups
     from ..db import is_postgres, resolve_url, sqlite_path
     from ..errors import StorageError
     from .restore import restore
 
     url = resolve_url(args.database)
     if is_postgres(url):
-        raise StorageError(POSTGRES_HELP)
+        return _restore_postgres(args, url)
     if not args.file:
         backups = list_backups(sqlite_path(url))
         if not backups:
@@ -148,6 +148,28 @@ def cmd_restore(args: argparse.Namespace) -> int:
           f"into {sqlite_path(url)}")
     if result.kept_aside:
         print(f"the database as it was is kept as {result.kept_aside}")
+    return 0
+
+
+def _restore_postgres(args: argparse.Namespace, url: str) -> int:
+    from ..pgbackup import check_dump, list_dumps, restore_postgres, tool
+    from ..roles import require
+
+    tool("pg_restore")
+    db, op = session(args)
+    require(op.role, "admin")
+    db.close()
+    if not args.file:
+        dumps = list_dumps(url)
+        if not dumps:
+            print("no backups of this database yet (python main.py backup makes one)")
+        for d in dumps:
+            print(f"{d}\t{d.stat().st_size / 1e6:.1f} MB")
+        return 0
+    info = check_dump(Path(args.file))
+    aside = restore_postgres(url, info.path)
+    print(f"restored {info.path.name} ({info.tables} tables) into the PostgreSQL database; "
+          f"the database as it was is kept as {aside}")
     return 0
 
 
@@ -232,10 +254,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_export)
 
     p = subparsers.add_parser(
-        "restore", help="restore the SQLite database from a backup (admin)",
+        "restore", help="restore the database from a backup (admin)",
         description="Check the backup's integrity, keep the current file aside, and put "
         "the backup in its place. Close Stockroom everywhere first. Without FILE, list the "
-        "backups. PostgreSQL: use pg_restore (see the README).")
+        "backups. PostgreSQL: pg_restore of a pg_dump backup, in one transaction, after "
+        "a dump of the database as it is.")
     p.add_argument("file", nargs="?", help="backup file (see the list without FILE)")
     p.set_defaults(func=cmd_restore)
 

@@ -124,6 +124,24 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
         F("email", "Email", aliases=("e-mail", "order email")),
         F("lead_time_days", "Lead time days", aliases=("lead time", "lead time (days)")),
     ), key="name", example=(("CDW", "orders@cdw.example", "7"),)),
+    Kind("offers", "Supplier offers", (
+        F("product", "Product", True, ("product name", "item", "name", "description",
+                                       "part number", "mpn", "gtin")),
+        F("supplier", "Supplier", True, ("vendor", "supplier name", "reseller")),
+        F("unit_price", "Unit price", aliases=("price", "cost", "unit cost", "net price")),
+        F("pack_size", "Pack size", aliases=("pack", "pack qty", "units per pack")),
+        F("min_order", "Minimum order", aliases=("moq", "min order", "minimum order quantity",
+                                                 "min qty")),
+        F("lead_time_days", "Lead time days", aliases=("lead time", "lead time (days)",
+                                                       "delivery days")),
+        F("supplier_part", "Supplier part number", aliases=("supplier part", "supplier sku",
+                                                            "vendor part", "vendor sku")),
+        F("preferred", "Preferred", aliases=("preferred supplier", "default"),
+          help="yes for the supplier to buy from first"),
+    ), key="supplier and product", example=(
+        ("USB-C charger 65 W", "CDW", "35.00", "10", "20", "5", "CDW-4471", "yes"),
+        ("Toner HP 26A", "Insight", "84.50", "1", "2", "3", "INS-CF226A", ""),
+    )),
     Kind("licenses", "Licenses", (
         F("product", "Product", True, ("license", "software", "name", "title")),
         F("seats", "Seats", True, ("quantity", "qty", "licenses", "entitlement")),
@@ -153,6 +171,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
 KIND_ALIASES = {"devices": "assets", "asset": "assets", "device": "assets", "spares": "stock",
                 "consumables": "stock", "person": "people", "users": "people",
                 "location": "locations", "supplier": "suppliers", "license": "licenses",
+                "offer": "offers", "supplier offers": "offers", "prices": "offers",
                 "software": "licenses", "budget": "budgets"}
 
 # Snipe-IT's asset export (Admin > Reports / Assets > Export): the columns it writes.
@@ -214,10 +233,10 @@ def map_fields(headers: list[str], fields: tuple[Field, ...],
             else:
                 pool = list(f.aliases)
             for name in pool:
-                h = by_norm.get(normalise(name))
-                if h is not None and h not in used:
-                    mapping[f.name] = h
-                    used.add(h)
+                hit = by_norm.get(normalise(name))
+                if hit is not None and hit not in used:
+                    mapping[f.name] = hit
+                    used.add(hit)
                     break
     return mapping
 

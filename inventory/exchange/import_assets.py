@@ -17,6 +17,7 @@ from ..services.receiving import TAG_DIGITS, tag_prefix
 from . import bulk
 from . import values as v
 from .catalog import Ref
+from .catalog import ref_id as _id
 from .planning import CHUNK, MovementWriter, Planner, Refused, Row, RowResult
 
 # Status words of other tools (Snipe-IT's default labels among them) -> ours.
@@ -69,9 +70,6 @@ class Known:
     due_date: object
     notes: str
 
-
-def _id(ref: Ref | int | None) -> int | None:
-    return ref.id if isinstance(ref, Ref) else ref
 
 
 class AssetPlanner(Planner):

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from .. import models as m
 from ..clock import today
 from .catalog import Ref
+from .catalog import ref_id as _id
 from .planning import Planner, Refused, Row, RowResult
 
 LOCATION_KIND_WORDS = {
@@ -22,9 +23,6 @@ LOCATION_KIND_WORDS = {
     "transit": "in_transit", "in transit": "in_transit", "scrap": "disposal",
 }
 
-
-def _id(ref) -> int | None:
-    return ref.id if isinstance(ref, Ref) else ref
 
 
 def _changes(known: dict, values: dict) -> dict:

@@ -8,22 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from typing import cast
 
 from .. import models as m
 from ..clock import today
 from ..codes import gtin_valid
 from . import bulk
 from .catalog import Ref
+from .catalog import ref_id as _id
 from .planning import MovementWriter, Planner, Refused, Row, RowResult
-
-
-def _id(ref) -> int | None:
-    return ref.id if isinstance(ref, Ref) else ref
 
 
 class StockPlanner(Planner):
     kind = "stock"
-    keys = ("product", "part_number", "gtin")
+    keys: tuple[str, ...] = ("product", "part_number", "gtin")
     # Setting shelf quantities is a count: it needs the role that approves counts.
     needs = ("catalog", "adjust")
 
@@ -102,13 +100,16 @@ class StockPlanner(Planner):
         ledger = MovementWriter(self.ctx)
         costs = dict(m.Product.select(m.Product.id, m.Product.unit_cost).where(
             m.Product.id.in_({p.id for p, *_ in self.counts} or {0})).tuples())
-        changes = []
+        changes: list[tuple[int, int, int]] = []
         for p, loc, delta, cost, note in self.counts:
             if delta:
-                changes.append((p.id, loc.id, delta))
-                ends = {"to_location": loc.id} if delta > 0 else {"from_location": loc.id}
-                ledger.add("count", p.id, quantity=abs(delta), note=note,
-                           unit_cost=cost if cost is not None else costs.get(p.id), **ends)
+                # Every record exists by now (pending ones were created first): ids are set.
+                pid, lid = cast(int, p.id), cast(int, loc.id)
+                changes.append((pid, lid, delta))
+                ledger.add("count", pid, quantity=abs(delta), note=note,
+                           unit_cost=cost if cost is not None else costs.get(pid),
+                           to_location=lid if delta > 0 else None,
+                           from_location=lid if delta < 0 else None)
         for i in range(0, len(changes), 2000):
             bulk.add_stock_many(changes[i:i + 2000])
             tick(len(changes[i:i + 2000]))

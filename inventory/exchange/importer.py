@@ -25,6 +25,7 @@ from .catalog import Catalog
 from .fields import KINDS, auto_map, check_mapping, detect_kind, resolve_kind
 from .import_assets import AssetPlanner
 from .import_catalog import LocationPlanner, PeoplePlanner, SupplierPlanner
+from .import_offers import OfferPlanner
 from .import_stock import LicensePlanner, StockPlanner
 from .planning import (  # noqa: F401 - ImportOptions and RowResult are used via importer
     ACTIONS,
@@ -92,7 +93,7 @@ def _planners() -> dict[str, type[Planner]]:
     from ..costing.import_budgets import BudgetPlanner
 
     return {p.kind: p for p in (AssetPlanner, StockPlanner, PeoplePlanner, LocationPlanner,
-                                SupplierPlanner, LicensePlanner, BudgetPlanner)}
+                                SupplierPlanner, OfferPlanner, LicensePlanner, BudgetPlanner)}
 
 
 PLANNERS: dict[str, type[Planner]] = _planners()

@@ -173,7 +173,7 @@ class Planner:
     """One import kind: `plan` each row (raise `Refused` to refuse it), then `apply`."""
 
     kind = ""
-    needs = ("catalog",)  # role actions the import requires
+    needs: tuple[str, ...] = ("catalog",)  # role actions the import requires
     keys: tuple[str, ...] = ()  # fields that name the record, shown on refused rows
 
     def __init__(self, ctx: Context):

@@ -228,7 +228,8 @@ def compare(loc: m.Location, table: Table, mapping: dict[str, str],
     for pid, name in m.Product.select(m.Product.id, m.Product.name).where(
             m.Product.id.in_(list(book) or [0])).tuples():
         names.setdefault(pid, name)
-    for pid in sorted(set(stated_qty) | {p for p, q in book.items() if q}, key=names.get):
+    for pid in sorted(set(stated_qty) | {p for p, q in book.items() if q},
+                      key=lambda p: names.get(p, "")):
         have, said = book.get(pid, 0), stated_qty.get(pid, 0)
         if pid not in mentioned and not complete:
             lines.append(Line("not_on_statement", names[pid], book=have, note=LEFT_ALONE))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 import peewee as pw
 
@@ -52,7 +53,7 @@ def _like(*fields) -> Callable[[str], pw.Expression]:
     """Case-insensitive 'contains' over several columns (ILIKE / SQLite's LIKE)."""
     def build(text: str) -> pw.Expression:
         term = text.strip()  # literally: % and _ are text, as in the window's search
-        expr = None
+        expr: Any = None
         for f in fields:
             e = pw.fn.COALESCE(f, "").contains(term)
             expr = e if expr is None else expr | e
@@ -166,13 +167,27 @@ def suppliers(f: Filters) -> TableData:
     return TableData("suppliers", ["Name", "Email", "Lead time days"], q.tuples().iterator())
 
 
+def offers(f: Filters) -> TableData:
+    """Supplier offers, under the import's headers (export, change, import again)."""
+    o, p, s = m.SupplierOffer, m.Product, m.Supplier
+    code = pw.fn.COALESCE(p.gtin, pw.fn.NULLIF(p.part_number, ""), p.name)  # product_code
+    q = (o.select(code, s.name, o.unit_price, o.pack_size,
+                  o.min_order, o.lead_time_days, o.supplier_part, o.preferred)
+         .join(p).switch(o).join(s).order_by(p.name, s.name))
+    if f.search:
+        q = q.where(_like(p.name, p.part_number, s.name, o.supplier_part)(f.search))
+    return TableData("offers", ["Product", "Supplier", "Unit price", "Pack size",
+                                "Minimum order", "Lead time days", "Supplier part number",
+                                "Preferred"], q.tuples().iterator())
+
+
 def licenses(f: Filters) -> TableData:
     lic, p, v = m.License, m.Product, m.Supplier
     used = (m.LicenseSeat.select(pw.fn.COUNT(m.LicenseSeat.id))
             .where((m.LicenseSeat.license == lic.id) & m.LicenseSeat.released_at.is_null()))
     q = (lic.select(p.name, lic.seats, lic.starts_on, lic.ends_on, lic.license_type, v.name,
                     lic.cost_per_seat, lic.term_months, lic.renewal_lead_days, lic.reference,
-                    used)
+                    used, lic.retired_on)
          .join(p).switch(lic).join(v, pw.JOIN.LEFT_OUTER).order_by(p.name, lic.starts_on))
     if f.since:
         q = q.where(lic.ends_on >= f.since)
@@ -182,7 +197,8 @@ def licenses(f: Filters) -> TableData:
         q = q.where(_like(p.name, lic.reference)(f.search))
     return TableData("licenses", ["Product", "Seats", "Starts on", "Ends on", "Type", "Vendor",
                                   "Cost per seat", "Term months", "Renewal lead days",
-                                  "Reference", "Seats used"], q.tuples().iterator())
+                                  "Reference", "Seats used", "Retired on"],
+                     q.tuples().iterator())
 
 
 def orders(f: Filters) -> TableData:
@@ -254,7 +270,8 @@ def movements(f: Filters) -> TableData:
 
 TABLES: dict[str, Callable[[Filters], TableData]] = {
     "assets": assets, "stock": stock, "people": people, "locations": locations,
-    "suppliers": suppliers, "licenses": licenses, "orders": orders, "movements": movements,
+    "suppliers": suppliers, "offers": offers, "licenses": licenses, "orders": orders,
+    "movements": movements,
 }
 
 

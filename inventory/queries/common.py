@@ -68,9 +68,10 @@ class TableQuery:
         raise NotImplementedError
 
 
-def any_contains(term: str, fields: Iterable[pw.Field | pw.Node]) -> pw.Expression:
-    """`term` appears (case-insensitively) in at least one of `fields`."""
-    expr = None
+def any_contains(term: str, fields: Iterable[Any]) -> Any:
+    """`term` appears (case-insensitively) in at least one of `fields` (peewee fields or
+    expressions: their `contains` is not in peewee's type hints)."""
+    expr: Any = None
     for f in fields:
         e = f.contains(term)
         expr = e if expr is None else (expr | e)
@@ -94,8 +95,9 @@ def matching_ids(model: type[m.BaseModel], term: str,
     return ids if len(ids) <= MAX_LITERAL_IDS else sub
 
 
-def any_of(*conditions: pw.Expression | None) -> pw.Expression:
-    expr = None
+def any_of(*conditions: Any) -> Any:
+    """Any of the conditions (None ones left out); none at all matches nothing."""
+    expr: Any = None
     for c in conditions:
         if c is not None:
             expr = c if expr is None else (expr | c)
@@ -146,7 +148,7 @@ def descendants(location_id: int) -> list[int]:
     return out
 
 
-def order(expr: pw.Node, descending: bool) -> pw.Node:
+def order(expr: Any, descending: bool) -> Any:
     return expr.desc() if descending else expr.asc()
 
 
@@ -170,7 +172,9 @@ def fetch_rows(query: pw.Select, ids: Sequence[int], id_field: pw.Field,
     return out
 
 
-def raw_rows(query: pw.Select) -> list[tuple]:
+def raw_rows(query: Any) -> list[tuple]:
+    """The rows of a model's select straight from the driver (its `model` is not in
+    peewee's hints for `Select`)."""
     sql, params = query.sql()
     return query.model._meta.database.execute_sql(sql, params).fetchall()
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import peewee as pw
 
@@ -123,7 +124,7 @@ def search_ids(term: str, related: list | None = None) -> set[int] | None:
     return out
 
 
-def search_filter(terms: Sequence[str]) -> list[pw.Expression]:
+def search_filter(terms: Sequence[str]) -> list[Any]:
     """Conditions for "every word matches": words matched by few devices become one list
     of ids (the intersection), so the database reads just those rows instead of testing
     every asset's tag and serial; the other words stay conditions on those rows."""

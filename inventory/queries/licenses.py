@@ -28,7 +28,8 @@ def used_seats() -> pw.Select:
 def renewal_due_ids(on: date) -> list[int]:
     """Licenses due for renewal on `on` (the rule in `inventory/renewals.py`)."""
     return [lid for lid, ends, notice, lead in LIC.select(
-        LIC.id, LIC.ends_on, LIC.notice_days, LIC.renewal_lead_days).tuples()
+        LIC.id, LIC.ends_on, LIC.notice_days, LIC.renewal_lead_days)
+        .where(LIC.retired_on.is_null()).tuples()
         if renewal_due(_day(ends), notice, lead, on)]
 
 
@@ -74,6 +75,10 @@ class LicenseTable(TableQuery):
         if kind := spec.get("type"):
             q = q.where(LIC.license_type == kind)
         special = spec.get("special")
+        if special == "retired":
+            q = q.where(LIC.retired_on.is_null(False))
+        else:  # a retired license is shown only when asked for
+            q = q.where(LIC.retired_on.is_null())
         if special == "renewal":
             q = q.where(LIC.id.in_(renewal_due_ids(today())))
         key = spec.sort or self.default_sort
@@ -91,19 +96,21 @@ class LicenseTable(TableQuery):
     def rows(self, ids: Sequence[int]) -> dict[int, tuple]:
         u = used_seats().where(SEAT.license.in_(list(ids))).alias("u")
         q = (LIC.select(LIC.id, P.name, SUP.name, LIC.license_type, LIC.seats, u.c.used,
-                        LIC.cost_per_seat, LIC.ends_on, LIC.notice_days, LIC.renewal_lead_days)
+                        LIC.cost_per_seat, LIC.ends_on, LIC.notice_days, LIC.renewal_lead_days,
+                        LIC.retired_on)
              .join(P, on=(LIC.product == P.id))
              .join_from(LIC, SUP, pw.JOIN.LEFT_OUTER, on=(LIC.vendor == SUP.id))
              .join_from(LIC, u, pw.JOIN.LEFT_OUTER, on=(u.c.lid == LIC.id)))
         on = today()
         out = {}
-        for lid, (name, vendor, ltype, seats, used, cost, ends, notice, lead) in fetch_rows(
-                q, ids, LIC.id).items():
+        for lid, (name, vendor, ltype, seats, used, cost, ends, notice, lead,
+                  retired) in fetch_rows(q, ids, LIC.id).items():
             used = int(used or 0)
             r = renewal(_day(ends), notice, lead)
             out[lid] = (name, vendor or "", ltype, seats, used, seats - used, cost, ends,
-                        r.renew_by if r else None, state(_day(ends), notice, lead, used, seats,
-                                                         on))
+                        r.renew_by if r and not retired else None,
+                        "retired" if retired else state(_day(ends), notice, lead, used, seats,
+                                                        on))
         return out
 
 
@@ -115,6 +122,15 @@ class SeatRow:
     department: str
     assigned_at: datetime
     left: bool  # the person has left: the seat can be reclaimed
+
+
+@dataclass(frozen=True)
+class TermRow:
+    starts_on: date
+    ends_on: date | None
+    seats: int
+    cost_per_seat: Decimal
+    reference: str
 
 
 @dataclass(frozen=True)
@@ -136,6 +152,9 @@ class LicenseDetail:
     reference: str
     state: str
     assignments: list[SeatRow]
+    renewal_lead_days: int = 30
+    retired_on: date | None = None
+    terms: tuple[TermRow, ...] = ()  # earlier terms, latest first
 
     @property
     def free(self) -> int:
@@ -174,7 +193,12 @@ def detail(license_id: int, limit: int = 500) -> LicenseDetail | None:
         ends_on=lic.ends_on, renew_by=r.renew_by if r else None,
         due_from=r.due_from if r else None, notice_days=lic.notice_days,
         allow_overuse=lic.allow_overuse, reference=lic.reference,
-        state=state(lic.ends_on, lic.notice_days, lic.renewal_lead_days, used, lic.seats,
-                    today()),
-        assignments=seats,
+        state="retired" if lic.retired_on else state(
+            lic.ends_on, lic.notice_days, lic.renewal_lead_days, used, lic.seats, today()),
+        assignments=seats, renewal_lead_days=lic.renewal_lead_days, retired_on=lic.retired_on,
+        terms=tuple(TermRow(*t) for t in m.LicenseTerm.select(
+            m.LicenseTerm.starts_on, m.LicenseTerm.ends_on, m.LicenseTerm.seats,
+            m.LicenseTerm.cost_per_seat, m.LicenseTerm.reference)
+            .where(m.LicenseTerm.license == lic.id)
+            .order_by(m.LicenseTerm.starts_on.desc()).tuples()),
     )

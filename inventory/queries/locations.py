@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 import peewee as pw
 
@@ -112,7 +113,7 @@ class LocationDetail:
     movements: list[history.MovementRow]
 
 
-def _shipments(cond: pw.Expression) -> list[ShipmentRow]:
+def _shipments(cond: Any) -> list[ShipmentRow]:
     sh, ln = m.Shipment, m.ShipmentLine
     src, dst = LOC.alias("s"), LOC.alias("d")
     q = (sh.select(sh.number, src.name, dst.name, sh.shipped_at, pw.fn.COUNT(ln.id),

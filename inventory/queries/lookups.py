@@ -71,7 +71,8 @@ def licenses() -> list[Choice]:
     used = (SEAT.select(SEAT.license.alias("lid"), pw.fn.COUNT(SEAT.id).alias("n"))
             .where(SEAT.released_at.is_null()).group_by(SEAT.license).alias("u"))
     q = (L.select(L.id, P.name, L.seats, used.c.n, L.license_type).join(P)
-         .join_from(L, used, pw.JOIN.LEFT_OUTER, on=(used.c.lid == L.id)).order_by(P.name))
+         .join_from(L, used, pw.JOIN.LEFT_OUTER, on=(used.c.lid == L.id))
+         .where(L.retired_on.is_null()).order_by(P.name))  # a retired one takes no seats
     return [Choice(i, str(i), f"{n} — {max(s - int(u or 0), 0)} of {s} free", t)
             for i, n, s, u, t in q.tuples()]
 

@@ -11,6 +11,7 @@ import peewee as pw
 
 from .. import models as m
 from .common import Column, Spec, TableQuery, fetch_rows, order
+from .lookups import product_code
 
 PO = m.PurchaseOrder
 PL = m.PurchaseOrderLine
@@ -99,6 +100,7 @@ class OrderLineRow:
     quantity: int
     received: int
     unit_price: Decimal
+    code: str = ""  # what the services find the product by (GTIN, part number or name)
 
     @property
     def total(self) -> Decimal:
@@ -120,6 +122,7 @@ class OrderDetail:
     created_by: str | None
     note: str
     lines: list[OrderLineRow]
+    ship_to_code: str = ""
 
     @property
     def total(self) -> Decimal:
@@ -130,14 +133,20 @@ def detail(order_id: int) -> OrderDetail | None:
     po = PO.select(PO, SUP).join(SUP).where(PO.id == order_id).first()
     if po is None:
         return None
-    lines = [OrderLineRow(*r) for r in
+    lines = [OrderLineRow(name, kind, qty, got, price, product_code(gtin, part, name))
+             for name, kind, qty, got, price, gtin, part in
              PL.select(m.Product.name, m.Product.kind, PL.quantity, PL.received_quantity,
-                       PL.unit_price).join(m.Product).where(PL.order == po.id)
-             .order_by(PL.id).tuples()]
+                       PL.unit_price, m.Product.gtin, m.Product.part_number)
+             .join(m.Product).where(PL.order == po.id).order_by(PL.id).tuples()]
     by = m.Operator.get_or_none(m.Operator.id == po.created_by_id) if po.created_by_id else None
     return OrderDetail(po.id, po.number, po.supplier.name, po.supplier.email, po.status,
                        po.ship_to.name, po.created_at, po.ordered_at, po.expected_at,
-                       po.received_at, by.name if by else None, po.note, lines)
+                       po.received_at, by.name if by else None, po.note, lines,
+                       po.ship_to.code)
+
+
+def id_of(number: str) -> int | None:
+    return PO.select(PO.id).where(PO.number == number.strip()).scalar()
 
 
 def number_of(order_id: int) -> str | None:

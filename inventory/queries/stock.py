@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import peewee as pw
 
@@ -19,7 +20,7 @@ LOC = m.Location
 SITE_KINDS = ("site", "stockroom")
 
 
-def _sum_where(cond: pw.Expression) -> pw.Node:
+def _sum_where(cond: pw.Expression) -> Any:
     return pw.fn.COALESCE(pw.fn.SUM(pw.Case(None, [(cond, SL.quantity)], 0)), 0)
 
 
@@ -70,7 +71,7 @@ class StockTable(TableQuery):
     def low(self) -> list[int]:
         if self._low is None:
             self.set_reorder_figures(reorder_figures())
-        return self._low
+        return self._low or []
 
     def id_query(self, spec: Spec) -> pw.Select:
         q = P.select(P.id).where(P.kind.in_(m.QUANTITY_KINDS))
@@ -134,7 +135,20 @@ def reorder_figures() -> tuple[dict[int, int], list[int]]:
             sums[ln.product_id] = sums.get(ln.product_id, 0.0) + float(ln.reorder_point)
             if ln.alert:
                 flagged.add(ln.product_id)
-        return {p: int(math.ceil(v)) for p, v in sums.items()}, sorted(flagged)
+        points = {p: int(math.ceil(v)) for p, v in sums.items()}
+        # A product stocked nowhere yet (new in the catalogue) has no line: its manual
+        # minimum is its reorder point until it has stock and demand of its own.
+        unplanned = {pid: minimum for pid, minimum in P.select(P.id, P.min_quantity).where(
+            P.min_quantity.is_null(False) & P.kind.in_(m.QUANTITY_KINDS) & P.active).tuples()
+            if pid not in points}
+        if unplanned:
+            pos = reorder.positions()
+            for pid, minimum in unplanned.items():
+                points[pid] = minimum
+                held = pos.get(pid)
+                if minimum > 0 and (held.total if held else 0) <= minimum:
+                    flagged.add(pid)
+        return points, sorted(flagged)
     points = reorder.reorder_points()
     pos = reorder.positions()
     empty = reorder.Position(0, 0, 0)

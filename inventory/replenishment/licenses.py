@@ -89,7 +89,8 @@ def license_alerts(db: pw.Database, *, today: date | None = None,
         lics = list(L.select(L.id, P.name, m.Supplier.name.alias("vendor_name"), L.license_type,
                              L.seats, L.cost_per_seat, L.ends_on, L.notice_days,
                              L.renewal_lead_days)
-                    .join(P).switch(L).join(m.Supplier, pw.JOIN.LEFT_OUTER).tuples())
+                    .join(P).switch(L).join(m.Supplier, pw.JOIN.LEFT_OUTER)
+                    .where(L.retired_on.is_null()).tuples())  # retired: no alerts
         since = datetime.combine(today, datetime.min.time()) - timedelta(
             days=int(TREND_MONTHS * 30.44))
         seats = defaultdict(list)

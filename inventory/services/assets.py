@@ -74,6 +74,9 @@ def transition(a: m.Asset, allowed: tuple[str, ...], **changes) -> None:
                        else f"{a.tag} was changed at another desk just now. Scan it again.")
 
 
+PLACE_KINDS = ("site", "stockroom")  # where a device can be checked out to, without a person
+
+
 def check_out(db: pw.Database, op: OperatorRef, asset_tag: str, *, person: str | None = None,
               location: str | None = None, due: date | None = None, source: str = "manual",
               reference: str = "") -> AssetView:
@@ -86,6 +89,10 @@ def check_out(db: pw.Database, op: OperatorRef, asset_tag: str, *, person: str |
         a = find.asset(asset_tag)
         holder = find.person(person) if person else None
         dest = find.location(location) if location else None
+        if dest is not None and dest.kind not in PLACE_KINDS:
+            raise ValidationError(f"{dest.name} is a {dest.kind.replace('_', ' ')} location; a "
+                                  "device is checked out to a place on a site (a meeting room, "
+                                  "a loaner shelf).", field="location")
         if a.status not in CHECKOUT_FROM:
             raise InvalidState(why_not_available(a), field="asset")
         if due is not None and due < clock.today():
@@ -195,5 +202,5 @@ def mark_lost(db: pw.Database, op: OperatorRef, asset_tag: str, reason: str) -> 
     return _end_of_life(db, op, asset_tag, kind="lost", reason=reason)
 
 
-def get(db: pw.Database, tag: str) -> AssetView:
+def get(tag: str) -> AssetView:
     return view(find.asset(tag))

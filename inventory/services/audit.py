@@ -134,11 +134,39 @@ def negative_stock() -> list[str]:
                     .where(sl.quantity < 0).tuples()], "negative stock levels")
 
 
+def reservations_out_of_step() -> list[str]:
+    """The stock levels' `reserved` equals what open requests hold there; a device held for
+    a request is still in stock."""
+    sl, r = m.StockLevel, m.Reservation
+    held = {(p, loc): int(q) for p, loc, q in
+            r.select(r.product, r.location, pw.fn.SUM(r.quantity))
+            .where((r.state == "held") & r.asset.is_null() & r.location.is_null(False))
+            .group_by(r.product, r.location).tuples()}
+    shown = {(p, loc): int(res or 0) for p, loc, res in
+             sl.select(sl.product, sl.location, sl.reserved).where(sl.reserved != 0).tuples()}
+    out = []
+    for p, loc in sorted(set(held) | set(shown)):
+        if held.get((p, loc), 0) != shown.get((p, loc), 0):
+            out.append(f"reserved out of step: {m.Product.get_by_id(p).name} at "
+                       f"{m.Location.get_by_id(loc).name} shows {shown.get((p, loc), 0)} "
+                       f"reserved, open requests hold {held.get((p, loc), 0)}; cancel and "
+                       "reserve those requests again")
+    for tag, status, number in (r.select(m.Asset.tag, m.Asset.status, m.Request.number)
+                                .join(m.Asset, on=(r.asset == m.Asset.id)).switch(r)
+                                .join(m.Request).where((r.state == "held")
+                                                       & (m.Asset.status != "in_stock"))
+                                .tuples()):
+        out.append(f"reserved device gone: {tag} is {status.replace('_', ' ')} but held for "
+                   f"{number}; cancel and reserve the request again")
+    return _capped(out, "reservations out of step")
+
+
 def audit(db: pw.Database) -> list[str]:
     """Every broken invariant found, one line each (at most SHOW_PER_RULE per rule)."""
     with db.atomic():
         lic, people = _names()
         found: Iterable[list[str]] = (
             duplicate_seats(lic, people), over_allocated(lic),
-            issued_after_leaving(lic, people), assets_in_two_places(), negative_stock())
+            issued_after_leaving(lic, people), assets_in_two_places(), negative_stock(),
+            reservations_out_of_step())
         return [line for lines in found for line in lines]

@@ -14,7 +14,7 @@ from ..errors import Duplicate, ValidationError
 from ..operators import OperatorRef
 from ..roles import require
 from . import find
-from .find import SUPPLIER_HOW
+from .offers import add_offer  # noqa: F401 - catalogue additions in one place
 
 
 def _need(value: str, what: str) -> str:
@@ -107,26 +107,6 @@ def create_supplier(db: pw.Database, op: OperatorRef, name: str, *, email: str =
         if m.Supplier.get_or_none(m.Supplier.name == name):
             raise Duplicate(f"Supplier {name} already exists.", field="name")
         return m.Supplier.create(name=name, email=email, lead_time_days=lead_time_days).id
-
-
-def add_offer(db: pw.Database, op: OperatorRef, supplier: str, product: str, *,
-              unit_price: Decimal | float, lead_time_days: float, pack_size: int = 1,
-              min_order: int = 1, supplier_part: str = "", preferred: bool = False) -> int:
-    require(op.role, "catalog")
-    pack_size = limits.pack(pack_size, "The pack size")
-    min_order = limits.pack(min_order, "The minimum order", field="min_order")
-    unit_price = limits.price(unit_price, "The unit price", field="unit_price")
-    lead_time_days = limits.lead_days(lead_time_days, "The offer's lead time",
-                                      field="lead_time_days")
-    with db.atomic():
-        sup = m.Supplier.get_or_none(m.Supplier.name == supplier)
-        if sup is None:
-            raise ValidationError(f"No supplier '{supplier}'. {SUPPLIER_HOW}", field="supplier")
-        p = find.product(product)
-        return m.SupplierOffer.create(supplier=sup, product=p, unit_price=Decimal(str(unit_price)),
-                                      lead_time_days=lead_time_days, pack_size=pack_size,
-                                      min_order=min_order, supplier_part=supplier_part,
-                                      preferred=preferred).id
 
 
 def create_license(db: pw.Database, op: OperatorRef, product: str, seats: int, *,

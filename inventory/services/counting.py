@@ -122,7 +122,7 @@ def _open_session(count_id: int) -> m.CountSession:
     return s
 
 
-def open_count(db: pw.Database, location_code: str) -> int | None:
+def open_count(location_code: str) -> int | None:
     """The open count of this location, if someone started one."""
     loc = find.location(location_code)
     s = (m.CountSession.select(m.CountSession.id)
@@ -139,7 +139,7 @@ def start_count(db: pw.Database, op: OperatorRef, location_code: str) -> int:
         if loc.kind not in COUNTABLE_KINDS:
             raise ValidationError(f"{loc.name} is a {loc.kind.replace('_', ' ')} location and "
                                   "cannot be counted. Scan a stockroom, shelf or 3PL label.")
-        running = open_count(db, loc.code)
+        running = open_count(loc.code)
         if running is not None:
             raise InvalidState(f"Count #{running} of {loc.name} is still open. Continue it, "
                                "or cancel it before starting another.")
@@ -269,7 +269,7 @@ def variance(db: pw.Database, count_id: int) -> Variance:
         return _variance(_session(count_id))
 
 
-def count_view(db: pw.Database, count_id: int) -> CountView:
+def count_view(count_id: int) -> CountView:
     s = _session(count_id)
     scans = m.CountEntry.select().where(m.CountEntry.session == s.id).count()
     return CountView(s.id, s.location.name, s.location.code, s.status, scans)
@@ -343,4 +343,4 @@ def cancel_count(db: pw.Database, op: OperatorRef, count_id: int) -> CountView:
              .where((m.CountSession.id == s.id) & (m.CountSession.status == "open")).execute())
         if n == 0:
             raise InvalidState(f"Count #{s.id} is already {s.status}; it cannot be cancelled.")
-        return count_view(db, s.id)
+        return count_view(s.id)

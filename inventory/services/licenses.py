@@ -56,6 +56,9 @@ def assign_seat(db: pw.Database, op: OperatorRef, license: int | str, *,
                               field="person")
     with db.atomic():
         lic = _license(license)
+        if lic.retired_on is not None:
+            raise InvalidState(f"{lic.product.name} was retired on {lic.retired_on:%Y-%m-%d}; "
+                               "its seats can no longer be assigned.", field="license")
         # Lock the license row so two desks cannot take the last seat together.
         if isinstance(db, pw.PostgresqlDatabase):
             m.License.select().where(m.License.id == lic.id).for_update().execute()

@@ -160,80 +160,26 @@ def order_csv(db: pw.Database, number: str) -> str:
     return csv_text(ORDER_HEADER, order_table(db, number))
 
 
-def order_text(db: pw.Database, number: str) -> list[str]:
-    """The order as printable lines (what the PDF shows)."""
+def order_document(db: pw.Database, number: str):
+    """The order as the document sent to the supplier (exchange/order_document.py)."""
+    from ..exchange.order_document import OrderDocument, OrderLineRow
+
     with db.atomic():
         po, rows = _order_rows(number)
-        head = [
-            f"Purchase order {po.number}",
-            "",
-            f"Supplier: {po.supplier.name} {po.supplier.email}".rstrip(),
-            f"Deliver to: {po.ship_to.name} ({po.ship_to.code})",
-            f"Status: {po.status.replace('_', ' ')}",
-            f"Ordered: {po.ordered_at:%Y-%m-%d}" if po.ordered_at else "Ordered: (draft)",
-            f"Expected: {po.expected_at:%Y-%m-%d}" if po.expected_at else "",
-            "",
-            f"{'Supplier part':<16}{'Product':<40}{'Qty':>6}{'Unit':>11}{'Total':>12}",
-        ]
-    total = Decimal(0)
-    body = []
-    for sp, _, name, qty, price, line_total in rows:
-        body.append(f"{sp[:15]:<16}{name[:39]:<40}{qty:>6}{price:>11}{line_total:>12}")
-        total += Decimal(line_total)
-    return [*head, *body, "", f"{'Order total':<62}{total:>23.2f}"]
-
-
-def _pdf_escape(s: str) -> str:
-    s = s.encode("latin-1", "replace").decode("latin-1")
-    return s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-
-def text_pdf(lines: list[str], title: str = "") -> bytes:
-    """A plain PDF (A4, Courier 10 pt, as many pages as needed) of text lines."""
-    per_page = 70
-    pages = [lines[i:i + per_page] for i in range(0, max(len(lines), 1), per_page)] or [[]]
-    objects: list[bytes] = []
-
-    def add(obj: bytes) -> int:
-        objects.append(obj)
-        return len(objects)
-
-    catalog = add(b"")  # placeholders, filled below
-    pages_id = add(b"")
-    font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier "
-               b"/Encoding /WinAnsiEncoding >>")
-    kids = []
-    for chunk in pages:
-        text = ["BT", "/F1 10 Tf", "12 TL", "40 800 Td"]
-        for ln in chunk:
-            text.append(f"({_pdf_escape(ln)}) Tj T*")
-        text.append("ET")
-        stream = "\n".join(text).encode("latin-1")
-        content = add(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-        kids.append(add(f"<< /Type /Page /Parent {pages_id} 0 R /MediaBox [0 0 595 842] "
-                        f"/Resources << /Font << /F1 {font} 0 R >> >> "
-                        f"/Contents {content} 0 R >>".encode()))
-    objects[catalog - 1] = f"<< /Type /Catalog /Pages {pages_id} 0 R >>".encode()
-    objects[pages_id - 1] = (f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] "
-                             f"/Count {len(kids)} >>").encode()
-    info = add(f"<< /Title ({_pdf_escape(title)}) /Producer (Stockroom) >>".encode())
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for i, obj in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + obj + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    for off in offsets:
-        out += f"{off:010d} 00000 n \n".encode()
-    out += (f"trailer\n<< /Size {len(objects) + 1} /Root {catalog} 0 R /Info {info} 0 R >>\n"
-            f"startxref\n{xref}\n%%EOF\n").encode()
-    return bytes(out)
+        return OrderDocument(
+            po.number, po.status, po.supplier.name, po.supplier.email, po.ship_to.name,
+            po.ship_to.code, po.created_at, po.ordered_at, po.expected_at, po.note,
+            [OrderLineRow(sp, part, name, int(qty), Decimal(price))
+             for sp, part, name, qty, price, _ in rows])
 
 
 def order_pdf(db: pw.Database, number: str) -> bytes:
-    """The order as a one-or-more page PDF to send to the supplier."""
-    return text_pdf(order_text(db, number), title=f"Purchase order {number}")
+    """The order as a PDF to send to the supplier: the letterhead from Settings, the
+    addresses, a table of the lines and the total."""
+    from ..exchange.order_document import order_pdf as render
+    from ..letterhead import load
+
+    return render(order_document(db, number), load(db))
 
 
 def line_row(ln: ReorderLine) -> list:

@@ -104,5 +104,60 @@ def cancel_order(db: pw.Database, op: OperatorRef, number: str) -> OrderView:
         return order_view(m.PurchaseOrder.get_by_id(po.id))
 
 
-def get_order(db: pw.Database, number: str) -> OrderView:
+MAX_NOTE = 1000
+
+
+def edit_order(db: pw.Database, op: OperatorRef, number: str, *, ship_to: str | None = None,
+               lines: list[tuple[str, int, object]] | None = None,
+               note: str | None = None) -> OrderView:
+    """Change a draft: delivery location, note, and its lines (product, quantity, unit
+    price; a price of None takes the supplier's offer, else the product's cost). The lines
+    given replace the order's lines; a placed order is refused."""
+    require(op.role, "receive")
+    if note is not None and len(note) > MAX_NOTE:
+        raise ValidationError(f"The note is {len(note):,} characters long; at most "
+                              f"{MAX_NOTE:,}.", field="note")
+    if lines is not None and not lines:
+        raise ValidationError("An order needs at least one line; cancel it instead.",
+                              field="lines")
+    with db.atomic():
+        po = _get(number)
+        if po.status != "draft":
+            raise InvalidState(f"{po.number} is {po.status.replace('_', ' ')}; only a draft can "
+                               "be changed. Cancel it and make a new order.")
+        values: dict = {}
+        if ship_to is not None:
+            values["ship_to"] = find.location(ship_to)
+            if values["ship_to"].kind not in m.STOCKING_KINDS:
+                raise ValidationError(f"{values['ship_to'].name} is not a place goods are "
+                                      "delivered to (a site, stockroom, 3PL or MSP).",
+                                      field="ship_to")
+        if note is not None:
+            values["note"] = note.strip()
+        if values:
+            m.PurchaseOrder.update(**values).where(m.PurchaseOrder.id == po.id).execute()
+        if lines is not None:
+            rows = []
+            seen: set[int] = set()
+            for code, qty, price in lines:
+                limits.quantity(qty, f"The order quantity for {code}", field="lines")
+                p = find.product(code)
+                if p.id in seen:
+                    raise ValidationError(f"{p.name} is on two lines; put it on one.",
+                                          field="lines")
+                seen.add(p.id)
+                if price is None or price == "":
+                    offer = m.SupplierOffer.get_or_none(
+                        (m.SupplierOffer.supplier == po.supplier_id)
+                        & (m.SupplierOffer.product == p.id))
+                    amount = Decimal(offer.unit_price if offer else p.unit_cost)
+                else:
+                    amount = limits.price(price, f"The price of {p.name}", field="lines")
+                rows.append(dict(order=po.id, product=p.id, quantity=qty, unit_price=amount))
+            m.PurchaseOrderLine.delete().where(m.PurchaseOrderLine.order == po.id).execute()
+            m.PurchaseOrderLine.insert_many(rows).execute()
+        return order_view(m.PurchaseOrder.get_by_id(po.id))
+
+
+def get_order(number: str) -> OrderView:
     return order_view(_get(number))

@@ -200,7 +200,7 @@ def resolve(db: pw.Database, code: str, *, gtin: str | None = None,
         return _unknown(text, match.reason)
 
 
-def search_people(db: pw.Database, text: str, limit: int = 20) -> list[tuple[str, str, str]]:
+def search_people(text: str, limit: int = 20) -> list[tuple[str, str, str]]:
     """Active people whose name, employee id or email starts with `text`:
     (employee id, name, department), for a person picker."""
     t = text.strip().replace("%", "").replace("_", "")

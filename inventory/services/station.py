@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import peewee as pw
-
 from .. import models as m
 from ..errors import NotFound
 from . import find
@@ -39,7 +37,7 @@ class OrderSheet:
     lines: list[OrderLine]
 
 
-def open_orders(db: pw.Database, limit: int = 500) -> list[tuple[str, str]]:
+def open_orders(limit: int = 500) -> list[tuple[str, str]]:
     """Orders that can be received: (number, "number · supplier · ship-to")."""
     po = m.PurchaseOrder
     q = (po.select(po.number, m.Supplier.name, m.Location.name)
@@ -48,7 +46,7 @@ def open_orders(db: pw.Database, limit: int = 500) -> list[tuple[str, str]]:
     return [(n, f"{n} · {s} · to {loc}") for n, s, loc in q.tuples()]
 
 
-def order_sheet(db: pw.Database, number: str) -> OrderSheet:
+def order_sheet(number: str) -> OrderSheet:
     po = m.PurchaseOrder.get_or_none(m.PurchaseOrder.number == number.strip())
     if po is None:
         raise NotFound(f"No purchase order '{number}'. Check the number on the delivery note.")
@@ -61,7 +59,7 @@ def order_sheet(db: pw.Database, number: str) -> OrderSheet:
                       po.ship_to.name, lines)
 
 
-def places(db: pw.Database, kinds: tuple[str, ...] = (*m.STOCKING_KINDS, "repair")
+def places(kinds: tuple[str, ...] = (*m.STOCKING_KINDS, "repair")
            ) -> list[tuple[str, str]]:
     """Active locations of these kinds: (code, "name (code)")."""
     loc = m.Location
@@ -70,11 +68,11 @@ def places(db: pw.Database, kinds: tuple[str, ...] = (*m.STOCKING_KINDS, "repair
     return [(c, f"{n} ({c})") for c, n in q.tuples()]
 
 
-def goes_in_transit(db: pw.Database, source: str, destination: str) -> bool:
+def goes_in_transit(source: str, destination: str) -> bool:
     """Whether a transfer between these places travels as a shipment (in transit)."""
     return needs_transit(find.location(source), find.location(destination))
 
 
-def stock_at(db: pw.Database, product: str, location: str) -> int:
+def stock_at(product: str, location: str) -> int:
     """On hand of a product (GTIN / part number / name) at a location (code or name)."""
     return on_hand(find.product(product).id, find.location(location).id)

@@ -119,11 +119,3 @@ def adjust(db: pw.Database, op: OperatorRef, product: str, location: str, *,
             record(op, kind, p, quantity=-change, from_location=loc, note=reason,
                    reference=reference, source=source, unit_cost=p.unit_cost)
         return StockView(p.name, loc.name, on_hand(p.id, loc.id))
-
-
-def levels(db: pw.Database, product: str) -> list[StockView]:
-    p = find.product(product)
-    sl = m.StockLevel
-    rows = (sl.select(sl, m.Location).join(m.Location)
-            .where((sl.product == p.id) & (sl.quantity != 0)).order_by(m.Location.name))
-    return [StockView(p.name, r.location.name, r.quantity) for r in rows]

@@ -123,10 +123,3 @@ def confirm_arrival(db: pw.Database, op: OperatorRef, shipment_number: str, *,
                 record(op, "arrive", line.product_id, quantity=line.quantity, from_location=via,
                        to_location=dst, reference=ship.number, source=source)
         return ShipmentView(ship.number, ship.source.name, dst.name, "arrived", len(lines))
-
-
-def open_shipments(db: pw.Database) -> list[ShipmentView]:
-    q = (m.Shipment.select().where(m.Shipment.status == "in_transit")
-         .order_by(m.Shipment.shipped_at))
-    return [ShipmentView(s.number, s.source.name, s.destination.name, s.status,
-                         s.lines.count()) for s in q]

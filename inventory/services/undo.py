@@ -199,19 +199,3 @@ def undo(db: pw.Database, op: OperatorRef, movement_id: int, reason: str = "", *
         posted = (m.Movement.select(m.Movement.id).where(m.Movement.reverses == mv.id)
                   .order_by(m.Movement.id.desc()).first())
         return UndoView(posted.id, mv.id, new, f"Undid the {_label(mv)}")
-
-
-def last_movement(db: pw.Database, op: OperatorRef, *, since_id: int = 0) -> int | None:
-    """The newest movement this operator posted after `since_id` (for "undo last")."""
-    mv = (m.Movement.select(m.Movement.id)
-          .where((m.Movement.operator == op.id) & (m.Movement.id > since_id))
-          .order_by(m.Movement.id.desc()).first())
-    return mv.id if mv else None
-
-
-def movements_since(db: pw.Database, op: OperatorRef, since_id: int) -> list[int]:
-    """Movements this operator posted after `since_id`, oldest first."""
-    q = (m.Movement.select(m.Movement.id)
-         .where((m.Movement.operator == op.id) & (m.Movement.id > since_id))
-         .order_by(m.Movement.id))
-    return [mv.id for mv in q]

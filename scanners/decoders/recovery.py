@@ -27,7 +27,7 @@ UPSCALE = 3.0  # straighten at this scale: sub-pixel edges survive the row avera
 REACH = 3.2  # the profile runs this many times the located length (see _bars_extent)
 BAND = 0.6  # share of the region's height (along the bars) averaged into the profile
 ROWS = 3  # rows of the image a profile is drawn into for the decoder
-MAX_BAND_ROWS = 40  # rows of the straightened band (a taller one is sampled every few rows)
+MAX_BAND_ROWS = 24  # rows of the straightened band (a taller one is sampled every few rows)
 MAX_LENGTH_PX = 2400  # longest profile (after upscaling)
 _PAD = 64
 

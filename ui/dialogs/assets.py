@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QWidget,
+)
 
 from inventory import clock
 from inventory.commands import (
@@ -26,6 +33,7 @@ from .fields import ChoiceCombo, OptionalDate, location_combo, person_picker, pe
 from .form import FormDialog
 
 STOCKING = ("site", "stockroom", "3pl", "msp")
+PLACE_KINDS = ("site", "stockroom")  # where a device can go without a person
 
 
 def _tag_list(tags: Sequence[str]) -> str:
@@ -52,21 +60,47 @@ class _OnDevices(FormDialog):
 
 
 class CheckOutDialog(_OnDevices):
+    """To a person (a loan or an issue), or to a place on a site: a meeting room's
+    screen, a loaner shelf."""
+
     heading = "Check out"
     ok_text = "Check out"
     verb = "checked out"
+    field_names = {"location": "place"}
 
     def build(self) -> None:
+        choose = QWidget()
+        row = QHBoxLayout(choose)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.to_person = QRadioButton("A person")
+        self.to_place = QRadioButton("A place (meeting room, loaner shelf)")
+        self.to_person.setChecked(True)
+        row.addWidget(self.to_person)
+        row.addWidget(self.to_place)
+        row.addStretch(1)
+        self.add_field("target", "For", choose)
         self.person = self.add_field("person", "To", person_picker())
+        self.place = self.add_field("place", "Place", location_combo(
+            PLACE_KINDS, none_text="Pick a room or shelf — or scan its label"))
         self.due = self.add_field("due", "Due back", OptionalDate(
             "Loan, due back on", minimum=clock.today()))
         self.reference = self.add_field("reference", "Ticket", QLineEdit())
         self.reference.setPlaceholderText("Optional: service desk ticket number")
+        self.to_person.toggled.connect(self._switch)
+        self._switch()
         self.person.setFocus()
+
+    def _switch(self) -> None:
+        person = self.to_person.isChecked()
+        self.person.setEnabled(person)
+        self.place.setEnabled(not person)
 
     def validate(self) -> dict[str, str]:
         errors = {}
-        if not self.person.text().strip():
+        if self.to_place.isChecked():
+            if not self.place.code():
+                errors["place"] = "Pick the room or shelf the device goes to."
+        elif not self.person.text().strip():
             errors["person"] = "Pick who receives the device, or scan their badge."
         elif not self.person.is_known():
             errors["person"] = person_problem(self.person.text())
@@ -76,20 +110,30 @@ class CheckOutDialog(_OnDevices):
         return errors
 
     def commands(self) -> list[Command]:
-        code, due, ref = self.person.code(), self.due.value(), self.reference.text().strip()
+        due, ref = self.due.value(), self.reference.text().strip()
+        if self.to_place.isChecked():
+            return [CheckOut(tag, location=self.place.code(), due=due, reference=ref)
+                    for tag in self.tags]
+        code = self.person.code()
         return [CheckOut(tag, person=code, due=due, reference=ref) for tag in self.tags]
 
     def accept_scan(self, scan) -> bool:
         code = scan.text.strip()
         if by_employee_id(code) is not None:
+            self.to_person.setChecked(True)
             self.person.set_code(code)
+            self.clear_errors()
+            return True
+        if self.place.findData(code) >= 0:
+            self.to_place.setChecked(True)
+            self.place.set_code(code)
             self.clear_errors()
             return True
         if self.reference.hasFocus():
             self.reference.setText(code)
             return True
-        self.show_form_error(f"'{code}' is not a person's badge. Scan the badge of who receives "
-                             "the device.")
+        self.show_form_error(f"'{code}' is neither a person's badge nor a room or shelf label. "
+                             "Scan the badge of who receives the device, or the place's label.")
         return True
 
 

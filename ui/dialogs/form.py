@@ -10,6 +10,8 @@ what to tell the user when it worked.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -28,6 +30,8 @@ from inventory.errors import InventoryError
 from inventory.operations import BasketResult
 
 from ..views.base import AppContext
+
+W = TypeVar("W", bound=QWidget)  # add_field gives back the widget it was given
 
 
 def repolish(widget: QWidget) -> None:
@@ -92,7 +96,7 @@ class FormDialog(QDialog):
     def build(self) -> None:
         raise NotImplementedError
 
-    def add_field(self, name: str, text: str, widget: QWidget, hint: str = "") -> QWidget:
+    def add_field(self, name: str, text: str, widget: W, hint: str = "") -> W:
         row = self.grid.rowCount()
         label = QLabel(text)
         label.setObjectName("FieldLabel")

@@ -16,11 +16,21 @@ from PySide6.QtWidgets import (
 )
 
 from inventory import clock
-from inventory.commands import AssignSeat, Command, NewLicense
+from inventory.commands import (
+    AssignSeat,
+    Command,
+    EditLicense,
+    NewLicense,
+    RenewLicense,
+    RetireLicense,
+)
+from inventory.limits import MAX_SEATS, MAX_TERM_MONTHS
 from inventory.queries import lookups
+from inventory.renewals import add_months
 from inventory.vocab import LICENSE_TYPES
 
 from .. import style
+from ..models.format import fmt_date
 from .fields import ChoiceCombo, OptionalDate, person_picker, person_problem, pydate, qdate
 from .form import FormDialog
 
@@ -173,3 +183,170 @@ class LicenseDialog(FormDialog):
         self.result_value = result.view[0]
         name = self.product.currentText().strip()
         return f"License {name} created with {self.seats.value()} seats."
+
+
+def _cost_problem(text: str) -> str | None:
+    try:
+        if float(text.replace(",", "") or 0) < 0:
+            return "A cost cannot be negative."
+    except ValueError:
+        return "Type a number, like 12.50."
+    return None
+
+
+def _date_edit(day) -> QDateEdit:
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("d MMM yyyy")
+    edit.setDate(qdate(day))
+    return edit
+
+
+class RenewLicenseDialog(FormDialog):
+    """A new term: dates, seats, cost. Who holds a seat keeps it."""
+
+    heading = "Renew license"
+    ok_text = "Renew"
+    field_names = {"starts_on": "starts", "ends_on": "ends", "cost_per_seat": "cost"}
+
+    def __init__(self, ctx, detail, parent=None) -> None:
+        self.d = detail
+        self.description = (f"{detail.product}: {detail.used} of {detail.seats} seats in use; "
+                            "they carry over to the new term.")
+        super().__init__(ctx, parent)
+
+    def build(self) -> None:
+        d = self.d
+        start = d.ends_on + timedelta(days=1) if d.ends_on else clock.today()
+        self.starts = self.add_field("starts", "New term from", _date_edit(start))
+        self.term = self.add_field("term_months", "Term", QSpinBox())
+        self.term.setRange(1, MAX_TERM_MONTHS)
+        self.term.setSuffix(" months")
+        self.term.setValue(d.term_months or 12)
+        self.ends = self.add_field("ends", "Ends", _date_edit(
+            add_months(start, self.term.value()) - timedelta(days=1)),
+                                   hint="Follows the term; change it for an odd end date.")
+        self.seats = self.add_field("seats", "Seats", QSpinBox())
+        self.seats.setRange(0, MAX_SEATS)
+        self.seats.setValue(d.seats)
+        self.cost = self.add_field("cost", "Cost / seat", QLineEdit(f"{d.cost_per_seat:.2f}"))
+        self.reference = self.add_field("reference", "Reference", QLineEdit(d.reference))
+        self.reference.setPlaceholderText("Contract or order number")
+        self.reference.setMaxLength(120)
+        self.starts.dateChanged.connect(lambda _d: self.ends.setDate(qdate(self._end())))
+        self.term.valueChanged.connect(lambda _v: self.ends.setDate(qdate(self._end())))
+
+    def _end(self):
+        return add_months(pydate(self.starts.date()), self.term.value()) - timedelta(days=1)
+
+    def validate(self) -> dict[str, str]:
+        errors = {}
+        if pydate(self.ends.date()) <= pydate(self.starts.date()):
+            errors["ends"] = "The end date must come after the start date."
+        if problem := _cost_problem(self.cost.text()):
+            errors["cost"] = problem
+        if self.seats.value() < self.d.used and not self.d.allow_overuse:
+            errors["seats"] = (f"{self.d.used} seats are in use; release "
+                               f"{self.d.used - self.seats.value()} first.")
+        return errors
+
+    def commands(self) -> list[Command]:
+        return [RenewLicense(self.d.id, starts_on=pydate(self.starts.date()),
+                             ends_on=pydate(self.ends.date()), seats=self.seats.value(),
+                             cost_per_seat=self.cost.text().replace(",", "").strip() or "0",
+                             term_months=self.term.value(),
+                             reference=self.reference.text().strip())]
+
+    def done_text(self, result) -> str:
+        v = result.view[0]
+        return (f"{v.product} renewed to {fmt_date(v.ends_on)}: {v.seats} seats, "
+                f"{v.used} carried over.")
+
+
+class EditLicenseDialog(FormDialog):
+    """Correct the current term and how the license is used (not a renewal)."""
+
+    heading = "Edit license"
+    ok_text = "Save"
+    field_names = {"ends_on": "ends", "cost_per_seat": "cost", "license_type": "kind",
+                   "renewal_lead_days": "lead"}
+
+    def __init__(self, ctx, detail, parent=None) -> None:
+        self.d = detail
+        self.description = f"{detail.product}, from {fmt_date(detail.starts_on)}"
+        super().__init__(ctx, parent)
+
+    def build(self) -> None:
+        d = self.d
+        self.kind = self.add_field("kind", "Type", QComboBox())
+        for t in LICENSE_TYPES:
+            self.kind.addItem(style.kind_label(t), t)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(d.license_type)))
+        self.seats = self.add_field("seats", "Seats", QSpinBox())
+        self.seats.setRange(0, MAX_SEATS)
+        self.seats.setValue(d.seats)
+        self.cost = self.add_field("cost", "Cost / seat", QLineEdit(f"{d.cost_per_seat:.2f}"))
+        self.vendor = self.add_field("vendor", "Vendor", ChoiceCombo(
+            lookups.suppliers(), none_text="No vendor"))
+        self.vendor.set_code(d.vendor or "")
+        self.ends = self.add_field("ends", "Ends", OptionalDate("Ends on", default=d.ends_on))
+        self.ends.set_value(d.ends_on)
+        self.lead = self.add_field("lead", "Renew", QSpinBox(),
+                                   hint="Days before the end date when the renewal is due.")
+        self.lead.setRange(0, 730)
+        self.lead.setSuffix(" days before the end")
+        self.lead.setValue(d.renewal_lead_days)
+        self.reference = self.add_field("reference", "Reference", QLineEdit(d.reference))
+        self.reference.setMaxLength(120)
+        self.overuse = self.add_field("overuse", "", QCheckBox(
+            "Allow more assignments than seats (true-up later)"))
+        self.overuse.setChecked(d.allow_overuse)
+
+    def validate(self) -> dict[str, str]:
+        errors = {}
+        if problem := _cost_problem(self.cost.text()):
+            errors["cost"] = problem
+        ends = self.ends.value()
+        if ends is not None and ends <= self.d.starts_on:
+            errors["ends"] = "The end date must come after the start date."
+        return errors
+
+    def commands(self) -> list[Command]:
+        ends = self.ends.value()
+        changes = dict(license_type=self.kind.currentData(), seats=self.seats.value(),
+                       cost_per_seat=self.cost.text().replace(",", "").strip() or "0",
+                       vendor=self.vendor.code(), renewal_lead_days=self.lead.value(),
+                       reference=self.reference.text().strip(),
+                       allow_overuse=self.overuse.isChecked())
+        if ends is None:
+            changes["clear_ends_on"] = True
+        else:
+            changes["ends_on"] = ends
+        return [EditLicense(self.d.id, tuple(changes.items()))]
+
+    def done_text(self, result) -> str:
+        return f"{result.view[0].product} saved."
+
+
+class RetireLicenseDialog(FormDialog):
+    """No longer used: every seat still held is released, and it leaves the renewals."""
+
+    heading = "Retire license"
+    ok_text = "Retire"
+
+    def __init__(self, ctx, detail, parent=None) -> None:
+        self.d = detail
+        held = f"The {detail.used} seats still held are released." if detail.used else \
+            "No seat is held."
+        self.description = f"{detail.product} is no longer used. {held} Its history stays."
+        super().__init__(ctx, parent)
+
+    def build(self) -> None:
+        self.on = self.add_field("on", "Retired on", _date_edit(clock.today()))
+
+    def commands(self) -> list[Command]:
+        return [RetireLicense(self.d.id, on=pydate(self.on.date()))]
+
+    def done_text(self, result) -> str:
+        v = result.view[0]
+        return f"{v.product} retired; {v.released} seats released."

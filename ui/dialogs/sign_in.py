@@ -6,7 +6,13 @@ from PySide6.QtWidgets import QLineEdit
 
 from inventory.dburl import describe
 from inventory.errors import InventoryError
-from inventory.operators import MIN_PASSWORD, first_admin, has_operators, sign_in
+from inventory.operators import (
+    MIN_PASSWORD,
+    first_admin,
+    has_operators,
+    sign_in,
+    sign_in_to_server,
+)
 
 from .form import FormDialog
 
@@ -17,8 +23,11 @@ class SignInDialog(FormDialog):
 
     def __init__(self, db, url: str, last_user: str = "", parent=None) -> None:
         self.db = db
+        self.url = url
         # A shared database nobody has used yet: whoever holds its login sets up its admin.
-        self.first = not has_operators(db)
+        # No database yet (team mode: the server wants each operator's own login): signing
+        # in is connecting.
+        self.first = db is not None and not has_operators()
         if self.first:
             self.heading, self.ok_text = "Create the first admin", "Create and sign in"
             self.description = (f"{describe(url)} has no operators yet. Choose the admin's "
@@ -53,6 +62,10 @@ class SignInDialog(FormDialog):
         return errors
 
     def submit(self) -> str:
+        if self.db is None:
+            self.db, self.operator = sign_in_to_server(self.url, self.username.text().strip(),
+                                                       self.password.text())
+            return ""
         if self.first:
             self.operator = first_admin(self.db, self.username.text(), self.password.text())
         else:

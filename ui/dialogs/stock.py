@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QSpinBox
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QSpinBox
 
 from inventory.codes import gtin_valid
 from inventory.commands import (
-    AddOffer,
     Adjust,
     Command,
     CreateProduct,
@@ -16,25 +15,16 @@ from inventory.commands import (
     Issue,
     Transfer,
 )
-from inventory.queries import lookups
+from inventory.queries.lookups import product_code
 from inventory.queries.stock import SpareDetail
 from inventory.vocab import PRODUCT_KINDS
 
 from .. import style
 from .fields import ChoiceCombo, location_combo, person_picker, person_problem
 from .form import FormDialog
+from .offers import OfferDialog, OfferFields, OffersEditor, amount_problem  # noqa: F401
 
 STOCKING = ("site", "stockroom", "3pl", "msp")
-
-
-def amount_problem(text: str, what: str) -> str | None:
-    """What is wrong with an amount typed into a field (None: it is a fine amount)."""
-    try:
-        if Decimal(text.replace(",", "").strip()) < 0:
-            return f"{what} cannot be negative."
-    except InvalidOperation:
-        return "Type a number, like 39.90."
-    return None
 
 
 def _levels_combo(d: SpareDetail, kinds=STOCKING, none_text: str | None = None) -> ChoiceCombo:
@@ -202,6 +192,22 @@ class ProductDialog(FormDialog):
         self.minimum = self.add_field("min_quantity", "Minimum", QLineEdit(
             "" if v.get("min_quantity") is None else str(v["min_quantity"])),
             hint="Optional: a fixed reorder point for items with too little history.")
+        head = QLabel("Supplier offer" if self.product_id is None else "Supplier offers")
+        head.setObjectName("SectionTitle")
+        self.offer: OfferFields | None = None
+        self.offers: OffersEditor | None = None
+        if self.product_id is None:
+            self.add_row(head)
+            self.offer = OfferFields(self, optional=True, preferred=True)
+        else:
+            # Below the form's grid (a table in a grid row of wrapping labels is squeezed).
+            code = product_code(v.get("gtin"), v.get("part_number", ""), v.get("name", ""))
+            self.offers = OffersEditor(self.ctx, self.product_id, code, v.get("name", ""),
+                                       v.get("unit_cost", ""), self)
+            hint = QLabel("Offers are saved as you add, change or remove them.")
+            hint.setObjectName("Muted")
+            for w in (head, self.offers, hint):
+                self.layout().addWidget(w)
 
     def validate(self) -> dict[str, str]:
         errors = {}
@@ -217,7 +223,14 @@ class ProductDialog(FormDialog):
         minimum = self.minimum.text().strip()
         if minimum and (not minimum.isdigit()):
             errors["min_quantity"] = "A whole number of units, or leave it empty."
+        if self.offer is not None:
+            errors |= self.offer.validate()
         return errors
+
+    def _new_code(self) -> str:
+        """What the offer's command finds the new product by (in the same basket)."""
+        return product_code(self.gtin.text().strip(), self.part.text().strip(),
+                            self.name.text().strip())
 
     def commands(self) -> list[Command]:
         name = self.name.text().strip()
@@ -225,10 +238,13 @@ class ProductDialog(FormDialog):
         minimum = self.minimum.text().strip()
         if self.product_id is None:
             extra = {"min_quantity": int(minimum)} if minimum else {}
-            return [CreateProduct(name, self.kind.currentData(), tuple(dict(
+            create: list[Command] = [CreateProduct(name, self.kind.currentData(), tuple(dict(
                 manufacturer=self.manufacturer.text(), category=self.category.text().strip(),
                 part_number=self.part.text(), gtin=self.gtin.text().strip() or None,
                 unit_cost=cost, **extra).items()))]
+            if self.offer is not None and self.offer.wanted():
+                create.append(self.offer.add_command(self._new_code()))  # all or nothing
+            return create
         return [EditProduct(self.product_id, tuple(dict(
             name=name, manufacturer=self.manufacturer.text(), category=self.category.text(),
             part_number=self.part.text(), gtin=self.gtin.text(), unit_cost=cost,
@@ -239,6 +255,9 @@ class ProductDialog(FormDialog):
         name = self.name.text().strip()
         if self.product_id is None:
             self.result_value = result.view[0]
+            if self.offer is not None and self.offer.wanted():
+                return f"{name} added to the catalogue, offered by " \
+                       f"{self.offer.supplier.currentText()}."
             return f"{name} added to the catalogue."
         self.result_value = self.product_id
         return f"{name} saved."
@@ -252,53 +271,3 @@ class ProductDialog(FormDialog):
         else:
             return super().accept_scan(scan)
         return True
-
-
-class OfferDialog(FormDialog):
-    """A supplier's offer for a product: price, lead time, pack size, minimum order. With
-    it the reorder engine has a lead time (and so a reorder point) and a price."""
-
-    heading = "Add supplier offer"
-    ok_text = "Add offer"
-    topics = ("stock", "orders")
-
-    def __init__(self, ctx, detail: SpareDetail, parent=None) -> None:
-        self.d = detail
-        self.description = detail.name
-        super().__init__(ctx, parent)
-
-    def build(self) -> None:
-        self.supplier = self.add_field("supplier", "Supplier",
-                                       ChoiceCombo(lookups.suppliers(), none_text="Pick one"))
-        self.price = self.add_field("unit_price", "Unit price",
-                                    QLineEdit(str(self.d.unit_cost or "")))
-        self.lead = self.add_field("lead_time_days", "Lead time (days)", QSpinBox(),
-                                   hint="Quoted days from order to delivery.")
-        self.lead.setRange(1, 365)
-        self.lead.setValue(14)
-        self.pack = self.add_field("pack_size", "Pack size", QSpinBox())
-        self.pack.setRange(1, 100_000)
-        self.minimum = self.add_field("min_order", "Minimum order", QSpinBox())
-        self.minimum.setRange(1, 100_000)
-        self.part = self.add_field("supplier_part", "Supplier's part number", QLineEdit())
-        self.part.setPlaceholderText("Optional")
-        self.preferred = self.add_field("preferred", "", QCheckBox("Preferred supplier"))
-        self.preferred.setChecked(not self.d.offers)
-
-    def validate(self) -> dict[str, str]:
-        errors = {}
-        if not self.supplier.code():
-            errors["supplier"] = "Pick the supplier (add suppliers by importing them)."
-        if problem := amount_problem(self.price.text(), "A price"):
-            errors["unit_price"] = problem
-        return errors
-
-    def commands(self) -> list[Command]:
-        return [AddOffer(self.supplier.code(), self.d.code,
-                         unit_price=Decimal(self.price.text().replace(",", "").strip()),
-                         lead_time_days=self.lead.value(), pack_size=self.pack.value(),
-                         min_order=self.minimum.value(), supplier_part=self.part.text().strip(),
-                         preferred=self.preferred.isChecked())]
-
-    def done_text(self, result) -> str:
-        return f"Offer from {self.supplier.currentText()} added to {self.d.name}."

@@ -2,7 +2,7 @@
 (Qt's print dialog) or save a PDF.
 
     LabelDialog(contents, parent).exec()
-    LabelDialog.for_source(db, "assets", Filters(status="in_stock"), parent)
+    LabelDialog.for_source("assets", Filters(status="in_stock"), parent)
 """
 
 from __future__ import annotations
@@ -95,9 +95,9 @@ class LabelDialog(QDialog):
         self._changed()
 
     @classmethod
-    def for_source(cls, db, source: str, filters=None, parent: QWidget | None = None):
-        """Labels for assets, locations, people or commands matching `filters` (one read of
-        the open store `db`; labels write nothing)."""
+    def for_source(cls, source: str, filters=None, parent: QWidget | None = None):
+        """Labels for assets, locations, people or commands matching `filters` (one read;
+        labels write nothing)."""
         return cls(labels_for(source, filters), parent, f"Print {source} labels")
 
     @property

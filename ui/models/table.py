@@ -89,6 +89,7 @@ class LazyTableModel(QAbstractTableModel):
         self._generation = 0
         self._wanted: list[int] = []  # blocks of rows being read for the view
         self._key = f"ids-{id(self)}"
+        self._loading_first = False
 
     # -- what is shown ------------------------------------------------------------------
 
@@ -111,15 +112,55 @@ class LazyTableModel(QAbstractTableModel):
         self.update_spec(filters=filters)
 
     def reload(self) -> None:
-        """Read the ids again (after a search, a sort, or a change in the database)."""
-        started = time.perf_counter()
+        """Read the ids again (after a search, a sort, or a change in the database).
+
+        With a task runner the first rows are read on the worker too: the rows shown stay
+        until the new ones arrive (`is_loading()` meanwhile), so neither a keystroke nor a
+        page switch waits for the database on the UI thread."""
         self._generation += 1
         if self._runner is None:
-            ids, complete = raw_ids(self.query, self._spec), True
+            started = time.perf_counter()
+            ids = raw_ids(self.query, self._spec)
+            rows = self.query.rows(ids[:self.PAGE]) if ids else {}
+            self._show_first(ids, True, rows, (time.perf_counter() - started) * 1000)
+            return
+        self._loading_first = True
+        self._runner.run(self._read_first, self._generation, self._spec,
+                         key=f"{self._key}-first", done=self._on_first,
+                         failed=self._on_first_failed)
+
+    def is_loading(self) -> bool:
+        """The first rows of a new search are being read."""
+        return self._loading_first
+
+    def _read_first(self, generation: int, spec: Spec) -> tuple:
+        started = time.perf_counter()  # on the worker: the database stops after FIRST + 1
+        ids = common.raw_ids(self.query.id_query(spec).limit(self.FIRST + 1))
+        rows = self.query.rows(ids[:self.PAGE]) if ids else {}
+        return generation, spec, ids, rows, (time.perf_counter() - started) * 1000
+
+    def _on_first(self, result: tuple) -> None:
+        generation, spec, ids, rows, ms = result
+        if generation != self._generation:
+            return
+        self._loading_first = False
+        complete = len(ids) <= self.FIRST
+        self._show_first(ids[:self.FIRST], complete, rows, ms)
+        if not complete:
+            assert self._runner is not None
+            self._runner.run(self._read_all, self._generation, spec, key=self._key,
+                             done=self._on_all)
+
+    def _on_first_failed(self, exc: BaseException) -> None:
+        self._loading_first = False
+        if isinstance(exc, InventoryError):
+            assert self._runner is not None
+            self._runner.error_reported.emit(str(exc))
         else:
-            ids = common.raw_ids(self.query.id_query(self._spec).limit(self.FIRST + 1))
-            complete = len(ids) <= self.FIRST
-            ids = ids[:self.FIRST]
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+
+    def _show_first(self, ids: list[int], complete: bool, rows: dict[int, tuple],
+                    ms: float) -> None:
         self.beginResetModel()
         self._ids = ids
         self._cache.clear()
@@ -127,15 +168,12 @@ class LazyTableModel(QAbstractTableModel):
         self._wanted.clear()
         self._complete = complete
         if ids:  # the first screen is drawn at once, with its cells
-            self._store(ids[:self.PAGE], self.query.rows(ids[:self.PAGE]))
+            self._store(ids[:self.PAGE], rows)
         self.endResetModel()
-        self.last_load_ms = (time.perf_counter() - started) * 1000
+        self.last_load_ms = ms
         self.loaded.emit()
         if complete:
             self.completed.emit()
-        else:
-            self._runner.run(self._read_all, self._generation, self._spec, key=self._key,
-                             done=self._on_all)
 
     def _read_all(self, generation: int, spec: Spec) -> tuple[int, list[int]]:
         return generation, raw_ids(self.query, spec)  # on the worker

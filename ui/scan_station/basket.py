@@ -86,6 +86,15 @@ class BasketModel(QAbstractTableModel):
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
         return self._lines[row]
 
+    def update_rows(self, changes: dict[int, dict]) -> None:
+        """Several lines at once (a confirmed basket): one repaint, not one per line."""
+        if not changes:
+            return
+        for row, change in changes.items():
+            self._lines[row] = replace(self._lines[row], **change)
+        self.dataChanged.emit(self.index(min(changes), 0),
+                              self.index(max(changes), len(self.HEADERS) - 1))
+
     def pop(self) -> Line | None:
         if not self._lines:
             return None
@@ -121,8 +130,12 @@ class BasketView(QTableView):
         self.setWordWrap(False)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the scan field keeps the keyboard
         h = self.horizontalHeader()
-        h.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        # "#" and "Qty" get room for five digits once: sized to their contents, every
+        # new line would have Qt measure every line again.
+        digits = self.fontMetrics().horizontalAdvance("99999") + 16
+        for col in (0, 2):
+            h.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+            h.resizeSection(col, max(digits, h.sectionSizeHint(col)))
         h.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        h.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         h.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         model.rowsInserted.connect(lambda *_: self.scrollToBottom())

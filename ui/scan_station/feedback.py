@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 OK, REFUSED, INFO, IDLE = "ok", "refused", "info", "idle"
@@ -24,6 +24,8 @@ _STYLES = {
     INFO: ("#1d4ed8", "#ffffff", ""),
     IDLE: ("#e5e7eb", "#111827", ""),
 }
+_LABELS = (f"#scanFeedback QLabel {{ background: transparent; color: {_STYLES[OK][1]}; }}"
+           f'#scanFeedback QLabel[tone="dark"] {{ color: {_STYLES[IDLE][1]}; }}')
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,11 @@ class Chime(QObject):
 
 
 class FeedbackPanel(QFrame):
-    """Large coloured panel at the top of the station."""
+    """Large coloured panel at the top of the station.
+
+    The colour is painted, and the text colour set by palette: a style sheet set for
+    each scan made Qt parse and re-polish the panel every time, milliseconds of UI-thread
+    work per scan."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -94,19 +100,35 @@ class FeedbackPanel(QFrame):
         lay.addWidget(self.title)
         lay.addWidget(self.detail)
         lay.addStretch(1)
+        self.setStyleSheet(_LABELS)  # once; the colour of a scan is painted
+        self._bg = QColor(_STYLES[IDLE][0])
         self.state = IDLE
         self.show_outcome(Outcome(IDLE, "Ready to scan", ""))
 
     def show_outcome(self, outcome: Outcome) -> None:
         bg, fg, mark = _STYLES.get(outcome.state, _STYLES[INFO])
         self.state = outcome.state
-        self.setStyleSheet(
-            f"#scanFeedback {{ background: {bg}; border-radius: 8px; }}"
-            f"#scanFeedback QLabel {{ color: {fg}; background: transparent; }}")
+        if bg != self._bg.name():
+            self._bg = QColor(bg)
+            self.update()
+        tone = "dark" if fg == _STYLES[IDLE][1] else "light"
+        if tone != self.title.property("tone"):
+            for label in (self.title, self.detail):
+                label.setProperty("tone", tone)
+                label.style().unpolish(label)
+                label.style().polish(label)
         self.title.setText(mark + outcome.title)
         self.detail.setText(outcome.detail)
         self.detail.setVisible(bool(outcome.detail))
         self.setAccessibleName(f"{outcome.title}. {outcome.detail}")
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt name)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self._bg)
+        painter.drawRoundedRect(self.rect(), 8, 8)
+        painter.end()
 
     def text(self) -> str:
         """Title and detail as shown (for the status bar and tests)."""

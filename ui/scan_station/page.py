@@ -1,10 +1,13 @@
 """The scan station: six modes, one big answer to every scan, a camera pane.
 
 Every scan, whatever its source (wedge, serial, camera, typed), goes through
-`handle_scan`: repeats within a second are dropped, `scanners.parse` takes it apart,
-a command switches mode or acts, anything else is resolved against the database and
-handed to the current mode. The answer is shown at once (green / red / blue) with a
-sound, and the change bus hears about every write.
+`handle_scan`: repeats within a second are dropped, then the scan joins the station's
+queue (`jobs.JobQueue`): `scanners.parse` takes it apart, a command switches mode or
+acts, anything else is resolved against the database on the worker and handed to the
+current mode, whose writes run through the operation runner (ui/operations.py), never on
+the UI thread. Scans, confirms, undos and mode switches are applied one at a time in the
+order they were made. Each answer is shown (green / red / blue) with a sound; the
+operation runner tells every page what was written.
 """
 
 from __future__ import annotations
@@ -28,17 +31,21 @@ from PySide6.QtWidgets import (
 
 from inventory.errors import InventoryError
 from inventory.roles import ACTIONS, ROLE_LABELS, allowed, require
-from inventory.services.resolve import resolve
+from inventory.services.resolve import Resolution, resolve
 from scanners.scan import Scan
 
+from ..views.base import AppContext
 from .camera_pane import CameraPane, setting
 from .feedback import INFO, Chime, FeedbackPanel, Outcome, info, refused
+from .jobs import Answer, JobQueue, Step, answer, read
 from .modes.base import MODE_KEYS, Context, Mode
 from .modes.checkin import CheckinMode
 from .modes.checkout import CheckoutMode
 from .modes.count import CountMode
 from .modes.issue import IssueMode
+from .modes.kit import KitMode
 from .modes.receive import ReceiveMode
+from .modes.returns import ReturnMode
 from .modes.transfer import TransferMode
 from .parsing import parse
 from .widgets import ScanField
@@ -46,10 +53,11 @@ from .widgets import ScanField
 log = logging.getLogger(__name__)
 
 MODE_CLASSES: tuple[type[Mode], ...] = (CheckoutMode, CheckinMode, ReceiveMode, TransferMode,
-                                        CountMode, IssueMode)
+                                        CountMode, IssueMode, KitMode, ReturnMode)
 MODE_NAMES = tuple(cls.name for cls in MODE_CLASSES)
 REPEAT_WINDOW_S = 1.0
-BADGE_FIRST_MODES = ("checkout", "issue")  # modes whose first scan is a person's badge
+# modes whose first scan is a person's badge
+BADGE_FIRST_MODES = ("checkout", "issue", "kit", "returns")
 MODE_BUTTON_STYLE = (
     "QPushButton { background: #ffffff; color: #111827; border: 1px solid #d1d5db;"
     " border-radius: 6px; padding: 4px 10px; }"
@@ -60,25 +68,27 @@ MODE_BUTTON_STYLE = (
 
 
 class ScanStationPage(QWidget):
-    """`ScanStationPage(db, operator, bus, settings)`; the main window forwards every
-    scan to `handle_scan` and may call `set_mode(name)`."""
+    """`ScanStationPage(ctx)`; the main window forwards every scan to `handle_scan` and
+    may call `set_mode(name)`. Both queue their work: the answer arrives as
+    `scan_handled(outcome)` once the database has answered (`wait()` in tests)."""
 
     status_message = Signal(str)
     scan_handled = Signal(object)  # the Outcome of each scan or action (tests, benchmark)
 
-    def __init__(self, db, operator, bus=None, settings=None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, app: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("scanStation")
-        self.db, self.operator, self.bus, self.settings = db, operator, bus, settings
+        self.app = app
+        self.store, self.operator, self.bus = app.db, app.operator, app.bus
+        self.settings = settings = app.settings
         self.repeat_window_s = REPEAT_WINDOW_S
         self._last: tuple[str, str, float] = ("", "", 0.0)
-        self._emitting = False
         self._shown_once = False
+        self.jobs = JobQueue(app.runner, app.ops, self._show, self)
         self.chime = Chime(self)
         self.chime.enabled = bool(setting(settings, "sound_enabled", True))
         self.feedback = FeedbackPanel()
-        ctx = self.ctx = Context(db, operator, settings)
+        ctx = self.ctx = Context(app.db, app.operator, settings, app.runner)
         self.modes: dict[str, Mode] = {}
         self.stack = QStackedWidget()
         self.mode_buttons = QButtonGroup(self)
@@ -89,6 +99,7 @@ class ScanStationPage(QWidget):
             mode = cls(ctx)
             mode.requested.connect(self._on_request)
             mode.announced.connect(self._show)
+            mode.job.connect(self._on_job)
             self.modes[cls.name] = mode
             self.stack.addWidget(mode)
             global_key, local_key = MODE_KEYS[cls.name]
@@ -137,14 +148,13 @@ class ScanStationPage(QWidget):
         lay.addWidget(self.role_note)
         lay.addLayout(body, 1)
         self._shortcuts()
-        if bus is not None:
-            bus.changed.connect(self._on_bus)
+        self.bus.changed.connect(self._on_bus)
         changed = getattr(settings, "changed", None)
         if changed is not None and hasattr(changed, "connect"):
             changed.connect(self._settings_changed)
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(self.shutdown)
+        qapp = QCoreApplication.instance()
+        if qapp is not None:
+            qapp.aboutToQuit.connect(self.shutdown)
         self.mode = self.modes["checkout"]
         self.set_mode("checkout")
         self.setFocusProxy(self.field)
@@ -161,16 +171,16 @@ class ScanStationPage(QWidget):
     def mode_name(self) -> str:
         return self.mode.name
 
-    def set_mode(self, name: str) -> Outcome | None:
-        """Switch to "checkout", "checkin", "receive", "transfer", "count" or "issue"."""
+    def set_mode(self, name: str) -> None:
+        """Switch to "checkout", "checkin", "receive", "transfer", "count" or "issue"
+        (in turn with the scans before it)."""
         if name not in self.modes:
             self.status_message.emit(f"No scan station mode '{name}'.")
-            return None
-        outcome = self._run(lambda: self._switch(name))
+            return
+        self.jobs.submit(lambda: self._switch(name))
         self.focus_field()
-        return outcome
 
-    def _switch(self, name: str) -> Outcome:
+    def _switch(self, name: str) -> Step:
         mode = self.modes[name]
         self.mode = mode
         self.stack.setCurrentWidget(mode)
@@ -183,38 +193,43 @@ class ScanStationPage(QWidget):
                                f"{ACTIONS[mode.action]}. Scans are checked, nothing is "
                                "changed.")
         self.role_note.setVisible(not may)
-        mode.activated()
+        yield from answer(mode.activated())
         return info(f"{mode.title} mode", mode.hint)
 
-    def handle_scan(self, scan: Scan) -> Outcome | None:
-        """Act on one scan; returns what was shown (None for an ignored repeat)."""
+    def handle_scan(self, scan: Scan) -> bool:
+        """Queue one scan; False when it was an ignored repeat. Its answer is shown (and
+        emitted as `scan_handled`) once the database has answered."""
+        return self._take(scan, from_elsewhere=False)
+
+    def handle_scan_from_elsewhere(self, scan: Scan) -> bool:
+        """A scan made while another page was showing. A person's badge starts a check-out
+        (unless the station is in a mode that starts with a badge): Receive, Count or
+        Transfer would only refuse it."""
+        return self._take(scan, from_elsewhere=True)
+
+    def _take(self, scan: Scan, *, from_elsewhere: bool) -> bool:
         now = time.monotonic()
         text, source, at = self._last
         if scan.text == text and scan.source == source and now - at < self.repeat_window_s:
             self.status_message.emit(f"Same scan again within a second, ignored: {scan.text}")
-            return None
+            return False
         self._last = (scan.text, scan.source, now)
-        return self._run(lambda: self._dispatch(scan))
+        self.jobs.submit(lambda: self._scan(scan, from_elsewhere))
+        return True
 
-    def handle_scan_from_elsewhere(self, scan: Scan) -> Outcome | None:
-        """A scan made while another page was showing. A person's badge starts a check-out
-        (unless the station is in a mode that starts with a badge): Receive, Count or
-        Transfer would only refuse it."""
-        if self.mode_name not in BADGE_FIRST_MODES:
-            parsed = parse(scan)
-            if parsed.kind != "command" and not getattr(parsed, "problem", None) and resolve(
-                    self.db, parsed.code, gtin=parsed.gtin, serial=parsed.serial).kind == "person":
-                self._switch("checkout")
-        return self.handle_scan(scan)
+    def confirm(self) -> None:
+        self._queue_action("confirm")
 
-    def confirm(self) -> Outcome | None:
-        return self._run(self.mode.confirm)
+    def undo_last(self) -> None:
+        self._queue_action("undo_last")
 
-    def undo_last(self) -> Outcome | None:
-        return self._run(self.mode.undo_last)
+    def cancel(self) -> None:
+        self._queue_action("cancel")
 
-    def cancel(self) -> Outcome | None:
-        return self._run(self.mode.cancel)
+    def wait(self, timeout_ms: int = 30_000) -> bool:
+        """Process events until every queued scan and action has answered (tests,
+        benchmarks)."""
+        return self.jobs.wait(timeout_ms)
 
     def focus_field(self) -> None:
         self.field.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -237,23 +252,29 @@ class ScanStationPage(QWidget):
         if text:
             self.handle_scan(Scan(text, "unknown", "manual", datetime.now()))
 
-    def _dispatch(self, scan: Scan) -> Outcome:
+    def _scan(self, scan: Scan, from_elsewhere: bool) -> Step:
         parsed = parse(scan)
         if parsed.kind == "command":
-            return self._command(parsed.command, parsed.quantity, parsed.human_readable)
+            return (yield from answer(self._command(parsed.command, parsed.quantity,
+                                                    parsed.human_readable)))
         if getattr(parsed, "problem", None):
             # A label that claims to be GS1 but does not read as one: never guess.
             return refused(f"Unreadable code {parsed.human_readable}",
                            f"{parsed.problem} Scan it again, or type the asset tag.")
-        res = resolve(self.db, parsed.code, gtin=parsed.gtin, serial=parsed.serial)
+        self.mode.begin_scan()
+        res: Resolution = yield from read(resolve, self.store, parsed.code, gtin=parsed.gtin,
+                                          serial=parsed.serial)
+        if from_elsewhere and res.kind == "person" and self.mode_name not in BADGE_FIRST_MODES:
+            yield from self._switch("checkout")
+            self.mode.begin_scan()
         mode = self.mode
         try:
             require(self.operator.role, mode.action)
-            return mode.on_scan(parsed, res, scan.source)
+            return (yield from answer(mode.on_scan(parsed, res, scan.source)))
         except InventoryError as e:
             return refused(mode.title_for(res), str(e))
 
-    def _command(self, command: str | None, quantity: int | None, label: str) -> Outcome:
+    def _command(self, command: str | None, quantity: int | None, label: str) -> Answer:
         if command in self.modes:
             return self._switch(command)
         if command == "done":
@@ -266,24 +287,23 @@ class ScanStationPage(QWidget):
             return self.mode.set_quantity(quantity)
         return info(f"Command {label}", "Not used by the scan station.")
 
+    def _queue_action(self, action: str) -> None:
+        """An action of the mode that is current when its turn comes."""
+        def job() -> Answer:
+            fn = getattr(self.mode, action, None)
+            return fn() if callable(fn) else None
+
+        self.jobs.submit(job)
+
     def _on_request(self, action: str) -> None:
-        fn = getattr(self.sender(), action, None)
+        mode = self.sender()
+        fn = getattr(mode, action, None)
         if callable(fn):
-            self._run(fn)
+            self.jobs.submit(fn)
         self.focus_field()
 
-    def _run(self, fn: Callable[[], Outcome]) -> Outcome:
-        try:
-            outcome = fn()
-        except InventoryError as e:
-            outcome = refused("Not done", str(e))
-        except Exception:
-            log.exception("scan station failed")
-            outcome = refused("Something went wrong; nothing was changed",
-                              "The details are in the log. Scan again, or tell IT support "
-                              "if it keeps happening.")
-        self._show(outcome)
-        return outcome
+    def _on_job(self, job: Callable[[], Answer]) -> None:
+        self.jobs.submit(job)
 
     def _show(self, outcome: Outcome) -> None:
         self.feedback.show_outcome(outcome)
@@ -291,22 +311,12 @@ class ScanStationPage(QWidget):
             self.chime.play(outcome.state)
         self.status_message.emit(outcome.title + (f" — {outcome.detail}" if outcome.detail
                                                  else ""))
-        changes = self.ctx.take_changes()
-        if self.bus is not None and changes:
-            self._emitting = True
-            try:
-                self.bus.publish(changes)  # one notice for everything this scan wrote
-            finally:
-                self._emitting = False
         self.scan_handled.emit(outcome)
 
     def _settings_changed(self, group: str = "") -> None:
         self.chime.enabled = bool(setting(self.settings, "sound_enabled", True))
 
     def _on_bus(self, changes) -> None:
-        if self._emitting:
-            return
-        try:
-            self.mode.refresh()
-        except Exception:  # noqa: BLE001 - a failed refresh must not break scanning
-            log.exception("scan station refresh failed")
+        if self.jobs.writing:
+            return  # our own write, published just before its answer reaches the job
+        self.jobs.submit(self.mode.refresh)  # lists beside the scans (orders, places)

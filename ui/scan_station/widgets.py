@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
@@ -17,6 +18,8 @@ from PySide6.QtWidgets import (
 
 from inventory.errors import InventoryError
 from inventory.services.resolve import search_people
+
+from ..tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -37,13 +40,15 @@ class ScanField(QLineEdit):
 
 class PersonPicker(QWidget):
     """Pick a person by typing part of a name or an employee id; a badge scan does
-    the same through the station. Emits `picked(employee_id, label)`."""
+    the same through the station. Emits `picked(employee_id, label)`. The search runs
+    on the database worker (the newest one wins), never on the UI thread."""
 
     picked = Signal(str, str)
 
-    def __init__(self, db, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db = db
+        self._runner = runner
+        self._key = f"people-search-{id(self)}"
         self._hits: dict[str, str] = {}  # shown text -> employee id
         self.edit = QLineEdit(placeholderText="Type a name or employee id, or scan the badge")
         self.edit.setClearButtonEnabled(True)
@@ -71,26 +76,37 @@ class PersonPicker(QWidget):
         self.edit.returnPressed.connect(self._enter)
         self.employee_id: str | None = None
 
-    def _search(self) -> list[tuple[str, str, str]]:
-        try:
-            rows = search_people(self._db, self.edit.text(), limit=25)
-        except InventoryError as e:
-            self.chosen.setText(str(e))
-            return []
-        except Exception:  # noqa: BLE001 - a lookup failing must not break typing
-            log.exception("person search failed")
-            return []
-        self._hits = {f"{name} · {eid}" + (f" · {dept}" if dept else ""): eid
-                      for eid, name, dept in rows}
-        self._model.setStringList(list(self._hits))
-        return rows
+    def _search(self, then: Callable[[list[tuple[str, str, str]]], None] | None = None
+                ) -> None:
+        text = self.edit.text()
+
+        def found(rows: list[tuple[str, str, str]]) -> None:
+            if self.edit.text() != text:
+                return  # typed on meanwhile: a newer search answers
+            self._hits = {f"{name} · {eid}" + (f" · {dept}" if dept else ""): eid
+                          for eid, name, dept in rows}
+            self._model.setStringList(list(self._hits))
+            if then is not None:
+                then(rows)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, InventoryError):
+                self.chosen.setText(str(exc))
+            else:  # a lookup failing must not break typing
+                log.error("person search failed", exc_info=exc)
+
+        self._runner.run(search_people, text, limit=25, key=self._key, done=found,
+                         failed=failed)
 
     def _enter(self) -> None:
         text = self.edit.text().strip()
         if text in self._hits:
             self._choose_text(text)
             return
-        rows = self._search()
+        self._timer.stop()
+        self._search(then=lambda rows: self._pick_from(text, rows))
+
+    def _pick_from(self, text: str, rows: list[tuple[str, str, str]]) -> None:
         exact = [r for r in rows if r[0].lower() == text.lower()]
         if len(exact) == 1 or len(rows) == 1:
             eid, name, _ = (exact or rows)[0]
@@ -138,3 +154,9 @@ class QuantityBox(QSpinBox):
         n = self.value()
         self.setValue(1)
         return n
+
+    def give_back(self, n: int) -> None:
+        """The scan that took `n` was refused: `n` stands again, unless a new quantity
+        was set meanwhile."""
+        if self.value() == 1:
+            self.setValue(n)

@@ -349,13 +349,28 @@ class TablePage(Page):
     def extra_filter_widgets(self, bar: QHBoxLayout) -> None:
         """Subclasses add date pickers and the like to the filter bar."""
 
-    def reload_filter_choices(self) -> None:
-        for f in self.filters:
+    def reload_filter_choices(self, *, on_worker: bool = False) -> None:
+        """Fill the drop-down filters (their choices come from the database: on the
+        worker when the page refreshes, so a page switch does not wait for them)."""
+        filters = list(self.filters)
+        if not filters:
+            return
+        if not on_worker:
+            self._fill_filter_choices([f.choices() for f in filters])
+            return
+        self.ctx.runner.run(lambda: [f.choices() for f in filters],
+                            key=f"filter-choices-{id(self)}", done=self._fill_filter_choices)
+
+    def _fill_filter_choices(self, choices: list[list[tuple[str, Any]]]) -> None:
+        for f, items in zip(self.filters, choices, strict=True):
             combo = self._combos[f.name]
             current = combo.currentData()
+            if [(combo.itemText(i), combo.itemData(i)) for i in range(combo.count())] == \
+                    list(items):
+                continue  # the same choices: leave the box alone
             combo.blockSignals(True)
             combo.clear()
-            for text, value in f.choices():
+            for text, value in items:
                 combo.addItem(text, value)
             i = combo.findData(current) if current is not None else 0
             combo.setCurrentIndex(max(i, 0))
@@ -405,6 +420,17 @@ class TablePage(Page):
 
     # -- selection ----------------------------------------------------------------------
 
+    record_table = ""  # the table whose ids the rows are ("asset"): other desks' changes
+
+    def remote_change(self, text: str, changes: Changes) -> None:
+        """Another desk changed something: say so on this page when it is what the user
+        is looking at (the selected rows); the rows themselves were read again already."""
+        if not self.record_table:
+            return
+        touched = changes.ids.get(self.record_table, frozenset())
+        if touched and touched.intersection(self.selected_ids()):
+            self.messages.show_info(f"What you are looking at changed — {text}")
+
     def selected_ids(self) -> list[int]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         return [i for i in (self.model.id_at(r) for r in rows) if i is not None]
@@ -420,9 +446,9 @@ class TablePage(Page):
 
     def select_id(self, item_id: int) -> bool:
         """Select the row of `item_id`; if its id has not arrived yet, once it has."""
-        row = self.model.row_of(item_id)
+        row = None if self.model.is_loading() else self.model.row_of(item_id)
         if row is None:
-            if not self.model.is_complete():
+            if not self.model.is_complete() or self.model.is_loading():
                 self._pending_selection = ([item_id], item_id)
             return False
         self.table.selectRow(row)
@@ -447,11 +473,13 @@ class TablePage(Page):
 
     def refresh(self) -> None:
         keep, current = self.selected_ids(), self.current_id()
-        self.reload_filter_choices()
+        self.reload_filter_choices(on_worker=True)
         self.model.reload()
         if keep:
-            if self.model.is_complete() or all(self.model.row_of(i) is not None
-                                               for i in keep):
+            if self.model.is_loading():
+                self._pending_selection = (keep, current)  # once the rows are in
+            elif self.model.is_complete() or all(self.model.row_of(i) is not None
+                                                 for i in keep):
                 self.select_ids(keep, current)
             else:
                 self._pending_selection = (keep, current)

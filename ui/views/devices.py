@@ -61,6 +61,7 @@ class DevicesPage(TablePage):
     noun = ("device", "devices")
     detail_placeholder = "Select a device to see who holds it, where it is, and its history."
     kinds = ("assets", "people", "locations", "movements")
+    record_table = "asset"
     filters = (
         FilterDef("status", "Status", _status_choices, 130),
         FilterDef("location", "Location", _location_choices, 170),

@@ -9,7 +9,13 @@ from inventory.queries import licenses as q
 from inventory.queries.common import TableQuery
 from inventory.vocab import LICENSE_TYPES
 
-from ..dialogs.licenses import AssignSeatDialog, LicenseDialog
+from ..dialogs.licenses import (
+    AssignSeatDialog,
+    EditLicenseDialog,
+    LicenseDialog,
+    RenewLicenseDialog,
+    RetireLicenseDialog,
+)
 from ..models.format import days_phrase, fmt_date, fmt_int, fmt_money
 from ..style import kind_label
 from .base import FilterDef, TablePage
@@ -20,7 +26,7 @@ def _type_choices():
 
 
 def _special_choices():
-    return [("Everything", None), ("Renewal due", "renewal")]
+    return [("Everything", None), ("Renewal due", "renewal"), ("Retired", "retired")]
 
 
 class LicensesPage(TablePage):
@@ -47,12 +53,45 @@ class LicensesPage(TablePage):
     def make_actions(self):
         self.act_assign = self.action("Assign seat…", "user", self.assign, "Ctrl+O",
                                       "Give a seat to a person or a device")
-        return [self.act_assign]
+        self.act_renew = self.action("Renew…", "calendar", self.renew, "",
+                                     "A new term: dates, seats, cost; the seats carry over")
+        self.act_edit = self.action("Edit license…", "settings", self.edit, "Ctrl+E")
+        self.act_retire = self.action("Retire license…", "close", self.retire, "",
+                                      "No longer used: release its seats")
+        return [self.act_assign, self.act_renew, self.act_edit, self.act_retire]
+
+    def overflow_actions(self):
+        return [self.act_edit, self.act_retire]
+
+    def _state(self) -> str | None:
+        item = self.current_id()
+        row = self.model.row_of(item) if item is not None else None
+        values = self.model.row_values(row) if row is not None else None
+        return values[self.model.column_of("state")] if values else None
 
     def update_actions(self) -> None:
-        self.set_enabled(self.act_assign, len(self.selected_ids()) == 1, "select one license",
-                         "check_out")
+        one = len(self.selected_ids()) == 1
+        live = one and self._state() != "retired"
+        why = "select one license" if not one else "this license is retired"
+        self.set_enabled(self.act_assign, live, why, "check_out")
+        for act in (self.act_renew, self.act_edit, self.act_retire):
+            self.set_enabled(act, live, why, "catalog")
         self.set_enabled(self.act_new, True, "", "catalog")
+
+    def _open_on_detail(self, make) -> None:
+        item = self.current_id()
+        d = q.detail(item) if item is not None else None
+        if d is not None and d.retired_on is None:
+            self.open_dialog(make(self.ctx, d, self), self.after_dialog)
+
+    def renew(self) -> None:
+        self._open_on_detail(RenewLicenseDialog)
+
+    def edit(self) -> None:
+        self._open_on_detail(EditLicenseDialog)
+
+    def retire(self) -> None:
+        self._open_on_detail(RetireLicenseDialog)
 
     def assign(self) -> None:
         item = self.current_id()
@@ -102,7 +141,9 @@ class LicensesPage(TablePage):
         p.field("Cost", f"{fmt_money(d.cost_per_seat)} per seat · "
                         f"{fmt_money(d.annual_cost)} a year")
         p.field("Term", f"{fmt_date(d.starts_on)} – {fmt_date(d.ends_on) or 'open-ended'}")
-        if d.renew_by is not None:
+        if d.retired_on is not None:
+            p.field("Retired", fmt_date(d.retired_on), "warning")
+        elif d.renew_by is not None:
             from inventory.clock import today
 
             days = (d.renew_by - today()).days
@@ -118,7 +159,7 @@ class LicensesPage(TablePage):
                  or "", fmt_date(s.assigned_at)) for s in d.assignments]
         table = p.table(["Assigned to", "Id / tag", "Since"], rows,
                         empty="No seat assigned yet.", max_visible=14, stretch=0)
-        if table is not None and self.ctx.may("check_out"):
+        if table is not None and self.ctx.may("check_out") and d.retired_on is None:
             release = QPushButton("Release selected seat")
             release.setEnabled(False)
             table.itemSelectionChanged.connect(
@@ -128,4 +169,10 @@ class LicensesPage(TablePage):
             p.buttons([release])
             if len(d.assignments) < d.used:
                 p.text(f"Showing the first {len(d.assignments)} assignments.", muted=True)
+        if d.terms:
+            p.section(f"Earlier terms ({len(d.terms)})")
+            for t in d.terms[:6]:  # wrapping lines: nothing cut off in a narrow pane
+                p.text(f"{fmt_date(t.starts_on)} – {fmt_date(t.ends_on) or 'open-ended'}: "
+                       f"{fmt_int(t.seats)} seats at {fmt_money(t.cost_per_seat)}"
+                       + (f" ({t.reference})" if t.reference else ""))
         p.finish()

@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
+import platformdirs
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
 from inventory.commands import CancelOrder, PlaceOrder
 from inventory.queries import lookups
 from inventory.queries import orders as q
 from inventory.queries.common import TableQuery
 from inventory.vocab import PO_STATUSES
 
+from .. import order_documents as docs
 from ..dialogs.orders import OrderDialog
 from ..models.format import fmt_date, fmt_int, fmt_money
 from ..style import status_label
 from .base import FilterDef, TablePage
+
+
+def ask_place(parent: QWidget, question: str, info: str) -> bool:
+    box = QMessageBox(QMessageBox.Icon.Question, "Place purchase order", question,
+                      parent=parent)
+    box.setInformativeText(info)
+    yes = box.addButton("Place order", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(yes)
+    box.exec()
+    return box.clickedButton() is yes
 
 
 def _status_choices():
@@ -45,15 +63,27 @@ class OrdersPage(TablePage):
         return [self.act_new]
 
     def make_actions(self):
-        self.act_place = self.action("Place", "check", self.place, "",
-                                     "Send the draft to the supplier")
+        self.act_edit = self.action("Edit draft…", "settings", self.edit, "Ctrl+E",
+                                    "Change lines, quantities, prices, delivery location")
+        self.act_place = self.action("Place…", "check", self.place, "",
+                                     "Order it from the supplier (asks first)")
         self.act_receive = self.action("Receive…", "scan", self.receive, "",
                                        "Receive this order at the scan station")
+        self.act_mail = self.action("Email…", "upload", self.email, "",
+                                    "Open a mail to the supplier, with the PDF to attach")
+        self.act_pdf = self.action("Save PDF…", "printer", self.save_pdf, "",
+                                   "The order as a PDF document")
+        self.act_csv = self.action("Save CSV…", "upload", self.save_csv, "",
+                                   "The order's lines as a spreadsheet file")
         self.act_cancel = self.action("Cancel order", "close", self.cancel)
-        return [self.act_place, self.act_receive, self.act_cancel]
+        return [self.act_edit, self.act_place, self.act_receive, self.act_mail, self.act_pdf,
+                self.act_csv, self.act_cancel]
 
     def overflow_actions(self):
-        return [self.act_cancel]
+        return [self.act_mail, self.act_pdf, self.act_csv, self.act_cancel]
+
+    # Where "Email…" puts the PDF it asks the mail client to send.
+    mail_folder = Path(platformdirs.user_documents_dir()) / "Stockroom" / docs.ORDERS_FOLDER
 
     def _status(self) -> str | None:
         item = self.current_id()
@@ -64,7 +94,10 @@ class OrdersPage(TablePage):
     def update_actions(self) -> None:
         one = len(self.selected_ids()) == 1
         status = self._status() if one else None
+        self.set_enabled(self.act_edit, status == "draft", "select a draft order", "receive")
         self.set_enabled(self.act_place, status == "draft", "select a draft order", "receive")
+        for act in (self.act_mail, self.act_pdf, self.act_csv):
+            self.set_enabled(act, one and status is not None, "select one order", "view")
         self.set_enabled(self.act_receive, status in ("ordered", "partly_received"),
                          "select a placed order", "receive")
         self.set_enabled(self.act_cancel, status in ("draft", "ordered"),
@@ -75,11 +108,65 @@ class OrdersPage(TablePage):
         item = self.current_id()
         return q.number_of(item) if item is not None else None
 
-    def place(self) -> None:
-        if (number := self._number()) and self.act_place.isEnabled():
-            self.write(PlaceOrder(number),
-                       success=lambda v: f"{v.number} placed with {v.supplier}; expected "
-                                         f"{fmt_date(v.expected_at)}.")
+    def edit(self) -> None:
+        item = self.current_id()
+        d = q.detail(item) if item is not None and self.act_edit.isEnabled() else None
+        if d is not None:
+            self.open_dialog(OrderDialog(self.ctx, self, detail=d), self.after_dialog)
+
+    def place(self, confirm: Callable[[QWidget, str, str], bool] | None = None) -> None:
+        item = self.current_id()
+        d = q.detail(item) if item is not None and self.act_place.isEnabled() else None
+        if d is None:
+            return
+        lines = f"{len(d.lines)} line{'s' if len(d.lines) != 1 else ''}"
+        question = f"Place {d.number} with {d.supplier}?"
+        info = (f"{lines}, {fmt_money(d.total)}, delivered to {d.ship_to}. Once placed it is "
+                "on order: it can no longer be edited, only received or cancelled.")
+        if not (confirm or ask_place)(self, question, info):
+            return
+        self.write(PlaceOrder(d.number),
+                   success=lambda v: f"{v.number} placed with {v.supplier}; expected "
+                                     f"{fmt_date(v.expected_at)}. Send it: More ▸ Email…")
+
+    def _export(self, writer, path: Path, done_text: Callable[[Path], str]) -> None:
+        number = self._number()
+        if number is None:
+            return
+        self.ctx.runner.run(writer, self.ctx.db, number, path,
+                            done=lambda p: self.messages.show_success(done_text(p)),
+                            failed=lambda exc: self.messages.show_error(str(exc)))
+
+    def save_pdf(self, path: str | None = None) -> None:
+        self._save(docs.write_pdf, "Save the order as PDF", "pdf", "PDF (*.pdf)", path)
+
+    def save_csv(self, path: str | None = None) -> None:
+        self._save(docs.write_csv, "Save the order's lines", "csv", "CSV (*.csv)", path)
+
+    def _save(self, writer, title: str, suffix: str, kinds: str, path: str | None) -> None:
+        if (number := self._number()) is None:
+            return
+        path = path or QFileDialog.getSaveFileName(self, title, f"{number}.{suffix}",
+                                                   kinds)[0]
+        if path:
+            self._export(writer, Path(path), lambda p: f"Saved {p}")
+
+    def email(self, opener=None) -> None:
+        number = self._number()
+        if number is None:
+            return
+
+        def ready(result) -> None:
+            url, pdf = result
+            if docs.open_mail(url, pdf, opener):
+                self.messages.show_success(f"Mail to the supplier opened; attach {pdf} "
+                                           "(its folder is open).")
+            else:
+                self.messages.show_info(f"No mail program answered. The PDF is {pdf}: "
+                                        "attach it to a mail to the supplier.")
+
+        self.ctx.runner.run(docs.prepare_mail, self.ctx.db, number, self.mail_folder,
+                            done=ready, failed=lambda exc: self.messages.show_error(str(exc)))
 
     def cancel(self) -> None:
         if (number := self._number()) and self.act_cancel.isEnabled():
@@ -112,6 +199,12 @@ class OrdersPage(TablePage):
         if "search" in filters:
             self.search.setText(filters["search"])
             self.search.flush()
+        if "number" in filters:  # one order (a link from the reorder list's approval)
+            self.search.setText(filters["number"])
+            self.search.flush()
+            item = q.id_of(filters["number"])
+            if item is not None:
+                self.select_id(item)
 
     def show_detail(self, item_id: int) -> None:
         d = q.detail(item_id)

@@ -27,8 +27,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -44,6 +42,8 @@ from inventory.replenishment.licenses import asset_alerts, license_alerts
 from inventory.services import ordering
 
 from ..coalesce import Coalescer
+from ..models.format import fmt_money
+from ..models.rows import RowsModel
 from .base import AppContext, Page
 from .reorder_whatif import WhatIfTab
 
@@ -161,13 +161,28 @@ class StockChart(QChartView):
                    QDateTime(datetime.combine(last, time(23))))
 
 
+LICENSE_COLUMNS = ("License", "Vendor", "Seats used", "Ends", "Start renewal by", "True-up",
+                   "Why")
+ASSET_COLUMNS = ("Alert", "Asset", "Product", "Holder / place", "Date")
+
+
 def read_alerts(db, today: date | None, alerts_only: bool):
-    """Everything the page shows, read on the worker: reorder lines, license and asset
-    alerts."""
+    """Everything the page shows, read and formatted on the worker: reorder lines, and
+    the license and asset alerts as rows of text (with their tooltips)."""
     lines = reorder_list(db, today=today, alerts_only=alerts_only)
     lic = license_alerts(db, today=today, alerts_only=True)
     warranty, loans = asset_alerts(db, today=today)
-    return lines, lic, loans + warranty
+    lic_rows = [(a.product, a.vendor, f"{a.used} / {a.seats}",
+                 a.ends_on.isoformat() if a.ends_on else "",
+                 a.alert_from.isoformat() if a.alert_from else "",
+                 f"{a.true_up:,.2f}" if a.over else "",
+                 "; ".join((["Renewal due"] if a.renewal_due else []) + a.reasons()[1:]))
+                for a in lic]
+    lic_tips = ["\n".join(a.reasons()) for a in lic]
+    asset_rows = [("Overdue loan" if a.kind == "overdue_loan" else "Warranty ends", a.tag,
+                   a.product, a.holder or a.location, a.date.isoformat())
+                  for a in loans + warranty]
+    return lines, (lic_rows, lic_tips), asset_rows
 
 
 class ReorderPage(Page):
@@ -185,6 +200,7 @@ class ReorderPage(Page):
         self.recompute = Coalescer(self._start_read, parent=self)
         self.approved: list = []  # the draft orders the last approval made
         self._note = ""  # what the last approval did, shown with the next list
+        self._sized: set[QTableView] = set()  # tables whose columns were fitted
 
         self.location = QComboBox()
         self.supplier = QComboBox()
@@ -198,6 +214,8 @@ class ReorderPage(Page):
         self.export_button = QPushButton("Export…")
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.status.setObjectName("reorderStatus")
+        self.status.linkActivated.connect(self._open_order)  # the orders an approval made
         filters = QHBoxLayout()
         for label, widget in (("Location", self.location), ("Supplier / source", self.supplier),
                               ("Class", self.demand_class)):
@@ -231,15 +249,14 @@ class ReorderPage(Page):
         lay.addWidget(split, 1)
         lay.addWidget(self.status)
 
-        self.licenses = QTableWidget(0, 7)
-        self.licenses.setHorizontalHeaderLabels(
-            ["License", "Vendor", "Seats used", "Ends", "Start renewal by", "True-up",
-             "Why"])
-        self.assets = QTableWidget(0, 5)
-        self.assets.setHorizontalHeaderLabels(["Alert", "Asset", "Product", "Holder / place",
-                                               "Date"])
-        for t in (self.licenses, self.assets):
+        self.license_rows = RowsModel(LICENSE_COLUMNS, right=(2, 5), parent=self)
+        self.asset_rows = RowsModel(ASSET_COLUMNS, parent=self)
+        self.licenses, self.assets = QTableView(), QTableView()
+        for t, model in ((self.licenses, self.license_rows), (self.assets, self.asset_rows)):
+            t.setModel(model)
             t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+            t.setAlternatingRowColors(True)
             t.verticalHeader().setVisible(False)
             t.horizontalHeader().setStretchLastSection(True)
         for t in (self.table, self.licenses, self.assets):
@@ -333,7 +350,7 @@ class ReorderPage(Page):
                  and (sup in ("", ALL) or sup in (ln.source, ln.supplier))
                  and (cls in ("", ALL) or ln.demand_class == cls)]
         self.model.set_lines(lines)
-        self.table.resizeColumnsToContents()
+        self._size_columns(self.table, bool(lines))
         buys = sum(ln.action == BUY for ln in lines)
         moves = sum(ln.action == TRANSFER for ln in lines)
         note, self._note = self._note, ""
@@ -346,27 +363,20 @@ class ReorderPage(Page):
             self.chart.clear("")
 
     def _fill_licenses(self, alerts) -> None:
-        self.licenses.setRowCount(len(alerts))
-        for r, a in enumerate(alerts):
-            values = [a.product, a.vendor, f"{a.used} / {a.seats}",
-                      a.ends_on.isoformat() if a.ends_on else "",
-                      a.alert_from.isoformat() if a.alert_from else "",
-                      f"{a.true_up:,.2f}" if a.over else "",
-                      "; ".join((["Renewal due"] if a.renewal_due else []) + a.reasons()[1:])]
-            for c, v in enumerate(values):
-                item = QTableWidgetItem(v)
-                item.setToolTip("\n".join(a.reasons()))
-                self.licenses.setItem(r, c, item)
-        self.licenses.resizeColumnsToContents()
+        rows, tips = alerts
+        self.license_rows.set_rows(rows, tips)
+        self._size_columns(self.licenses, bool(rows))
 
-    def _fill_assets(self, alerts) -> None:
-        self.assets.setRowCount(len(alerts))
-        for r, a in enumerate(alerts):
-            label = "Overdue loan" if a.kind == "overdue_loan" else "Warranty ends"
-            values = [label, a.tag, a.product, a.holder or a.location, a.date.isoformat()]
-            for c, v in enumerate(values):
-                self.assets.setItem(r, c, QTableWidgetItem(v))
-        self.assets.resizeColumnsToContents()
+    def _fill_assets(self, rows) -> None:
+        self.asset_rows.set_rows(rows)
+        self._size_columns(self.assets, bool(rows))
+
+    def _size_columns(self, table: QTableView, filled: bool) -> None:
+        """Fit the columns to the first rows shown, once: a recompute keeps the widths
+        (the person's own among them) and costs the UI thread no measuring."""
+        if filled and table not in self._sized:
+            self._sized.add(table)
+            table.resizeColumnsToContents()  # from a sample of rows (precision above)
 
     # -- selection, detail, chart ------------------------------------------------------
     def selected_lines(self) -> list[ReorderLine]:
@@ -407,14 +417,21 @@ class ReorderPage(Page):
         def done(result) -> None:
             views = result.view[0]
             self.approved = views
-            made = ", ".join(f"{v.number} ({v.supplier}, {v.total:,.2f})" for v in views)
+            made = ", ".join(
+                f'<a href="order:{escape(v.number)}">{escape(v.number)}</a> '
+                f"({escape(v.supplier)}, {fmt_money(v.total)})" for v in views)
             note = f" {skipped} transfer/wait lines left as they are." if skipped else ""
-            self._note = f"Draft purchase orders: {made}.{note} "
+            self._note = f"Draft purchase orders: {made}.{note} Open one to check it, then " \
+                         "place it. "
             self.status.setText(self._note)
             self.refresh()
 
         self.ctx.ops.run(ApproveReorder(tuple(buys)), done=done,
                          failed=lambda exc: self.status.setText(str(exc)), parent=self)
+
+    def _open_order(self, link: str) -> None:
+        if link.startswith("order:"):
+            self.navigate.emit("orders", {"status": "open", "number": link[len("order:"):]})
 
     def export_to(self, path: str) -> None:
         """Write the visible lines to `path` (.xlsx, else CSV)."""

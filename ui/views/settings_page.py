@@ -1,4 +1,5 @@
-"""Settings: the database, the scanners (wedge, serial, camera), symbologies, feedback."""
+"""Settings: the database, the scanners (wedge, serial, camera), symbologies, feedback;
+the operators and the purchase-order letterhead (settings_admin.py)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from inventory.roles import ROLE_LABELS
 
 from ..settings import ALL_SYMBOLOGIES, RESOLUTIONS
 from .base import AppContext, Page
+from .settings_admin import LetterheadBox, OperatorsBox
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +71,10 @@ def _spin(lo: int, hi: int, value: int, suffix: str = "") -> QSpinBox:
 class SettingsPage(Page):
     key = "settings"
     title = "Settings"
+    kinds = ("operators",)  # another desk's admin may change them
+
+    def refresh(self) -> None:
+        self.operators.reload()
 
     def __init__(self, ctx: AppContext, parent=None) -> None:
         super().__init__(ctx, parent)
@@ -100,6 +106,11 @@ class SettingsPage(Page):
 
         self.mail_box = MailBox(ctx, self.messages)
         grid.addWidget(self.mail_box, 3, 0, 1, 2)
+        self.operators = OperatorsBox(self)
+        self.letterhead = LetterheadBox(self)
+        # The first column stays in view at 1024 px (the camera pane may not).
+        grid.addWidget(self.operators, 4, 0)
+        grid.addWidget(self.letterhead, 5, 0)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QPushButton
+
 from inventory.queries import lookups
 from inventory.queries import stock as q
 from inventory.queries.common import TableQuery
+from inventory.queries.offers import for_product
 
+from ..dialogs.offers import OfferDialog, confirm_remove, remove_command
 from ..dialogs.stock import (
     AdjustDialog,
     IssueDialog,
-    OfferDialog,
     ProductDialog,
     StockTransferDialog,
 )
@@ -141,7 +144,18 @@ class StockPage(TablePage):
 
     def add_offer(self) -> None:
         if (d := self._detail()) is not None:
-            self.open_dialog(OfferDialog(self.ctx, d, self), self.after_dialog)
+            self.open_dialog(OfferDialog(self.ctx, d.code, d.name, has_offers=bool(d.offers),
+                                         unit_cost=d.unit_cost, parent=self),
+                             self.after_dialog)
+
+    def edit_offer(self, d, offer) -> None:
+        self.open_dialog(OfferDialog(self.ctx, d.code, d.name, offer, parent=self),
+                         self.after_dialog)
+
+    def remove_offer(self, d, offer, confirm=confirm_remove) -> None:
+        if confirm(self, offer, d.name):
+            self.write(remove_command(offer, d.code),
+                       success=f"{offer.supplier} no longer offers {d.name}.")
 
     def new_product(self) -> None:
         self.open_dialog(ProductDialog(self.ctx, "spare", parent=self), self._after_new)
@@ -165,6 +179,42 @@ class StockPage(TablePage):
             self.search.flush()
         if "id" in filters:
             self.select_id(filters["id"])
+
+    def _offer_buttons(self, d, rows, table) -> None:
+        add = QPushButton("Add…")
+        add.setToolTip("Add a supplier's offer: price, pack size, minimum order, lead time")
+        add.setObjectName("offerAdd")
+        add.clicked.connect(self.add_offer)
+        buttons = [add]
+        if table is not None:
+            edit, remove = QPushButton("Edit…"), QPushButton("Remove")
+            edit.setToolTip("Change the selected offer")
+            remove.setToolTip("Stop buying from the selected supplier")
+            edit.setObjectName("offerEdit")
+            remove.setObjectName("offerRemove")
+
+            def chosen():
+                r = table.currentRow()
+                return rows[r] if 0 <= r < len(rows) and table.selectedItems() else None
+
+            def enable() -> None:
+                edit.setEnabled(chosen() is not None)
+                remove.setEnabled(chosen() is not None)
+
+            table.itemSelectionChanged.connect(enable)
+            def on(act):
+                def run() -> None:
+                    if (o := chosen()) is not None:
+                        act(d, o)
+                return run
+
+            edit.clicked.connect(on(self.edit_offer))
+            remove.clicked.connect(on(self.remove_offer))
+            if len(rows) == 1:
+                table.selectRow(0)
+            enable()
+            buttons += [edit, remove]
+        self.detail.buttons(buttons)
 
     def show_detail(self, item_id: int) -> None:
         d = q.detail(item_id, self.model.query.reorder_points())
@@ -193,10 +243,14 @@ class StockPage(TablePage):
         p.table(["Location", "Kind", "On hand"], rows, numeric=(2,),
                 empty="None in stock anywhere.", stretch=0)
         p.section("Suppliers")
-        offers = [(sup + (" ★" if pref else ""), fmt_money(price), str(pack), f"{lead:g} d")
-                  for sup, price, pack, lead, pref in d.offers]
-        p.table(["Supplier", "Price", "Pack", "Lead time"], offers, numeric=(1, 2, 3),
-                empty="No supplier offers yet.", stretch=0)
+        known = for_product(d.id)
+        offers = [(o.supplier + (" ★" if o.preferred else ""), fmt_money(o.unit_price),
+                   f"{o.pack_size} / {o.min_order}", f"{o.lead_time_days:g} d")
+                  for o in known]
+        table = p.table(["Supplier", "Price", "Pack / min", "Lead"], offers,
+                        numeric=(1, 2, 3), empty="No supplier offers yet.", stretch=0)
+        if self.ctx.may("catalog"):
+            self._offer_buttons(d, known, table)
         p.section("Recent movements")
         p.timeline([movement_entry(mv) for mv in d.movements[:15]], empty="No movements yet.")
         p.finish()

@@ -48,6 +48,23 @@ class StatusBar(QStatusBar):
         self.set_serial("off")
         self.set_camera("off")
 
+    def set_reachable(self, up: bool) -> None:
+        """The database's label turns red while the server cannot be reached."""
+        base = self.database.property("baseText") or self.database.text()
+        self.database.setProperty("baseText", base)
+        if up:
+            self.database.setText(base)
+            self.database.setStyleSheet("")
+            self.database.setToolTip("")
+            self.database.updateGeometry()
+        else:
+            self.database.setText("Database unreachable — retrying…")
+            set_colours(self.database, *_RED)
+            self.clearMessage()  # what happened before matters less than this
+            self.database.updateGeometry()
+            self.database.setToolTip(f"{base}: the server does not answer. Scans stay in the "
+                                     "basket; confirm once it is back.")
+
     def set_wedge(self, state: str) -> None:
         text = {"ready": "Wedge ready", "off": "Wedge off",
                 "missing": "Wedge unavailable"}.get(state, f"Wedge {state}")

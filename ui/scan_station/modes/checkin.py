@@ -5,10 +5,12 @@ from __future__ import annotations
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout
 
 from inventory.commands import CheckIn
+from inventory.errors import InventoryError
 from inventory.services.resolve import Resolution
 
 from ..basket import DONE, UNDONE, BasketModel, BasketView, Line
 from ..feedback import Outcome, info, ok, refused
+from ..jobs import Answer, Step
 from ..parsing import Parsed
 from .base import Context, Mode, buttons
 
@@ -27,6 +29,7 @@ class CheckinMode(Mode):
         group = QButtonGroup(self)
         group.addButton(self.good)
         group.addButton(self.damaged)
+        self._damaged = False  # the condition taken for the scan in progress
         self.basket = BasketModel(self)
         row = QHBoxLayout()
         row.addWidget(QLabel("Condition of the next device:"))
@@ -40,15 +43,34 @@ class CheckinMode(Mode):
         lay.addLayout(buttons(self, ("Undo last check-in  (Ctrl+Z)", "undo_last"),
                               ("Clear list  (Esc)", "cancel")))
 
-    def on_scan(self, parsed: Parsed, res: Resolution, source: str) -> Outcome:
+    def begin_scan(self) -> None:
+        # The condition belongs to this scan: taken before its lookup, so a click on
+        # "Damaged" while it is on the worker is for the next device.
+        self._damaged = self.damaged.isChecked()
+        self.good.setChecked(True)  # damaged is the exception: ask again for the next one
+
+    def _give_back(self) -> None:
+        """The scan was refused: the condition chosen for it stands for the next one."""
+        if self._damaged and self.good.isChecked():
+            self.damaged.setChecked(True)
+
+    def on_scan(self, parsed: Parsed, res: Resolution, source: str) -> Answer:
         if res.kind != "asset":
+            self._give_back()
             if res.kind == "product" and res.product_kind in ("spare", "consumable"):
                 return refused(res.label, "Spares coming back are counted back in (Count, "
                                           "F6) or returned under Spares & stock.")
             return self.wrong_kind(res, "asset tags or serials")
-        damaged = self.damaged.isChecked()
-        view, mv = self.posted(CheckIn(res.ref, damaged=damaged, source=source))
-        self.good.setChecked(True)  # damaged is the exception: ask again for the next one
+        return self._check_in(res, source)
+
+    def _check_in(self, res: Resolution, source: str) -> Step:
+        damaged = self._damaged
+        try:
+            view, mv = yield from self.posted(CheckIn(res.ref, damaged=damaged,
+                                                      source=source))
+        except InventoryError:
+            self._give_back()
+            raise
         came_from = f" (returned by {res.holder})" if res.holder else ""
         where = view.location or "stock"
         state = "damaged, to repair" if damaged else "in stock"
@@ -59,12 +81,16 @@ class CheckinMode(Mode):
         return ok(title, f"{'Damaged: sent to' if damaged else 'Back in stock at'} "
                          f"{where}{came_from}.")
 
-    def undo_last(self) -> Outcome:
+    def undo_last(self) -> Answer:
         lines = self.basket.lines
         if not lines or lines[-1].status != DONE:
             return info("Nothing to undo", "No check-in to take back.")
-        out = self.undo_movement(lines[-1].movement, lines[-1].item)
-        self.basket.update(len(lines) - 1, status=UNDONE, message="")
+        return self._undo(len(lines) - 1)
+
+    def _undo(self, row: int) -> Step:
+        out = yield from self.undo_movement(self.basket.lines[row].movement,
+                                            self.basket.lines[row].item)
+        self.basket.update(row, status=UNDONE, message="")
         return out
 
     def cancel(self) -> Outcome:

@@ -1,6 +1,7 @@
-"""Check-out: scan a badge (or pick a person), scan assets and spares, set a due date if
-wanted, confirm. Each scan is checked when it is made; nothing is written until the
-basket is confirmed, and then each line gets its own status."""
+"""Check-out: scan a badge (or pick a person), or a room's or loaner shelf's label, scan
+assets (and, for a person, spares), set a due date if wanted, confirm. Each scan is
+checked when it is made; nothing is written until the basket is confirmed, and then each
+line gets its own status."""
 
 from __future__ import annotations
 
@@ -12,25 +13,30 @@ from PySide6.QtWidgets import QCheckBox, QDateEdit, QFormLayout, QHBoxLayout, QL
 from inventory.commands import CheckOut, Issue
 from inventory.errors import InventoryError
 from inventory.services.find import left_message
-from inventory.services.resolve import Resolution
+from inventory.services.resolve import SEP, Resolution
 
 from ..basket import DONE, FAILED, READY, UNDONE, BasketModel, BasketView, Line
 from ..feedback import Outcome, info, ok, refused
+from ..jobs import Answer, Step, read
 from ..parsing import Parsed
 from ..widgets import PersonPicker, QuantityBox
 from .base import Context, Mode, buttons
+
+PLACE_KINDS = ("site", "stockroom")  # a meeting room, a loaner shelf: places on a site
 
 
 class CheckoutMode(Mode):
     name = "checkout"
     title = "Check-out"
     action = "check_out"
-    hint = "Scan the person's badge (or type a name), then the assets and spares."
+    hint = ("Scan the person's badge (or type a name), or a room or loaner shelf's label; "
+            "then the assets and spares.")
 
     def __init__(self, ctx: Context, parent=None) -> None:
         super().__init__(ctx, parent)
-        self.person = PersonPicker(ctx.db)
+        self.person = PersonPicker(ctx.runner)
         self.person.picked.connect(self._picked)
+        self.place: tuple[str, str] | None = None  # (code, name): a place instead of a person
         self.due_on = QCheckBox("&Due back on")
         self.due = QDateEdit(calendarPopup=True)
         self.due.setDisplayFormat("yyyy-MM-dd")
@@ -65,6 +71,7 @@ class CheckoutMode(Mode):
 
     # -- state ------------------------------------------------------------
     def _picked(self, employee_id: str, label: str) -> None:
+        self.place = None
         self._new_transaction()
         self._update_summary()
         self.announced.emit(info(f"Checking out to {label}",
@@ -81,7 +88,7 @@ class CheckoutMode(Mode):
     def _update_summary(self) -> None:
         ready = self.basket.rows_with(READY)
         done = self.basket.rows_with(DONE)
-        who = self.person.chosen.text() if self.person.employee_id else None
+        who = self.person.chosen.text() if self.person.employee_id or self.place else None
         if done and not ready:
             self.summary.setText(f"{len(done)} item(s) checked out. Scan the next badge.")
         elif not ready:
@@ -96,11 +103,14 @@ class CheckoutMode(Mode):
         if res.kind == "person":
             if res.status == "left":
                 return refused(res.label, left_message(res.label.split(" · ")[0], res.ref))
+            self.place = None
             self.person.set_person(res.ref, f"{res.label.split(' · ')[0]} ({res.ref})",
                                    quiet=True)
             self._new_transaction()
             self._update_summary()
-            return ok(res.label, "Checking out to this person. Now scan assets and spares.")
+            return self._badge(res)
+        if res.kind == "location":
+            return self._place(res)
         self._new_transaction()
         try:
             if res.kind == "asset":
@@ -111,8 +121,28 @@ class CheckoutMode(Mode):
         finally:
             self._update_summary()
 
+    def _place(self, res: Resolution) -> Outcome:
+        """A room's or a loaner shelf's label: the devices go there, to nobody."""
+        if res.status not in PLACE_KINDS:
+            return refused(res.label, f"{res.location} is a {res.label.split(SEP)[-1]} "
+                                      "location: devices are checked out to a person, or "
+                                      "to a place on a site (a meeting room, a loaner shelf).")
+        spares = [ln.item for ln in self.basket.lines
+                  if ln.kind == "product" and ln.status == READY]
+        if spares:
+            return refused(res.label, f"{spares[0]} is in the basket: spares are issued to a "
+                                      "person. Remove them (Ctrl+Z) first, or scan a badge.")
+        self._new_transaction()
+        self.place = (res.location_code, res.location)
+        self.person.set_person(None)
+        self.person.chosen.setText(f"{res.location} (a place)")
+        self._update_summary()
+        return ok(res.label, "Checking out to this place. Now scan the devices.")
+
     def _next_step(self) -> str:
         n = len(self.basket.rows_with(READY))
+        if self.place is not None:
+            return f"In the basket ({n}). Scan more, or DONE / Ctrl+Enter to confirm."
         if not self.person.employee_id:
             return f"In the basket ({n}). Scan the person's badge next."
         return f"In the basket ({n}). Scan more, or DONE / Ctrl+Enter to confirm."
@@ -131,6 +161,9 @@ class CheckoutMode(Mode):
                                       "tag of the device you hand out.")
         if res.product_kind == "license":
             return refused(res.label, "License seats are assigned under Licenses.")
+        if self.place is not None:
+            return refused(res.label, f"Spares are issued to a person, not to "
+                                      f"{self.place[1]}. Scan a badge first.")
         qty = self.quantity.take()
         row = self.basket.find(res.ref)
         want = qty + (self.basket.lines[row].quantity if row is not None else 0)
@@ -143,26 +176,51 @@ class CheckoutMode(Mode):
             self.basket.add(Line(res.ref, res.product, qty, kind="product", source=source))
         return ok(f"{res.product} × {want}", self._next_step())
 
+    def _badge(self, res: Resolution) -> Step:
+        """A badge: say so, and whether the person has a request ready to hand out."""
+        from inventory.queries.requests import ready_requests
+
+        ready = yield from read(ready_requests, res.ref)
+        if not ready:
+            return ok(res.label, "Checking out to this person. Now scan assets and spares.")
+        name = res.label.split(" · ")[0]
+        n = len(ready)
+        return ok(f"{name} has {n} request{'s' if n != 1 else ''} ready: {ready[0].item}",
+                  f"{ready[0].number}: hand it out in Kit (F8), or check out other items "
+                  "here.")
+
     def set_quantity(self, n: int) -> Outcome:
         self.quantity.setValue(n)
         return info(f"Quantity {n}", "For the next spare scanned.")
 
     # -- actions ----------------------------------------------------------
-    def confirm(self) -> Outcome:
+    def confirm(self) -> Answer:
         ready = self.basket.rows_with(READY)
         if not ready:
             return refused("The basket is empty", "Scan the assets and spares to check out.")
         who = self.person.employee_id
-        if not who:
-            return refused("Who is it for?", "Scan the person's badge (or type a name) "
-                                             "before confirming.")
-        name, due = self.person.chosen.text(), self._due()
+        if not who and self.place is None:
+            return refused("Who is it for?", "Scan the person's badge (or type a name), or "
+                                             "the label of the room or shelf, before "
+                                             "confirming.")
+        due = self._due()
         lines = [self.basket.lines[row] for row in ready]
-        commands = [CheckOut(ln.key, person=who, due=due, source=ln.source)
-                    if ln.kind == "asset" else
-                    Issue(ln.key, ln.quantity, person=who, source=ln.source) for ln in lines]
+        if self.place is not None:
+            code, name = self.place
+            commands = [CheckOut(ln.key, location=code, due=due, source=ln.source)
+                        for ln in lines]
+        else:
+            name = self.person.chosen.text()
+            commands = [CheckOut(ln.key, person=who, due=due, source=ln.source)
+                        if ln.kind == "asset" else
+                        Issue(ln.key, ln.quantity, person=who, source=ln.source)
+                        for ln in lines]
+        return self._confirm(ready, lines, commands, name, due)
+
+    def _confirm(self, ready: list[int], lines: list[Line], commands: list,
+                 name: str, due: date | None) -> Step:
         try:
-            result = self.execute(*commands)  # the basket: all of it, or nothing
+            result = yield from self.execute(*commands)  # the basket: all of it, or nothing
         except InventoryError as e:
             at = getattr(e, "basket_index", None)
             if at is not None:
@@ -172,34 +230,41 @@ class CheckoutMode(Mode):
             return refused(f"Nothing checked out to {name}",
                            f"{what}{e} Nothing was written; confirm again to check out the "
                            "other lines without it.")
-        for row, r in zip(ready, result.results, strict=True):
-            self.basket.update(row, status=DONE, movement=r.movement_id, message=f"to {name}")
+        self.basket.update_rows({row: {"status": DONE, "movement": r.movement_id,
+                                       "message": f"to {name}"}
+                                 for row, r in zip(ready, result.results, strict=True)})
         done = len(ready)
         self._update_summary()
         self.person.clear()
+        self.place = None
         self.due_on.setChecked(False)
         self._update_summary()
         when = f", due back {due:%Y-%m-%d}" if due else ""
         return ok(f"Checked out {done} item(s) to {name}", f"Done{when}. Scan the next badge.")
 
-    def undo_last(self) -> Outcome:
+    def undo_last(self) -> Answer:
         lines = self.basket.lines
         if not lines:
             return info("Nothing to undo", "The basket is empty.")
         last = lines[-1]
         if last.status == DONE:
-            out = self.undo_movement(last.movement, last.item)
-            self.basket.update(len(lines) - 1, status=UNDONE, message="")
-            return out
+            return self._undo(len(lines) - 1)
         if last.status == UNDONE:
             return info("Nothing more to undo", "The last line was undone already.")
         self.basket.pop()
         self._update_summary()
         return info(f"Removed {last.item}", self._next_step())
 
+    def _undo(self, row: int) -> Step:
+        line = self.basket.lines[row]
+        out = yield from self.undo_movement(line.movement, line.item)
+        self.basket.update(row, status=UNDONE, message="")
+        return out
+
     def cancel(self) -> Outcome:
         self.basket.clear()
         self.person.clear()
+        self.place = None
         self.quantity.setValue(1)
         self._update_summary()
         return info("Basket cleared", self.hint)

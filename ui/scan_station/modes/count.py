@@ -26,12 +26,14 @@ from inventory.commands import (
     RemoveCountEntry,
     StartCount,
 )
+from inventory.errors import InventoryError
 from inventory.roles import ROLE_LABELS, allowed
 from inventory.services import counting
 from inventory.services.resolve import Resolution
 
 from ..basket import DONE, UNDONE, BasketModel, BasketView, Line
 from ..feedback import Outcome, info, ok, refused
+from ..jobs import Answer, Step, read
 from ..parsing import Parsed
 from ..widgets import QuantityBox
 from .base import PRIMARY_STYLE, Context, Mode, buttons, heading
@@ -119,7 +121,7 @@ class CountMode(Mode):
         return res.label
 
     # -- scans ------------------------------------------------------------------
-    def on_scan(self, parsed: Parsed, res: Resolution, source: str) -> Outcome:
+    def on_scan(self, parsed: Parsed, res: Resolution, source: str) -> Answer:
         if res.kind == "location":
             return self._location(res)
         if self.count_id is None:
@@ -128,10 +130,17 @@ class CountMode(Mode):
             return refused(res.label, res.reason)
         if res.kind not in ("asset", "product", "unknown"):
             return self.wrong_kind(res, "the location label, then assets and spares")
-        qty = self.quantity.value()
-        seen, _ = self.posted(CountScan(self.count_id, parsed.code or res.code, qty,
-                                        gtin=parsed.gtin, serial=parsed.serial, source=source))
-        self.quantity.setValue(1)
+        return self._counted(self.count_id, parsed, res, source)
+
+    def _counted(self, count_id: int, parsed: Parsed, res: Resolution, source: str) -> Step:
+        qty = self.quantity.take()  # this scan's quantity; the next one starts at 1
+        try:
+            seen, _ = yield from self.posted(CountScan(count_id, parsed.code or res.code, qty,
+                                                       gtin=parsed.gtin, serial=parsed.serial,
+                                                       source=source))
+        except InventoryError:
+            self.quantity.give_back(qty)
+            raise
         self.basket.add(Line(seen.asset or seen.product, seen.label, seen.quantity,
                              status=DONE, entry=seen.entry_id, kind="asset" if seen.asset
                              else "product", source=source))
@@ -139,18 +148,21 @@ class CountMode(Mode):
         return ok(seen.label, f"Counted at {self.location}. Scan the next item, or DONE "
                               "when the shelf is done.")
 
-    def _location(self, res: Resolution) -> Outcome:
+    def _location(self, res: Resolution) -> Answer:
         if self.count_id is not None:
             if res.ref == self.location_code:
                 return info(f"Counting {self.location}", "Carry on scanning.")
             return refused(res.label, f"The count of {self.location} is running. Review it "
                                       "(DONE) and leave it (Esc) before counting another "
                                       "place.")
-        cid = counting.open_count(self.db, res.ref)
+        return self._start(res)
+
+    def _start(self, res: Resolution) -> Step:
+        cid = yield from read(counting.open_count, res.ref)
         resumed = cid is not None
         if cid is None:
-            cid, _ = self.posted(StartCount(res.ref))
-        view = counting.count_view(self.db, cid)
+            cid, _ = yield from self.posted(StartCount(res.ref))
+        view = yield from read(counting.count_view, cid)
         self.count_id, self.location, self.location_code = cid, view.location, res.ref
         self.basket.clear()
         self._forget_variance()
@@ -172,10 +184,13 @@ class CountMode(Mode):
         self.table.setVisible(False)
         self._show()
 
-    def confirm(self) -> Outcome:
+    def confirm(self) -> Answer:
         if self.count_id is None:
             return refused("No count running", "Scan the location label to start one.")
-        v = counting.variance(self.db, self.count_id)
+        return self._review(self.count_id)
+
+    def _review(self, count_id: int) -> Step:
+        v = yield from read(counting.variance, self.ctx.store, count_id)
         self.variance = v
         self._fill(v)
         self._show()
@@ -207,12 +222,15 @@ class CountMode(Mode):
                 self.table.setItem(r, c, cell)
         self.table.setVisible(True)
 
-    def approve(self) -> Outcome:
+    def approve(self) -> Answer:
         if self.count_id is None:
             return refused("No count running", "Scan the location label to start one.")
         if self.variance is None:
             return refused("Review the variance first", "DONE or Ctrl+Enter shows it.")
-        done, _ = self.posted(ApproveCount(self.count_id, self.reason.text()))
+        return self._approve(self.count_id, self.reason.text())
+
+    def _approve(self, count_id: int, reason: str) -> Step:
+        done, _ = yield from self.posted(ApproveCount(count_id, reason))
         parts = []
         if done.lost:
             parts.append(f"lost: {', '.join(done.lost)}")
@@ -229,13 +247,16 @@ class CountMode(Mode):
         self.basket.clear()
         self._forget_variance()
 
-    def undo_last(self) -> Outcome:
+    def undo_last(self) -> Answer:
         lines = self.basket.lines
         if self.count_id is None or not lines or lines[-1].status != DONE:
             return info("Nothing to undo", "No scan in this count to take back.")
-        last = lines[-1]
-        self.posted(RemoveCountEntry(self.count_id, last.entry))
-        self.basket.update(len(lines) - 1, status=UNDONE, message="not counted")
+        return self._undo(self.count_id, len(lines) - 1)
+
+    def _undo(self, count_id: int, row: int) -> Step:
+        last = self.basket.lines[row]
+        yield from self.posted(RemoveCountEntry(count_id, last.entry))
+        self.basket.update(row, status=UNDONE, message="not counted")
         self._forget_variance()
         return info(f"Removed {last.item}", "That scan no longer counts.")
 
@@ -247,10 +268,13 @@ class CountMode(Mode):
         return info(f"Left the count of {where} open (#{cid})",
                     "Scan its location label again to carry on.")
 
-    def abandon(self) -> Outcome:
+    def abandon(self) -> Answer:
         if self.count_id is None:
             return info("No count running", self.hint)
-        self.posted(CancelCount(self.count_id))
+        return self._abandon(self.count_id)
+
+    def _abandon(self, count_id: int) -> Step:
+        yield from self.posted(CancelCount(count_id))
         where = self.location
         self._close()
         return info(f"Count of {where} cancelled", "Nothing was posted.")

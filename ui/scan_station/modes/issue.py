@@ -6,11 +6,13 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFormLayout, QVBoxLayout
 
 from inventory.commands import Issue
+from inventory.errors import InventoryError
 from inventory.services.find import left_message
 from inventory.services.resolve import Resolution
 
 from ..basket import DONE, UNDONE, BasketModel, BasketView, Line
 from ..feedback import Outcome, info, ok, refused
+from ..jobs import Answer, Step
 from ..parsing import Parsed
 from ..widgets import PersonPicker, QuantityBox
 from .base import Context, Mode, buttons
@@ -24,7 +26,7 @@ class IssueMode(Mode):
 
     def __init__(self, ctx: Context, parent=None) -> None:
         super().__init__(ctx, parent)
-        self.person = PersonPicker(ctx.db)
+        self.person = PersonPicker(ctx.runner)
         self.person.edit.setObjectName("issuePerson")
         self.person.picked.connect(lambda _e, label: self.announced.emit(
             info(f"Issuing to {label}", "Set the quantity, then scan the spare.")))
@@ -40,7 +42,7 @@ class IssueMode(Mode):
         lay.addLayout(buttons(self, ("Undo last issue  (Ctrl+Z)", "undo_last"),
                               ("Next person  (Esc)", "cancel")))
 
-    def on_scan(self, parsed: Parsed, res: Resolution, source: str) -> Outcome:
+    def on_scan(self, parsed: Parsed, res: Resolution, source: str) -> Answer:
         if res.kind == "person":
             if res.status == "left":
                 return refused(res.label, left_message(res.label.split(" · ")[0], res.ref))
@@ -56,10 +58,15 @@ class IssueMode(Mode):
         who = self.person.employee_id
         if not who:
             return refused(res.label, "Scan the person's badge (or type a name) first.")
-        qty = self.quantity.value()
-        view, mv = self.posted(Issue(res.ref, qty, person=who, source=source))
-        self.quantity.setValue(1)
-        name = self.person.chosen.text()
+        return self._issue(res, who, self.person.chosen.text(), source)
+
+    def _issue(self, res: Resolution, who: str, name: str, source: str) -> Step:
+        qty = self.quantity.take()  # this scan's quantity; the next one starts at 1
+        try:
+            view, mv = yield from self.posted(Issue(res.ref, qty, person=who, source=source))
+        except InventoryError:
+            self.quantity.give_back(qty)
+            raise
         self.basket.add(Line(res.ref, res.product, qty, status=DONE, movement=mv,
                              message=f"to {name}, {view.quantity} left at {view.location}",
                              kind="product", source=source))
@@ -70,12 +77,16 @@ class IssueMode(Mode):
         self.quantity.setValue(n)
         return info(f"Quantity {n}", "Now scan the spare.")
 
-    def undo_last(self) -> Outcome:
+    def undo_last(self) -> Answer:
         lines = self.basket.lines
         if not lines or lines[-1].status != DONE:
             return info("Nothing to undo", "No issue to take back.")
-        out = self.undo_movement(lines[-1].movement, f"{lines[-1].item} × {lines[-1].quantity}")
-        self.basket.update(len(lines) - 1, status=UNDONE, message="returned to stock")
+        return self._undo(len(lines) - 1)
+
+    def _undo(self, row: int) -> Step:
+        line = self.basket.lines[row]
+        out = yield from self.undo_movement(line.movement, f"{line.item} × {line.quantity}")
+        self.basket.update(row, status=UNDONE, message="returned to stock")
         return out
 
     def cancel(self) -> Outcome:

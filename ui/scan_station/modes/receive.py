@@ -22,6 +22,7 @@ from inventory.services.resolve import Resolution
 
 from ..basket import DONE, UNDONE, BasketModel, BasketView, Line
 from ..feedback import Outcome, info, ok, refused
+from ..jobs import Answer, Step, read
 from ..parsing import Parsed
 from ..widgets import QuantityBox
 from .base import Context, Mode, buttons
@@ -66,47 +67,49 @@ class ReceiveMode(Mode):
         self._show_sheet()
 
     # -- order --------------------------------------------------------------
-    def activated(self) -> None:
-        if not self._loaded:
-            self.refresh()
+    def activated(self) -> Step | None:
+        return None if self._loaded else self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self) -> Step:
+        orders = yield from read(station.open_orders)
         current = self.sheet.number if self.sheet else None
+        sheet = (yield from read(station.order_sheet, current)) if current else None
+        self._fill_orders(orders, sheet)
+        return None
+
+    def _fill_orders(self, orders: list[tuple[str, str]], sheet: station.OrderSheet | None
+                     ) -> None:
         self.orders.blockSignals(True)
         self.orders.clear()
         self.orders.addItem("— scan or pick an order —", None)
-        for number, label in station.open_orders(self.db):
+        for number, label in orders:
             self.orders.addItem(label, number)
-        if current:
-            i = self.orders.findData(current)
+        if sheet is not None:
+            i = self.orders.findData(sheet.number)
             if i < 0:
-                self.orders.addItem(f"{current} · {self.sheet.status.replace('_', ' ')}",
-                                    current)
+                self.orders.addItem(f"{sheet.number} · {sheet.status.replace('_', ' ')}",
+                                    sheet.number)
                 i = self.orders.count() - 1
             self.orders.setCurrentIndex(i)
-            self.sheet = station.order_sheet(self.db, current)
+            self.sheet = sheet
         self.orders.blockSignals(False)
         self._loaded = True
         self._show_sheet()
 
     def _picked(self, index: int) -> None:
         number = self.orders.itemData(index)
-        if not number:
-            return
-        try:
-            self.announced.emit(self.select(number))
-        except InventoryError as e:
-            self.announced.emit(refused(number, str(e)))
+        if number:
+            self.job.emit(lambda: self.select(number))
 
-    def select(self, number: str) -> Outcome:
-        sheet = station.order_sheet(self.db, number)
+    def select(self, number: str) -> Step:
+        sheet = yield from read(station.order_sheet, number)
         if sheet.status not in station.RECEIVABLE:
             return refused(f"{sheet.number} · {sheet.supplier}",
                            f"It is {sheet.status.replace('_', ' ')}; only ordered purchase "
                            "orders can be received.")
         self.sheet, self.device = sheet, None
         if not self._loaded:
-            self.refresh()
+            self._fill_orders((yield from read(station.open_orders)), sheet)
         i = self.orders.findData(number)
         if i >= 0:
             self.orders.setCurrentIndex(i)
@@ -130,7 +133,7 @@ class ReceiveMode(Mode):
             self.expecting.setText("Scan a GTIN, a GS1 label, or a serial after its GTIN.")
 
     # -- scans ----------------------------------------------------------------
-    def on_scan(self, parsed: Parsed, res: Resolution, source: str) -> Outcome:
+    def on_scan(self, parsed: Parsed, res: Resolution, source: str) -> Answer:
         if res.kind == "order":
             return self.select(res.ref)
         if self.sheet is None:
@@ -159,36 +162,44 @@ class ReceiveMode(Mode):
         return self.wrong_kind(res, "an order, GTINs and serials")
 
     def _receive(self, product: str, qty: int, serials: list[str], source: str):
+        """Book one receipt, then read the order sheet again (both on the worker)."""
+        sheet = self.sheet
+        assert sheet is not None
         line = receiving.ReceiptLine(product, qty, serials)
-        view, mv = self.posted(Receive(self.sheet.ship_to, (line,), order=self.sheet.number,
-                                       source=source))
-        self.sheet = station.order_sheet(self.db, self.sheet.number)
+        view, mv = yield from self.posted(Receive(sheet.ship_to, (line,), order=sheet.number,
+                                                  source=source))
+        self.sheet = yield from read(station.order_sheet, sheet.number)
         self._show_sheet()
         return view, mv
 
     def _progress(self, product: str) -> str:
+        assert self.sheet is not None
         for ln in self.sheet.lines:
             if ln.product == product:
                 return f"{self.sheet.number}: {ln.received} of {ln.ordered} received"
         return self.sheet.number
 
-    def _device(self, ref: str, product: str, serial: str, source: str) -> Outcome:
-        view, mv = self._receive(ref, 1, [serial], source)
+    def _device(self, ref: str, product: str, serial: str, source: str) -> Step:
+        view, mv = yield from self._receive(ref, 1, [serial], source)
         tag = view.assets[0]
         self.basket.add(Line(tag, f"{tag} · {product} · {serial}", status=DONE, movement=mv,
                              message="new asset tag", source=source))
         return ok(f"{tag} · {product} · serial {serial}",
                   f"New asset tag {tag} (print its label later). {self._progress(product)}.")
 
-    def _quantity(self, res: Resolution, source: str) -> Outcome:
-        qty = self.quantity.value()
-        _, mv = self._receive(res.ref, qty, [], source)
-        self.quantity.setValue(1)
+    def _quantity(self, res: Resolution, source: str) -> Step:
+        qty = self.quantity.take()  # this scan's quantity; the next one starts at 1
+        try:
+            _, mv = yield from self._receive(res.ref, qty, [], source)
+        except InventoryError:
+            self.quantity.give_back(qty)
+            raise
         self.device = None
         self._show_sheet()
         self.basket.add(Line(res.ref, res.product, qty, status=DONE, movement=mv,
                              kind="product", source=source))
-        stock = station.stock_at(self.db, res.ref, self.sheet.ship_to)
+        assert self.sheet is not None
+        stock = yield from read(station.stock_at, res.ref, self.sheet.ship_to)
         return ok(f"{res.product} × {qty} received",
                   f"{self._progress(res.product)}; {stock} now at {self.sheet.ship_to_name}.")
 
@@ -196,15 +207,18 @@ class ReceiveMode(Mode):
         self.quantity.setValue(n)
         return info(f"Quantity {n}", "For the next spare scanned.")
 
-    def undo_last(self) -> Outcome:
+    def undo_last(self) -> Answer:
         lines = self.basket.lines
         if not lines or lines[-1].status != DONE:
             return info("Nothing to undo", "No receipt to take back.")
-        last = lines[-1]
-        out = self.undo_movement(last.movement, f"{last.item} × {last.quantity}")
-        self.basket.update(len(lines) - 1, status=UNDONE, message="taken off the order")
+        return self._undo(len(lines) - 1)
+
+    def _undo(self, row: int) -> Step:
+        last = self.basket.lines[row]
+        out = yield from self.undo_movement(last.movement, f"{last.item} × {last.quantity}")
+        self.basket.update(row, status=UNDONE, message="taken off the order")
         if self.sheet:
-            self.sheet = station.order_sheet(self.db, self.sheet.number)
+            self.sheet = yield from read(station.order_sheet, self.sheet.number)
             self._show_sheet()
         return out
 

@@ -12,6 +12,7 @@ from inventory.services.resolve import Resolution
 
 from ..basket import DONE, FAILED, READY, UNDONE, BasketModel, BasketView, Line
 from ..feedback import Outcome, info, ok, refused
+from ..jobs import Answer, Step, read
 from ..parsing import Parsed
 from ..widgets import QuantityBox
 from .base import Context, Mode, buttons
@@ -47,22 +48,23 @@ class TransferMode(Mode):
         self.source.currentIndexChanged.connect(self._update_note)
         self.dest.currentIndexChanged.connect(self._update_note)
 
-    def activated(self) -> None:
-        if not self._loaded:
-            self.refresh()
+    def activated(self) -> Step | None:
+        return None if self._loaded else self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self) -> Step:
+        places = yield from read(station.places)
         for box in (self.source, self.dest):
             keep = box.currentData()
             box.blockSignals(True)
             box.clear()
             box.addItem("— scan or pick —", None)
-            for code, label in station.places(self.db):
+            for code, label in places:
                 box.addItem(label, code)
             box.setCurrentIndex(max(box.findData(keep), 0) if keep else 0)
             box.blockSignals(False)
         self._loaded = True
         self._update_note()
+        return None
 
     def _update_note(self) -> None:
         src, dst = self.source.currentData(), self.dest.currentData()
@@ -70,28 +72,28 @@ class TransferMode(Mode):
             self.note.setText(self.hint)
         elif src == dst:
             self.note.setText("From and To are the same place: pick another destination.")
-        elif station.goes_in_transit(self.db, src, dst):
-            self.note.setText("Travels as a shipment: in transit until its number is scanned "
-                              "at the destination.")
         else:
-            self.note.setText("Within one site: moved at once.")
+            def show(in_transit: bool) -> None:
+                if (self.source.currentData(), self.dest.currentData()) == (src, dst):
+                    self.note.setText(
+                        "Travels as a shipment: in transit until its number is scanned at "
+                        "the destination." if in_transit else "Within one site: moved at once.")
 
-    def _set(self, box: QComboBox, code: str) -> None:
+            self.ctx.runner.run(station.goes_in_transit, src, dst, done=show,
+                                failed=lambda _e: None, key=f"transfer-note-{id(self)}")
+
+    def _set(self, box: QComboBox, code: str) -> Step:
         if not self._loaded:
-            self.refresh()
+            yield from self.refresh()
         i = box.findData(code)
         if i >= 0:
             box.setCurrentIndex(i)
+        return None
 
     # -- scans --------------------------------------------------------------
-    def on_scan(self, parsed: Parsed, res: Resolution, source: str) -> Outcome:
+    def on_scan(self, parsed: Parsed, res: Resolution, source: str) -> Answer:
         if res.kind == "shipment":
-            view, _ = self.posted(ConfirmArrival(res.ref, source=source))
-            self.basket.add(Line(view.number, f"{view.number} · {view.source} → "
-                                 f"{view.destination}", status=DONE, kind="note",
-                                 message=f"arrived, {view.lines} line(s)", source=source))
-            return ok(f"{view.number} · arrived at {view.destination}",
-                      f"{view.lines} line(s) from {view.source} are now in stock there.")
+            return self._arrived(res, source)
         if res.kind == "location":
             return self._location(res)
         self._new_after_send()
@@ -106,21 +108,29 @@ class TransferMode(Mode):
             return self._product(res, src, source)
         return self.wrong_kind(res, "location labels, assets, spares and shipment numbers")
 
+    def _arrived(self, res: Resolution, source: str) -> Step:
+        view, _ = yield from self.posted(ConfirmArrival(res.ref, source=source))
+        self.basket.add(Line(view.number, f"{view.number} · {view.source} → "
+                                 f"{view.destination}", status=DONE, kind="note",
+                                 message=f"arrived, {view.lines} line(s)", source=source))
+        return ok(f"{view.number} · arrived at {view.destination}",
+                  f"{view.lines} line(s) from {view.source} are now in stock there.")
+
     def _new_after_send(self) -> bool:
         if self.basket.lines and not self.basket.rows_with(READY):
             self.basket.clear()
             return True
         return False
 
-    def _location(self, res: Resolution) -> Outcome:
+    def _location(self, res: Resolution) -> Step:
         if self.source.currentData() is None or (
                 self.dest.currentData() is not None and not self.basket.rows_with(READY)):
-            self._set(self.source, res.ref)
+            yield from self._set(self.source, res.ref)
             self.dest.setCurrentIndex(0)
             return ok(f"From {res.location}", "Now scan the To location label.")
         if res.ref == self.source.currentData():
             return refused(res.label, "That is the From location; scan where it goes.")
-        self._set(self.dest, res.ref)
+        yield from self._set(self.dest, res.ref)
         return ok(f"To {res.location}", "Now scan the assets and spares to send.")
 
     def _asset(self, res: Resolution, src: str, source: str) -> Outcome:
@@ -137,15 +147,18 @@ class TransferMode(Mode):
         self.basket.add(Line(res.ref, f"{res.ref} · {res.product}", source=source))
         return ok(res.label, self._next())
 
-    def _product(self, res: Resolution, src: str, source: str) -> Outcome:
+    def _product(self, res: Resolution, src: str, source: str) -> Answer:
         if res.product_kind not in ("spare", "consumable"):
             return refused(res.label, f"{res.product} is tracked by serial: scan each asset "
                                       "tag." if res.product_kind == "device"
                            else f"{res.product} is not stock that moves.")
+        return self._add_spare(res, src, source)
+
+    def _add_spare(self, res: Resolution, src: str, source: str) -> Step:
         qty = self.quantity.take()
+        have = yield from read(station.stock_at, res.ref, src)
         row = self.basket.find(res.ref)
         want = qty + (self.basket.lines[row].quantity if row is not None else 0)
-        have = station.stock_at(self.db, res.ref, src)
         if have < want:
             return refused(res.label, f"Only {have} × {res.product} at "
                                       f"{self.source.currentText()}; cannot send {want}.")
@@ -166,19 +179,23 @@ class TransferMode(Mode):
         return info(f"Quantity {n}", "For the next spare scanned.")
 
     # -- actions --------------------------------------------------------------
-    def confirm(self) -> Outcome:
+    def confirm(self) -> Answer:
         rows = self.basket.rows_with(READY)
         if not rows:
             return refused("Nothing to send", "Scan the assets and spares first.")
         src, dst = self.source.currentData(), self.dest.currentData()
         if not (src and dst):
             return refused("Where to?", "Scan (or pick) both the From and To locations.")
+        return self._send(rows, src, dst)
+
+    def _send(self, rows: list[int], src: str, dst: str) -> Step:
         lines = [self.basket.lines[r] for r in rows]
         items = [(ln.key, ln.quantity) for ln in lines if ln.kind == "product"]
         tags = [ln.key for ln in lines if ln.kind == "asset"]
         try:
-            result = self.execute(Transfer(src, dst, items=tuple(items), asset_tags=tuple(tags),
-                                           source_kind=lines[-1].source))
+            result = yield from self.execute(Transfer(src, dst, items=tuple(items),
+                                                      asset_tags=tuple(tags),
+                                                      source_kind=lines[-1].source))
         except InventoryError as e:
             for r in rows:
                 self.basket.update(r, status=FAILED, message="not sent")
@@ -201,7 +218,7 @@ class TransferMode(Mode):
         return ok(f"Moved {len(rows)} line(s) to {view.destination}",
                   f"From {view.source}.")
 
-    def undo_last(self) -> Outcome:
+    def undo_last(self) -> Answer:
         lines = self.basket.lines
         if not lines:
             return info("Nothing to undo", "Nothing scanned yet.")
@@ -210,11 +227,15 @@ class TransferMode(Mode):
             self.basket.pop()
             return info(f"Removed {last.item}", self._next())
         if last.status == DONE and last.movement:
-            out = self.undo_movement(last.movement, last.item)
-            self.basket.update(len(lines) - 1, status=UNDONE, message="moved back")
-            return out
+            return self._undo(len(lines) - 1)
         return refused(f"Cannot undo {last.item}", "Goods in transit come back by "
                        "transferring them back once they arrive.")
+
+    def _undo(self, row: int) -> Step:
+        line = self.basket.lines[row]
+        out = yield from self.undo_movement(line.movement, line.item)
+        self.basket.update(row, status=UNDONE, message="moved back")
+        return out
 
     def cancel(self) -> Outcome:
         self.basket.clear()
