@@ -40,18 +40,26 @@ WRITES: dict[str, dict[str, str]] = {
     "viewer": {},
     "service_desk": {
         "movement": "INSERT", "asset": "UPDATE", "stock_level": "INSERT, UPDATE",
-        "license_seat": "INSERT, UPDATE",
+        "license_seat": "INSERT, UPDATE", "cost_repair": "INSERT, UPDATE",
     },
     "supply_chain": {
         **{t: "INSERT, UPDATE" for t in (
             "asset", "product", "location", "transfer_lane", "person", "supplier",
             "supplier_offer", "purchase_order", "purchase_order_line", "shipment",
             "shipment_line", "license", "count_session")},
+        "cost_centre_move": "INSERT",
         "count_entry": "INSERT, UPDATE, DELETE",
     },
-    "manager": {"service_target": "INSERT, UPDATE, DELETE"},
+    "manager": {**{t: "INSERT, UPDATE, DELETE" for t in (
+        "service_target", "cost_depreciation", "cost_rate", "cost_license_pricing",
+        "cost_budget", "cost_cloud")}},
     "admin": {"operator": "INSERT, UPDATE", "setting": "INSERT, UPDATE, DELETE"},
 }
+
+# Trigger functions on `movement` that keep projections (the demand table, the cost
+# model's holdings, balances and monthly spend).
+PROJECTION_FUNCTIONS = ("movement_demand_month", "movement_cost_holding",
+                        "movement_cost_balance", "movement_cost_spend")
 
 MOVEMENT_OPERATOR = """
 CREATE OR REPLACE FUNCTION movement_operator() RETURNS trigger
@@ -219,9 +227,10 @@ def setup(db: pw.PostgresqlDatabase, owners: Iterable[str] = ()) -> list[str]:
         cur.execute(MOVEMENT_OPERATOR)
         cur.execute("DROP TRIGGER IF EXISTS movement_operator ON movement")
         cur.execute(MOVEMENT_OPERATOR_TRIGGER)
-        # the demand table is kept by its trigger as the owner: no desk writes it itself
-        cur.execute("ALTER FUNCTION movement_demand_month() SECURITY DEFINER "
-                    "SET search_path = public, pg_temp")
+        # the projections are kept by their triggers as the owner: no desk writes them
+        for fn in PROJECTION_FUNCTIONS:
+            cur.execute(f"ALTER FUNCTION {fn}() SECURITY DEFINER "
+                        "SET search_path = public, pg_temp")
         for sql in LOGIN_FUNCTIONS:
             cur.execute(sql)
         for fn in ADMIN_ONLY_FUNCTIONS:

@@ -230,12 +230,14 @@ def _v10(db: pw.Database) -> None:
 def _v11(db: pw.Database) -> None:
     # The cost model: depreciation rules (seeded with the default lives per category), the
     # rate card, license pricing periods, repair records, budgets, imported cloud charges.
-    from .costing import holdings, stockouts
-    from .costing.tables import COSTING_MODELS, DEFAULT_LIVES, DepreciationRule
+    # Who moved from which cost centre when (so each day is charged to the one in force).
+    from .costing import holdings, spend, stockouts
+    from .costing.tables import COSTING_MODELS, DEFAULT_LIVES, CostCentreMove, DepreciationRule
 
-    db.create_tables(COSTING_MODELS, safe=True)
+    db.create_tables([*COSTING_MODELS, CostCentreMove], safe=True)
     holdings.install(db)  # who held which device on which days, kept by a trigger
     stockouts.install(db)  # when each product ran out where, kept by a trigger
+    spend.install(db)  # spares issued per month and cost centre, kept by a trigger
     for category, months in DEFAULT_LIVES.items():
         if not DepreciationRule.select().where(DepreciationRule.category == category).exists():
             DepreciationRule.create(category=category, life_months=months, residual_pct=0)
@@ -258,7 +260,7 @@ ADDED_TABLES: dict[int, set[str]] = {
     10: {"license_term"},
     11: {"cost_depreciation", "cost_rate", "cost_license_pricing", "cost_repair",
          "cost_budget", "cost_cloud", "cost_holding", "cost_balance", "cost_stockout",
-         "cost_flow_month"}}
+         "cost_flow_month", "cost_centre_move", "cost_spend_month"}}
 
 
 def required_columns(version: int) -> dict[str, set[str]]:

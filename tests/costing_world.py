@@ -14,6 +14,7 @@ from inventory.commands import (
     CreateLocation,
     CreatePerson,
     CreateProduct,
+    EditPerson,
     Issue,
     NewLicense,
     Receive,
@@ -73,6 +74,12 @@ class CostWorld:
         self.run(ReleaseSeat(self.license, person="E1"), AssignSeat(self.license, person="E2"))
         self.on(date(2026, 3, 21))
         self.run(CheckOut(self.laptop, person="E2"))
+
+    def move(self, employee_id: str, cost_centre: str, day: date) -> None:
+        """The person moves to another cost centre on `day` (an edit in the window)."""
+        self.on(day)
+        person = m.Person.get(m.Person.employee_id == employee_id).id
+        self.run(EditPerson(person, (("cost_centre", cost_centre),)))
 
     def damage(self, day: date) -> None:
         self.on(day)

@@ -13,8 +13,9 @@ import pytest
 
 from inventory import models as m
 from inventory import operations
+from inventory.commands import AssignSeat, CheckIn, CheckOut, Issue
+from inventory.costing import centres, holdings, showback, spend, stockouts
 from inventory.costing import commands as cc
-from inventory.costing import holdings, showback, stockouts
 from inventory.costing.calendar import Month
 from inventory.costing.demo import sample_path
 from inventory.costing.focus import read_focus
@@ -231,6 +232,17 @@ def test_the_projections_agree_with_the_ledger(world):
     world.damage(date(2026, 4, 2))
     assert holdings.differences(world.db) == []
     assert stockouts.differences(world.db) == []
+    assert spend.differences(world.db) == []
+
+    def monthly():
+        s = spend.SpendMonth
+        return sorted(s.select(s.month, s.cost_centre, s.category, s.quantity, s.value)
+                      .tuples(), key=str)
+
+    before_spend = monthly()
+    assert before_spend  # Bob's chargers
+    spend.rebuild(world.db)  # the trigger and the ledger give the same rows
+    assert monthly() == before_spend
     b = stockouts.Balance
 
     def balances():
@@ -242,6 +254,57 @@ def test_the_projections_agree_with_the_ledger(world):
     assert balances() == before
     assert holdings.Holding.select().count() == m.Movement.select().where(
         m.Movement.asset.is_null(False) & m.Movement.asset_status.is_null(False)).count()
+
+
+def test_a_person_who_moves_cost_centre_mid_month_takes_the_later_days_along(world):
+    """Ada moves from CC-A to CC-C on 6 March: the days before stay with CC-A, that day and
+    the later ones go to CC-C; a spare goes where she belonged at the moment of the issue."""
+    world.on(date(2026, 3, 1))
+    world.run(CheckOut(world.laptop, person="E1"), AssignSeat(world.license, person="E1"))
+    world.on(date(2026, 3, 5))
+    world.run(Issue("CHG", 1, person="E1"))
+    world.move("E1", "CC-C", date(2026, 3, 6))
+    world.on(date(2026, 3, 7))
+    world.run(Issue("CHG", 2, person="E1"))
+    world.on(date(2026, 3, 11))
+    world.run(CheckIn(world.laptop))
+    got = amounts(world.db, MARCH)
+    assert got[("CC-A", "devices")] == pytest.approx(100 * 5 / 31)  # 1–5 March
+    assert got[("CC-C", "devices")] == pytest.approx(100 * 5 / 31)  # 6–10 March
+    assert got[("CC-A", "licenses")] == pytest.approx(30 * 5 / 31)  # her seat, 1–5
+    assert got[("CC-C", "licenses")] == pytest.approx(30 * 26 / 31)  # 6–31
+    assert got[("CC-A", "spares")] == pytest.approx(39)
+    assert got[("CC-C", "spares")] == pytest.approx(2 * 39)
+    items = showback.items(world.db, MARCH, "CC-C")
+    assert [(i["tag"], i["days"], i["periods"]) for i in items["devices"]] == \
+        [(world.laptop, 5, "06–10")]
+    assert [(i["days"], i["license"]) for i in items["licenses"]] == [(26, "Office suite")]
+    assert [i["quantity"] for i in items["spares"]] == [2]
+    assert [i["quantity"] for i in showback.items(world.db, MARCH, "CC-A")["spares"]] == [1]
+    sb = showback.showback(world.db, MARCH, to_date=False)
+    assert sb.total == pytest.approx(100 + 2 * 30 + 3 * 39)  # nothing lost, nothing twice
+    # April: she is in CC-C all month, and February stays as it was
+    assert amounts(world.db, Month(2026, 4))[("CC-C", "licenses")] == pytest.approx(30)
+    assert ("CC-C", "devices") not in amounts(world.db, Month(2026, 2))
+    assert [cc for cc, _ in centres.history(world.db, m.Person.get(
+        m.Person.employee_id == "E1").id)] == ["CC-A"]
+    assert spend.differences(world.db) == []
+
+
+def test_a_people_import_that_moves_someone_keeps_the_earlier_days(world, tmp_path):
+    world.on(date(2026, 3, 1))
+    world.run(CheckOut(world.laptop, person="E2"))
+    world.on(date(2026, 3, 16))
+    people = tmp_path / "people.csv"
+    people.write_text("Employee id,Name,Cost centre\nE2,Bob Marley,CC-D\n", encoding="utf-8")
+    from inventory.exchange.importer import import_file
+
+    report = import_file(world.db, world.op, people, kind="people")
+    assert report.count("update") == 1
+    got = amounts(world.db, MARCH)
+    assert got[("CC-B", "devices")] == pytest.approx(100 * 15 / 31)
+    assert got[("CC-D", "devices")] == pytest.approx(100 * 16 / 31)
+    assert ("CC-D", "devices") not in amounts(world.db, Month(2026, 2))
 
 
 def test_the_default_lives_are_the_issues():

@@ -4,13 +4,15 @@ spares, repairs, cloud), grouped by month and cost centre. Nothing here loops ov
 The conventions (README, "What IT costs"):
 - a device is charged (cost − residual) / life for each month from its purchase month for
   its life; the charge is split by days, each day to the cost centre of whoever held it
-  at the end of that day; other days (stock, repair, transit, 3PL, checked out to a
-  place) go to IT stock;
-- a seat is charged per day it was assigned, to the holder's cost centre (a device's seat:
-  the device holder's); the seats nobody held go to IT stock, seats over the entitlement
-  are charged too;
-- spares: quantity × unit cost at the time of issue (returns credited), to the person's
-  cost centre; consumed at a location: IT stock;
+  at the end of that day, as that person's cost centre stood that day (`centres.py`:
+  people move); other days (stock, repair, transit, 3PL, checked out to a place) go to
+  IT stock;
+- a seat is charged per day it was assigned, to the holder's cost centre that day (a
+  device's seat: the device holder's, today's); the seats nobody held go to IT stock,
+  seats over the entitlement are charged too;
+- spares: quantity × unit cost at the time of issue (returns credited), to the cost
+  centre the person belonged to at that moment (kept per month by `spend.py`); consumed
+  at a location: IT stock;
 - a repair: its cost, in the month it came back (else the month it was opened), to the
   cost centre that held the device when it was damaged;
 - cloud: the EffectiveCost of the imported FOCUS rows, by ChargePeriodStart's month.
@@ -29,21 +31,25 @@ import peewee as pw
 from .calendar import (
     Month,
     day_sql,
+    fewest,
     fmonth_sql,
     greatest,
     least,
     month_sql,
     months_values,
+    most,
     param,
 )
-from .tables import IT_STOCK, OTHER, UNALLOCATED
+from .centres import issued_to_sql, periods_sql, resolved
+from .tables import IT_STOCK, OTHER
 
 KINDS = ("devices", "licenses", "spares", "repairs", "cloud")
 BASES = ("cost", "price")
 
 
 def person_cc(alias: str) -> str:
-    return f"COALESCE(NULLIF({alias}.cost_centre, ''), '{UNALLOCATED}')"
+    """The person `alias`'s cost centre today, as showback names it."""
+    return resolved(f"{alias}.cost_centre")
 
 
 @dataclass(frozen=True)
@@ -108,6 +114,14 @@ def _device_ctes(db: pw.Database, months: list[Month], price: int) -> tuple[str,
       FROM cost_holding h JOIN charged c ON c.asset_id = h.asset_id
       WHERE h.status = 'deployed' AND h.holder_id IS NOT NULL
         AND h.d0 < c.me AND (h.d1 IS NULL OR h.d1 > c.ms) AND (h.d1 IS NULL OR h.d1 > h.d0)
+    ),
+    pcc AS ({periods_sql(db)}),
+    held_cc AS (
+      SELECT held.mi, held.asset_id, held.holder_id, held.amount, held.basis, held.dim,
+             pcc.cc, {greatest("held.d_from", "pcc.d0")} AS d_from,
+             {least("held.d_to", "pcc.d1")} AS d_to
+      FROM held JOIN pcc ON pcc.person_id = held.holder_id
+      WHERE pcc.d0 < held.d_to AND pcc.d1 > held.d_from
     )"""
     return sql, [*args, price, price]
 
@@ -116,18 +130,38 @@ def _range(months: list[Month]) -> tuple[Month, Month]:
     return min(months), max(months)
 
 
+Run = tuple[Month, Month]  # the first and last month of a run of consecutive months
+
+
+def _bounds(runs: list[Run]) -> list[tuple[int, int]]:
+    return [(first.index, last.index + 1) for first, last in runs]
+
+
+def _part(db: pw.Database, expr_from: str, expr_to: str, lo: int, hi: int) -> str:
+    """How much of the stretch [from, to) (month positions) lies in [lo, hi), never < 0."""
+    return most(db, "0", f"{fewest(db, expr_to, str(hi))} - {most(db, expr_from, str(lo))}")
+
+
 def device_charges(db: pw.Database, months: list[Month], basis: str = "cost") -> list[Charge]:
     """The devices' charges over a run of consecutive months, per cost centre (`month` of
-    each charge: the last of the run). Each held stretch counts its length in month
-    positions (calendar.fmonth_sql): days ÷ days in their month, whatever months it spans."""
+    each charge: the last of the run)."""
+    return device_runs(db, [_range(months)], basis)[0]
+
+
+def device_runs(db: pw.Database, runs: list[Run], basis: str = "cost") -> list[list[Charge]]:
+    """The devices' charges for each run of months, read in one pass. Each held stretch
+    counts its length in month positions (calendar.fmonth_sql): days ÷ days in their
+    month, whatever months it spans; cut by the holder's cost centres in force
+    (`centres.py`) and by each run."""
     price = _price(basis)
-    first, last = _range(months)
-    lo, hi = first.index, last.index + 1
+    bounds = _bounds(runs)
+    lo, hi = min(b[0] for b in bounds), max(b[1] for b in bounds)
     p = param(db)
     pm = month_sql(db, "a.purchase_date")
-    life_end = "(b.pm + b.life)"
-    held_from = greatest(greatest("h.f0", str(lo)), "b.pm")
-    held_to = least(least(f"COALESCE(h.f1, {hi})", str(hi)), life_end)
+    held_from = most(db, "h.f0", "b.pm")
+    held_to = fewest(db, f"COALESCE(h.f1, {hi})", "(b.pm + b.life)")
+    sums = ", ".join(f"SUM(cut.amount * {_part(db, 'cut.c0', 'cut.c1', a, z)})" for a, z in bounds)
+    owned = ", ".join(f"SUM(amount * {_part(db, 'pm', '(pm + life)', a, z)})" for a, z in bounds)
     rows = db.execute_sql(f"""
     WITH rules AS (
       SELECT p.id AS product_id,
@@ -151,23 +185,33 @@ def device_charges(db: pw.Database, months: list[Month], basis: str = "cost") ->
       FROM asset a JOIN rules r ON r.product_id = a.product_id
       WHERE a.purchase_date IS NOT NULL AND a.purchase_cost > 0
         AND {pm} < {hi} AND {pm} + r.life > {lo}
+    ),
+    held AS (
+      SELECT h.holder_id, b.amount, b.basis, {held_from} AS s0, {held_to} AS s1
+      FROM cost_holding h JOIN base b ON b.asset_id = h.asset_id
+      WHERE h.status = 'deployed' AND h.holder_id IS NOT NULL
+        AND h.f0 < {hi} AND (h.f1 IS NULL OR h.f1 > {lo}) AND (h.d1 IS NULL OR h.d1 > h.d0)
+    ),
+    pcc AS ({periods_sql(db)}),
+    cut AS (
+      SELECT pcc.cc, held.basis, held.amount, {most(db, "held.s0", "pcc.f0")} AS c0,
+             {fewest(db, "held.s1", "pcc.f1")} AS c1
+      FROM held JOIN pcc ON pcc.person_id = held.holder_id
+      WHERE held.s1 > held.s0 AND pcc.f0 < held.s1 AND pcc.f1 > held.s0
     )
-    SELECT {person_cc("pe")} AS cc, b.basis, SUM(b.amount * ({held_to} - {held_from}))
-    FROM cost_holding h JOIN base b ON b.asset_id = h.asset_id
-    JOIN person pe ON pe.id = h.holder_id
-    WHERE h.status = 'deployed' AND h.holder_id IS NOT NULL
-      AND h.f0 < {hi} AND (h.f1 IS NULL OR h.f1 > {lo}) AND (h.d1 IS NULL OR h.d1 > h.d0)
-      AND {held_to} > {held_from}
-    GROUP BY {person_cc("pe")}, b.basis
+    SELECT cc, basis, {sums} FROM cut GROUP BY cc, basis
     UNION ALL
-    SELECT NULL, basis, SUM(amount * ({least(str(hi), "(pm + life)")} - {greatest(str(lo), "pm")}))
-    FROM base GROUP BY basis""", [price, price]).fetchall()
-    out = [Charge(last.index, cc, "devices", float(amount), b) for cc, b, amount in rows
-           if cc is not None]
-    left: dict[str, float] = {b: float(t) for cc, b, t in rows if cc is None}
-    for c in out:
-        left[c.basis] -= c.amount
-    out += [Charge(last.index, IT_STOCK, "devices", amount, b) for b, amount in left.items()]
+    SELECT NULL, basis, {owned} FROM base GROUP BY basis""", [price, price]).fetchall()
+    out: list[list[Charge]] = []
+    for k, (_first, last) in enumerate(runs):
+        got = [Charge(last.index, r[0], "devices", float(r[2 + k] or 0), r[1]) for r in rows
+               if r[0] is not None]
+        left: dict[str, float] = {r[1]: float(r[2 + k] or 0) for r in rows if r[0] is None}
+        for c in got:
+            left[c.basis] -= c.amount
+        got += [Charge(last.index, IT_STOCK, "devices", amount, b)
+                for b, amount in left.items()]
+        out.append(got)
     return out
 
 
@@ -191,9 +235,9 @@ def device_items(db: pw.Database, month: Month, cost_centre: str,
     p = param(db)
     rows = db.execute_sql(f"""{ctes}
         SELECT a.tag, pr.name, pe.name, pe.employee_id, h.amount, h.basis, h.d_from, h.d_to
-        FROM held h JOIN person pe ON pe.id = h.holder_id
+        FROM held_cc h JOIN person pe ON pe.id = h.holder_id
         JOIN asset a ON a.id = h.asset_id JOIN product pr ON pr.id = a.product_id
-        WHERE {person_cc("pe")} = {p}
+        WHERE h.cc = {p} AND h.d_to > h.d_from
         ORDER BY a.tag, h.d_from""", [*args, cost_centre]).fetchall()
     items: dict[tuple[str, str], dict] = {}
     for tag, name, who, emp, amount, b, d_from, d_to in rows:
@@ -242,35 +286,50 @@ def _license_ctes(db: pw.Database, months: list[Month], price: int, *,
     ),
     seat AS (
       SELECT lic.mi, lic.license_id, s.person_id, s.asset_id, lic.monthly, lic.basis, lic.dim,
-             {least("COALESCE(s.dr, lic.a1)", "lic.a1")} - {greatest("s.da", "lic.a0")} AS days
+             {greatest("s.da", "lic.a0")} AS s0, {least("COALESCE(s.dr, lic.a1)", "lic.a1")} AS s1
       FROM seats s JOIN lic ON lic.license_id = s.license_id
       WHERE s.da < lic.a1 AND (s.dr IS NULL OR s.dr > lic.a0)
     ),
+    pcc AS ({periods_sql(db)}),
     seat_cc AS (
-      SELECT seat.*, CASE WHEN seat.person_id IS NOT NULL THEN {person_cc("pp")}
-                          WHEN ph.id IS NOT NULL THEN {person_cc("ph")}
-                          ELSE '{IT_STOCK}' END AS cc
-      FROM seat LEFT JOIN person pp ON pp.id = seat.person_id
-      LEFT JOIN asset ax ON ax.id = seat.asset_id
+      SELECT seat.mi, seat.license_id, seat.person_id, seat.asset_id, seat.monthly,
+             seat.basis, seat.dim, pcc.cc,
+             {least("seat.s1", "pcc.d1")} - {greatest("seat.s0", "pcc.d0")} AS days
+      FROM seat JOIN pcc ON pcc.person_id = seat.person_id
+      WHERE seat.s1 > seat.s0 AND pcc.d0 < seat.s1 AND pcc.d1 > seat.s0
+      UNION ALL
+      SELECT seat.mi, seat.license_id, seat.person_id, seat.asset_id, seat.monthly,
+             seat.basis, seat.dim,
+             CASE WHEN ph.id IS NOT NULL THEN {person_cc("ph")} ELSE '{IT_STOCK}' END,
+             seat.s1 - seat.s0
+      FROM seat LEFT JOIN asset ax ON ax.id = seat.asset_id
       LEFT JOIN person ph ON ph.id = ax.holder_id
-      WHERE seat.days > 0
+      WHERE seat.s1 > seat.s0 AND (seat.person_id IS NULL
+            OR NOT EXISTS (SELECT 1 FROM person px WHERE px.id = seat.person_id))
     )"""
     return sql, [*args, price, price, max(months).end_at, _at(min(months))]
 
 
 def license_charges(db: pw.Database, months: list[Month], basis: str = "cost") -> list[Charge]:
-    """Seats over a run of consecutive months (`month`: the last of the run), each seat's
-    stretch counted in month positions; licenses that allow over-use month by month (a
-    month's idle seats are never below zero)."""
+    """Seats over a run of consecutive months (`month`: the last of the run)."""
+    return license_runs(db, [_range(months)], basis)[0]
+
+
+def license_runs(db: pw.Database, runs: list[Run], basis: str = "cost") -> list[list[Charge]]:
+    """Seats for each run of months, read in one pass: each seat's stretch counted in
+    month positions, cut by the holder's cost centres in force and by each run; licenses
+    that allow over-use month by month (a month's idle seats are never below zero)."""
     price = _price(basis)
-    first, last = _range(months)
-    lo, hi = first.index, last.index + 1
+    bounds = _bounds(runs)
+    lo, hi = min(b[0] for b in bounds), max(b[1] for b in bounds)
+    first = Month.from_index(lo)
     p = param(db)
     fs, fe = fmonth_sql(db, "L.starts_on"), fmonth_sql(db, "L.ends_on")
-    a0, a1 = greatest(fs, str(lo)), least(f"COALESCE({fe}, {hi})", str(hi))
+    sums = ", ".join(f"SUM(seat.monthly * {_part(db, 'c0', 'c1', a, z)})" for a, z in bounds)
+    owned = ", ".join(f"seats * monthly * {_part(db, 'a0', 'a1', a, z)}" for a, z in bounds)
     rows = db.execute_sql(f"""
     WITH lic AS (
-      SELECT L.id AS license_id, L.seats, {a0} AS a0, {a1} AS a1,
+      SELECT L.id AS license_id, L.seats, {fs} AS a0, COALESCE({fe}, {hi}) AS a1,
              CASE WHEN {p} = 1 AND r.amount IS NOT NULL THEN r.amount * 1.0
                   ELSE L.cost_per_seat * 1.0
                        / (CASE WHEN lp.period = 'year' THEN 12 ELSE 1 END) END AS monthly,
@@ -287,35 +346,51 @@ def license_charges(db: pw.Database, months: list[Month], basis: str = "cost") -
     ),
     seat AS (
       SELECT lic.license_id, s.person_id, s.asset_id, lic.monthly, lic.basis,
-             {least("COALESCE(s.fr, lic.a1)", "lic.a1")} - {greatest("s.fa", "lic.a0")} AS ov
+             {most(db, "s.fa", "lic.a0")} AS s0,
+             {fewest(db, "COALESCE(s.fr, lic.a1)", "lic.a1")} AS s1
       FROM seats s JOIN lic ON lic.license_id = s.license_id
       WHERE s.fa < lic.a1 AND (s.fr IS NULL OR s.fr > lic.a0)
+    ),
+    pcc AS ({periods_sql(db)}),
+    cut AS (
+      SELECT seat.license_id, pcc.cc, seat.basis, seat.monthly,
+             {most(db, "seat.s0", "pcc.f0")} AS c0, {fewest(db, "seat.s1", "pcc.f1")} AS c1
+      FROM seat JOIN pcc ON pcc.person_id = seat.person_id
+      WHERE seat.s1 > seat.s0 AND pcc.f0 < seat.s1 AND pcc.f1 > seat.s0
+      UNION ALL
+      SELECT seat.license_id,
+             CASE WHEN ph.id IS NOT NULL THEN {person_cc("ph")} ELSE '{IT_STOCK}' END,
+             seat.basis, seat.monthly, seat.s0, seat.s1
+      FROM seat LEFT JOIN asset ax ON ax.id = seat.asset_id
+      LEFT JOIN person ph ON ph.id = ax.holder_id
+      WHERE seat.s1 > seat.s0 AND (seat.person_id IS NULL
+            OR NOT EXISTS (SELECT 1 FROM person px WHERE px.id = seat.person_id))
     )
-    SELECT seat.license_id,
-           CASE WHEN seat.person_id IS NOT NULL THEN {person_cc("pp")}
-                WHEN ph.id IS NOT NULL THEN {person_cc("ph")} ELSE '{IT_STOCK}' END AS cc,
-           seat.basis, SUM(seat.monthly * seat.ov)
-    FROM seat LEFT JOIN person pp ON pp.id = seat.person_id
-    LEFT JOIN asset ax ON ax.id = seat.asset_id LEFT JOIN person ph ON ph.id = ax.holder_id
-    WHERE seat.ov > 0
-    GROUP BY seat.license_id, 2, seat.basis
+    SELECT seat.license_id, seat.cc, seat.basis, {sums} FROM cut seat
+    GROUP BY seat.license_id, seat.cc, seat.basis
     UNION ALL
-    SELECT license_id, NULL, basis, seats * monthly * (a1 - a0) FROM lic WHERE a1 > a0""",
-                          [price, price, last.end_at, _at(first)]).fetchall()
-    used: dict[int, float] = defaultdict(float)
-    by_cc: dict[tuple[str, str], float] = defaultdict(float)
-    for lic, cc, b, amount in rows:
-        if cc is not None:
-            used[lic] += float(amount)
-            by_cc[(cc, b)] += float(amount)
-    for lic, cc, b, owned in rows:
-        if cc is None:  # the seats nobody held stay with IT
-            by_cc[(IT_STOCK, b)] += max(0.0, float(owned) - used[lic])
-    out = [Charge(last.index, cc, "licenses", amount, b) for (cc, b), amount in by_cc.items()]
+    SELECT license_id, NULL, basis, {owned} FROM lic WHERE a1 > a0""",
+                          [price, price, Month.from_index(hi - 1).end_at,
+                           _at(first)]).fetchall()
     monthly = _license_charges_by_month(db, [Month.from_index(i) for i in range(lo, hi)],
                                         price)
-    return out + [Charge(last.index, c.cost_centre, c.kind, c.amount, c.basis)
-                  for c in monthly]
+    out: list[list[Charge]] = []
+    for k, (run_first, last) in enumerate(runs):
+        used: dict[int, float] = defaultdict(float)
+        by_cc: dict[tuple[str, str], float] = defaultdict(float)
+        for r in rows:
+            if r[1] is not None:
+                used[r[0]] += float(r[3 + k] or 0)
+                by_cc[(r[1], r[2])] += float(r[3 + k] or 0)
+        for r in rows:
+            if r[1] is None:  # the seats nobody held stay with IT
+                by_cc[(IT_STOCK, r[2])] += max(0.0, float(r[3 + k] or 0) - used[r[0]])
+        got = [Charge(last.index, cc, "licenses", amount, b)
+               for (cc, b), amount in by_cc.items()]
+        got += [Charge(last.index, c.cost_centre, c.kind, c.amount, c.basis) for c in monthly
+                if run_first.index <= c.month <= last.index]
+        out.append(got)
+    return out
 
 
 def _license_charges_by_month(db: pw.Database, months: list[Month],
@@ -383,35 +458,52 @@ def _seat_items(db: pw.Database, ctes: str, args: list, cost_centre: str) -> lis
 
 # -- spares, repairs, cloud ----------------------------------------------------------------
 
-def _spares_sql(db: pw.Database, price: int, *, where: str = "") -> str:
+def _markup(price: int) -> tuple[str, str]:
+    """The price basis's factor on a spare's cost (the rate card's mark-up for its
+    category, else for all spares), and the basis it gives; joins `rc` and `rg`."""
+    p = str(int(price))
+    return (f"CASE WHEN {p} = 1 THEN 1 + COALESCE(rc.amount, rg.amount, 0) / 100.0 ELSE 1 END",
+            f"CASE WHEN {p} = 1 AND COALESCE(rc.amount, rg.amount) IS NOT NULL THEN 'price' "
+            "ELSE 'cost' END")
+
+
+_MARKUP_JOINS = """
+      LEFT JOIN cost_rate rc ON rc.kind = 'spares' AND rc.category = LOWER(p.category)
+      LEFT JOIN cost_rate rg ON rg.kind = 'spares' AND rg.category IS NULL"""
+
+
+def _spares_sql(db: pw.Database, price: int) -> str:
+    """The issues of one run of months, item by item, from the ledger (the items behind a
+    line; the charges read `cost_spend_month`, kept by the same rule)."""
     p = param(db)
+    factor, which = _markup(price)
     return f"""
       SELECT {month_sql(db, "mv.at")} AS mi,
-             CASE WHEN mv.kind = 'consume' OR pe.id IS NULL THEN '{IT_STOCK}'
-                  ELSE {person_cc("pe")} END AS cc,
+             {issued_to_sql("mv.kind", "mv.person_id", "mv.at")} AS cc,
              CASE WHEN mv.kind = 'return' THEN -1 ELSE 1 END * mv.quantity
-               * COALESCE(mv.unit_cost, p.unit_cost) * 1.0
-               * CASE WHEN {p} = 1 THEN 1 + COALESCE(rc.amount, rg.amount, 0) / 100.0
-                      ELSE 1 END AS amount,
-             CASE WHEN {p} = 1 AND COALESCE(rc.amount, rg.amount) IS NOT NULL THEN 'price'
-                  ELSE 'cost' END AS basis,
+               * COALESCE(mv.unit_cost, p.unit_cost) * {factor} AS amount,
+             {which} AS basis,
              mv.at, p.name AS product, mv.quantity, mv.kind,
              COALESCE(mv.unit_cost, p.unit_cost) AS unit_cost, pe.name AS person,
              pe.employee_id
       FROM movement mv JOIN product p ON p.id = mv.product_id
-      LEFT JOIN person pe ON pe.id = mv.person_id
-      LEFT JOIN cost_rate rc ON rc.kind = 'spares' AND rc.category = LOWER(p.category)
-      LEFT JOIN cost_rate rg ON rg.kind = 'spares' AND rg.category IS NULL
+      LEFT JOIN person pe ON pe.id = mv.person_id {_MARKUP_JOINS}
       WHERE mv.kind IN ('issue', 'return', 'consume') AND mv.at >= {p} AND mv.at < {p}
-        AND mv.asset_id IS NULL {where}"""
+        AND mv.asset_id IS NULL"""
 
 
 def spare_charges(db: pw.Database, months: list[Month], basis: str = "cost") -> list[Charge]:
-    price = _price(basis)
-    rows = db.execute_sql(f"""SELECT mi, cc, basis, SUM(amount) FROM ({_spares_sql(db, price)}) x
-                              GROUP BY mi, cc, basis""",
-                          [price, price, _at(min(months)), max(months).end_at]).fetchall()
-    return [Charge(mi, cc, "spares", float(a), b) for mi, cc, b, a in rows]
+    """Spares per month and cost centre, from the monthly spend projection (`spend.py`)."""
+    factor, which = _markup(_price(basis))
+    p = param(db)
+    rows = db.execute_sql(f"""
+        SELECT s.month, s.cost_centre, {which}, SUM(s.value * {factor})
+        FROM cost_spend_month s
+        LEFT JOIN cost_rate rc ON rc.kind = 'spares' AND rc.category = s.category
+        LEFT JOIN cost_rate rg ON rg.kind = 'spares' AND rg.category IS NULL
+        WHERE s.month >= {p} AND s.month <= {p}
+        GROUP BY s.month, s.cost_centre, 3""", [min(months).index, max(months).index]).fetchall()
+    return [Charge(mi, cc, "spares", float(a), b) for mi, cc, b, a in rows if a]
 
 
 def _at(month: Month):
@@ -426,7 +518,7 @@ def spare_items(db: pw.Database, month: Month, cost_centre: str,
     p = param(db)
     rows = db.execute_sql(f"""SELECT * FROM ({_spares_sql(db, price)}) x WHERE cc = {p}
                               ORDER BY at""",
-                          [price, price, _at(month), month.end_at, cost_centre]).fetchall()
+                          [_at(month), month.end_at, cost_centre]).fetchall()
     return [dict(date=str(at)[:10], product=product, quantity=(-q if kind == "return" else q),
                  unit_cost=float(uc), person=f"{who} ({emp})" if emp else "",
                  amount=float(amount), basis=b)
@@ -485,5 +577,21 @@ def cloud_items(db: pw.Database, month: Month, cost_centre: str,
 
 CHARGES = {"devices": device_charges, "licenses": license_charges, "spares": spare_charges,
            "repairs": repair_charges, "cloud": cloud_charges}
+
+
+def charge_runs(db: pw.Database, runs: list[Run], basis: str = "cost") -> list[list[Charge]]:
+    """Every kind of charge for each run of months (devices and seats each in one pass
+    over their stretches, whatever the number of runs)."""
+    out: list[list[Charge]] = [[] for _ in runs]
+    for kind in KINDS:
+        if kind == "devices":
+            parts = device_runs(db, runs, basis)
+        elif kind == "licenses":
+            parts = license_runs(db, runs, basis)
+        else:
+            parts = [CHARGES[kind](db, [first, last], basis) for first, last in runs]
+        for k, part in enumerate(parts):
+            out[k] += part
+    return out
 ITEMS = {"devices": device_items, "licenses": license_items, "spares": spare_items,
          "repairs": repair_items, "cloud": cloud_items}

@@ -152,14 +152,15 @@ def _turns(db: pw.Database, k: Kpis, stocking: list[int]) -> None:
     rows = [(mi, dv, used, deployed.get(mi, 0)) for mi, dv, used in flows]
     rows += [(mi, 0, 0, v) for mi, v in deployed.items() if mi not in {r[0] for r in flows}]
     by_month = {mi: (float(dv), float(used), float(dep)) for mi, dv, used, dep in rows}
-    values = " UNION ALL ".join(f"SELECT CAST({p} AS INTEGER) AS d" for _ in points)
-    devices_at = {int(d): float(v) for d, v in db.execute_sql(f"""
-        WITH pts AS ({values})
-        SELECT pts.d, COALESCE(SUM(a.purchase_cost), 0) FROM pts
-        JOIN cost_holding h ON h.d0 < pts.d AND (h.d1 IS NULL OR h.d1 >= pts.d)
-        JOIN asset a ON a.id = h.asset_id
-        WHERE h.status = 'in_stock' GROUP BY pts.d""",
-                                                             [d.toordinal() for d in points])}
+    # devices in stock on each point: one pass over the in-stock stretches, a sum per point
+    days = [d.toordinal() for d in points]
+    sums = ", ".join(f"SUM(CASE WHEN h.d0 < {int(d)} AND (h.d1 IS NULL OR h.d1 >= {int(d)}) "
+                     "THEN a.purchase_cost ELSE 0 END)" for d in days)
+    at_points = db.execute_sql(f"""
+        SELECT {sums} FROM cost_holding h JOIN asset a ON a.id = h.asset_id
+        WHERE h.status = 'in_stock' AND h.d0 < {p} AND (h.d1 IS NULL OR h.d1 >= {p})""",
+                               [max(days), min(days)]).fetchone()
+    devices_at = {d: float(v or 0) for d, v in zip(days, at_points, strict=True)}
     # value on the morning of each point: today's value less what arrived since
     spares = float(spares_now)
     later = 0.0
@@ -370,18 +371,19 @@ def _pg(db: pw.Database) -> bool:
 def _costs(db: pw.Database, k: Kpis) -> None:
     """Cost per employee (last complete month) and spend against budget (this year to
     date)."""
-    from .showback import charges
+    from .charges import charge_runs
     from .tables import Budget
 
     this = Month.of(k.today)
     last = this.shift(-1)
+    month_part, year_part = charge_runs(db, [(last, last), (Month(this.year, 1), this)])
     month_totals: dict[str, float] = defaultdict(float)
-    for c in charges(db, [last]):
+    for c in month_part:
         month_totals[c.cost_centre] += c.amount
     k.cost_month = last.label()
     _per_employee(db, k, month_totals)
     spent: dict[str, float] = defaultdict(float)
-    for c in charges(db, [Month(this.year, 1), this]):
+    for c in year_part:
         spent[c.cost_centre] += c.amount
     k.budgets = [(cc_, float(amount), spent.get(cc_, 0.0)) for cc_, amount in
                  Budget.select(Budget.cost_centre, Budget.amount)

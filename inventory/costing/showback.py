@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import peewee as pw
 
 from .calendar import Month
-from .charges import CHARGES, ITEMS, KINDS, Charge
+from .charges import CHARGES, ITEMS, KINDS, Charge, charge_runs
 from .tables import IT_STOCK, UNALLOCATED, Budget
 
 SPECIAL = (IT_STOCK, UNALLOCATED)
@@ -75,14 +75,16 @@ def showback(db: pw.Database, month: Month, basis: str = "cost", *,
              cost_centre: str | None = None, to_date: bool = True) -> Showback:
     """The month's lines; with `to_date`, each line's spend from January and its budget."""
     lines: dict[str, Line] = {}
-    this = charges(db, [month], basis)
+    runs = [(month, month)] + ([(Month(month.year, 1), month)] if to_date else [])
+    parts = charge_runs(db, runs, basis)
+    this = parts[0]
     for c in this:
         if abs(c.amount) < 1e-9 and c.cost_centre in SPECIAL:
             continue
         line = lines.setdefault(c.cost_centre, Line(c.cost_centre))
         line.amounts[c.kind] += c.amount
         line.bases.add(c.basis)
-    so_far = charges(db, [Month(month.year, 1), month], basis) if to_date else this
+    so_far = parts[-1]
     for c in so_far:
         if abs(c.amount) < 1e-9 and c.cost_centre in SPECIAL:
             continue

@@ -128,7 +128,7 @@ COSTING_MODELS: list[type[pw.Model]] = [DepreciationRule, RateLine, LicensePrici
                                         Budget, CloudCharge]
 
 
-# Projections of the ledger kept by triggers (holdings.py, stockouts.py).
+# Projections of the ledger kept by triggers (holdings.py, stockouts.py, spend.py).
 
 class Holding(BaseModel):
     """A stretch of a device's life in one status (holdings.py)."""
@@ -189,9 +189,42 @@ class FlowMonth(BaseModel):
         indexes = ((("product", "month"), True),)
 
 
+class CostCentreMove(BaseModel):
+    """A person left `cost_centre` at `moved_at` (centres.py): the cost centre they belong
+    to now is the person's own; the earlier ones, and until when, are these rows."""
+
+    person = pw.ForeignKeyField(Person, index=False, on_delete="CASCADE")
+    cost_centre = pw.CharField()  # the one they left
+    moved_at = pw.DateTimeField()
+    day = pw.IntegerField()  # moved_at's date, date.toordinal(): the new one's first day
+    f = pw.DoubleField()  # that day as a month position (calendar.fmonth_sql)
+
+    class Meta:
+        table_name = "cost_centre_move"
+        indexes = ((("person", "moved_at"), False),)
+
+
+class SpendMonth(BaseModel):
+    """Spares and consumables issued (returns credited) per month, cost centre and
+    product category (lower case, as it stood at the issue: the rate card's mark-ups are
+    per category), at their unit cost then (spend.py): showback reads these few rows
+    instead of a year of issues."""
+
+    month = pw.IntegerField()
+    cost_centre = pw.CharField()  # in force at the moment of the issue
+    category = pw.CharField()
+    quantity = pw.BigIntegerField(default=0)
+    value = pw.DecimalField(max_digits=30, decimal_places=2, default=0, auto_round=True)
+
+    class Meta:
+        table_name = "cost_spend_month"
+        indexes = ((("month", "cost_centre", "category"), True),)
+
+
 def all_models() -> list[type[pw.Model]]:
     """Every table of the cost model, the projections included."""
-    return [*COSTING_MODELS, Holding, Balance, StockOut, FlowMonth]
+    return [*COSTING_MODELS, CostCentreMove, Holding, Balance, StockOut, FlowMonth,
+            SpendMonth]
 
 
 _models.ALL_MODELS.extend(m for m in all_models() if m not in _models.ALL_MODELS)
