@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from PySide6.QtCore import Qt
 
 from inventory import models as m
 from inventory.costing import showback
@@ -83,3 +84,78 @@ def test_a_device_shows_its_repairs(qtbot, ctx):
     qtbot.waitUntil(lambda: "Repairs (" in detail_text(page), timeout=5000)
     text = detail_text(page)
     assert repaired.vendor in text and repaired.reference in text
+
+
+def open_settings(qtbot, page):
+    page.open_settings()
+    qtbot.waitUntil(lambda: page.dialog is not None, timeout=10_000)
+    return page.dialog
+
+
+def test_a_manager_edits_budgets_rates_and_lives_in_the_window(qtbot, ctx, today):
+    from inventory.costing import settings
+
+    page = show_page(qtbot, ctx, ShowbackPage)
+    qtbot.waitUntil(lambda: page.sb is not None, timeout=10_000)
+    year = page.chosen_month.year
+    dialog = open_settings(qtbot, page)
+    assert dialog.budget_table.rowCount() >= 9 and dialog.tabs.count() == 3
+    dialog.set_budget("CC-300", "123456.78")
+    dialog.set_budget("CC-NEW", "1000")
+    laptop = next(r for r in range(dialog.rule_table.rowCount())
+                  if dialog.rule_table.item(r, 0).text() == "Category: laptop")
+    dialog.rule_table.item(laptop, 1).setText("48")
+    dialog.rule_table.item(laptop, 2).setText("10")
+    model = next(n for n in dialog.settings.devices
+                 if not any(r.key == n for r in dialog.settings.rates))
+    dialog.add_rate("device", "product", model, "70")
+    before = len(settings.rate_card(ctx.db))
+    dialog.save()
+    qtbot.waitUntil(lambda: page.dialog is None, timeout=10_000)
+    settle(page)
+    budgets = settings.budgets(ctx.db, year)
+    assert float(budgets["CC-300"]) == pytest.approx(123456.78)
+    assert float(budgets["CC-NEW"]) == 1000
+    rule = next(r for r in settings.depreciation_rules(ctx.db) if r.key == "laptop")
+    assert (rule.life_months, float(rule.residual_pct)) == (48, 10)
+    rates = settings.rate_card(ctx.db)
+    assert len(rates) == before + 1
+    assert any(r.kind == "device" and r.key == model and float(r.amount) == 70
+               for r in rates)
+    assert "Saved 4 changes" in page.messages.text()  # 2 budgets, a life, a rate
+    assert "costs" in ctx.topics  # the page reads the month again
+
+
+def test_a_wrong_amount_in_the_settings_says_what_to_fix_and_writes_nothing(qtbot, ctx):
+    from inventory.costing import settings
+
+    page = show_page(qtbot, ctx, ShowbackPage)
+    qtbot.waitUntil(lambda: page.sb is not None, timeout=10_000)
+    year = page.chosen_month.year
+    before = settings.budgets(ctx.db, year)
+    dialog = open_settings(qtbot, page)
+    dialog.set_budget("CC-300", "lots")
+    dialog.save()
+    assert dialog.isVisible() and "is not a number" in dialog.error.text()
+    dialog.set_budget("CC-300", "1e40")  # beyond any budget: refused by the command
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.error.text() != "" and "not a number" not in
+                    dialog.error.text(), timeout=10_000)
+    assert dialog.isVisible()
+    assert settings.budgets(ctx.db, year) == before
+    dialog.reject()
+
+
+def test_without_the_role_the_cost_settings_are_read_only(qtbot, ctx):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from .ui_support import operator
+
+    ctx.operator = operator("service_desk")
+    page = show_page(qtbot, ctx, ShowbackPage)
+    qtbot.waitUntil(lambda: page.sb is not None, timeout=10_000)
+    dialog = open_settings(qtbot, page)
+    save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+    assert not save.isEnabled() and "may not" in save.toolTip()
+    assert not dialog.budget_table.item(0, 1).flags() & Qt.ItemFlag.ItemIsEditable
+    dialog.reject()

@@ -40,6 +40,14 @@ class RateView:
     key: str  # product name, category, license product name, or "all spares"
     amount: Decimal
     unit: str  # "per device per month", "per seat per month", "% mark-up"
+    scope: str = ""  # "product", "category", "license" or "all": what `ref` names
+    ref: str = ""  # what set_rate takes back: the product, category or license number
+
+    def command_args(self) -> dict[str, str | None]:
+        """The keyword arguments of `SetRate` naming this line."""
+        return {"product": self.ref if self.scope == "product" else None,
+                "category": self.ref if self.scope == "category" else None,
+                "license": self.ref if self.scope == "license" else None}
 
 
 def _category(text: str) -> str:
@@ -149,12 +157,14 @@ UNITS = {"device": "per device per month", "license": "per seat per month",
 
 def _rate_view(line: RateLine) -> RateView:
     if line.product_id:
-        key = line.product.name
+        key, scope, ref = line.product.name, "product", line.product.name
     elif line.license_id:
-        key = line.license.product.name
+        key, scope, ref = line.license.product.name, "license", str(line.license_id)
+    elif line.category:
+        key, scope, ref = line.category, "category", line.category
     else:
-        key = line.category or "all spares"
-    return RateView(line.kind, key, line.amount, UNITS[line.kind])
+        key, scope, ref = "all spares", "all", ""
+    return RateView(line.kind, key, line.amount, UNITS[line.kind], scope, ref)
 
 
 def rate_card(db: pw.Database) -> list[RateView]:
@@ -207,3 +217,32 @@ def set_budget(db: pw.Database, op: OperatorRef, cost_centre_: str, year_: int,
 def budgets(db: pw.Database, year_: int) -> dict[str, Decimal]:
     return {cc: amount for cc, amount in Budget.select(Budget.cost_centre, Budget.amount)
             .where(Budget.year == year_).order_by(Budget.cost_centre).tuples()}
+
+
+@dataclass(frozen=True)
+class CostSettings:
+    """Everything the window's cost settings show, read in one go on the worker."""
+
+    year: int
+    budgets: dict[str, Decimal]
+    cost_centres: list[str]  # people's and budgets' (without IT stock and unallocated)
+    rates: list[RateView]
+    rules: list[RuleView]
+    categories: list[str]  # lower case, of products in use
+    devices: list[str]  # device product names
+    licenses: list[tuple[str, str]]  # (license number, "product name")
+
+
+def cost_settings(db: pw.Database, year_: int) -> CostSettings:
+    from .showback import SPECIAL, cost_centres
+
+    cats = sorted({(c or "").strip().lower() for (c,) in Product.select(Product.category)
+                   .where(Product.active).tuples()} - {""})
+    devices = [n for (n,) in Product.select(Product.name)
+               .where(Product.active & (Product.kind == "device"))
+               .order_by(Product.name).tuples()]
+    lic = [(str(i), n) for i, n in License.select(License.id, Product.name).join(Product)
+           .where(License.retired_on.is_null()).order_by(Product.name).tuples()]
+    return CostSettings(year(year_), budgets(db, year(year_)),
+                        [c for c in cost_centres(db) if c not in SPECIAL], rate_card(db),
+                        depreciation_rules(db), cats, devices, lic)

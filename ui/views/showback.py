@@ -107,6 +107,10 @@ class ShowbackPage(Page):
                               "elsewhere; each line says which")
         bar.addWidget(self.basis)
         bar.addStretch(1)
+        self.settings_button = QPushButton("Budgets and rates…")
+        self.settings_button.setToolTip("Budgets per cost centre, the rate card, useful "
+                                        "lives and residual values")
+        bar.addWidget(self.settings_button)
         self.export_table = QPushButton("Export table…")
         self.export_statements = QPushButton("Export statements…")
         self.export_statements.setObjectName("Primary")
@@ -152,6 +156,7 @@ class ShowbackPage(Page):
         self.month.currentIndexChanged.connect(self.refresh)
         self.basis.currentIndexChanged.connect(self.refresh)
         self.lines.itemSelectionChanged.connect(self._selected)
+        self.settings_button.clicked.connect(self.open_settings)
         self.export_table.clicked.connect(self._export_table)
         self.export_statements.clicked.connect(self._export_statements)
         self.refresh()
@@ -268,6 +273,32 @@ class ShowbackPage(Page):
                     t.setItem(r, c, _cell(v, money=c in money))
             t.resizeColumnsToContents()
             self.items.setTabText(i, f"{report.KIND_LABELS[kind]} ({len(rows)})")
+
+    # -- settings ------------------------------------------------------------------------
+
+    def open_settings(self) -> None:
+        """Budgets (for the chosen month's year), the rate card and depreciation, read on
+        the worker, then shown in the dialog."""
+        from ..showback.cost_settings import CostSettingsDialog, read_settings
+
+        self.settings_button.setEnabled(False)
+
+        def show(settings) -> None:
+            self.settings_button.setEnabled(True)
+            dialog = CostSettingsDialog(self.ctx, settings, self)
+
+            def saved(_dialog) -> None:
+                if dialog.result_message:
+                    self.messages.show_success(dialog.result_message)
+
+            self.open_dialog(dialog, saved)
+
+        def failed(exc: BaseException) -> None:
+            self.settings_button.setEnabled(True)
+            self._failed(exc)
+
+        self.ctx.runner.run(read_settings, self.ctx.db, self.chosen_month.year, done=show,
+                            failed=failed)
 
     # -- files ---------------------------------------------------------------------------
 
