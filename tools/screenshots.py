@@ -207,14 +207,27 @@ def shoot_showback(app, ctx, window, page, shoot, out: Path) -> list[Path]:
     shoot("16-showback")  # the lines and the stacked bar per cost centre
     size = window.size()
     window.resize(1024, 700)
+    settle(app, ctx.runner, 0.5)
+    shoot("16c-showback-1024x700")  # the lines and the chart at the smallest size
     showback.select("CC-300")
     settle(app, ctx.runner, 0.5)
     shoot("16b-showback-items-1024x700")  # the items behind one line, at the smallest size
     window.resize(size)
+    showback.open_settings()
+    settle(app, ctx.runner, 0.5)
+    if showback.dialog is not None:  # budgets, rates and depreciation, edited in the window
+        shoot("16d-cost-settings", showback.dialog)
+        showback.dialog.tabs.setCurrentIndex(1)
+        shoot("16e-cost-settings-rates", showback.dialog)
+        showback.dialog.reject()
     dashboard = page("dashboard")
     dashboard.tabs.setCurrentWidget(dashboard.business)
     settle(app, ctx.runner, 1.0)
     shoot("17-dashboard-business")
+    window.resize(1024, 700)
+    settle(app, ctx.runner, 0.5)
+    shoot("17b-dashboard-business-1024x700")
+    window.resize(size)
     dashboard.tabs.setCurrentIndex(0)
     sb = showback.sb
     line = sb.line("CC-300")

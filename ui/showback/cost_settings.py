@@ -60,6 +60,11 @@ def amount(text: str, what: str, *, empty_ok: bool = True) -> Decimal | None:
     return value
 
 
+def _rate_label(line: RateView) -> str:
+    return {"category": f"Category: {line.key}", "product": f"Model: {line.key}",
+            "all": "All spares"}.get(line.scope, line.key)
+
+
 def _table(headers: list[str]) -> QTableWidget:
     t = QTableWidget(0, len(headers))
     t.setHorizontalHeaderLabels(headers)
@@ -95,7 +100,7 @@ class CostSettingsDialog(QDialog):
         self.settings = settings
         self.may = ctx.may("costs")
         self.setWindowTitle("Budgets, rates and depreciation")
-        self.setMinimumSize(620, 480)
+        self.setMinimumSize(800, 520)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(20, 16, 20, 14)
         intro = QLabel("What showback charges and measures against. Changes are written "
@@ -210,11 +215,12 @@ class CostSettingsDialog(QDialog):
         self.rate_new: list[tuple[str, dict[str, str | None]]] = []
         self.rate_removed: list[RateView] = []
         for line in self.settings.rates:
-            self._rate_row(line.key, line.kind, f"{line.amount:.2f}", line.unit)
+            self._rate_row(_rate_label(line), line.kind, f"{line.amount:.2f}", line.unit)
             self.rate_lines.append(line)
         lay.addWidget(self.rate_table, 1)
         row = QHBoxLayout()
         self.rate_kind = QComboBox()
+        self.rate_kind.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for kind, label in RATE_KINDS:
             self.rate_kind.addItem(label, kind)
         self.rate_for = QComboBox()
@@ -223,7 +229,7 @@ class CostSettingsDialog(QDialog):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.rate_amount = QLineEdit()
         self.rate_amount.setPlaceholderText("Amount")
-        self.rate_amount.setMaximumWidth(110)
+        self.rate_amount.setFixedWidth(100)
         add = QPushButton("Add rate")
         remove = QPushButton("Remove selected")
         self.rate_kind.currentIndexChanged.connect(self._rate_targets)
@@ -275,7 +281,7 @@ class CostSettingsDialog(QDialog):
                 "category": ref if scope == "category" else None,
                 "license": ref if scope == "license" else None}
         label = next((self.rate_for.itemText(i) for i in range(self.rate_for.count())
-                      if self.rate_for.itemData(i) == (scope, ref)), ref or "all spares")
+                      if self.rate_for.itemData(i) == (scope, ref)), ref or "All spares")
         self._rate_row(label, kind, text, UNITS[kind])
         self.rate_lines.append(None)
         self.rate_new.append((kind, args))

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -90,6 +91,7 @@ class ShowbackPage(Page):
         self.month = QComboBox()
         self.month.setAccessibleName("Month")
         self.month.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.month.setMinimumContentsLength(14)  # "September 2026" whole at 1024 px
         this = Month.of(clock.today())
         for i in range(MONTHS_BACK + 1):
             mo = this.shift(-i)
@@ -107,17 +109,20 @@ class ShowbackPage(Page):
                               "elsewhere; each line says which")
         bar.addWidget(self.basis)
         bar.addStretch(1)
-        self.settings_button = QPushButton("Budgets and rates…")
+        self.settings_button = QPushButton("Rates and budgets…")
         self.settings_button.setToolTip("Budgets per cost centre, the rate card, useful "
                                         "lives and residual values")
         bar.addWidget(self.settings_button)
-        self.export_table = QPushButton("Export table…")
-        self.export_statements = QPushButton("Export statements…")
-        self.export_statements.setObjectName("Primary")
-        self.export_statements.setToolTip("A PDF with one page per cost centre: what it "
-                                          "holds, what it cost, against its budget")
-        bar.addWidget(self.export_table)
-        bar.addWidget(self.export_statements)
+        self.export_button = QPushButton("Export ▾")
+        self.export_button.setObjectName("Primary")
+        self.export_button.setToolTip("The statements PDF (one page per cost centre: what it "
+                                      "holds, what it cost, against its budget), or this "
+                                      "table as CSV or Excel")
+        menu = QMenu(self.export_button)
+        self.export_statements = menu.addAction("Statements, one page per cost centre (PDF)…")
+        self.export_table = menu.addAction("This table (CSV or Excel)…")
+        self.export_button.setMenu(menu)
+        bar.addWidget(self.export_button)
         outer.addLayout(bar)
 
         self.lines = _table(LINE_COLUMNS)
@@ -146,19 +151,20 @@ class ShowbackPage(Page):
             self.items.addTab(t, report.KIND_LABELS[kind])
         below_layout.addWidget(self.items, 1)
 
-        split = QSplitter(Qt.Orientation.Vertical)
+        self.split = split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.lines)
         split.addWidget(below)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 1)
+        self._sized = False  # the lines get the height they need once, then the user's
         outer.addWidget(split, 1)
 
         self.month.currentIndexChanged.connect(self.refresh)
         self.basis.currentIndexChanged.connect(self.refresh)
         self.lines.itemSelectionChanged.connect(self._selected)
         self.settings_button.clicked.connect(self.open_settings)
-        self.export_table.clicked.connect(self._export_table)
-        self.export_statements.clicked.connect(self._export_statements)
+        self.export_table.triggered.connect(self._export_table)
+        self.export_statements.triggered.connect(self._export_statements)
         self.refresh()
 
     # -- reading -----------------------------------------------------------------------
@@ -213,6 +219,7 @@ class ShowbackPage(Page):
                     if self.lines.item(r, c) is not None:
                         self.lines.item(r, c).setFont(font)
         self.lines.resizeColumnsToContents()
+        self._fit_lines()
         self.total_label.setText(f"{sb.month.label()}: {fmt_money(sb.total)}")
         self._chart(sb)
         again = next((r for r, ln in enumerate(sb.lines) if ln.cost_centre == selected), None)
@@ -221,6 +228,23 @@ class ShowbackPage(Page):
         elif selected is None:
             for t in self.item_tables.values():
                 t.setRowCount(0)
+
+    def _fit_lines(self) -> None:
+        """Every line and the total in view where the window has room (at most 60 % of
+        the splitter), the items or the chart below; once, so a user's drag stays."""
+        if self._sized or self.split.height() < 100:
+            return
+        want = (self.lines.horizontalHeader().height() + 4
+                + self.lines.verticalHeader().defaultSectionSize() * self.lines.rowCount())
+        total = sum(self.split.sizes())
+        top = min(want, int(total * 0.6))
+        self.split.setSizes([top, total - top])
+        self._sized = True
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if self.sb is not None and not self._sized:
+            self._fit_lines()
 
     def _chart(self, sb: showback.Showback) -> None:
         if self.chart_view is not None:
