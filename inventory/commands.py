@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from . import operators
@@ -100,8 +101,10 @@ class EndOfLife(Command):
 
 @dataclass(frozen=True)
 class EditAsset(Command):
+    """Correct a device's record (Edit device); a new `location` is a move in the ledger."""
+
     action: ClassVar[str] = "catalog"
-    kinds: ClassVar[tuple[str, ...]] = ("assets",)
+    kinds: ClassVar[tuple[str, ...]] = ("assets", "movements")
     tag: str
     serial: str | None = None
     warranty_end: date | None = None
@@ -109,12 +112,24 @@ class EditAsset(Command):
     notes: str | None = None
     due_date: date | None = None
     clear_due_date: bool = False
+    product: str | None = None
+    location: str | None = None
+    purchase_cost: Decimal | None = None
+    clear_purchase_cost: bool = False
+    purchase_date: date | None = None
+    clear_purchase_date: bool = False
+    supplier: str | None = None
+    order_reference: str | None = None
 
     def apply(self, uow):
-        return edits.update_asset(uow.db, uow.operator, self.tag, serial=self.serial,
-                                  warranty_end=self.warranty_end,
-                                  clear_warranty=self.clear_warranty, notes=self.notes,
-                                  due_date=self.due_date, clear_due_date=self.clear_due_date)
+        return edits.update_asset(
+            uow.db, uow.operator, self.tag, serial=self.serial,
+            warranty_end=self.warranty_end, clear_warranty=self.clear_warranty,
+            notes=self.notes, due_date=self.due_date, clear_due_date=self.clear_due_date,
+            product=self.product, location=self.location, purchase_cost=self.purchase_cost,
+            clear_purchase_cost=self.clear_purchase_cost, purchase_date=self.purchase_date,
+            clear_purchase_date=self.clear_purchase_date, supplier=self.supplier,
+            order_reference=self.order_reference)
 
 
 # -- stock ---------------------------------------------------------------------------------

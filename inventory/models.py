@@ -168,6 +168,10 @@ class Asset(BaseModel):
     due_date = pw.DateField(null=True)
     order_line = pw.ForeignKeyField(PurchaseOrderLine, null=True)
     notes = pw.TextField(default="")
+    # Where a device came from when it was not received against one of our orders (a
+    # lease, a card purchase, an import): set by Edit device, schema v9.
+    supplier = pw.ForeignKeyField(Supplier, null=True)
+    order_reference = pw.CharField(default="", constraints=[pw.SQL("DEFAULT ''")])
 
     class Meta:
         indexes = ((("manufacturer", "serial"), True),)

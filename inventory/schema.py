@@ -228,6 +228,18 @@ def _v10(db: pw.Database) -> None:
 
 
 def _v11(db: pw.Database) -> None:
+    # A device's supplier and order number when it did not come through one of our
+    # purchase orders (Edit device).
+    have = {c.name for c in db.get_columns("asset")}
+    if "supplier_id" not in have:
+        db.execute_sql("ALTER TABLE asset ADD COLUMN supplier_id INTEGER NULL "
+                       "REFERENCES supplier (id)")
+    if "order_reference" not in have:
+        db.execute_sql("ALTER TABLE asset ADD COLUMN order_reference VARCHAR(255) NOT NULL "
+                       "DEFAULT ''")
+
+
+def _v12(db: pw.Database) -> None:
     # The cost model: depreciation rules (seeded with the default lives per category), the
     # rate card, license pricing periods, repair records, budgets, imported cloud charges.
     # Who moved from which cost centre when (so each day is charged to the one in force).
@@ -245,20 +257,23 @@ def _v11(db: pw.Database) -> None:
 
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4,
                                                          5: _v5, 6: _v6, 7: _v7, 8: _v8,
-                                                         9: _v9, 10: _v10,
-                                                         11: _v11}
+                                                         9: _v9, 10: _v10, 11: _v11,
+                                                         12: _v12}
 CURRENT_VERSION = max(MIGRATIONS)
 
 
 # Columns that a migration added after the tables were created, by version: a database
 # of an older version lacks them (check_backup, restore).
-ADDED_COLUMNS: dict[int, dict[str, set[str]]] = {8: {"movement": {"prev_hash", "hash"}},
-                                                 10: {"license": {"retired_on"}}}
+ADDED_COLUMNS: dict[int, dict[str, set[str]]] = {
+    8: {"movement": {"prev_hash", "hash"}},
+    10: {"license": {"retired_on"}},
+    11: {"asset": {"supplier_id", "order_reference"}},
+}
 # Tables created by a later migration (an older database has none of them).
 ADDED_TABLES: dict[int, set[str]] = {
     6: {"service_target"}, 9: {model._meta.table_name for model in m.SHOP_MODELS},
     10: {"license_term"},
-    11: {"cost_depreciation", "cost_rate", "cost_license_pricing", "cost_repair",
+    12: {"cost_depreciation", "cost_rate", "cost_license_pricing", "cost_repair",
          "cost_budget", "cost_cloud", "cost_holding", "cost_balance", "cost_stockout",
          "cost_flow_month", "cost_centre_move", "cost_spend_month"}}
 

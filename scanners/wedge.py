@@ -12,6 +12,12 @@ application and looks at every key press on its way to a window:
   before the next is pressed (people roll over keys, scanners do not), ended by
   Enter/Tab/suffix or ``end_silence_ms`` of silence.
 
+Inside a text field of a dialog (``in_text_field()`` says so; the window decides), fast
+typing is normal: people paste with remote-desktop "type the clipboard" tools at ~30 ms a
+key. There a burst is a scan only when it looks like the configured scanner: it starts
+with the prefix, or (with only a suffix set) ends with the suffix. With neither set, every
+key goes into the field.
+
 Held keys that turn out to be typing are replayed to the window they were meant
 for, in order, so a person sees at most ``max_gap_ms`` of delay on the first key
 and none of their text is lost; a scan never reaches the focused widget.
@@ -34,6 +40,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -96,9 +103,11 @@ class WedgeFilter(QObject):
     enabled_changed = Signal(bool)
 
     def __init__(self, parent: QObject | None = None, *, settings: WedgeSettings | None = None,
-                 **overrides: Any) -> None:
+                 in_text_field: Callable[[], bool] | None = None, **overrides: Any) -> None:
         super().__init__(parent)
         self._settings = replace(settings or WedgeSettings(), **overrides)
+        self.in_text_field = in_text_field or (lambda: False)
+        self._strict = False  # this burst started in a dialog's text field
         self._enabled = True
         self._app: QApplication | None = None
         self._replaying = False
@@ -219,6 +228,9 @@ class WedgeFilter(QObject):
         if not self._held:
             if s.prefix and char != s.prefix[0]:
                 return False
+            self._strict = not s.prefix and self.in_text_field()
+            if self._strict and not s.suffix:
+                return False  # nothing a scanner would be told by: the key is typing
             self._in_prefix = bool(s.prefix)
         elif s.reject_rollover and self._down and not self._in_prefix:
             # A key still down when the next goes down: a person rolling over keys.
@@ -279,6 +291,8 @@ class WedgeFilter(QObject):
         text = "".join(self._chars)
         if s.prefix:
             return text.startswith(s.prefix) and bool(self._payload(strip_suffix))
+        if self._strict and not text.endswith(s.suffix):
+            return False  # in a dialog's field only the scanner's suffix makes it a scan
         return len(self._payload(strip_suffix)) >= s.min_length
 
     def _finish(self, swallow: int | None = None) -> None:
@@ -310,6 +324,7 @@ class WedgeFilter(QObject):
         self._chars = []
         self._down = set()
         self._in_prefix = False
+        self._strict = False
 
     @staticmethod
     def _char_of(event: QKeyEvent) -> str | None:

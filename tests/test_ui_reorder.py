@@ -21,6 +21,12 @@ def test_reorder_view_shows_demo_lines_and_approving_creates_orders(qtbot, ctx, 
     lines = page.visible_lines()
     # at or below the reorder point, or short of what approved requests need by their date
     assert lines and all(ln.position <= ln.reorder_point or ln.commitments for ln in lines)
+    # The reasons in plain words; the statistics one click away.
+    words = page.detail.toPlainText()
+    assert "a month" in words and "Counted now" in words and "sd " not in words
+    from PySide6.QtCore import QUrl
+
+    page.detail.anchorClicked.emit(QUrl("statistics"))
     assert "Demand" in page.detail.toPlainText() and "Position" in page.detail.toPlainText()
     assert page.chart.chart().series()  # history, projection and reorder point drawn
 

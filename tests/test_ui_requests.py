@@ -28,7 +28,7 @@ def test_open_requests_are_listed_and_a_manager_approves_one(qtbot, ctx):
     shown = detail_text(page)
     assert waiting.number in page.detail.title_text
     assert "Standard laptop bundle" in page.detail.title_text
-    assert "— → Waiting" in shown
+    assert "History | Waiting |" in shown  # the first event: the request made, waiting
     assert page.act_approve.isEnabled()  # the demo operator is an admin
     page.act_approve.trigger()
     settle(page)

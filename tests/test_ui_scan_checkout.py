@@ -59,7 +59,7 @@ def test_check_out_and_back_in_typed_at_the_counter(station):
     station.key(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
     assert station.state == "ok", station.shown
-    assert f"Checked out 3 item(s) to {person.name}" in station.shown
+    assert f"Checked out 3 items to {person.name}" in station.shown
     assert [ln.status for ln in basket.lines] == ["done"] * 3
     assert movements() == before + 3
     for tag in (laptop, dock):
@@ -112,7 +112,7 @@ def test_a_scanner_burst_through_the_real_wedge_filter(station, qtbot, qapp):
     finally:
         wedge.uninstall()
     assert asset(tag).status == "deployed" and asset(tag).holder_id == person.id
-    assert f"Checked out 1 item(s) to {person.name}" in station.shown
+    assert f"Checked out 1 item to {person.name}" in station.shown
     last = m.Movement.select().order_by(m.Movement.id.desc()).first()
     assert (last.kind, last.source) == ("check_out", "usb")
 

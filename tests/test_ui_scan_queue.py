@@ -91,8 +91,8 @@ def test_baskets_scanned_ahead_go_to_the_right_people(station):
     assert (asset(a).holder_id, asset(b).holder_id, asset(c).holder_id) == (
         first.id, first.id, second.id)
     done = [o.title for o in station.outcomes if o.title.startswith("Checked out")]
-    assert done == [f"Checked out 2 item(s) to {first.name} ({first.employee_id})",
-                    f"Checked out 1 item(s) to {second.name} ({second.employee_id})"]
+    assert done == [f"Checked out 2 items to {first.name} ({first.employee_id})",
+                    f"Checked out 1 item to {second.name} ({second.employee_id})"]
     lines = station.page.modes["checkout"].basket.lines
     assert [(ln.key, ln.status) for ln in lines] == [(c, "done")]
     assert len(station.notices) == 2  # one change notice per basket

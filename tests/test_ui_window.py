@@ -50,6 +50,29 @@ def test_keyboard_shortcuts_for_views_search_and_scan_modes(qtbot, window):
         assert station.mode_name == "checkin"
 
 
+def drag_column_edge(table, column: int, width: int) -> None:
+    """Drag the right edge of a column's header to make it `width` pixels wide."""
+    from PySide6.QtCore import QEvent, QPoint, QPointF
+    from PySide6.QtGui import QMouseEvent
+
+    head = table.horizontalHeader()
+    port = head.viewport()
+    edge = head.sectionViewportPosition(column) + head.sectionSize(column) - 1
+    y = head.height() // 2
+    left = Qt.MouseButton.LeftButton
+
+    def send(kind, x, buttons):
+        pos = QPointF(x, y)
+        glob = QPointF(port.mapToGlobal(QPoint(x, y)))
+        QApplication.sendEvent(port, QMouseEvent(kind, pos, glob, left, buttons,
+                                                 Qt.KeyboardModifier.NoModifier))
+
+    send(QEvent.Type.MouseButtonPress, edge, left)
+    start = head.sectionViewportPosition(column)
+    send(QEvent.Type.MouseMove, start + width - 1, left)
+    send(QEvent.Type.MouseButtonRelease, start + width - 1, Qt.MouseButton.NoButton)
+
+
 def test_geometry_columns_and_last_view_are_remembered(qtbot, ctx, ui_settings):
     first = MainWindow(ctx)
     qtbot.addWidget(first)
@@ -57,7 +80,7 @@ def test_geometry_columns_and_last_view_are_remembered(qtbot, ctx, ui_settings):
     first.show()
     first.show_page("people")
     people = first.pages["people"]
-    people.table.setColumnWidth(0, 333)
+    drag_column_edge(people.table, 0, 333)  # as the user does, with the mouse
     saved = first.saveGeometry()
     first.close()
     assert ui_settings.geometry() == saved

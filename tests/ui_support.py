@@ -62,4 +62,4 @@ def detail_text(page) -> str:
     for t in body.findChildren(QTableWidget):
         parts += [t.item(r, c).text() for r in range(t.rowCount())
                   for c in range(t.columnCount()) if t.item(r, c)]
-    return " | ".join(parts)
+    return " | ".join(parts).replace("\u200b", "")  # (wrapping points in long words)

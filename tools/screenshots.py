@@ -1,11 +1,15 @@
 """Render each main view of the desktop app on the demo database to docs/screenshots/.
 
     QT_QPA_PLATFORM=offscreen python tools/screenshots.py [--out DIR] [--database FILE]
+                                                          [--size 1440x900 ...]
 
 Builds a fresh scale-1 demo database in a temporary folder (unless --database is given),
-opens the main window at 1440 × 900 with throw-away settings, shows each page with a
-typical row selected, and saves one PNG per page, plus the first-run welcome page and a
-check-out dialog.
+opens the main window with throw-away settings at each size (1440 × 900 and 1024 × 700 by
+default: the largest and smallest the window is made for), shows each page with a typical
+row selected, and saves one PNG per page into `DIR/<width>x<height>/`, plus the first-run
+welcome page and the dialogs that finish a job: check-out, a draft purchase order being
+edited, a product's supplier offers, a license renewal, and the operators in Settings. The
+demo gets one draft order and two more operators for them (written as the window writes).
 """
 
 from __future__ import annotations
@@ -22,22 +26,35 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-SIZE = (1440, 900)
+SIZES = ((1440, 900), (1024, 700))
 
 
 def settle(app, runner, seconds: float = 0.3) -> None:
+    """Let the worker and the event loop finish what the page started: at least `seconds`
+    of turns of the loop after the worker went idle (a loaded machine makes the worker
+    slow, and the pages' timers run only between its results)."""
     end = time.monotonic() + seconds
-    while time.monotonic() < end:
+    while True:
         runner.wait_idle(5000)
         app.processEvents()
+        if time.monotonic() >= end:
+            break
         time.sleep(0.02)
+    for _ in range(5):  # (timers due by now)
+        time.sleep(0.04)
+        app.processEvents()
+        runner.wait_idle(5000)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--database", help="an existing demo database (default: build one)")
+    parser.add_argument("--size", action="append", metavar="WxH",
+                        help="a window size (repeatable; default 1440x900 and 1024x700)")
     args = parser.parse_args(argv)
+    sizes = [tuple(int(v) for v in s.lower().split("x")) for s in args.size] if args.size \
+        else list(SIZES)
 
     import peewee as pw
     from PySide6.QtWidgets import QApplication
@@ -57,62 +74,111 @@ def main(argv: list[str] | None = None) -> int:
 
     style.apply(app)
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="stockroom-shots-"))
     url = args.database or str(tmp / "demo.sqlite")
     db = open_store(url)
-    op = os_operator(db)
     if not m.Product.select().exists():
         print("building the demo database…")
-        load_demo(db, op)
-    settings = Settings.in_file(str(tmp / "settings.ini"))
-    ctx = AppContext(db, op, ChangeBus(), settings, TaskRunner(db), url)
-    window = MainWindow(ctx)
-    window.resize(*SIZE)
-    window.show()
+        load_demo(db, os_operator(db))
+    draft_order(db, os_operator(db), m)
+    colleagues(db, os_operator(db), m)
+    db.close()
+    empty_url = str(tmp / "empty.sqlite")
     saved: list[Path] = []
 
-    def shoot(name: str, widget=None) -> None:
-        settle(app, ctx.runner)
-        if not name.startswith("02"):
-            window.status.clearMessage()  # the scan station's last message
-        path = out / f"{name}.png"
-        (widget or window).grab().save(str(path))
+    def save(widget, path: Path) -> None:
+        widget.grab().save(str(path))
         saved.append(path)
         print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
-    def page(key: str):
-        p = window.show_page(key)
-        settle(app, ctx.runner)
-        return p
+    for width, height in sizes:
+        db = open_store(url)
+        op = os_operator(db)
+        folder = out / f"{width}x{height}"
+        folder.mkdir(parents=True, exist_ok=True)
+        # Fresh settings for each size: no column widths or splitters carried over.
+        settings = Settings.in_file(str(tmp / f"settings-{width}x{height}.ini"))
+        ctx = AppContext(db, op, ChangeBus(), settings, TaskRunner(db), url)
+        window = MainWindow(ctx)
+        window.resize(width, height)
+        window.show()
 
-    try:
-        shoot_views(app, ctx, window, page, shoot, m, pw, Scan)
-        shoot_shop(app, ctx, window, page, shoot, m, Scan)
-        saved.extend(shoot_showback(app, ctx, window, page, shoot, out))
-    finally:
-        window.close()
-        db.close()
+        def shoot(name: str, widget=None, window=window, ctx=ctx, folder=folder) -> None:
+            settle(app, ctx.runner)
+            if not name.startswith("02"):
+                window.status.clearMessage()  # the scan station's last message
+            save(widget or window, folder / f"{name}.png")
 
-    # The first run: an empty database opens on the welcome page.
-    empty_url = str(tmp / "empty.sqlite")
-    empty = open_store(empty_url)
-    ctx2 = AppContext(empty, os_operator(empty), ChangeBus(), settings, TaskRunner(empty),
-                      empty_url)
-    first = MainWindow(ctx2)
-    first.resize(*SIZE)
-    first.show()
-    try:
-        settle(app, ctx2.runner)
-        path = out / "00-welcome.png"
-        first.grab().save(str(path))
-        saved.append(path)
-        print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
-    finally:
-        first.close()
-        empty.close()
+        def page(key: str, window=window, ctx=ctx):
+            p = window.show_page(key)
+            settle(app, ctx.runner)
+            return p
+
+        try:
+            shoot_views(app, ctx, window, page, shoot, m, pw, Scan)
+            shoot_shop(app, ctx, window, page, shoot, m, Scan)
+            shoot_finishing(app, ctx, window, page, shoot, m, pw)
+            shoot_showback(app, ctx, page, shoot, folder, save)
+        finally:
+            window.close()
+            db.close()
+
+        # The first run: an empty database opens on the welcome page.
+        empty = open_store(empty_url)
+        ctx2 = AppContext(empty, os_operator(empty), ChangeBus(), settings,
+                          TaskRunner(empty), empty_url)
+        first = MainWindow(ctx2)
+        first.resize(width, height)
+        first.show()
+        try:
+            settle(app, ctx2.runner)
+            save(first, folder / "00-welcome.png")
+        finally:
+            first.close()
+            empty.close()
     print(f"{len(saved)} screenshots in {out}")
     return 0
+
+
+def draft_order(db, op, m) -> None:  # noqa: N803
+    """A draft purchase order of three lines, to show the order editor (the demo's orders
+    are all placed): written as the window writes, one command through the operations."""
+    from inventory import operations
+    from inventory.commands import CreateOrder
+    from inventory.uow import UnitOfWork
+
+    if m.PurchaseOrder.select().where(m.PurchaseOrder.status == "draft").exists():
+        return
+    offer = (m.SupplierOffer.select().join(m.Product).where(m.Product.kind == "spare")
+             .order_by(m.SupplierOffer.id).first())
+    if offer is None:
+        return
+    products = [o.product for o in m.SupplierOffer.select().where(
+        m.SupplierOffer.supplier == offer.supplier_id).order_by(m.SupplierOffer.id).limit(3)]
+    ship_to = m.Location.select().where(m.Location.kind == "stockroom").order_by(
+        m.Location.id).first()
+    lines = tuple((p.part_number or p.name, 5 * (i + 1)) for i, p in enumerate(products))
+    with UnitOfWork(db, op) as uow:
+        operations.run(uow, CreateOrder(offer.supplier.name, ship_to.code, lines))
+
+
+def colleagues(db, op, m) -> None:  # noqa: N803
+    """Two more operators (a service-desk agent and a buyer, one disabled), so Settings
+    shows what an admin manages."""
+    from inventory import operations
+    from inventory.commands import AddOperator, SetPassword
+    from inventory.commands_admin import DisableOperator
+    from inventory.uow import UnitOfWork
+
+    if m.Operator.select().count() > 1:
+        return
+    with UnitOfWork(db, op) as uow:
+        operations.run(uow, SetPassword(op.username, "demo-password-0"))
+        operations.run(uow, AddOperator("amira", "service_desk", "demo-password-1",
+                                        name="Amira Haddad"))
+        operations.run(uow, AddOperator("jonas", "supply_chain", "demo-password-2",
+                                        name="Jonas Berg"))
+        operations.run(uow, DisableOperator("jonas"))
 
 
 def shoot_views(app, ctx, window, page, shoot, m, pw, Scan) -> None:  # noqa: N803
@@ -197,96 +263,136 @@ def shoot_views(app, ctx, window, page, shoot, m, pw, Scan) -> None:  # noqa: N8
         dialog.reject()
 
 
-def shoot_showback(app, ctx, window, page, shoot, out: Path) -> list[Path]:
-    """Showback with a cost centre's items, at both sizes; the dashboard's Business tab;
-    one page of the statements PDF."""
+def shoot_showback(app, ctx, page, shoot, folder: Path, save) -> None:
+    """Showback (the lines and the stacked bar, then a cost centre's items), its
+    budgets and rate card in the window, the dashboard's Business tab and one page of
+    the statements PDF, at the window's size."""
     from ui.showback.statements import read_items, statement_image
 
     showback = page("showback")
     settle(app, ctx.runner, 0.5)
-    shoot("16-showback")  # the lines and the stacked bar per cost centre
-    size = window.size()
-    window.resize(1024, 700)
-    settle(app, ctx.runner, 0.5)
-    shoot("16c-showback-1024x700")  # the lines and the chart at the smallest size
-    showback.select("CC-300")
-    settle(app, ctx.runner, 0.5)
-    shoot("16b-showback-items-1024x700")  # the items behind one line, at the smallest size
-    window.resize(size)
+    shoot("19-showback")  # the lines and the stacked bar per cost centre
     showback.open_settings()
     settle(app, ctx.runner, 0.5)
     if showback.dialog is not None:  # budgets, rates and depreciation, edited in the window
-        shoot("16d-cost-settings", showback.dialog)
+        shoot("19c-cost-settings", showback.dialog)
         showback.dialog.tabs.setCurrentIndex(1)
-        shoot("16e-cost-settings-rates", showback.dialog)
+        shoot("19d-cost-settings-rates", showback.dialog)
         showback.dialog.reject()
+        settle(app, ctx.runner)
+    showback.select("CC-300")
+    settle(app, ctx.runner, 0.5)
+    shoot("19b-showback-items")  # the items behind one line
     dashboard = page("dashboard")
     dashboard.tabs.setCurrentWidget(dashboard.business)
     settle(app, ctx.runner, 1.0)
-    shoot("17-dashboard-business")
-    window.resize(1024, 700)
-    settle(app, ctx.runner, 0.5)
-    shoot("17b-dashboard-business-1024x700")
-    window.resize(size)
+    shoot("20-dashboard-business")
     dashboard.tabs.setCurrentIndex(0)
     sb = showback.sb
     line = sb.line("CC-300")
     image = statement_image(sb, line, read_items(ctx.db, sb)["CC-300"])
-    path = out / "18-statement-pdf-page.png"
+    path = folder / "21-statement-pdf-page.png"
     image.save(str(path))
     print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
-    return [path]
-
-
-SHOP_SIZES = ((1024, 700), (1440, 900))
 
 
 def shoot_shop(app, ctx, window, page, shoot, m, Scan) -> None:  # noqa: N803
-    """The service desk's shop at the smallest and the usual window size: the Requests
-    page with a waiting request selected, and the loan calendar of the pool's model."""
+    """The service desk's shop (at the window's size): the Requests page with a waiting
+    request selected, a kit handed out at the scan station, and the loan calendar of the
+    pool's model."""
     from inventory.queries.bookings import pool_models
     from ui.dialogs.requests import LoanCalendarDialog
 
-    for w, h in SHOP_SIZES:
-        window.resize(w, h)
+    requests = page("requests")
+    waiting = (m.Request.select().where(m.Request.state == "reserved")
+               .order_by(m.Request.id).first())
+    if waiting is not None:
+        requests.select_id(waiting.id)
+    shoot("13-requests")
+    station = page("scan")
+    ready = (m.Request.select().join(m.CatalogItem).where(
+        (m.Request.state == "reserved") & (m.CatalogItem.kind == "kit"))
+        .order_by(m.Request.id.desc()).first())
+    if ready is not None and hasattr(station, "set_mode"):
+        station.set_mode("kit")
+        station.handle_scan(Scan(ready.person.employee_id, "code128", "usb", datetime.now()))
+        held = (m.Reservation.select().where((m.Reservation.request == ready.id)
+                                             & m.Reservation.asset.is_null(False))
+                .order_by(m.Reservation.id).first())
+        if held is not None:
+            station._last = ("", "", 0.0)
+            station.handle_scan(Scan(held.asset.tag, "code128", "usb", datetime.now()))
+        if hasattr(station, "wait"):
+            station.wait()
+        shoot("15-kit-at-the-scan-station")
+        station.cancel()
+        station.set_mode("checkout")
+        if hasattr(station, "wait"):
+            station.wait()
+    models = pool_models()
+    if models:
+        w, h = window.width(), window.height()
+        dialog = LoanCalendarDialog(ctx, models[0], window)
+        dialog.resize(min(w - 40, 1000), min(h - 80, 480))
+        dialog.show()
+        settle(app, ctx.runner, 0.5)
+        shoot("14-loan-calendar", dialog)
+        dialog.close()
+
+
+def shoot_finishing(app, ctx, window, page, shoot, m, pw) -> None:  # noqa: N803
+    """Finishing the job in the window: a draft purchase order being edited, a product's
+    supplier offers, a license renewal, and the operators in Settings."""
+    orders = page("orders")
+    draft = (m.PurchaseOrder.select().where(m.PurchaseOrder.status == "draft")
+             .order_by(m.PurchaseOrder.id).first())
+    if draft is not None:
+        orders.select_id(draft.id)
         settle(app, ctx.runner)
-        requests = page("requests")
-        waiting = (m.Request.select().where(m.Request.state == "reserved")
-                   .order_by(m.Request.id).first())
-        if waiting is not None:
-            requests.select_id(waiting.id)
-        shoot(f"13-requests-{w}x{h}")
-        station = page("scan")
-        ready = (m.Request.select().join(m.CatalogItem).where(
-            (m.Request.state == "reserved") & (m.CatalogItem.kind == "kit"))
-            .order_by(m.Request.id.desc()).first())
-        if ready is not None and hasattr(station, "set_mode"):
-            station.set_mode("kit")
-            station.handle_scan(Scan(ready.person.employee_id, "code128", "usb",
-                                     datetime.now()))
-            held = (m.Reservation.select().where((m.Reservation.request == ready.id)
-                                                 & m.Reservation.asset.is_null(False))
-                    .order_by(m.Reservation.id).first())
-            if held is not None:
-                station._last = ("", "", 0.0)
-                station.handle_scan(Scan(held.asset.tag, "code128", "usb", datetime.now()))
-            if hasattr(station, "wait"):
-                station.wait()
-            shoot(f"15-kit-at-the-scan-station-{w}x{h}")
-            station.cancel()
-            station.set_mode("checkout")
-            if hasattr(station, "wait"):
-                station.wait()
-        models = pool_models()
-        if models:
-            dialog = LoanCalendarDialog(ctx, models[0], window)
-            dialog.resize(min(w - 40, 1000), min(h - 80, 480))
-            dialog.show()
-            settle(app, ctx.runner, 0.5)
-            shoot(f"14-loan-calendar-{w}x{h}", dialog)
-            dialog.close()
-    window.resize(*SIZE)
+        if orders.act_edit.isEnabled():
+            orders.act_edit.trigger()
+            dialog = orders.dialog
+            if dialog is not None:
+                shoot("16-purchase-order-editor", dialog)
+                dialog.reject()
+
+    stock = page("stock")
+    offered = (m.Product.select().join(m.SupplierOffer, on=(
+        m.SupplierOffer.product == m.Product.id)).where(m.Product.kind == "spare")
+               .group_by(m.Product.id).order_by(pw.fn.COUNT(m.SupplierOffer.id).desc(),
+                                                m.Product.id).first())
+    if offered is not None:
+        stock.select_id(offered.id)
+        settle(app, ctx.runner)
+        if stock.act_edit.isEnabled():
+            stock.act_edit.trigger()
+            dialog = stock.dialog
+            if dialog is not None:
+                shoot("17-product-offers", dialog)
+                dialog.reject()
+
+    licenses = page("licenses")
+    licenses.select_id(m.License.select().where(m.License.retired_on.is_null())
+                       .order_by(m.License.seats.desc(), m.License.id).first().id)
     settle(app, ctx.runner)
+    if licenses.act_renew.isEnabled():
+        licenses.act_renew.trigger()
+        dialog = licenses.dialog
+        if dialog is not None:
+            shoot("18-license-renewal", dialog)
+            dialog.reject()
+
+    settings = page("settings")
+    box = getattr(settings, "operators", None)
+    if box is not None:
+        from PySide6.QtWidgets import QScrollArea
+
+        scroll = settings.findChild(QScrollArea)
+        box.select("amira")
+        scroll.ensureWidgetVisible(box, 0, 20)
+        settle(app, ctx.runner)
+        shoot("11b-settings-operators")
+        scroll.verticalScrollBar().setValue(0)
 
 
 if __name__ == "__main__":

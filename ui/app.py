@@ -16,7 +16,15 @@ from pathlib import Path
 import platformdirs
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QDialog,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QTextEdit,
+)
 
 from inventory.backup import auto_backup
 from inventory.dburl import ENV_VAR, is_postgres, resolve_url
@@ -91,6 +99,21 @@ def wedge_settings(settings: Settings):
                          end_silence_ms=settings.wedge_end_silence_ms())
 
 
+def typing_in_a_dialog() -> bool:
+    """Whether the keyboard's focus is in an editable text field of a dialog (there a burst
+    is text unless it carries the scanner's prefix or suffix: scanners/wedge.py)."""
+    w = QApplication.focusWidget()
+    if isinstance(w, QLineEdit):
+        editable = not w.isReadOnly()
+    elif isinstance(w, QPlainTextEdit | QTextEdit):
+        editable = not w.isReadOnly()
+    elif isinstance(w, QAbstractSpinBox):
+        editable = not w.isReadOnly()
+    else:
+        return False
+    return editable and isinstance(w.window(), QDialog)
+
+
 def attach_scanners(app: QApplication, window, settings: Settings) -> None:
     """The keyboard wedge for the whole app, and the serial scanner if one is set up."""
     try:
@@ -99,7 +122,8 @@ def attach_scanners(app: QApplication, window, settings: Settings) -> None:
         log.warning("keyboard-wedge support is not installed", exc_info=True)
         window.status.set_wedge("missing")
     else:
-        wedge = WedgeFilter(app, settings=wedge_settings(settings))
+        wedge = WedgeFilter(app, settings=wedge_settings(settings),
+                            in_text_field=typing_in_a_dialog)
         wedge.set_enabled(settings.wedge_enabled())
         wedge.install(app)
         window.attach_wedge(wedge)

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,8 +26,9 @@ from inventory.dburl import describe
 from inventory.queries.dashboard import is_empty
 from inventory.roles import allowed
 
+from .models import format as fmt
 from .views.base import AppContext, Page
-from .widgets.sidebar import Sidebar
+from .widgets.sidebar import COMPACT_BELOW, Sidebar
 from .widgets.status import StatusBar
 
 log = logging.getLogger(__name__)
@@ -81,6 +83,8 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        fmt.configure(currency=ctx.settings.currency())
+        ctx.settings.changed.connect(self._settings_changed)
         self.setWindowTitle("Stockroom")
         self.setMinimumSize(1000, 640)
         self.pages: dict[str, QWidget] = {}
@@ -116,6 +120,17 @@ class MainWindow(QMainWindow):
         else:
             last = ctx.settings.last_view()
             self.show_page(last if last in TITLES and last != "scan" else "dashboard")
+
+    def _settings_changed(self, group: str) -> None:
+        if group == "display":  # the currency: pages show it from their next reading
+            fmt.configure(currency=self.ctx.settings.currency())
+            for page in self.pages.values():
+                if isinstance(page, Page):
+                    page.refresh()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.sidebar.set_compact(event.size().width() < COMPACT_BELOW)
 
     # -- pages --------------------------------------------------------------------------
 
@@ -187,6 +202,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{TITLES.get(key, 'Welcome')} — Stockroom")
         if key != "welcome":
             self.ctx.settings.set_last_view(key)
+        if key == "scan" and hasattr(w, "focus_field"):
+            QTimer.singleShot(0, w.focus_field)  # (also when it was shown already)
         return w
 
     def show_welcome(self) -> None:
@@ -322,14 +339,16 @@ class MainWindow(QMainWindow):
             station.set_mode(mode)
 
     def show_shortcuts(self) -> None:
-        views = "\n".join(f"{keys:>8}   {title}" for _k, title, _i, keys in NAVIGATION)
-        modes = "\n".join(f"{keys:>8}   Scan station: {label}" for keys, _m, label in SCAN_MODES)
-        QMessageBox.information(
-            self, "Keyboard shortcuts",
-            f"{views}\n\n{modes}\n\n  Ctrl+F   Search in this view\n  Ctrl+N   New … in this "
-            "view\n  Ctrl+O   Check out / issue the selection\n  Ctrl+I   Check in the "
-            "selection\n  Ctrl+T   Transfer the selection\n  Ctrl+E   Edit the selection\n"
-            "      F1   This list")
+        """F1: every shortcut, read from the actions of the menus and of every page."""
+        from .shortcuts import ShortcutsDialog, collect
+
+        current = self.current_key
+        shortcuts = collect(self)  # (builds the pages not opened yet)
+        if current:
+            self.show_page(current)
+        dialog = ShortcutsDialog(shortcuts, self)
+        self.shortcuts_dialog = dialog
+        dialog.open()
 
     # -- files --------------------------------------------------------------------------
 

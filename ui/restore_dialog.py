@@ -39,6 +39,8 @@ from inventory.errors import InventoryError
 from inventory.operators import OperatorRef
 from inventory.roles import allowed
 
+from .models.format import count, fmt_local
+
 
 class RestoreDialog(QDialog):
     restored = Signal(str)  # the file the previous database was kept as
@@ -112,8 +114,8 @@ class RestoreDialog(QDialog):
         for r, b in enumerate(backups):
             try:
                 info = check_backup(b)
-                contents = f"{info.movements:,} movements, {info.assets:,} assets"
-                taken = f"{info.taken_at:%Y-%m-%d %H:%M}"
+                contents = f"{count(info.movements, 'movement')}, {count(info.assets, 'asset')}"
+                taken = fmt_local(info.taken_at)
             except InventoryError as exc:
                 info, contents, taken = None, f"DAMAGED — {exc}", ""
             self.infos.append(info)
@@ -149,7 +151,7 @@ class RestoreDialog(QDialog):
             stat = d.stat()
             taken = datetime.fromtimestamp(stat.st_mtime)
             self.infos.append(BackupInfo(d, taken, stat.st_size, 0, 0, 0))
-            for c, text in enumerate((d.name, f"{taken:%Y-%m-%d %H:%M}",
+            for c, text in enumerate((d.name, fmt_local(taken),
                                       f"{stat.st_size / 1e6:.1f} MB", "pg_dump")):
                 self.list.setItem(r, c, QTableWidgetItem(text))
         if dumps:
@@ -210,8 +212,8 @@ class RestoreDialog(QDialog):
             self._say(str(exc), error=True)
             return False
         if not self.confirm(
-                f"Replace the database with {backup.name} ({info.movements:,} movements, taken "
-                f"{info.taken_at:%Y-%m-%d %H:%M})? Everything recorded since then will be "
+                f"Replace the database with {backup.name} ({count(info.movements, 'movement')}, "
+                f"taken {fmt_local(info.taken_at)})? Everything recorded since then will be "
                 "gone from the database; the current file is kept aside."):
             return False
         if self.close_database is not None:
@@ -235,7 +237,7 @@ class RestoreDialog(QDialog):
             return False
         if not self.confirm(
                 f"Replace everything in the PostgreSQL database with {dump.name} (taken "
-                f"{info.taken_at:%Y-%m-%d %H:%M})? Everything recorded since then will be gone, "
+                f"{fmt_local(info.taken_at)})? Everything recorded since then will be gone, "
                 "for every desk; a dump of the database as it is is kept first."):
             return False
         if self.close_database is not None:

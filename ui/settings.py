@@ -214,3 +214,42 @@ class Settings(QObject):
 
     def set_sound_enabled(self, value: bool) -> None:
         self._set("scanning/sound", bool(value), "sound")
+
+    # -- display and the counter ----------------------------------------------------------
+
+    def currency(self) -> str:
+        """The ISO code money is shown in; "" for the locale's own currency."""
+        value = str(self._get("display/currency", "") or "").strip().upper()
+        return value if len(value) == 3 and value.isalpha() else ""
+
+    def set_currency(self, value: str) -> None:
+        self._set("display/currency", value.strip().upper(), "display")
+
+    def loan_days(self) -> int:
+        """The default loan period of a check-out (the due date it proposes), in days."""
+        return min(365, max(1, _int(self._get("station/loan_days"), 14)))
+
+    def set_loan_days(self, value: int) -> None:
+        self._set("station/loan_days", int(value), "station")
+
+    def column_choice(self, view: str) -> tuple[list[str], list[str], dict[str, int]]:
+        """The columns of one table the user chose to show, to hide (header labels), and
+        the widths they gave by hand."""
+        def names(key: str) -> list[str]:
+            raw = self._get(f"tables/{view}/{key}", "")
+            if isinstance(raw, list):
+                raw = "\x1f".join(str(v) for v in raw)
+            return [v for v in str(raw or "").split("\x1f") if v]
+        widths = {}
+        for item in names("user_widths"):
+            label, _, width = item.rpartition("=")
+            if label and _int(width, 0) > 0:
+                widths[label] = min(_int(width, 0), 2000)
+        return names("shown"), names("hidden"), widths
+
+    def set_column_choice(self, view: str, shown: list[str], hidden: list[str],
+                          widths: dict[str, int]) -> None:
+        self._s.setValue(f"tables/{view}/shown", "\x1f".join(shown))
+        self._s.setValue(f"tables/{view}/hidden", "\x1f".join(hidden))
+        self._s.setValue(f"tables/{view}/user_widths",
+                         "\x1f".join(f"{k}={v}" for k, v in widths.items()))

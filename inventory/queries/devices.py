@@ -246,6 +246,10 @@ class DeviceDetail:
     notes: str
     seats: list[str]
     movements: list[history.MovementRow]
+    product_code: str = ""  # what find.product takes for its model
+    location_code: str | None = None
+    supplier: str | None = None  # the device's own, else its purchase order's
+    order_linked: bool = False  # order_number is one of our purchase orders
 
     @property
     def warranty_days_left(self) -> int | None:
@@ -263,11 +267,16 @@ def detail(asset_id: int) -> DeviceDetail | None:
         return None
     holder = m.Person.get_or_none(m.Person.id == a.holder_id) if a.holder_id else None
     loc = m.Location.get_or_none(m.Location.id == a.location_id) if a.location_id else None
-    order_number = None
+    order_number, supplier = a.order_reference or None, None
     if a.order_line_id:
-        order_number = (m.PurchaseOrder.select(m.PurchaseOrder.number)
-                        .join(m.PurchaseOrderLine)
-                        .where(m.PurchaseOrderLine.id == a.order_line_id).scalar())
+        row = (m.PurchaseOrder.select(m.PurchaseOrder.number, m.Supplier.name)
+               .join(m.PurchaseOrderLine).switch(m.PurchaseOrder).join(m.Supplier)
+               .where(m.PurchaseOrderLine.id == a.order_line_id).tuples().first())
+        if row:
+            order_number, supplier = row
+    if a.supplier_id:
+        supplier = m.Supplier.select(m.Supplier.name).where(
+            m.Supplier.id == a.supplier_id).scalar()
     seats = [name for (name,) in
              m.LicenseSeat.select(P.name).join(m.License).join(P)
              .where((m.LicenseSeat.asset == a.id) & m.LicenseSeat.released_at.is_null())
@@ -283,6 +292,9 @@ def detail(asset_id: int) -> DeviceDetail | None:
         purchase_cost=a.purchase_cost, purchase_date=a.purchase_date,
         warranty_end=a.warranty_end, due_date=a.due_date, order_number=order_number,
         notes=a.notes, seats=seats, movements=history.for_asset(a.id),
+        product_code=a.product.gtin or a.product.part_number or a.product.name,
+        location_code=loc.code if loc else None, supplier=supplier,
+        order_linked=bool(a.order_line_id),
     )
 
 

@@ -18,6 +18,9 @@ from ..errors import Duplicate, InvalidState, NotFound, ValidationError
 from ..operators import OperatorRef
 from ..roles import require
 from . import catalog, find
+from .ledger import record
+
+ORDER_REFERENCE_MAX = 80
 
 
 def _text(value: str | None, what: str, required: bool = False) -> str | None:
@@ -196,29 +199,79 @@ def update_location(db: pw.Database, op: OperatorRef, location_id: int, *,
 def update_asset(db: pw.Database, op: OperatorRef, asset_tag: str, *,
                  serial: str | None = None, warranty_end: date | None = None,
                  clear_warranty: bool = False, notes: str | None = None,
-                 due_date: date | None = None, clear_due_date: bool = False) -> str:
-    """Correct a device's serial, warranty or notes (catalog), or its due date (check out)."""
-    describes = serial is not None or warranty_end is not None or clear_warranty or \
-        notes is not None
-    require(op.role, "catalog" if describes else "check_out")
+                 due_date: date | None = None, clear_due_date: bool = False,
+                 product: str | None = None, location: str | None = None,
+                 purchase_cost=None, clear_purchase_cost: bool = False,
+                 purchase_date: date | None = None, clear_purchase_date: bool = False,
+                 supplier: str | None = None, order_reference: str | None = None) -> str:
+    """Correct a device's record: its model, serial, cost, purchase date, supplier, order
+    number, warranty and notes (catalog); where an in-stock device stands (a move in the
+    ledger, receive); its due date (check out). Only what is given changes.
+
+    `supplier=""` clears the supplier; an order number that is one of our purchase orders
+    (with a line for the model) links the device to it, any other is kept as written."""
+    describes = any(v is not None for v in (serial, warranty_end, notes, product,
+                                            purchase_cost, purchase_date, supplier,
+                                            order_reference)) \
+        or clear_warranty or clear_purchase_cost or clear_purchase_date
+    if describes:
+        require(op.role, "catalog")
+    if location is not None:
+        require(op.role, "receive")
+    if due_date is not None or clear_due_date or not (describes or location is not None):
+        require(op.role, "check_out")
     with db.atomic():
         a = find.asset(asset_tag)
         changes: dict = {}
+        maker = a.manufacturer
+        if product is not None:
+            p = find.product(product)
+            if p.kind != "device":
+                raise ValidationError(f"{p.name} is not a device model: a device's model is "
+                                      "tracked by serial.", field="product")
+            if p.id != a.product_id:
+                changes["product"] = p.id
+                changes["manufacturer"] = maker = p.manufacturer
         if serial is not None:
             s = serial.strip()
             if not s:
                 raise ValidationError("A device needs its serial number.", field="serial")
-            clash = m.Asset.get_or_none((m.Asset.manufacturer == a.manufacturer)
+            changes["serial"] = s
+        if "serial" in changes or "manufacturer" in changes:
+            s = changes.get("serial", a.serial)
+            clash = m.Asset.get_or_none((m.Asset.manufacturer == maker)
                                         & (m.Asset.serial == s) & (m.Asset.id != a.id))
             if clash is not None:
                 raise Duplicate(f"Serial {s} is already asset {clash.tag}.", field="serial")
-            changes["serial"] = s
         if clear_warranty:
             changes["warranty_end"] = None
         elif warranty_end is not None:
             changes["warranty_end"] = warranty_end
         if notes is not None:
             changes["notes"] = notes.strip()
+        if clear_purchase_cost:
+            changes["purchase_cost"] = None
+        elif (cost := _money(purchase_cost, "The purchase cost")) is not None:
+            changes["purchase_cost"] = cost
+        if clear_purchase_date:
+            changes["purchase_date"] = None
+        elif purchase_date is not None:
+            if purchase_date > clock.today():
+                raise ValidationError("The purchase date is in the future.",
+                                      field="purchase_date")
+            changes["purchase_date"] = purchase_date
+        if supplier is not None:
+            name = supplier.strip()
+            if not name:
+                changes["supplier"] = None
+            else:
+                found = m.Supplier.get_or_none(m.Supplier.name == name)
+                if found is None:
+                    raise NotFound(f"No supplier '{name}'. Pick one from the list.",
+                                   field="supplier")
+                changes["supplier"] = found.id
+        if order_reference is not None:
+            _order(a, order_reference.strip(), changes)
         if clear_due_date:
             changes["due_date"] = None
         elif due_date is not None:
@@ -231,7 +284,51 @@ def update_asset(db: pw.Database, op: OperatorRef, asset_tag: str, *,
             changes["due_date"] = due_date
         if changes:
             m.Asset.update(**changes).where(m.Asset.id == a.id).execute()
+        if location is not None:
+            _correct_location(op, a, location)
         return a.tag
+
+
+def _order(a: m.Asset, number: str, changes: dict) -> None:
+    """Link the device to our purchase order `number` (a line of its model), else keep the
+    number as written."""
+    product = changes.get("product", a.product_id)
+    line = (m.PurchaseOrderLine.select().join(m.PurchaseOrder)
+            .where((m.PurchaseOrder.number == number) & (m.PurchaseOrderLine.product == product))
+            .first()) if number else None
+    if line is not None:
+        changes["order_line"] = line.id
+        changes["order_reference"] = ""
+    else:
+        if len(number) > ORDER_REFERENCE_MAX:
+            raise ValidationError(f"An order number is at most {ORDER_REFERENCE_MAX} "
+                                  "characters.", field="order")
+        changes["order_line"] = None
+        changes["order_reference"] = number
+
+
+def _correct_location(op: OperatorRef, a: m.Asset, code: str) -> None:
+    """Where an in-stock device really stands: one move in the ledger, at once (a record
+    corrected, not a shipment)."""
+    dest = find.location(code)
+    if dest.id == a.location_id:
+        return
+    if a.status != "in_stock":
+        raise InvalidState(f"{a.tag} is not in stock: only a device on the shelf can be put "
+                           "elsewhere here. Check it in or transfer it instead.",
+                           field="location")
+    if dest.kind not in ("site", "stockroom", "3pl", "msp", "repair"):
+        raise ValidationError(f"{dest.name} is not a place to keep devices. Pick a site, "
+                              "stockroom or partner.", field="location")
+    source = a.location_id
+    updated = (m.Asset.update(location=dest.id)
+               .where((m.Asset.id == a.id) & (m.Asset.status == "in_stock")).execute())
+    if not updated:
+        raise InvalidState(f"{a.tag} changed at another desk meanwhile. Look again.",
+                           field="location")
+    a = m.Asset.get_by_id(a.id)
+    record(op, "transfer", a.product_id, asset=a, from_location=source, to_location=dest,
+           asset_status="in_stock", note="record corrected (Edit device)")
 
 
 def new_license(db: pw.Database, op: OperatorRef, product: str, seats: int, *,

@@ -4,7 +4,8 @@ receive new devices, and correct a device's record."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,6 +30,8 @@ from inventory.queries import lookups
 from inventory.queries.people import by_employee_id
 from inventory.services.receiving import ReceiptLine
 
+from ..models import format as fmt
+from ..models.format import count
 from .fields import ChoiceCombo, OptionalDate, location_combo, person_picker, person_problem
 from .form import FormDialog
 
@@ -82,8 +85,10 @@ class CheckOutDialog(_OnDevices):
         self.person = self.add_field("person", "To", person_picker())
         self.place = self.add_field("place", "Place", location_combo(
             PLACE_KINDS, none_text="Pick a room or shelf — or scan its label"))
+        # A loan's due date proposes the station's loan period (Settings).
         self.due = self.add_field("due", "Due back", OptionalDate(
-            "Loan, due back on", minimum=clock.today()))
+            "Loan, due back on", minimum=clock.today(),
+            default=clock.today() + timedelta(days=self.ctx.settings.loan_days())))
         self.reference = self.add_field("reference", "Ticket", QLineEdit())
         self.reference.setPlaceholderText("Optional: service desk ticket number")
         self.to_person.toggled.connect(self._switch)
@@ -188,9 +193,9 @@ class TransferDialog(_OnDevices):
     def done_text(self, result) -> str:
         view = result.view[0]
         if view.number:
-            return f"Shipment {view.number}: {view.lines} device(s) in transit to " \
+            return f"Shipment {view.number}: {count(view.lines, 'device')} in transit to " \
                    f"{view.destination}."
-        return f"{view.lines} device(s) moved to {view.destination}."
+        return f"{count(view.lines, 'device')} moved to {view.destination}."
 
 
 
@@ -270,7 +275,7 @@ class NewDeviceDialog(FormDialog):
 
     def done_text(self, result) -> str:
         view = self.result_value = result.view[0]
-        return f"Received {len(view.assets)} device(s): {_tag_list(view.assets)}."
+        return f"Received {count(len(view.assets), 'device')}: {_tag_list(view.assets)}."
 
     def accept_scan(self, scan) -> bool:
         text = self.serials.toPlainText().rstrip()
@@ -278,9 +283,22 @@ class NewDeviceDialog(FormDialog):
         return True
 
 
+def _keep(combo: ChoiceCombo, code: str | None, label: str) -> None:
+    """Show `code` as chosen, adding it when the list leaves it out (inactive)."""
+    combo.set_code(code)
+    if code and combo.code() != code:
+        combo.insertItem(0, label, code)
+        combo.setCurrentIndex(0)
+
+
 class EditDeviceDialog(FormDialog):
+    """Correct what a person would change on a device: model, serial, where it stands (in
+    stock only: the move goes into the ledger), cost, purchase date, supplier, order
+    number, warranty, notes; and the due date of a loan."""
+
     heading = "Edit device"
     ok_text = "Save"
+    field_names = {"purchase_date": "bought", "order": "order", "due": "due"}
 
     def __init__(self, ctx, detail, parent=None) -> None:
         self.d = detail
@@ -288,31 +306,78 @@ class EditDeviceDialog(FormDialog):
         super().__init__(ctx, parent)
 
     def build(self) -> None:
-        self.serial = self.add_field("serial", "Serial", QLineEdit(self.d.serial or ""))
+        d = self.d
+        self.product = self.add_field("product", "Model", ChoiceCombo(
+            lookups.products(("device",))))
+        _keep(self.product, d.product_code, d.product)
+        self.serial = self.add_field("serial", "Serial", QLineEdit(d.serial or ""))
+        self.location = None
+        if d.status == "in_stock":
+            self.location = self.add_field("location", "Stands at", location_combo(
+                STOCKING + ("repair",)), hint="Where it really is; the move is kept in the "
+                                             "history.")
+            _keep(self.location, d.location_code, d.location or "")
+        self.cost = self.add_field("cost", "Cost", QLineEdit(
+            "" if d.purchase_cost is None else f"{d.purchase_cost:.2f}"))
+        self.cost.setPlaceholderText(f"Purchase price in {fmt.current_currency()}")
+        self.bought = self.add_field("bought", "Bought on", OptionalDate("Purchase date"))
+        self.bought.set_value(d.purchase_date)
+        self.supplier = self.add_field("supplier", "Supplier", ChoiceCombo(
+            lookups.suppliers(), none_text="Not known"))
+        _keep(self.supplier, d.supplier or "", d.supplier or "")
+        self.order = self.add_field("order", "Order number", QLineEdit(d.order_number or ""))
+        self.order.setPlaceholderText("Our PO number, or the supplier's invoice or order")
         self.warranty = self.add_field("warranty", "Warranty", OptionalDate("Ends on"))
-        self.warranty.set_value(self.d.warranty_end)
+        self.warranty.set_value(d.warranty_end)
         self.due = None
-        if self.d.status == "deployed":
+        if d.status == "deployed":
             self.due = self.add_field("due", "Due back", OptionalDate(
                 "Loan, due back on", minimum=clock.today()))
-            self.due.set_value(self.d.due_date)
-        self.notes = self.add_field("notes", "Notes", QPlainTextEdit(self.d.notes))
+            self.due.set_value(d.due_date)
+        self.notes = self.add_field("notes", "Notes", QPlainTextEdit(d.notes))
         self.notes.setFixedHeight(80)
 
+    def _cost(self) -> Decimal | None:
+        text = self.cost.text().strip().replace(",", "")
+        return Decimal(text) if text else None
+
     def validate(self) -> dict[str, str]:
+        errors = {}
         if not self.serial.text().strip():
-            return {"serial": "A device needs its serial number."}
-        return {}
+            errors["serial"] = "A device needs its serial number."
+        try:
+            cost = self._cost()
+        except InvalidOperation:
+            errors["cost"] = "Give the cost as a number, like 1299.00."
+        else:
+            if cost is not None and cost < 0:
+                errors["cost"] = "A cost cannot be negative."
+        bought = self.bought.value()
+        if bought is not None and bought > clock.today():
+            errors["bought"] = "The purchase date is in the future."
+        return errors
 
     def commands(self) -> list[Command]:
+        d = self.d
         serial = self.serial.text().strip()
-        warranty = self.warranty.value()
+        warranty, cost, bought = self.warranty.value(), self._cost(), self.bought.value()
+        product = self.product.code()
+        location = self.location.code() if self.location is not None else None
+        supplier = self.supplier.code()
+        order = self.order.text().strip()
         basket: list[Command] = [EditAsset(
-            self.d.tag, serial=serial if serial != (self.d.serial or "") else None,
+            d.tag, serial=serial if serial != (d.serial or "") else None,
+            product=product if product and product != d.product_code else None,
             warranty_end=warranty, clear_warranty=warranty is None,
+            purchase_cost=cost, clear_purchase_cost=cost is None,
+            purchase_date=bought, clear_purchase_date=bought is None,
+            supplier=supplier if supplier != (d.supplier or "") else None,
+            order_reference=order if order != (d.order_number or "") else None,
             notes=self.notes.toPlainText())]
-        if self.due is not None and self.due.value() != self.d.due_date:
-            basket.append(EditAsset(self.d.tag, due_date=self.due.value(),
+        if location and location != d.location_code:
+            basket.append(EditAsset(d.tag, location=location))
+        if self.due is not None and self.due.value() != d.due_date:
+            basket.append(EditAsset(d.tag, due_date=self.due.value(),
                                     clear_due_date=self.due.value() is None))
         return basket
 

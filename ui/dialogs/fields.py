@@ -21,6 +21,8 @@ from inventory.queries.lookups import Choice
 from inventory.queries.people import leaver
 from inventory.services.find import left_message
 
+from ..models.format import date_edit_format
+
 
 class PickerEdit(QLineEdit):
     """Type a name or a code (or scan a badge); a completer offers matches.
@@ -113,7 +115,7 @@ class OptionalDate(QWidget):
         self.check = QCheckBox(text)
         self.edit = QDateEdit()
         self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("d MMM yyyy")
+        self.edit.setDisplayFormat(date_edit_format())
         if minimum is not None:
             self.edit.setMinimumDate(QDate(minimum.year, minimum.month, minimum.day))
         d = default or clock.today()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QDialog,
@@ -126,12 +126,29 @@ class FormDialog(QDialog):
 
     # -- errors -------------------------------------------------------------------------
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        self.fit_height()
+
+    def fit_height(self) -> None:
+        """Tall enough for the wrapped hints and errors at the dialog's width (Qt sizes a
+        dialog from its one-line height, which cuts a hint's second line), within the
+        screen."""
+        layout = self.layout()
+        if layout is None or not layout.hasHeightForWidth():
+            return
+        wanted = layout.totalHeightForWidth(self.width())
+        screen = self.screen().availableGeometry().height() if self.screen() else wanted
+        if wanted > self.height():
+            self.resize(self.width(), min(wanted, screen - 40))
+
     def set_error(self, name: str, text: str) -> None:
         _, widget, error = self._fields[name]
         error.setText(text)
         error.show()
         widget.setProperty("invalid", True)
         repolish(widget)
+        QTimer.singleShot(0, self.fit_height)  # the message may wrap onto a second line
 
     def field_error(self, name: str) -> str:
         _, _, error = self._fields[name]

@@ -10,6 +10,7 @@ from inventory.commands import Command
 from inventory.queries.requests import return_list
 from inventory.shop_commands import MarkLeft
 
+from ..models.format import date_edit_format
 from .fields import pydate, qdate
 from .form import FormDialog
 
@@ -30,7 +31,7 @@ class MarkLeftDialog(FormDialog):
         day = rl.leaves_on if rl.leaves_on and rl.leaves_on <= clock.today() else clock.today()
         self.on = self.add_field("on", "Left on", QDateEdit(qdate(day)))
         self.on.setCalendarPopup(True)
-        self.on.setDisplayFormat("d MMM yyyy")
+        self.on.setDisplayFormat(date_edit_format())
         self.on.setMaximumDate(qdate(clock.today()))
         items = "\n".join(f"• {it.describe()}" for it in rl.items) or "Nothing: all returned."
         text = QLabel(f"Still to return ({len(rl.items)}):\n{items}")
@@ -71,7 +72,7 @@ class JoinerDialog(FormDialog):
         self.starts = self.add_field("starts", "Starts on", QDateEdit(
             qdate(clock.today() + timedelta(days=14))))
         self.starts.setCalendarPopup(True)
-        self.starts.setDisplayFormat("d MMM yyyy")
+        self.starts.setDisplayFormat(date_edit_format())
         self.starts.setMinimumDate(qdate(clock.today()))
         self.kit = self.add_field("kit", "Kit", ChoiceCombo(item_choices(("kit",)),
                                                             none_text="Pick their role's kit"))

@@ -30,7 +30,7 @@ from inventory.renewals import add_months
 from inventory.vocab import LICENSE_TYPES
 
 from .. import style
-from ..models.format import fmt_date
+from ..models.format import date_edit_format, fmt_date
 from .fields import ChoiceCombo, OptionalDate, person_picker, person_problem, pydate, qdate
 from .form import FormDialog
 
@@ -143,7 +143,7 @@ class LicenseDialog(FormDialog):
             lookups.suppliers(), none_text="No vendor"))
         self.starts = self.add_field("starts", "Starts", QDateEdit())
         self.starts.setCalendarPopup(True)
-        self.starts.setDisplayFormat("d MMM yyyy")
+        self.starts.setDisplayFormat(date_edit_format())
         self.starts.setDate(qdate(clock.today()))
         self.ends = self.add_field("ends", "Ends", OptionalDate(
             "Ends on", default=clock.today() + timedelta(days=365)))
@@ -197,7 +197,7 @@ def _cost_problem(text: str) -> str | None:
 def _date_edit(day) -> QDateEdit:
     edit = QDateEdit()
     edit.setCalendarPopup(True)
-    edit.setDisplayFormat("d MMM yyyy")
+    edit.setDisplayFormat(date_edit_format())
     edit.setDate(qdate(day))
     return edit
 

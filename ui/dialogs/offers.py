@@ -17,6 +17,8 @@ from inventory.limits import MAX_LEAD_DAYS, MAX_PACK
 from inventory.queries import lookups
 from inventory.queries.offers import OfferRow
 
+from ..models.format import fmt_number
+from ..widgets.columns import ColumnPolicy
 from .fields import ChoiceCombo
 from .form import FormDialog
 
@@ -36,6 +38,12 @@ def _spin(low: int, high: int, value: int) -> QSpinBox:
     s.setRange(low, high)
     s.setValue(value)
     return s
+
+
+def lead_days(days: float) -> str:
+    """A quoted lead time in days ("10 days", "2.5 days")."""
+    places = 0 if float(days).is_integer() else 1
+    return f"{fmt_number(days, places)} day{'' if float(days) == 1 else 's'}"
 
 
 class OfferFields:
@@ -173,7 +181,6 @@ class OffersEditor(QWidget):
         from PySide6.QtWidgets import (
             QAbstractItemView,
             QHBoxLayout,
-            QHeaderView,
             QPushButton,
             QTableWidget,
             QVBoxLayout,
@@ -195,10 +202,8 @@ class OffersEditor(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
         self.table.horizontalHeader().setFixedHeight(ROW_HEIGHT)
-        head = self.table.horizontalHeader()
-        head.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for i in range(1, 5):
-            head.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
+        # The window's column policy: the supplier stretches, the price always shows.
+        self.columns = ColumnPolicy(self.table, stretch=0, keys=(0, 1), hide_order=(3, 2, 4))
         self.table.doubleClicked.connect(lambda _i: self.edit())
         col.addWidget(self.table)
         row = QHBoxLayout()
@@ -226,7 +231,7 @@ class OffersEditor(QWidget):
         self.table.setRowCount(len(self.rows))
         for r, o in enumerate(self.rows):
             cells = [o.supplier + (" ★" if o.preferred else ""), fmt_money(o.unit_price),
-                     str(o.pack_size), str(o.min_order), f"{o.lead_time_days:g} d"]
+                     str(o.pack_size), str(o.min_order), lead_days(o.lead_time_days)]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)

@@ -19,7 +19,7 @@ from inventory.limits import MAX_QUANTITY
 from inventory.queries import lookups
 
 from .. import icons
-from ..models.format import fmt_money
+from ..models.format import count, fmt_money
 from .fields import ChoiceCombo, PickerEdit, location_combo
 from .form import FormDialog
 from .offers import amount_problem
@@ -199,7 +199,7 @@ class OrderDialog(FormDialog):
     def done_text(self, result) -> str:
         view = result.view[0]
         self.result_value = view.number
-        lines = f"{len(view.lines)} line{'s' if len(view.lines) != 1 else ''}"
+        lines = count(len(view.lines), "line")
         if self.draft is not None:
             return f"Draft {view.number} saved: {lines}, {fmt_money(view.total)}."
         state = "placed" if view.status == "ordered" else "saved as a draft"

@@ -28,6 +28,7 @@ from inventory.queries import requests as rq
 from inventory.shop_commands import BookLoan, CancelRequest, CreateRequest, RejectRequest
 
 from .. import style
+from ..models.format import date_edit_format
 from .fields import ChoiceCombo, OptionalDate, person_picker, person_problem, pydate, qdate
 from .form import FormDialog
 
@@ -135,7 +136,7 @@ class BookingDialog(FormDialog):
         self.ends = self.add_field("ends", "Until", QDateEdit(qdate(start + timedelta(days=4))))
         for d in (self.starts, self.ends):
             d.setCalendarPopup(True)
-            d.setDisplayFormat("d MMM yyyy")
+            d.setDisplayFormat(date_edit_format())
 
     def validate(self) -> dict[str, str]:
         errors = {}
@@ -240,7 +241,7 @@ class LoanCalendarDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(20)
         weekend, ink = QColor("#f3f4f6"), QColor("#111827")
-        people: dict[str, set[str]] = {}
+        codes = person_codes([c.who for r in grid.rows for c in r.cells if c is not None])
         for d in range(grid.days):
             day = grid.first + timedelta(days=d)
             head = self.grid.horizontalHeaderItem(d)
@@ -253,23 +254,39 @@ class LoanCalendarDialog(QDialog):
                 item = QTableWidgetItem("")
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 if cell is not None:
-                    initials = "".join(w[0] for w in cell.who.split()[:2]).upper()
-                    item.setText(initials)
+                    item.setText(codes[cell.who])
                     item.setForeground(QBrush(ink))
                     item.setBackground(QBrush(loan if cell.kind == "loan" else booked))
                     what = "on loan to" if cell.kind == "loan" else f"booked ({cell.ref}) by"
                     item.setToolTip(f"{day:%a %d %b}: {what} {cell.who}")
-                    people.setdefault(initials, set()).add(cell.who)
                 elif day.weekday() >= 5:
                     item.setBackground(QBrush(weekend))
                 self.grid.setItem(i, d, item)
-        names = ", ".join(f"{k} {' / '.join(sorted(v))}" for k, v in sorted(people.items()))
-        self.legend.setText("Blue: on loan · purple: booked · grey: weekend. " + names)
+        names = " · ".join(f"{code} = {who}" for who, code in
+                           sorted(codes.items(), key=lambda kv: kv[1]))
+        self.legend.setText("Blue: on loan · purple: booked · grey: weekend."
+                            + (f"\n{names}" if names else ""))
 
     def book_it(self) -> None:
         dialog = BookingDialog(self.ctx, self.target.text().strip(), self)
         dialog.finished.connect(lambda code: self.reload() if code else None)
         dialog.open()
+
+
+def person_codes(names: list[str]) -> dict[str, str]:
+    """A short code for each person in a loan grid's cells: their initials ("EM"), numbered
+    where two people share them ("IK1", "IK2"), so that no two read the same."""
+    by_code: dict[str, list[str]] = {}
+    for who in sorted(set(names)):
+        words = who.split()
+        initials = "".join(w[0] for w in words[:2]).upper() if len(words) > 1 else \
+            who.strip()[:2].capitalize() or "?"
+        by_code.setdefault(initials, []).append(who)
+    out: dict[str, str] = {}
+    for initials, group in by_code.items():
+        for n, who in enumerate(group, 1):
+            out[who] = initials if len(group) == 1 else f"{initials}{n}"
+    return out
 
 
 def parse_kit_lines(text: str) -> tuple[list[tuple[int, tuple[str, ...]]], str]:

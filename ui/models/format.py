@@ -1,14 +1,65 @@
-"""How values look in tables and detail panes."""
+"""How values look in the window: the one date, money and count style of `ui/`.
+
+Dates read the way the user's locale writes them in its medium style ("1 Dec 2026" in
+en_GB, "Dec 1, 2026" in en_US); money carries its currency (the Settings choice, by default
+the locale's), with the stored amounts unchanged. Files keep ISO dates and plain numbers
+(inventory/exchange). Babel holds the locale data (CLDR). `configure()` is called once at
+start-up (ui/app.py) and whenever Settings change the currency; tests pin both.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_time
+from babel.numbers import format_currency, format_decimal, get_territory_currencies
+from PySide6.QtCore import QLocale
+
 from inventory.queries.common import as_date
 from inventory.queries.history import KIND_LABELS as MOVEMENT_LABELS
 
 from .. import style
+
+FALLBACK_LOCALE = "en_GB"  # when the system says only "C" / "POSIX"
+FALLBACK_CURRENCY = "EUR"
+
+
+def system_locale_name() -> str:
+    """The desk's locale as Qt reads it from the system ("en_GB"), or the fallback."""
+    name = QLocale.system().name()
+    return FALLBACK_LOCALE if name in ("", "C", "POSIX") else name
+
+
+def _locale(name: str) -> Locale:
+    try:
+        return Locale.parse(name or FALLBACK_LOCALE)
+    except (UnknownLocaleError, ValueError, TypeError):
+        return Locale.parse(FALLBACK_LOCALE)
+
+
+def locale_currency(name: str | None = None) -> str:
+    """The currency of a locale's territory (en_GB → GBP, de_DE → EUR)."""
+    loc = _locale(name or system_locale_name())
+    found = get_territory_currencies(loc.territory) if loc.territory else []
+    return found[0] if found else FALLBACK_CURRENCY
+
+
+class _Style:
+    locale: Locale = _locale(FALLBACK_LOCALE)
+    currency: str = FALLBACK_CURRENCY
+
+
+def configure(locale: str | None = None, currency: str | None = None) -> None:
+    """Set the locale (default: the system's) and the currency (default: the locale's)."""
+    name = locale or system_locale_name()
+    _Style.locale = _locale(name)
+    _Style.currency = (currency or "").strip().upper() or locale_currency(name)
+
+
+def current_currency() -> str:
+    return _Style.currency
 
 
 def local(dt: datetime) -> datetime:
@@ -22,7 +73,9 @@ def fmt_date(d: date | datetime | str | None) -> str:
         return ""
     if isinstance(d, datetime):
         d = local(d).date()
-    return f"{d.day} {d:%b %Y}"
+    if not isinstance(d, date):
+        return str(d)
+    return format_date(d, "medium", locale=_Style.locale)
 
 
 def fmt_datetime(dt: datetime | str | None) -> str:
@@ -32,17 +85,48 @@ def fmt_datetime(dt: datetime | str | None) -> str:
     if not isinstance(dt, datetime):
         return fmt_date(dt)
     dt = local(dt)
-    return f"{dt.day} {dt:%b %Y %H:%M}"
+    return f"{format_date(dt, 'medium', locale=_Style.locale)} " \
+           f"{format_time(dt, 'HH:mm', locale=_Style.locale)}"
+
+
+def fmt_local(dt: datetime) -> str:
+    """A date and time already in local time (a file's time), the window's way."""
+    return f"{format_date(dt, 'medium', locale=_Style.locale)} " \
+           f"{format_time(dt, 'HH:mm', locale=_Style.locale)}"
+
+
+def fmt_time(dt: datetime) -> str:
+    """A time of day the locale's short way ("13:05", "1:05 PM"); `dt` as the clock gives it."""
+    return format_time(dt, "short", locale=_Style.locale)
+
+
+def fmt_month(d: date) -> str:
+    """A month on a chart axis ("Dec")."""
+    return format_date(d, "MMM", locale=_Style.locale)
 
 
 def fmt_money(v: Decimal | float | int | None) -> str:
+    """An amount with its currency ("£1,234.50")."""
     if v is None:
         return ""
-    return f"{Decimal(str(v)):,.2f}"
+    return format_currency(Decimal(str(v)), _Style.currency, locale=_Style.locale)
 
 
 def fmt_int(v: int | None) -> str:
-    return "" if v is None else f"{int(v):,}"
+    return "" if v is None else format_decimal(int(v), locale=_Style.locale)
+
+
+def fmt_number(v: float | Decimal | None, places: int = 0) -> str:
+    """A figure rounded to `places` decimals, grouped the locale's way."""
+    if v is None:
+        return ""
+    pattern = "#,##0" + ("." + "0" * places if places > 0 else "")
+    return format_decimal(v, format=pattern, locale=_Style.locale)
+
+
+def count(n: int, one: str, many: str | None = None) -> str:
+    """"1 device", "3 devices": never "device(s)"."""
+    return f"{fmt_int(n)} {one if n == 1 else (many or one + 's')}"
 
 
 def fmt_kind(v: str | None) -> str:
@@ -95,3 +179,18 @@ def movement_entry(mv) -> tuple[str, str, str]:
         bits.append(f"“{mv.note}”")
     bits.append(f"by {mv.operator}")
     return head, fmt_datetime(mv.at), " · ".join(bits)
+
+
+def date_edit_format() -> str:
+    """The medium date pattern of the locale in Qt's letters, for QDateEdit."""
+    pattern = _Style.locale.date_formats["medium"].pattern
+    out, i = [], 0
+    while i < len(pattern):
+        j = i
+        while j < len(pattern) and pattern[j] == pattern[i]:
+            j += 1
+        run = pattern[i:j]
+        out.append("yyyy" if run[0] == "y" and len(run) != 2 else
+                   "ddd" if run[0] == "E" else run)
+        i = j
+    return "".join(out)

@@ -17,8 +17,8 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -60,7 +60,7 @@ REPEAT_WINDOW_S = 1.0
 BADGE_FIRST_MODES = ("checkout", "issue", "kit", "returns")
 MODE_BUTTON_STYLE = (
     "QPushButton { background: #ffffff; color: #111827; border: 1px solid #d1d5db;"
-    " border-radius: 6px; padding: 4px 10px; }"
+    " border-radius: 6px; padding: 4px 10px; min-height: 36px; }"  # two lines of text
     "QPushButton:hover { background: #f3f4f6; }"
     "QPushButton:focus { border: 2px solid #2563eb; }"
     "QPushButton:checked { background: #2563eb; color: #ffffff; border-color: #1d4ed8;"
@@ -113,9 +113,7 @@ class ScanStationPage(QWidget):
             button.clicked.connect(lambda _=False, n=cls.name: self.set_mode(n))
             self.mode_buttons.addButton(button)
             bar.addWidget(button)
-            QShortcut(QKeySequence(local_key), self, context=Qt.ShortcutContext
-                      .WidgetWithChildrenShortcut).activated.connect(
-                lambda n=cls.name: self.set_mode(n))
+            self._action(f"{cls.title} mode", local_key, lambda n=cls.name: self.set_mode(n))
         self.field = ScanField(objectName="scanField")
         self.field.setPlaceholderText("Scan, or type a code and press Enter  (Ctrl+L)")
         self.field.setAccessibleName("Scan or type a code")
@@ -129,7 +127,9 @@ class ScanStationPage(QWidget):
         self.role_note.setStyleSheet("#scanRoleNote { color: #92400e; }")
         self.camera = CameraPane(settings)
         self.camera.scan_received.connect(self.handle_scan)
-        self.camera.setFixedWidth(330)
+        # The camera gives way first on a narrow window (the basket needs the width).
+        self.camera.setMinimumWidth(240)
+        self.camera.setMaximumWidth(330)
         entry = QHBoxLayout()
         scan_label = QLabel("&Scan")
         scan_label.setBuddy(self.field)
@@ -159,12 +159,24 @@ class ScanStationPage(QWidget):
         self.set_mode("checkout")
         self.setFocusProxy(self.field)
 
+    def _action(self, text: str, keys: str | list[str], slot) -> QAction:
+        """A station shortcut as a QAction of the page (so F1 lists it)."""
+        action = QAction(text, self)
+        action.setShortcuts([QKeySequence(k) for k in ([keys] if isinstance(keys, str)
+                                                       else keys)])
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
     def _shortcuts(self) -> None:
-        ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        for keys, slot in (("Ctrl+Return", self.confirm), ("Ctrl+Enter", self.confirm),
-                           ("Ctrl+Z", self.undo_last), ("Escape", self.cancel),
-                           ("Ctrl+K", self.camera.toggle), ("Ctrl+L", self.focus_field)):
-            QShortcut(QKeySequence(keys), self, context=ctx).activated.connect(slot)
+        for text, keys, slot in (
+                ("Confirm (DONE)", ["Ctrl+Return", "Ctrl+Enter"], self.confirm),
+                ("Undo the last scan", "Ctrl+Z", self.undo_last),
+                ("Clear, or leave the open step", "Escape", self.cancel),
+                ("Camera on or off", "Ctrl+K", self.camera.toggle),
+                ("Cursor to the Scan field", "Ctrl+L", self.focus_field)):
+            self._action(text, keys, slot)
 
     # -- public API ---------------------------------------------------------------
     @property
@@ -236,6 +248,9 @@ class ScanStationPage(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().showEvent(event)
+        # However the station was reached (side bar, Ctrl+2, a link, a scan elsewhere),
+        # typing goes into the Scan field: after the side bar or menu has taken its click.
+        QTimer.singleShot(0, self.focus_field)
         if not self._shown_once:
             self._shown_once = True
             if setting(self.settings, "camera_enabled", False):
@@ -307,6 +322,8 @@ class ScanStationPage(QWidget):
 
     def _show(self, outcome: Outcome) -> None:
         self.feedback.show_outcome(outcome)
+        if self.isVisible():
+            self.focus_field()  # after every action the next scan or code goes in here
         if outcome.state != INFO:
             self.chime.play(outcome.state)
         self.status_message.emit(outcome.title + (f" — {outcome.detail}" if outcome.detail

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QSplitter,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -41,8 +40,11 @@ from ..models.table import LazyTableModel
 from ..operations import OperationRunner
 from ..settings import Settings
 from ..tasks import TaskRunner
+from ..widgets.action_bar import ActionBar
+from ..widgets.columns import ColumnPolicy
 from ..widgets.delegates import StatusDelegate
 from ..widgets.detail import DetailPane
+from ..widgets.flow import FlowLayout, flow_row
 from ..widgets.message_bar import MessageBar
 from ..widgets.search_box import SearchBox
 
@@ -85,14 +87,6 @@ class FilterDef:
     width: int = 150
 
 
-def tool_button(action: QAction, primary: bool = False) -> QToolButton:
-    b = QToolButton()
-    b.setDefaultAction(action)
-    b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-    b.setObjectName("PrimaryAction" if primary else "PageAction")
-    return b
-
-
 class Page(QWidget):
     """A main-window page. `navigate(key, filters)` asks the window to open another."""
 
@@ -112,7 +106,9 @@ class Page(QWidget):
 
     # -- header ------------------------------------------------------------------------
 
-    def header(self, title: str, subtitle: str = "") -> tuple[QHBoxLayout, QLabel]:
+    def header(self, title: str, subtitle: str = "", stretch: bool = True
+               ) -> tuple[QHBoxLayout, QLabel]:
+        """The page's title and subtitle; `stretch` pushes what is added after to the right."""
         row = QHBoxLayout()
         row.setSpacing(10)
         box = QVBoxLayout()
@@ -124,7 +120,8 @@ class Page(QWidget):
         sub.setObjectName("PageSubtitle")
         box.addWidget(sub)
         row.addLayout(box)
-        row.addStretch(1)
+        if stretch:
+            row.addStretch(1)
         return row, sub
 
     # -- refresh ------------------------------------------------------------------------
@@ -207,6 +204,13 @@ class TablePage(Page):
     noun = ("row", "rows")
     detail_placeholder = "Select a row to see its details."
     detail_share = 0.34  # of the width, for the detail pane, until the user moves it
+    # The column policy (ui/widgets/columns.py), by column key: the column that stretches
+    # (default: the first of name / model / product / supplier), the columns never hidden
+    # (default: the first), and those hidden when space runs out, least important first
+    # (default: the others, from the right).
+    stretch_column = ""
+    key_columns: tuple[str, ...] = ()
+    hide_order: tuple[str, ...] | None = None
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -258,49 +262,37 @@ class TablePage(Page):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(22, 18, 22, 14)
         outer.setSpacing(10)
-        head, self.subtitle_label = self.header(self.title, self.subtitle)
+        head, self.subtitle_label = self.header(self.title, self.subtitle, stretch=False)
         self.actions_on_selection = self.make_actions()
         self.actions_general = self.primary_actions()
-        overflow = self.overflow_actions()
-        for a in self.actions_on_selection:
-            if a not in overflow:
-                head.addWidget(tool_button(a))
-        if overflow:
-            more = QToolButton()
-            more.setText("More")
-            more.setObjectName("PageAction")
-            more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-            menu = QMenu(more)
-            for a in overflow:
-                menu.addAction(a)
-            more.setMenu(menu)
-            head.addWidget(more)
-        for a in self.actions_general:
-            head.addWidget(tool_button(a, primary=True))
+        self.action_bar = ActionBar(self.actions_on_selection, self.overflow_actions(),
+                                    self.actions_general)
+        head.addWidget(self.action_bar, 1)
         outer.addLayout(head)
 
-        bar = QHBoxLayout()
-        bar.setSpacing(8)
+        bar_box, bar = flow_row()
+        self.filter_row = bar_box
         self.search = SearchBox(self.search_placeholder)
+        self.search.setMinimumWidth(240)
         self.search.search_changed.connect(self._on_search)
-        bar.addWidget(self.search, 2)
+        self.search.down_pressed.connect(self._search_down)
+        self.search.entered.connect(self._search_enter)
+        bar.add_widget(self.search, grow=True)
         for f in self.filters:
             combo = QComboBox()
             combo.setObjectName(f"filter_{f.name}")
             combo.setToolTip(f.label)
             combo.setMinimumWidth(f.width)
-            combo.setMaximumWidth(max(f.width, 220))
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToContents)
             combo.currentIndexChanged.connect(lambda _i, name=f.name: self._on_filter(name))
             self._combos[f.name] = combo
-            bar.addWidget(combo)
+            bar.add_widget(combo)
         self.extra_filter_widgets(bar)
-        bar.addStretch(1)
         self.count_label = QLabel()
         self.count_label.setObjectName("Muted")
-        bar.addWidget(self.count_label)
-        outer.addLayout(bar)
+        bar.add_widget(self.count_label, right=True)
+        outer.addWidget(bar_box)
         outer.addWidget(self.messages)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -325,10 +317,8 @@ class TablePage(Page):
         head_view = self.table.horizontalHeader()
         head_view.setHighlightSections(False)
         head_view.setSectionsMovable(True)
-        head_view.setStretchLastSection(True)
         head_view.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        for i, col in enumerate(self.model.columns):
-            self.table.setColumnWidth(i, col.width)
+        self.columns = self._column_policy()
         head_view.sortIndicatorChanged.connect(self._on_sort_indicator)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
@@ -336,7 +326,7 @@ class TablePage(Page):
         self.table.selectionModel().currentRowChanged.connect(self._on_selection)
         self.table.activated.connect(lambda _i: self.activated())  # double-click or Enter
         self.detail = DetailPane(self.detail_placeholder)
-        self.detail.setMinimumWidth(300)
+        self.detail.setMinimumWidth(280)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
@@ -346,7 +336,22 @@ class TablePage(Page):
         for a in self.actions_on_selection:
             self.table.addAction(a)
 
-    def extra_filter_widgets(self, bar: QHBoxLayout) -> None:
+    def _column_policy(self) -> ColumnPolicy:
+        keys = [c.key for c in self.model.columns]
+        stretch = self.stretch_column or next(
+            (k for k in ("name", "model", "product", "supplier") if k in keys), keys[-1])
+        key_columns = set(self.key_columns or keys[:1]) | {stretch}
+        order = self.hide_order if self.hide_order is not None else \
+            [k for k in reversed(keys) if k not in key_columns]
+        return ColumnPolicy(
+            self.table, stretch=keys.index(stretch),
+            keys=[keys.index(k) for k in key_columns],
+            hide_order=[keys.index(k) for k in order if k in keys],
+            recall=lambda: self.ctx.settings.column_choice(self.key),
+            remember=lambda shown, hidden, widths: self.ctx.settings.set_column_choice(
+                self.key, shown, hidden, widths))
+
+    def extra_filter_widgets(self, bar: FlowLayout) -> None:
         """Subclasses add date pickers and the like to the filter bar."""
 
     def reload_filter_choices(self, *, on_worker: bool = False) -> None:
@@ -380,6 +385,31 @@ class TablePage(Page):
 
     def _on_search(self, text: str) -> None:
         self.model.update_spec(search=text)
+
+    def _search_down(self) -> None:
+        """Down in the search box: into the results, on the first row unless one is chosen."""
+        if self.model.rowCount() == 0:
+            return
+        if not self.selected_ids():
+            self.table.selectRow(0)
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _search_enter(self) -> None:
+        """Enter in the search box: a single match is opened at once (the row's usual
+        action, as a double-click), the cursor then in the table. While the search is
+        still being read on the worker, once its rows are in."""
+        loading = getattr(self.model, "is_loading", lambda: False)()
+        if loading or not self.model.is_complete():
+            self._enter_pending = True
+            return
+        self._enter_pending = False
+        if self.model.total() != 1:
+            return
+        self.table.selectRow(0)
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self._update_detail()
+        self.update_actions()
+        self.activated()
 
     def _on_filter(self, name: str) -> None:
         self.model.set_filter(name, self._combos[name].currentData())
@@ -486,6 +516,8 @@ class TablePage(Page):
         self._detail_timer.start()
 
     def _on_completed(self) -> None:
+        if getattr(self, "_enter_pending", False):
+            QTimer.singleShot(0, self._search_enter)  # Enter came before the rows
         pending, self._pending_selection = self._pending_selection, None
         if pending is not None:
             self.select_ids(*pending)
@@ -548,8 +580,8 @@ class TablePage(Page):
 
     def restore_state(self) -> None:
         state = self.ctx.settings.header_state(self.key)
-        if state is not None:
-            self.table.horizontalHeader().restoreState(state)
+        if state is not None:  # the order of the columns and the sort; the policy fits
+            self.columns.restore_header(state)
         split = self.ctx.settings.splitter_state(self.key)
         if split is not None:
             self.splitter.restoreState(split)

@@ -26,7 +26,7 @@ from inventory.queries import dashboard as q
 
 from .. import icons, style
 from ..coalesce import Coalescer
-from ..models.format import fmt_int
+from ..models.format import fmt_date, fmt_int, fmt_month, fmt_time
 from ..widgets import charts
 from .base import AppContext, Page
 
@@ -275,9 +275,9 @@ class DashboardPage(Page):
         self.summary.setText(
             f"{fmt_int(c.devices_deployed)} devices deployed · {fmt_int(c.devices_in_stock)} "
             f"in stock · {fmt_int(c.open_orders)} purchase orders open · updated "
-            f"{f.at:%H:%M}")
+            f"{fmt_time(f.at)}")
         self.show_leavers(f.leavers)
-        months = [datetime.strptime(k, "%Y-%m").strftime("%b") for k, _ in f.spend]
+        months = [fmt_month(datetime.strptime(k, "%Y-%m").date()) for k, _ in f.spend]
         if any(v for _, v in f.spend):
             self.spend_card.set_body(charts.view(charts.bar_chart(
                 months, [float(v) for _, v in f.spend])))
@@ -308,7 +308,7 @@ class DashboardPage(Page):
             for it in rl.items:
                 kinds[it.kind] = kinds.get(it.kind, 0) + 1
             held = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in kinds.items())
-            when = f"{rl.leaves_on:%d %b %Y}" if rl.leaves_on else ""
+            when = fmt_date(rl.leaves_on)
             lines.append(f"{html.escape(rl.person)} ({html.escape(rl.employee_id)}), left "
                          f"{when}: {held}")
         more = (f" and {len(leavers) - LEAVERS_SHOWN} more" if len(leavers) > LEAVERS_SHOWN

@@ -21,7 +21,7 @@ from ..dialogs.assets import (
     TransferDialog,
 )
 from ..dialogs.licenses import AssignSeatDialog
-from ..models.format import days_phrase, fmt_date, fmt_money, movement_entry
+from ..models.format import count, days_phrase, fmt_date, fmt_money, movement_entry
 from .base import FilterDef, TablePage
 
 
@@ -50,7 +50,7 @@ def print_asset_labels(parent, rows: list[tuple[str, str | None, str]]) -> None:
 
     contents = [LabelContent(tag, model + (f" · SN {serial}" if serial else ""), "asset")
                 for tag, serial, model in rows]
-    LabelDialog(contents, parent, title=f"Print {len(contents)} asset label(s)").exec()
+    LabelDialog(contents, parent, title=f"Print {count(len(contents), 'asset label')}").exec()
 
 
 class DevicesPage(TablePage):
@@ -59,6 +59,10 @@ class DevicesPage(TablePage):
     subtitle = "Laptops, monitors, phones… tracked one by one"
     search_placeholder = "Search tag, serial, model, person, place"
     noun = ("device", "devices")
+    stretch_column = "model"
+    key_columns = ("tag", "model")
+    hide_order = ("category", "due_date", "warranty_end", "location", "serial", "holder",
+                  "status")
     detail_placeholder = "Select a device to see who holds it, where it is, and its history."
     kinds = ("assets", "people", "locations", "movements")
     record_table = "asset"
@@ -87,7 +91,8 @@ class DevicesPage(TablePage):
         self.act_seat = self.action("Assign seat…", "licenses", self.assign_seat, "",
                                     "Give this device a license seat")
         self.act_edit = self.action("Edit…", "settings", self.edit, "Ctrl+E",
-                                    "Correct the serial, warranty or notes")
+                                    "Correct the model, serial, place, cost, supplier, order, "
+                                    "warranty or notes")
         self.act_retire = self.action("Retire…", "close", lambda: self.end_of_life("retire"))
         self.act_lost = self.action("Mark lost…", "alert", lambda: self.end_of_life("lost"))
         self.act_dispose = self.action("Dispose…", "close", lambda: self.end_of_life("dispose"))
@@ -254,7 +259,7 @@ class DevicesPage(TablePage):
             word = "ended" if left < 0 else "ends"
             p.field("Warranty", f"{word} {fmt_date(d.warranty_end)} ({days_phrase(left)})", tone)
         bought = " · ".join(x for x in (fmt_date(d.purchase_date), fmt_money(d.purchase_cost),
-                                        d.order_number or "") if x)
+                                        d.supplier or "", d.order_number or "") if x)
         p.field("Purchased", bought)
         if d.seats:
             p.field("License seats", ", ".join(d.seats))

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QDateEdit, QHBoxLayout, QPushButton
 from inventory.queries import history as q
 from inventory.queries.common import TableQuery
 
-from ..models.format import fmt_datetime, fmt_int
+from ..models.format import date_edit_format, fmt_datetime, fmt_int
 from ..models.table import LedgerModel
 from .base import FilterDef, TablePage
 
@@ -32,6 +32,9 @@ class HistoryPage(TablePage):
     subtitle = "Every movement ever recorded: nothing is changed or deleted"
     search_placeholder = "Search asset tag, serial, product, person, place, reference"
     noun = ("movement", "movements")
+    stretch_column = "product"
+    key_columns = ("at", "kind", "product")
+    hide_order = ("note", "source", "reference", "operator", "asset", "person", "from", "to")
     detail_placeholder = "Select a movement to see all of it."
     detail_share = 0.26
     kinds = ("movements", "assets", "stock", "licenses")
@@ -49,7 +52,7 @@ class HistoryPage(TablePage):
         self.until_check.setToolTip("Jump back in time: show movements up to this day")
         self.until = QDateEdit()
         self.until.setCalendarPopup(True)
-        self.until.setDisplayFormat("d MMM yyyy")
+        self.until.setDisplayFormat(date_edit_format())
         self.until.setDate(QDate.currentDate())
         self.until.setEnabled(False)
         self.until_check.toggled.connect(self.until.setEnabled)

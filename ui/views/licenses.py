@@ -35,6 +35,8 @@ class LicensesPage(TablePage):
     subtitle = "Seats, assignments and renewals"
     search_placeholder = "Search license, vendor, reference"
     noun = ("license", "licenses")
+    stretch_column = "product"
+    hide_order = ("vendor", "type", "cost", "free", "seats", "ends_on", "used")
     detail_placeholder = "Select a license to see its seats and who holds them."
     kinds = ("licenses", "people")
     filters = (

@@ -10,7 +10,7 @@ from inventory.queries.common import TableQuery
 from inventory.vocab import LOCATION_KINDS
 
 from ..dialogs.places import LaneDialog, LocationDialog
-from ..models.format import fmt_int, movement_entry
+from ..models.format import count, fmt_date, fmt_int, movement_entry
 from ..style import kind_label
 from .base import FilterDef, TablePage
 
@@ -26,6 +26,8 @@ class LocationsPage(TablePage):
     subtitle = "Sites, stockrooms, logistics partners, and goods in transit"
     search_placeholder = "Search name, code, partner"
     noun = ("location", "locations")
+    stretch_column = "name"
+    hide_order = ("partner", "parent", "code", "value", "units", "devices")
     detail_placeholder = "Select a location to see its stock, lanes and shipments."
     kinds = ("locations", "stock", "assets", "movements")
     filters = (FilterDef("kind", "Kind", _kind_choices, 150),)
@@ -93,7 +95,7 @@ class LocationsPage(TablePage):
     def confirm(self, number: str) -> None:
         self.write(ConfirmArrival(number),
                    success=lambda v: f"Shipment {v.number} arrived at {v.destination} "
-                                     f"({v.lines} line(s)).")
+                                     f"({count(v.lines, 'line')}).")
 
     def apply_link(self, filters: dict) -> None:
         if "kind" in filters:
@@ -104,7 +106,7 @@ class LocationsPage(TablePage):
     def _shipments(self, title: str, rows: list[q.ShipmentRow], other: str) -> None:
         p = self.detail
         p.section(f"{title} ({len(rows)})")
-        data = [(s.number, getattr(s, other), f"{s.shipped_at.day} {s.shipped_at:%b}",
+        data = [(s.number, getattr(s, other), fmt_date(s.shipped_at),
                  fmt_int(s.units)) for s in rows]
         table = p.table(["Shipment", "To" if other == "destination" else "From", "Shipped",
                          "Units"], data, numeric=(3,), empty="Nothing in transit.",

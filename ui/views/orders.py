@@ -16,7 +16,7 @@ from inventory.vocab import PO_STATUSES
 
 from .. import order_documents as docs
 from ..dialogs.orders import OrderDialog
-from ..models.format import fmt_date, fmt_int, fmt_money
+from ..models.format import count, fmt_date, fmt_int, fmt_money
 from ..style import status_label
 from .base import FilterDef, TablePage
 
@@ -47,6 +47,9 @@ class OrdersPage(TablePage):
     subtitle = "What was ordered, from whom, and what has arrived"
     search_placeholder = "Search order number, supplier, product"
     noun = ("order", "orders")
+    stretch_column = "supplier"
+    key_columns = ("number", "supplier")
+    hide_order = ("ship_to", "created_at", "lines", "received", "expected_at", "total")
     detail_placeholder = "Select an order to see its lines."
     kinds = ("orders", "stock", "assets")
     filters = (
@@ -119,7 +122,7 @@ class OrdersPage(TablePage):
         d = q.detail(item) if item is not None and self.act_place.isEnabled() else None
         if d is None:
             return
-        lines = f"{len(d.lines)} line{'s' if len(d.lines) != 1 else ''}"
+        lines = count(len(d.lines), "line")
         question = f"Place {d.number} with {d.supplier}?"
         info = (f"{lines}, {fmt_money(d.total)}, delivered to {d.ship_to}. Once placed it is "
                 "on order: it can no longer be edited, only received or cancelled.")

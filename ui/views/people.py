@@ -33,6 +33,8 @@ class PeoplePage(TablePage):
     subtitle = "Everyone who can hold devices, spares and license seats"
     search_placeholder = "Search name, employee id, email, department"
     noun = ("person", "people")
+    stretch_column = "name"
+    hide_order = ("email", "site", "seats", "department", "devices", "state")
     detail_placeholder = "Select a person to see what they hold."
     kinds = ("people", "assets", "licenses", "movements")
     filters = (

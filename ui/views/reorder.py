@@ -15,16 +15,14 @@ from html import escape
 
 from PySide6.QtCharts import QChart, QChartView, QDateTimeAxis, QLineSeries, QValueAxis
 from PySide6.QtCore import QAbstractTableModel, QDateTime, QModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+from PySide6.QtGui import QAction, QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QPushButton,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -36,16 +34,22 @@ from PySide6.QtWidgets import (
 from inventory.changes import Changes
 from inventory.commands import ApproveReorder
 from inventory.errors import InventoryError
+from inventory.queries import lookups
 from inventory.replenishment.engine import BUY, TRANSFER, ReorderLine, reorder_list
 from inventory.replenishment.history import projection, stock_history
 from inventory.replenishment.licenses import asset_alerts, license_alerts
 from inventory.services import ordering
 
+from .. import icons
 from ..coalesce import Coalescer
-from ..models.format import fmt_money
+from ..models.format import fmt_date, fmt_int, fmt_money, fmt_number
 from ..models.rows import RowsModel
+from ..widgets.action_bar import ActionBar
+from ..widgets.columns import ColumnPolicy
+from ..widgets.flow import flow_row
 from .base import AppContext, Page
 from .reorder_whatif import WhatIfTab
+from .reorder_words import plain_reasons
 
 ALL = "All"
 CLASSES = ("smooth", "erratic", "intermittent", "lumpy", "none")
@@ -53,15 +57,23 @@ COLUMNS = ("Product", "Location", "Action", "From", "Qty", "Cost", "Order by", "
            "Cover (d)", "Demand/mo", "Class", "Lead (d)", "ROP", "Position")
 
 
-def _cell(ln: ReorderLine, col: int):
+# The column policy (ui/widgets/columns.py): the product stretches; what to do, how many
+# and what it costs are never hidden; the statistics go first when space runs out.
+STRETCH = 0
+KEYS = (0, 2, 4, 5)
+HIDE_ORDER = (13, 12, 11, 10, 9, 8, 7, 3, 6, 1)
+
+
+def _cell(ln: ReorderLine, col: int, names: dict[str, str]):
+    if col == 3:  # a transfer's source is a location code: show its name, as Location does
+        return names.get(ln.source, ln.source)
     return (
-        ln.product, ln.location_name, ln.action, ln.source, ln.quantity,
-        f"{ln.cost:,.2f}" if ln.action == BUY else "",
-        ln.order_by.isoformat() if ln.order_by else "",
-        ln.stockout.isoformat() if ln.stockout else "",
-        f"{ln.days_of_cover:.0f}" if ln.days_of_cover is not None else "",
-        f"{ln.demand_per_month:.2f}", ln.demand_class, f"{ln.lead_time_days:.1f}",
-        f"{ln.reorder_point:.0f}", f"{ln.position:.0f}",
+        ln.product, ln.location_name, ln.action, ln.source, fmt_int(ln.quantity),
+        fmt_money(ln.cost) if ln.action == BUY else "",
+        fmt_date(ln.order_by), fmt_date(ln.stockout),
+        fmt_number(ln.days_of_cover) if ln.days_of_cover is not None else "",
+        fmt_number(ln.demand_per_month, 1), ln.demand_class, fmt_number(ln.lead_time_days),
+        fmt_number(ln.reorder_point), fmt_number(ln.position),
     )[col]
 
 
@@ -71,6 +83,7 @@ class ReorderModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.lines: list[ReorderLine] = []
+        self.names: dict[str, str] = {}  # location code -> name
 
     def set_lines(self, lines: list[ReorderLine]) -> None:
         self.beginResetModel()
@@ -88,7 +101,7 @@ class ReorderModel(QAbstractTableModel):
             return None
         ln = self.lines[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return str(_cell(ln, index.column()))
+            return str(_cell(ln, index.column(), self.names))
         if role == Qt.ItemDataRole.ToolTipRole:
             return "\n".join(ln.reasons())
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 4 and \
@@ -114,7 +127,7 @@ class StockChart(QChartView):
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self._chart.setMargins(self._chart.margins())
         self._chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        self.setMinimumHeight(260)
+        self.setMinimumHeight(200)
 
     def clear(self, title: str = "") -> None:
         self._chart.removeAllSeries()
@@ -132,7 +145,7 @@ class StockChart(QChartView):
         stock = QLineSeries(name="On hand")
         for d, q in history:
             stock.append(self._ms(d), q)
-        proj = QLineSeries(name="Projected position (no new orders)")
+        proj = QLineSeries(name="Projected")  # the position with no new orders
         proj.setPen(QPen(QColor("#1f5fa8"), 2, Qt.PenStyle.DashLine))
         for d, q in ahead:
             proj.append(self._ms(d), q)
@@ -144,7 +157,7 @@ class StockChart(QChartView):
         rop.append(self._ms(last), ln.reorder_point)
         x = QDateTimeAxis()
         x.setFormat("MMM yy")
-        x.setTickCount(7)
+        x.setTickCount(max(3, min(7, self.width() // 80)))
         y = QValueAxis()
         y.setLabelFormat("%d")
         top = max([q for _, q in history + ahead] + [ln.reorder_point, 1.0])
@@ -172,17 +185,17 @@ def read_alerts(db, today: date | None, alerts_only: bool):
     lines = reorder_list(db, today=today, alerts_only=alerts_only)
     lic = license_alerts(db, today=today, alerts_only=True)
     warranty, loans = asset_alerts(db, today=today)
-    lic_rows = [(a.product, a.vendor, f"{a.used} / {a.seats}",
-                 a.ends_on.isoformat() if a.ends_on else "",
-                 a.alert_from.isoformat() if a.alert_from else "",
-                 f"{a.true_up:,.2f}" if a.over else "",
+    names = {c.code: c.label for c in lookups.locations(active=False)}
+    lic_rows = [(a.product, a.vendor, f"{fmt_int(a.used)} of {fmt_int(a.seats)}",
+                 fmt_date(a.ends_on), fmt_date(a.alert_from),
+                 fmt_money(a.true_up) if a.over else "",
                  "; ".join((["Renewal due"] if a.renewal_due else []) + a.reasons()[1:]))
                 for a in lic]
     lic_tips = ["\n".join(a.reasons()) for a in lic]
     asset_rows = [("Overdue loan" if a.kind == "overdue_loan" else "Warranty ends", a.tag,
-                   a.product, a.holder or a.location, a.date.isoformat())
+                   a.product, a.holder or a.location, fmt_date(a.date))
                   for a in loans + warranty]
-    return lines, (lic_rows, lic_tips), asset_rows
+    return lines, (lic_rows, lic_tips), asset_rows, names
 
 
 class ReorderPage(Page):
@@ -200,29 +213,32 @@ class ReorderPage(Page):
         self.recompute = Coalescer(self._start_read, parent=self)
         self.approved: list = []  # the draft orders the last approval made
         self._note = ""  # what the last approval did, shown with the next list
-        self._sized: set[QTableView] = set()  # tables whose columns were fitted
 
         self.location = QComboBox()
         self.supplier = QComboBox()
         self.demand_class = QComboBox()
         self.demand_class.addItems([ALL, *CLASSES])
         self.show_all = QCheckBox("Include items above their reorder point")
-        self.approve_button = QPushButton("Approve selected → draft orders")
-        self.approve_button.setProperty("primary", True)
-        self.approve_button.setToolTip("Buy lines become draft purchase orders, one per "
+        # The page's actions, as on every page: icon and text, in the header's action bar.
+        self.approve_action = QAction(icons.icon("check", "#ffffff", "#ffffff"),
+                                      "Approve selected → draft orders", self)
+        self.approve_action.setToolTip("Buy lines become draft purchase orders, one per "
                                        "supplier and delivery location")
-        self.export_button = QPushButton("Export…")
+        self.export_action = QAction(icons.icon("upload"), "Export…", self)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setObjectName("reorderStatus")
         self.status.linkActivated.connect(self._open_order)  # the orders an approval made
-        filters = QHBoxLayout()
+        filters_box, filters = flow_row()
         for label, widget in (("Location", self.location), ("Supplier / source", self.supplier),
                               ("Class", self.demand_class)):
-            filters.addWidget(QLabel(label))
-            filters.addWidget(widget)
-        filters.addWidget(self.show_all)
-        filters.addStretch(1)
+            pair = QWidget()
+            pair_row = QHBoxLayout(pair)
+            pair_row.setContentsMargins(0, 0, 0, 0)
+            pair_row.addWidget(QLabel(label))
+            pair_row.addWidget(widget)
+            filters.add_widget(pair)
+        filters.add_widget(self.show_all)
 
         self.model = ReorderModel(self)
         self.table = QTableView()
@@ -231,9 +247,16 @@ class ReorderPage(Page):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)
+        self.table_columns = ColumnPolicy(
+            self.table, stretch=STRETCH, keys=KEYS, hide_order=HIDE_ORDER,
+            recall=lambda: ctx.settings.column_choice("reorder"),
+            remember=lambda shown, hidden, widths: ctx.settings.set_column_choice(
+                "reorder", shown, hidden, widths))
         self.detail = QTextBrowser()
+        self.detail.setOpenLinks(False)
+        self.detail.anchorClicked.connect(self._toggle_statistics)
+        self._statistics = False
         self.chart = StockChart()
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.detail)
@@ -242,10 +265,11 @@ class ReorderPage(Page):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
         split.addWidget(right)
-        split.setSizes([760, 520])
+        split.setSizes([800, 480])
+        self.split, self.right = split, right
         reorder_tab = QWidget()
         lay = QVBoxLayout(reorder_tab)
-        lay.addLayout(filters)
+        lay.addWidget(filters_box)
         lay.addWidget(split, 1)
         lay.addWidget(self.status)
 
@@ -258,11 +282,12 @@ class ReorderPage(Page):
             t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
             t.setAlternatingRowColors(True)
             t.verticalHeader().setVisible(False)
-            t.horizontalHeader().setStretchLastSection(True)
-        for t in (self.table, self.licenses, self.assets):
-            # Fit columns to a sample of rows, not to all of them: at 100,000 assets the
-            # lists run to thousands of rows and measuring each stalled the UI thread.
-            t.horizontalHeader().setResizeContentsPrecision(200)
+            t.setWordWrap(False)
+        # License, its end and when to start the renewal stay; vendor and the reasons go first.
+        self.license_columns = ColumnPolicy(self.licenses, stretch=0, keys=(2, 3, 4),
+                                            hide_order=(1, 6, 5))
+        self.asset_columns = ColumnPolicy(self.assets, stretch=2, keys=(0, 1, 4),
+                                          hide_order=(3,))
         self.tabs = QTabWidget()
         self.tabs.addTab(reorder_tab, "Reorder list")
         self.tabs.addTab(self.licenses, "Licenses")
@@ -279,9 +304,7 @@ class ReorderPage(Page):
         heading.addWidget(subtitle)
         head = QHBoxLayout()
         head.addLayout(heading)
-        head.addStretch(1)
-        head.addWidget(self.export_button)
-        head.addWidget(self.approve_button)
+        head.addWidget(ActionBar([self.export_action], primary=[self.approve_action]), 1)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(22, 18, 22, 14)
         outer.addLayout(head)
@@ -291,9 +314,25 @@ class ReorderPage(Page):
             combo.currentIndexChanged.connect(self._apply_filters)
         self.show_all.toggled.connect(self.refresh)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.approve_button.clicked.connect(self.approve_selected)
-        self.export_button.clicked.connect(self._ask_export)
+        self.approve_action.triggered.connect(lambda _=False: self.approve_selected())
+        self.export_action.triggered.connect(lambda _=False: self._ask_export())
         self.refresh()
+
+    # -- layout -----------------------------------------------------------------------
+    NARROW = 1300  # below this page width (1440 px windows too) the reasons and chart go
+    # under the list: the list keeps its location, cost and order-by date in view
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        narrow = event.size().width() < self.NARROW
+        want = Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
+        if self.split.orientation() != want:
+            self.split.setOrientation(want)
+            self.right.setOrientation(Qt.Orientation.Horizontal if narrow
+                                      else Qt.Orientation.Vertical)
+            total = self.split.height() if narrow else self.split.width()
+            self.split.setSizes([int(total * 0.55), int(total * 0.45)] if narrow
+                                else [int(total * 0.62), int(total * 0.38)])
 
     # -- data -------------------------------------------------------------------------
     def _on_bus(self, changes: Changes) -> None:
@@ -321,7 +360,7 @@ class ReorderPage(Page):
 
     def _show_read(self, read) -> None:
         self.recompute.finished()
-        self._all_lines, lic, asset_list = read
+        self._all_lines, lic, asset_list, self.model.names = read
         self._fill_combo(self.location, sorted({ln.location_name for ln in self._all_lines}))
         self._fill_combo(self.supplier, sorted({ln.source for ln in self._all_lines
                                                 if ln.source}))
@@ -350,7 +389,6 @@ class ReorderPage(Page):
                  and (sup in ("", ALL) or sup in (ln.source, ln.supplier))
                  and (cls in ("", ALL) or ln.demand_class == cls)]
         self.model.set_lines(lines)
-        self._size_columns(self.table, bool(lines))
         buys = sum(ln.action == BUY for ln in lines)
         moves = sum(ln.action == TRANSFER for ln in lines)
         note, self._note = self._note, ""
@@ -365,18 +403,9 @@ class ReorderPage(Page):
     def _fill_licenses(self, alerts) -> None:
         rows, tips = alerts
         self.license_rows.set_rows(rows, tips)
-        self._size_columns(self.licenses, bool(rows))
 
     def _fill_assets(self, rows) -> None:
         self.asset_rows.set_rows(rows)
-        self._size_columns(self.assets, bool(rows))
-
-    def _size_columns(self, table: QTableView, filled: bool) -> None:
-        """Fit the columns to the first rows shown, once: a recompute keeps the widths
-        (the person's own among them) and costs the UI thread no measuring."""
-        if filled and table not in self._sized:
-            self._sized.add(table)
-            table.resizeColumnsToContents()  # from a sample of rows (precision above)
 
     # -- selection, detail, chart ------------------------------------------------------
     def selected_lines(self) -> list[ReorderLine]:
@@ -388,10 +417,7 @@ class ReorderPage(Page):
         if not lines:
             return
         ln = lines[0]
-        items = "".join(f"<li>{escape(r)}</li>" for r in ln.reasons())
-        flag = " <b style='color:#9a6700'>low confidence</b>" if ln.low_confidence else ""
-        self.detail.setHtml(f"<h3>{escape(ln.product)} — {escape(ln.location_name)}{flag}</h3>"
-                            f"<ul>{items}</ul>")
+        self._show_reasons(ln)
 
         def failed(exc: BaseException) -> None:
             if not isinstance(exc, InventoryError):
@@ -402,6 +428,26 @@ class ReorderPage(Page):
                             today=self.today, key=f"reorder-chart-{id(self)}", failed=failed,
                             done=lambda history: self.chart.show_line(
                                 ln, history, projection(ln, today=self.today)))
+
+    def _show_reasons(self, ln: ReorderLine) -> None:
+        """The line in plain words; its statistics under a link that shows them."""
+        source = self.model.names.get(ln.source, ln.source)
+        items = "".join(f"<li>{escape(r)}</li>" for r in plain_reasons(ln, source))
+        flag = " <b style='color:#9a6700'>few demand events: a rough estimate</b>" \
+            if ln.low_confidence else ""
+        html = f"<h3>{escape(ln.product)} — {escape(ln.location_name)}{flag}</h3><ul>{items}</ul>"
+        if self._statistics:
+            stats = "".join(f"<li>{escape(r)}</li>" for r in ln.reasons())
+            html += f"<p><a href='statistics'>Hide the statistics</a></p><ul>{stats}</ul>"
+        else:
+            html += "<p><a href='statistics'>Show the statistics (method, σ, distribution)</a></p>"
+        self.detail.setHtml(html)
+
+    def _toggle_statistics(self, _url) -> None:
+        self._statistics = not self._statistics
+        lines = self.selected_lines()
+        if lines:
+            self._show_reasons(lines[0])
 
     # -- actions -----------------------------------------------------------------------
     def approve_selected(self) -> None:

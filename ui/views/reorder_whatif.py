@@ -47,6 +47,7 @@ from inventory.replenishment.targets import (
     list_targets,
 )
 
+from ..models.format import fmt_date, fmt_money
 from ..operations import OperationRunner
 from ..tasks import TaskRunner
 
@@ -261,11 +262,11 @@ class WhatIfTab(QWidget):
             return
         pol, base = r.result("policy"), r.result("baseline")
         self.summary.setText(
-            f"{r.start:%d %b %Y} – {r.end:%d %b %Y}, {r.rows} items × locations, each at its "
+            f"{fmt_date(r.start)} – {fmt_date(r.end)}, {r.rows} products × locations, each at its "
             f"service target (mean {_pct(pol.target)}). The policy served {_pct(pol.csl)} of "
             f"cycles and {_pct(pol.fill_rate)} of demand from stock with "
-            f"{pol.stock_value:,.0f} of stock on average; your min/max served "
-            f"{_pct(base.csl)} and {_pct(base.fill_rate)} with {base.stock_value:,.0f}.")
+            f"{fmt_money(pol.stock_value)} of stock on average; your min/max served "
+            f"{_pct(base.csl)} and {_pct(base.fill_rate)} with {fmt_money(base.stock_value)}.")
 
     def _table_height(self, rows: int) -> int:
         """Room for ``rows`` rows and the header: the chart gets the rest of the tab."""
@@ -278,7 +279,7 @@ class WhatIfTab(QWidget):
         self.table.setMaximumHeight(self._table_height(min(len(report.results), 8)))
         for row, g in enumerate(report.results):
             values = ["Policy" if g.rule == "policy" else "Min/max", g.group, str(g.rows),
-                      _pct(g.target), _pct(g.csl), _pct(g.fill_rate), f"{g.stock_value:,.0f}",
+                      _pct(g.target), _pct(g.csl), _pct(g.fill_rate), fmt_money(g.stock_value),
                       str(g.orders), str(g.stockout_days)]
             for col, v in enumerate(values):
                 item = QTableWidgetItem(v)

@@ -30,6 +30,9 @@ class RequestsPage(TablePage):
     detail_placeholder = "Select a request to see its kit, what is reserved and its history."
     kinds = ("requests", "stock", "assets", "bookings")
     filters = (FilterDef("state", "Show", _state_choices, 210),)
+    stretch_column = "item"
+    key_columns = ("number", "person", "item")
+    hide_order = ("department", "created_at", "needed_by", "quantity", "state")
 
     def make_query(self) -> TableQuery:
         return q.RequestTable()
@@ -106,10 +109,12 @@ class RequestsPage(TablePage):
         else:
             p.text("Nothing is held.", muted=True)
         p.section("History")
-        rows = [(fmt_datetime(at), who, f"{status_label(before) if before else '—'} → "
-                 f"{status_label(after)}", note) for at, who, before, after, note in d.events]
-        p.table(["When", "Who", "Change", "Note"], rows, empty="No history.",
-                max_visible=8, stretch=3)
+        # A timeline, not a table: the notes wrap in the narrow pane instead of being cut.
+        p.timeline([(f"{status_label(before)} → {status_label(after)}" if before else
+                     status_label(after), fmt_datetime(at),
+                     " · ".join(x for x in (f"by {who}" if who else "", note) if x))
+                    for at, who, before, after, note in reversed(d.events)],
+                   empty="No history.")
         if d.state == "requested" and self.ctx.may("approve"):
             approve = QPushButton("Approve")
             approve.clicked.connect(self.approve)

@@ -10,8 +10,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -29,6 +27,8 @@ from inventory.queries.operators import OperatorRow, rows
 from inventory.roles import ROLE_LABELS
 
 from ..dialogs.operators import AddOperatorDialog, ResetPasswordDialog, RoleDialog
+from ..widgets.columns import ColumnPolicy
+from ..widgets.flow import flow_row
 
 Confirm = Callable[[QWidget, str, str, str], bool]
 
@@ -59,23 +59,20 @@ class OperatorsBox(QGroupBox):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        head = self.table.horizontalHeader()
-        head.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for i in (0, 2, 3):
-            head.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
+        # The window's column policy: the name stretches, the sign-in name is never hidden.
+        self.columns = ColumnPolicy(self.table, stretch=1, keys=(0, 1), hide_order=(3, 2))
         self.table.setMinimumHeight(150)
         self.table.setMaximumHeight(240)
         col.addWidget(self.table)
-        row = QHBoxLayout()
+        box, row = flow_row()  # the buttons wrap in a narrow window
         self.add_button = QPushButton("Add operator…")
         self.role_button = QPushButton("Change role…")
         self.password_button = QPushButton("Reset password…")
         self.disable_button = QPushButton("Disable")
         for b in (self.add_button, self.role_button, self.password_button,
                   self.disable_button):
-            row.addWidget(b)
-        row.addStretch(1)
-        col.addLayout(row)
+            row.add_widget(b)
+        col.addWidget(box)
         note = QLabel("An operator who is disabled can no longer sign in; their history stays "
                       "theirs. With a second operator everyone signs in with a password."
                       if self.admin else "Only an admin adds operators or changes them.")

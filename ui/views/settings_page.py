@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from inventory.dburl import describe, is_postgres
 from inventory.roles import ROLE_LABELS
 
+from ..models.format import count, locale_currency
 from ..settings import ALL_SYMBOLOGIES, RESOLUTIONS
 from .base import AppContext, Page
 from .settings_admin import LetterheadBox, OperatorsBox
@@ -68,6 +69,10 @@ def _spin(lo: int, hi: int, value: int, suffix: str = "") -> QSpinBox:
     return s
 
 
+CURRENCIES = ("AUD", "CAD", "CHF", "CNY", "DKK", "EUR", "GBP", "INR", "JPY", "NOK", "NZD",
+              "PLN", "SEK", "SGD", "USD", "ZAR")
+
+
 class SettingsPage(Page):
     key = "settings"
     title = "Settings"
@@ -102,15 +107,15 @@ class SettingsPage(Page):
         grid.addWidget(self._symbology_box(), 2, 0)
         grid.addWidget(self._serial_box(), 0, 1)
         grid.addWidget(self._camera_box(), 1, 1, 2, 1)
+        grid.addWidget(self._display_box(), 3, 0)
         from .mail_settings import MailBox
 
         self.mail_box = MailBox(ctx, self.messages)
-        grid.addWidget(self.mail_box, 3, 0, 1, 2)
+        grid.addWidget(self.mail_box, 4, 0, 1, 2)
         self.operators = OperatorsBox(self)
         self.letterhead = LetterheadBox(self)
-        # The first column stays in view at 1024 px (the camera pane may not).
-        grid.addWidget(self.operators, 4, 0)
-        grid.addWidget(self.letterhead, 5, 0)
+        grid.addWidget(self.operators, 5, 0)
+        grid.addWidget(self.letterhead, 5, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
@@ -174,15 +179,15 @@ class SettingsPage(Page):
         self.wedge_on = QCheckBox("Recognise scanner bursts anywhere in the app")
         self.wedge_on.setChecked(self.s.wedge_enabled())
         self.wedge_on.toggled.connect(self.s.set_wedge_enabled)
-        form.addRow("", self.wedge_on)
+        form.addRow(self.wedge_on)  # across the box: the window's narrow size keeps 2 columns
         self.prefix = QLineEdit(self.s.wedge_prefix())
         self.prefix.setPlaceholderText("none: recognise by timing")
-        self.prefix.setMaximumWidth(220)
+        self.prefix.setMaximumWidth(300)
         self.prefix.editingFinished.connect(lambda: self.s.set_wedge_prefix(self.prefix.text()))
         form.addRow("Prefix", self.prefix)
         self.suffix = QLineEdit(self.s.wedge_suffix())
         self.suffix.setPlaceholderText("none: Enter or Tab ends a scan")
-        self.suffix.setMaximumWidth(220)
+        self.suffix.setMaximumWidth(300)
         self.suffix.editingFinished.connect(lambda: self.s.set_wedge_suffix(self.suffix.text()))
         form.addRow("Suffix", self.suffix)
         self.min_length = _spin(1, 64, self.s.wedge_min_length(), " characters")
@@ -199,11 +204,56 @@ class SettingsPage(Page):
         self.test_field.setPlaceholderText("Click here and scan a barcode to test")
         self.test_field.textEdited.connect(self._typed)
         form.addRow("Test", self.test_field)
+        how = QLabel(
+            "How a scan is told from typing: with a prefix set, anything that starts with it "
+            "is a scan. Otherwise a scan is at least “Shortest scan” characters, each within "
+            "“Gap between keys” of the last, ended by Enter, Tab, the suffix or “Silence ends "
+            "a scan”. Inside a text field of a dialog, fast typing (a pasted text, a "
+            "remote-desktop tool) stays in the field: there only a burst with the prefix, or "
+            "ending with the suffix, is a scan. Program the scanner with a prefix or suffix "
+            "to scan into dialogs.")
+        how.setObjectName("wedgeHow")
+        how.setWordWrap(True)
+        how.setProperty("muted", True)
+        how.setStyleSheet("color: #6b7280;")
+        form.addRow("", how)
         self.detected = QLabel("Nothing scanned yet.")
         self.detected.setObjectName("wedgeDetected")
         self.detected.setWordWrap(True)
         self.detected.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("Detected", self.detected)
+        return box
+
+    # -- display and the counter --------------------------------------------------------
+
+    def _display_box(self) -> QGroupBox:
+        box = QGroupBox("Money and loans")
+        form = QFormLayout(box)
+        self.currency = QComboBox()
+        self.currency.setObjectName("currency")
+        own = locale_currency()
+        self.currency.addItem(f"The locale's ({own})", "")
+        for code in CURRENCIES:
+            self.currency.addItem(code, code)
+        chosen = self.s.currency()
+        if chosen and self.currency.findData(chosen) < 0:
+            self.currency.addItem(chosen, chosen)
+        self.currency.setCurrentIndex(max(0, self.currency.findData(chosen)))
+        self.currency.currentIndexChanged.connect(
+            lambda _i: self.s.set_currency(self.currency.currentData() or ""))
+        form.addRow("Show money in", self.currency)
+        note = QLabel("Amounts are shown with this currency; what is stored does not change.")
+        note.setObjectName("Muted")
+        note.setWordWrap(True)
+        form.addRow("", note)
+        self.loan_days = _spin(1, 365, self.s.loan_days(), " days")
+        self.loan_days.setObjectName("loanDays")
+        self.loan_days.valueChanged.connect(self.s.set_loan_days)
+        form.addRow("Loan period", self.loan_days)
+        hint = QLabel("The due date a check-out proposes (dialog and scan station).")
+        hint.setObjectName("Muted")
+        hint.setWordWrap(True)
+        form.addRow("", hint)
         return box
 
     def _typed(self, text: str) -> None:
@@ -263,7 +313,7 @@ class SettingsPage(Page):
             self.port.addItem(f"{current} (not connected)", current)
         self.port.setCurrentIndex(max(0, self.port.findData(current)))
         self.port.blockSignals(False)
-        self.serial_state.setText(f"{len(ports)} port(s) found. Stockroom keeps waiting for "
+        self.serial_state.setText(f"{count(len(ports), 'port')} found. Stockroom keeps waiting for "
                                   "the chosen port when it is unplugged.")
 
     def set_serial_state(self, state: str) -> None:

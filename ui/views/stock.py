@@ -9,7 +9,7 @@ from inventory.queries import stock as q
 from inventory.queries.common import TableQuery
 from inventory.queries.offers import for_product
 
-from ..dialogs.offers import OfferDialog, confirm_remove, remove_command
+from ..dialogs.offers import OfferDialog, confirm_remove, lead_days, remove_command
 from ..dialogs.stock import (
     AdjustDialog,
     IssueDialog,
@@ -48,6 +48,9 @@ class StockPage(TablePage):
     subtitle = "Chargers, cables, toner… counted by quantity, on site and at partners"
     search_placeholder = "Search product, part number, GTIN, category"
     noun = ("product", "products")
+    stretch_column = "name"
+    hide_order = ("part_number", "category", "kind", "unit_cost", "reorder_point", "transit",
+                  "partner", "value")
     detail_placeholder = "Select a product to see its stock at every location."
     kinds = ("stock", "movements", "locations", "orders")
     filters = (
@@ -245,7 +248,7 @@ class StockPage(TablePage):
         p.section("Suppliers")
         known = for_product(d.id)
         offers = [(o.supplier + (" ★" if o.preferred else ""), fmt_money(o.unit_price),
-                   f"{o.pack_size} / {o.min_order}", f"{o.lead_time_days:g} d")
+                   f"{o.pack_size} / {o.min_order}", lead_days(o.lead_time_days))
                   for o in known]
         table = p.table(["Supplier", "Price", "Pack / min", "Lead"], offers,
                         numeric=(1, 2, 3), empty="No supplier offers yet.", stretch=0)

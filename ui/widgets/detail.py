@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt
+import shiboken6
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -22,13 +23,26 @@ from PySide6.QtWidgets import (
 )
 
 from .. import style
+from .columns import ColumnPolicy
+from .flow import flow_row
 from .pill import Pill
 
 ROW_HEIGHT = 26
 
 
+LONG_WORD = 22
+_BREAKS = re.compile(r"([@./_\\-])")
+
+
+def breakable(text: str) -> str:
+    """`text` with places to wrap inside long words (an e-mail address, a path, a URL): a
+    zero-width space after each @ . / _ - of a word longer than `LONG_WORD` characters."""
+    return " ".join(_BREAKS.sub("\\1\u200b", w) if len(w) > LONG_WORD else w
+                    for w in text.split(" "))
+
+
 def label(text: str, name: str | None = None, wrap: bool = True) -> QLabel:
-    w = QLabel(text)
+    w = QLabel(breakable(text) if wrap else text)
     if name:
         w.setObjectName(name)
     w.setWordWrap(wrap)
@@ -56,10 +70,9 @@ class MiniTable(QTableWidget):
                             else Qt.FocusPolicy.StrongFocus)
         head = self.horizontalHeader()
         head.setHighlightSections(False)
-        head.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        head.setStretchLastSection(False)
         head.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self._stretch = stretch if stretch is not None else len(headers) - 1
+        # The name stretches (the first column unless told); numbers are hidden last.
+        self._stretch = stretch if stretch is not None else 0
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         for r, row in enumerate(rows):
@@ -75,32 +88,20 @@ class MiniTable(QTableWidget):
             if hi is not None:
                 hi.setTextAlignment(right)
         visible = max(1, min(len(rows), max_visible))
-        self._scrolls = len(rows) > max_visible
         self.setFixedHeight(head.sizeHint().height() + visible * ROW_HEIGHT + 4)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         if on_activate is not None:
             self.cellDoubleClicked.connect(lambda r, _c: on_activate(r))
             self.setToolTip("Double-click to open")
-        self._natural = [max(self.sizeHintForColumn(c), head.sectionSizeHint(c)) + 6
-                         for c in range(len(headers))]
-
-    def resizeEvent(self, event) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        self.fit_columns()
-
-    def fit_columns(self) -> None:
-        """Columns at their natural width; the stretch column takes what is left (or gives
-        up what is missing, eliding its text)."""
-        widths = list(self._natural)
-        if not widths:
-            return
-        room = self.width() - 2 * self.frameWidth()
-        if self._scrolls:
-            room -= self.verticalScrollBar().sizeHint().width()
-        spare = room - sum(widths)
-        widths[self._stretch] = max(70, widths[self._stretch] + spare)
-        for c, w in enumerate(widths):
-            self.horizontalHeader().resizeSection(c, w)
+        # In a narrow pane: the name and the first figure always; other text columns are
+        # hidden first, then the other figures from the right (the header's menu shows
+        # them again).
+        others = [c for c in reversed(range(len(headers))) if c != self._stretch]
+        figures = [c for c in range(len(headers)) if c in numeric and c != self._stretch]
+        self.columns = ColumnPolicy(
+            self, stretch=self._stretch, keys=figures[:1],
+            hide_order=[c for c in others if c not in numeric]
+            + [c for c in others if c in figures[1:]])
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
 
 class DetailPane(QScrollArea):
@@ -110,10 +111,11 @@ class DetailPane(QScrollArea):
                  parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("DetailScroll")
-        self.setWidgetResizable(True)
+        self.setWidgetResizable(True)  # (and fit_body corrects its height once it wraps)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._placeholder = placeholder
+        self._body: QWidget | None = None
         self._layout: QVBoxLayout | None = None
         self._grid: QGridLayout | None = None
         self.title_text = ""
@@ -126,9 +128,43 @@ class DetailPane(QScrollArea):
         layout.setContentsMargins(18, 16, 18, 18)
         layout.setSpacing(8)
         self.setWidget(body)
+        body.show()  # (a scroll area already on screen does not show a new body itself)
+        self._body = body
+        body.installEventFilter(self)
+        self.fit_body()
         self._layout = layout
         self._grid = None
         return layout
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
+        # The body's layout changed (rows added, text wrapped): the scroll area sizes the
+        # body again from its height for the pane's width (it does not by itself).
+        if event.type() == QEvent.Type.LayoutRequest and obj is self._body:
+            QTimer.singleShot(0, self.fit_body)
+        return False
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.fit_body()
+
+    def fit_body(self) -> None:
+        """The body as wide as the pane, and as high as its content needs at that width
+        (the pane sizes it itself: Qt's resizable scroll area leaves a body that grew by
+        wrapping cut off until the next resize)."""
+        body = self._body
+        if body is None or not shiboken6.isValid(body) or not shiboken6.isValid(self) \
+                or body.layout() is None:
+            return  # (the pane, or this body, was closed meanwhile)
+        width = self.viewport().width()
+        layout = body.layout()
+        layout.invalidate()
+        layout.activate()
+        need = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else -1
+        height = max(need, layout.totalMinimumSize().height(), self.viewport().height())
+        if body.width() != width or body.height() != height:
+            body.resize(width, height)
+
+
 
     def clear(self, text: str | None = None) -> None:
         layout = self._new_body()
@@ -234,12 +270,11 @@ class DetailPane(QScrollArea):
             row.setSpacing(1)
             top = QHBoxLayout()
             top.setSpacing(8)
-            h = label(headline, wrap=False)
+            h = label(headline)  # wraps in a narrow pane; the date keeps its line
             h.setStyleSheet("font-weight: 600;")
             w = label(when, "Muted", wrap=False)
-            top.addWidget(h)
-            top.addStretch(1)
-            top.addWidget(w)
+            top.addWidget(h, 1)
+            top.addWidget(w, 0, Qt.AlignmentFlag.AlignTop)
             row.addLayout(top)
             if details:
                 row.addWidget(label(details, "Muted"))
@@ -247,15 +282,16 @@ class DetailPane(QScrollArea):
         self._layout.addWidget(box)
 
     def buttons(self, buttons: Sequence[QPushButton]) -> None:
+        """A row of buttons that wraps onto more lines in a narrow pane."""
         assert self._layout is not None
         self._grid = None
-        row = QHBoxLayout()
-        row.setSpacing(8)
+        box, row = flow_row()
         for b in buttons:
-            row.addWidget(b)
-        row.addStretch(1)
-        self._layout.addLayout(row)
+            row.add_widget(b)
+        self._layout.addWidget(box)
 
     def finish(self) -> None:
         assert self._layout is not None
         self._layout.addStretch(1)
+        self.fit_body()
+        QTimer.singleShot(0, self.fit_body)  # once the new labels are polished

@@ -15,6 +15,8 @@ class SearchBox(QLineEdit):
     """Emits `search_changed(text)` after typing pauses for `DEBOUNCE_MS`; Esc clears."""
 
     search_changed = Signal(str)
+    down_pressed = Signal()  # Down: move into the results
+    entered = Signal()  # Enter (after the search was reported)
 
     def __init__(self, placeholder: str = "Search", parent=None) -> None:
         super().__init__(parent)
@@ -47,4 +49,11 @@ class SearchBox(QLineEdit):
             return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.flush()
+            super().keyPressEvent(event)
+            self.entered.emit()
+            return
+        if event.key() == Qt.Key.Key_Down and not event.modifiers():
+            self.flush()
+            self.down_pressed.emit()
+            return
         super().keyPressEvent(event)

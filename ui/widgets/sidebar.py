@@ -1,4 +1,8 @@
-"""The navigation side bar: the app's name, one entry per page, who is signed in."""
+"""The navigation side bar: the app's name, one entry per page, who is signed in.
+
+Below `COMPACT_BELOW` pixels of window width it folds to its icons (names in the tooltips),
+giving the page the width it needs at 1024 × 700.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,9 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout
 
 from .. import icons, style
+
+WIDE, NARROW = 212, 60
+COMPACT_BELOW = 1200
 
 
 class Sidebar(QFrame):
@@ -15,7 +22,8 @@ class Sidebar(QFrame):
                  parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("Sidebar")
-        self.setFixedWidth(212)
+        self.setFixedWidth(WIDE)
+        self.compact = False
         col = QVBoxLayout(self)
         col.setContentsMargins(0, 16, 0, 12)
         col.setSpacing(6)
@@ -34,6 +42,7 @@ class Sidebar(QFrame):
         name.addWidget(sub)
         brand.addWidget(logo)
         brand.addLayout(name, 1)
+        self._brand, self._names = brand, (title, sub)
         col.addLayout(brand)
         self.list = QListWidget()
         self.list.setObjectName("SidebarList")
@@ -42,6 +51,7 @@ class Sidebar(QFrame):
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setAccessibleName("Navigation")
         self._keys: list[str] = []
+        self._texts: list[str] = []
         for key, text, icon, shortcut in entries:
             item = QListWidgetItem(icons.icon(icon, style.SIDEBAR_TEXT, "#ffffff"), text)
             item.setData(Qt.ItemDataRole.UserRole, key)
@@ -49,6 +59,7 @@ class Sidebar(QFrame):
             item.setSizeHint(QSize(190, 38))
             self.list.addItem(item)
             self._keys.append(key)
+            self._texts.append(text)
         self.list.currentItemChanged.connect(self._changed)
         col.addWidget(self.list, 1)
         self.footer = QLabel(footer)
@@ -56,6 +67,21 @@ class Sidebar(QFrame):
         self.footer.setWordWrap(True)
         self.footer.setContentsMargins(18, 0, 12, 0)
         col.addWidget(self.footer)
+
+    def set_compact(self, compact: bool) -> None:
+        """Icons only (narrow windows), or icons and names."""
+        if compact == self.compact:
+            return
+        self.compact = compact
+        self.setFixedWidth(NARROW if compact else WIDE)
+        for w in self._names:
+            w.setVisible(not compact)
+        self.footer.setVisible(not compact)
+        self._brand.setContentsMargins(16 if compact else 18, 0, 12, 8)
+        for i, text in enumerate(self._texts):
+            item = self.list.item(i)
+            item.setText("" if compact else text)
+            item.setSizeHint(QSize(44, 38) if compact else QSize(190, 38))
 
     def _changed(self, current: QListWidgetItem | None, _previous) -> None:
         if current is not None:

@@ -5,16 +5,18 @@ line gets its own status."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QCheckBox, QDateEdit, QFormLayout, QHBoxLayout, QLabel, QVBoxLayout
 
+from inventory import clock
 from inventory.commands import CheckOut, Issue
 from inventory.errors import InventoryError
 from inventory.services.find import left_message
 from inventory.services.resolve import SEP, Resolution
 
+from ...models.format import count, date_edit_format, fmt_date
 from ..basket import DONE, FAILED, READY, UNDONE, BasketModel, BasketView, Line
 from ..feedback import Outcome, info, ok, refused
 from ..jobs import Answer, Step, read
@@ -23,6 +25,12 @@ from ..widgets import PersonPicker, QuantityBox
 from .base import Context, Mode, buttons
 
 PLACE_KINDS = ("site", "stockroom")  # a meeting room, a loaner shelf: places on a site
+
+
+def loan_days(settings) -> int:
+    """The loan period a check-out proposes (Settings; 14 days without settings)."""
+    days = getattr(settings, "loan_days", None)
+    return int(days()) if callable(days) else 14
 
 
 class CheckoutMode(Mode):
@@ -39,9 +47,11 @@ class CheckoutMode(Mode):
         self.place: tuple[str, str] | None = None  # (code, name): a place instead of a person
         self.due_on = QCheckBox("&Due back on")
         self.due = QDateEdit(calendarPopup=True)
-        self.due.setDisplayFormat("yyyy-MM-dd")
-        self.due.setMinimumDate(QDate.currentDate())
-        self.due.setDate(QDate.currentDate().addDays(14))
+        self.due.setDisplayFormat(date_edit_format())
+        first = clock.today()
+        self.due.setMinimumDate(QDate(first.year, first.month, first.day))
+        due = first + timedelta(days=loan_days(ctx.settings))  # the loan period (Settings)
+        self.due.setDate(QDate(due.year, due.month, due.day))
         self.due.setEnabled(False)
         self.due_on.toggled.connect(self.due.setEnabled)
         self.quantity = QuantityBox()
@@ -90,12 +100,13 @@ class CheckoutMode(Mode):
         done = self.basket.rows_with(DONE)
         who = self.person.chosen.text() if self.person.employee_id or self.place else None
         if done and not ready:
-            self.summary.setText(f"{len(done)} item(s) checked out. Scan the next badge.")
+            self.summary.setText(f"{count(len(done), 'item')} checked out. Scan the next "
+                                 "badge.")
         elif not ready:
             self.summary.setText(f"To {who} · scan the assets and spares" if who else
                                  "Scan the person's badge, then the assets and spares")
         else:
-            self.summary.setText(f"{len(ready)} item(s) ready · to "
+            self.summary.setText(f"{count(len(ready), 'item')} ready · to "
                                  + (who or "nobody yet: scan the person's badge"))
 
     # -- scans ------------------------------------------------------------
@@ -239,8 +250,9 @@ class CheckoutMode(Mode):
         self.place = None
         self.due_on.setChecked(False)
         self._update_summary()
-        when = f", due back {due:%Y-%m-%d}" if due else ""
-        return ok(f"Checked out {done} item(s) to {name}", f"Done{when}. Scan the next badge.")
+        when = f", due back {fmt_date(due)}" if due else ""
+        return ok(f"Checked out {count(done, 'item')} to {name}",
+                  f"Done{when}. Scan the next badge.")
 
     def undo_last(self) -> Answer:
         lines = self.basket.lines

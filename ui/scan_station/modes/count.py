@@ -31,6 +31,7 @@ from inventory.roles import ROLE_LABELS, allowed
 from inventory.services import counting
 from inventory.services.resolve import Resolution
 
+from ...models.format import count
 from ..basket import DONE, UNDONE, BasketModel, BasketView, Line
 from ..feedback import Outcome, info, ok, refused
 from ..jobs import Answer, Step, read
@@ -104,8 +105,7 @@ class CountMode(Mode):
         running = self.count_id is not None
         if running:
             n = len(self.basket.rows_with(DONE))
-            self.header.setText(f"Counting {self.location} (count #{self.count_id}) · "
-                                f"{n} scan(s)")
+            self.header.setText(f"Counting {self.location} · {count(n, 'scan')}")
         else:
             self.header.setText("No count running: scan the location label.")
         self.approve_button.setEnabled(running and self.variance is not None
@@ -168,10 +168,10 @@ class CountMode(Mode):
         self._forget_variance()
         self.reason.setText(f"Stocktake of {view.location}")
         if resumed:
-            return ok(f"Counting {view.location} · count #{cid}",
-                      f"Continuing the open count ({view.scans} scan(s) so far). Scan "
+            return ok(f"Counting {view.location}",
+                      f"Continuing the open count ({count(view.scans, 'scan')} so far). Scan "
                       "everything on it.")
-        return ok(f"Counting {view.location} · count #{cid}",
+        return ok(f"Counting {view.location}",
                   "Blind count: scan everything on it, DONE when finished.")
 
     def set_quantity(self, n: int) -> Outcome:
@@ -196,15 +196,16 @@ class CountMode(Mode):
         self._show()
         if v.ok:
             return ok(f"{v.location}: the shelf matches the book",
-                      f"{v.matched_assets} device(s) and {v.matched_products} product(s) as "
-                      "expected. Approve to close the count.")
+                      f"{count(v.matched_assets, 'device')} and "
+                      f"{count(v.matched_products, 'product')} as expected. Approve to close "
+                      "the count.")
         devices = [ln for ln in v.lines if ln.asset]
         missing = sum(1 for ln in devices if ln.kind == "missing")
         extra = len(devices) - missing
         qty = len(v.differences)
-        return info(f"{v.location}: {len(v.lines)} difference(s) with the book",
-                    f"Devices: {missing} missing, {extra} unexpected. Quantities: {qty} "
-                    "product(s) differ. "
+        return info(f"{v.location}: {count(len(v.lines), 'difference')} with the book",
+                    f"Devices: {missing} missing, {extra} unexpected. Quantities: "
+                    f"{count(qty, 'product')} differ{'s' if qty == 1 else ''}. "
                     + ("Check the list, then approve to post the adjustments."
                        if self.may_approve else "A manager approves the adjustments."))
 
@@ -239,7 +240,7 @@ class CountMode(Mode):
         for product, change in done.adjusted.items():
             parts.append(f"{product} {change:+d}")
         self._close()
-        return ok(f"Count of {done.location} approved · {done.movements} adjustment(s)",
+        return ok(f"Count of {done.location} approved · {count(done.movements, 'adjustment')}",
                   "; ".join(parts) or "Nothing to adjust.")
 
     def _close(self) -> None:
@@ -263,9 +264,9 @@ class CountMode(Mode):
     def cancel(self) -> Outcome:
         if self.count_id is None:
             return info("No count running", self.hint)
-        where, cid = self.location, self.count_id
+        where = self.location
         self._close()
-        return info(f"Left the count of {where} open (#{cid})",
+        return info(f"Left the count of {where} open",
                     "Scan its location label again to carry on.")
 
     def abandon(self) -> Answer:

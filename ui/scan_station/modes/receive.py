@@ -20,6 +20,7 @@ from inventory.errors import InventoryError
 from inventory.services import receiving, station
 from inventory.services.resolve import Resolution
 
+from ...models.format import count
 from ..basket import DONE, UNDONE, BasketModel, BasketView, Line
 from ..feedback import Outcome, info, ok, refused
 from ..jobs import Answer, Step, read
@@ -116,7 +117,7 @@ class ReceiveMode(Mode):
         self._show_sheet()
         left = sum(ln.remaining for ln in sheet.lines)
         return ok(f"{sheet.number} · {sheet.supplier}",
-                  f"{left} item(s) still to come, to {sheet.ship_to_name}. Scan GTINs and "
+                  f"{count(left, 'item')} still to come, to {sheet.ship_to_name}. Scan GTINs and "
                   "serials.")
 
     def _show_sheet(self) -> None:

@@ -11,6 +11,7 @@ from inventory.queries.requests import return_list
 from inventory.services.resolve import Resolution
 from inventory.shop_commands import ReturnAll
 
+from ...models.format import fmt_date
 from ..basket import DONE, READY, BasketModel, BasketView, Line
 from ..feedback import Outcome, info, ok, refused
 from ..jobs import Answer, Step, read
@@ -106,8 +107,8 @@ class ReturnMode(Mode):
                 self.basket.add(Line(f"seat:{it.what}", f"Seat of {it.what}", 1,
                                      status=READY, message="released on confirm",
                                      kind="note"))
-        when = (f"leaves on {rl.leaves_on:%Y-%m-%d}" if rl.leaves_on and rl.active else
-                f"left on {rl.leaves_on:%Y-%m-%d}" if rl.leaves_on else "no leaving date")
+        when = (f"leaves on {fmt_date(rl.leaves_on)}" if rl.leaves_on and rl.active else
+                f"left on {fmt_date(rl.leaves_on)}" if rl.leaves_on else "no leaving date")
         self.summary.setText(f"{rl.person} ({rl.employee_id}), {when}: "
                              f"{len(rl.items)} item{'s' if len(rl.items) != 1 else ''} to "
                              "return")

@@ -10,6 +10,7 @@ from inventory.errors import InventoryError
 from inventory.services import station
 from inventory.services.resolve import Resolution
 
+from ...models.format import count
 from ..basket import DONE, FAILED, READY, UNDONE, BasketModel, BasketView, Line
 from ..feedback import Outcome, info, ok, refused
 from ..jobs import Answer, Step, read
@@ -69,7 +70,7 @@ class TransferMode(Mode):
     def _update_note(self) -> None:
         src, dst = self.source.currentData(), self.dest.currentData()
         if not (src and dst):
-            self.note.setText(self.hint)
+            self.note.setText("")  # the hint is in the panel above: shown once
         elif src == dst:
             self.note.setText("From and To are the same place: pick another destination.")
         else:
@@ -112,9 +113,10 @@ class TransferMode(Mode):
         view, _ = yield from self.posted(ConfirmArrival(res.ref, source=source))
         self.basket.add(Line(view.number, f"{view.number} · {view.source} → "
                                  f"{view.destination}", status=DONE, kind="note",
-                                 message=f"arrived, {view.lines} line(s)", source=source))
+                                 message=f"arrived, {count(view.lines, 'line')}",
+                                 source=source))
         return ok(f"{view.number} · arrived at {view.destination}",
-                  f"{view.lines} line(s) from {view.source} are now in stock there.")
+                  f"{count(view.lines, 'line')} from {view.source}: now in stock there.")
 
     def _new_after_send(self) -> bool:
         if self.basket.lines and not self.basket.rows_with(READY):
@@ -212,10 +214,10 @@ class TransferMode(Mode):
                                message=f"in transit ({view.number})" if view.number
                                else f"at {view.destination}")
         if view.number:
-            return ok(f"Shipment {view.number}: {len(rows)} line(s) in transit",
+            return ok(f"Shipment {view.number}: {count(len(rows), 'line')} in transit",
                       f"From {view.source} to {view.destination}. Scan {view.number} there "
                       "to confirm arrival.")
-        return ok(f"Moved {len(rows)} line(s) to {view.destination}",
+        return ok(f"Moved {count(len(rows), 'line')} to {view.destination}",
                   f"From {view.source}.")
 
     def undo_last(self) -> Answer:
