@@ -25,7 +25,8 @@ def cell_texts(table, column: int) -> list[str]:
 
 
 def money(text: str) -> float:
-    return float(text.replace(",", ""))
+    """A figure as the window shows it (currency sign, group separators) as a number."""
+    return float(re.sub(r"[^\d.\-]", "", text))
 
 
 def test_showback_lines_add_up_and_a_line_opens_its_items(qtbot, ctx, today):

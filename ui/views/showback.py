@@ -31,11 +31,21 @@ from inventory.errors import InventoryError
 
 from ..models.format import fmt_money
 from ..widgets import charts
+from ..widgets.columns import ColumnPolicy
 from .base import AppContext, Page
 
 MONTHS_BACK = 24
 LINE_COLUMNS = ["Cost centre", *[report.KIND_LABELS[k] for k in KINDS], "Total",
                 "Budget used"]
+# The column policy's roles per items table: the column that stretches, the ones never
+# hidden, the others least important first.
+ITEM_POLICY: dict[str, tuple[int, tuple[int, ...], tuple[int, ...]]] = {
+    "devices": (1, (0, 6), (7, 5, 3, 4, 2)),
+    "licenses": (0, (1, 4), (5, 3, 2)),
+    "spares": (1, (0, 5), (6, 4, 3, 2)),
+    "repairs": (1, (0, 7), (8, 3, 6, 5, 4, 2)),
+    "cloud": (1, (0, 5), (6, 4, 3, 2)),
+}
 
 
 def read_month(db, month: Month, basis: str) -> showback.Showback:
@@ -128,6 +138,9 @@ class ShowbackPage(Page):
         self.lines = _table(LINE_COLUMNS)
         self.lines.setAccessibleName("Cost centres")
         self.lines.verticalHeader().setDefaultSectionSize(26)
+        total = LINE_COLUMNS.index("Total")
+        self.line_columns = ColumnPolicy(self.lines, stretch=0, keys=(total,),
+                                         hide_order=(4, 5, 7, 3, 1, 2))
 
         below = QWidget()
         below_layout = QVBoxLayout(below)
@@ -147,6 +160,8 @@ class ShowbackPage(Page):
             t = _table(headers)
             t.setAccessibleName(f"{report.KIND_LABELS[kind]} items")
             t.verticalHeader().setDefaultSectionSize(26)
+            stretch, keys, order = ITEM_POLICY[kind]
+            ColumnPolicy(t, stretch=stretch, keys=keys, hide_order=order)
             self.item_tables[kind] = t
             self.items.addTab(t, report.KIND_LABELS[kind])
         below_layout.addWidget(self.items, 1)
@@ -218,7 +233,6 @@ class ShowbackPage(Page):
                 for c in range(self.lines.columnCount()):
                     if self.lines.item(r, c) is not None:
                         self.lines.item(r, c).setFont(font)
-        self.lines.resizeColumnsToContents()
         self._fit_lines()
         self.total_label.setText(f"{sb.month.label()}: {fmt_money(sb.total)}")
         self._chart(sb)
@@ -295,7 +309,6 @@ class ShowbackPage(Page):
             for r, row in enumerate(rows):
                 for c, v in enumerate(row):
                     t.setItem(r, c, _cell(v, money=c in money))
-            t.resizeColumnsToContents()
             self.items.setTabText(i, f"{report.KIND_LABELS[kind]} ({len(rows)})")
 
     # -- settings ------------------------------------------------------------------------
