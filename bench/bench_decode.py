@@ -11,7 +11,7 @@ mild distortions) and "empty" (desks with no code: any read is a misread).
 Printed: decode time median / p90 (wall and CPU), success and misreads by group,
 class and symbology, each with its target.
 
-    .venv/bin/python bench/bench_decode.py [--seed 7] [--per-cell 3] [--seeds 1:6]
+    .venv/bin/python bench/bench_decode.py [--seed 7] [--per-cell 3] [--seeds 1:6] [--gain 2]
 """
 
 from __future__ import annotations
@@ -109,6 +109,9 @@ def main() -> int:
                         help="frames per (class, symbology) pair (default 3)")
     parser.add_argument("--groups", default="webcam,labels,synthetic,empty",
                         help="which groups of frames (default: all four)")
+    parser.add_argument("--gain", type=float, default=1.0,
+                        help="webcam and label frames with the sensor gain this many times "
+                        "higher (2: the noise of the camera's 2.5 ms exposure; default 1, 5 ms)")
     parser.add_argument("--only-ours", action="store_true",
                         help="skip the raw zxing-cpp and pyzbar runs")
     args = parser.parse_args()
@@ -123,13 +126,15 @@ def main() -> int:
     print(f"decoders available: {', '.join(decoder_names())}; "
           f"zxing-cpp {metadata.version('zxing-cpp')}, pyzbar {metadata.version('pyzbar')}, "
           f"OpenCV {cv2.__version__}")
+    if args.gain != 1.0:
+        print(f"webcam and label frames at {args.gain:g}x the sensor gain (shorter exposure)")
 
     def frames():
         for seed in seeds:
             if "webcam" in groups:
-                yield from webcam_frames(seed, args.per_cell)
+                yield from webcam_frames(seed, args.per_cell, args.gain)
             if "labels" in groups:
-                yield from label_frames(seed, 8 * args.per_cell)
+                yield from label_frames(seed, 8 * args.per_cell, args.gain)
             if "synthetic" in groups:
                 yield from synthetic_frames(seed, args.per_cell)
             if "empty" in groups:

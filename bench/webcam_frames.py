@@ -34,12 +34,12 @@ def synthetic_frames(seed: int, per_cell: int) -> Iterator[Frame]:
         yield Frame("synthetic", s.distortion, s.symbology, s.content, s.frame)
 
 
-def webcam_frames(seed: int, per_cell: int) -> Iterator[Frame]:
-    for s in webcam_corpus.corpus(seed, per_cell=per_cell):
+def webcam_frames(seed: int, per_cell: int, gain: float = 1.0) -> Iterator[Frame]:
+    for s in webcam_corpus.corpus(seed, per_cell=per_cell, gain=gain):
         yield Frame("webcam", s.cls, s.symbology, s.expected, s.frame)
 
 
-def label_frames(seed: int, count: int) -> Iterator[Frame]:
+def label_frames(seed: int, count: int, gain: float = 1.0) -> Iterator[Frame]:
     """App labels (Code 128 asset tags on A4 sheets and 62 mm rolls), photographed."""
     from PySide6.QtWidgets import QApplication
 
@@ -68,7 +68,7 @@ def label_frames(seed: int, count: int) -> Iterator[Frame]:
         from dataclasses import replace
 
         shot = replace(shot, module_mm=(mm, mm))
-        frame, _corners, _params = webcam_corpus.photograph(label, module, shot, rng)
+        frame, _corners, _params = webcam_corpus.photograph(label, module, shot, rng, gain=gain)
         yield Frame("labels", cls, "code128", tag, frame)
 
 

@@ -102,40 +102,54 @@ class FrameSource:
         return Frame(image, index, taken, datetime.now())
 
 
-# Short exposure against motion blur, in each backend's unit: V4L2 takes 100 us
-# steps (50 = 5 ms), DirectShow / Media Foundation log2 seconds (-8 = 1/256 s).
-SHORT_EXPOSURE = {"V4L2": (1.0, 50.0), "DSHOW": (0.25, -8.0), "MSMF": (0.25, -8.0)}
-TOO_DARK = 45.0  # mean grey level under which short exposure is given up (auto again)
+# Short exposures against motion blur, shortest first, in each backend's unit: V4L2 takes
+# 100 us steps (25 = 2.5 ms, 50 = 5 ms), DirectShow / Media Foundation log2 seconds
+# (-9 = 1/512 s, -8 = 1/256 s). The shortest halves the smear of a label moved into view
+# (about a frame sooner readable, bench/bench_camera.py) for twice the gain's noise;
+# where the picture is too dark with it, the next one is tried, then automatic exposure.
+SHORT_EXPOSURE_S = 0.0025  # the first step, in seconds (what bench_camera simulates)
+EXPOSURE_STEPS = {"V4L2": (1.0, (25.0, 50.0)), "DSHOW": (0.25, (-9.0, -8.0)),
+                  "MSMF": (0.25, (-9.0, -8.0))}
+AUTO_EXPOSURE = {"V4L2": 3.0}  # the backend's "automatic" value (else 0.75)
+TOO_DARK = 45.0  # mean grey level under which an exposure step is given up
+EXPOSURE_CHECK_FRAMES = 5  # frames for a new exposure to take effect before it is judged
 
 
 def tune_for_barcodes(cap, backend: str) -> dict[str, bool]:
     """Ask the camera for autofocus and a short exposure, where it supports them.
 
     ``cap`` is a ``cv2.VideoCapture`` (or anything with its ``get``/``set``).
-    Returns what the device accepted: autofocus, and short exposure. A device
-    without autofocus keeps its own focus setting (focus values mean different
-    distances on different cameras). Short exposure is checked on the next frame
-    by ``check_exposure``.
+    Returns what the device accepted: autofocus, and short exposure (the shortest
+    of ``EXPOSURE_STEPS``). A device without autofocus keeps its own focus setting
+    (focus values mean different distances on different cameras). The exposure is
+    judged a few frames later by ``check_exposure``.
     """
     accepted = {"autofocus": bool(cap.set(cv2.CAP_PROP_AUTOFOCUS, 1))}
     if not accepted["autofocus"] and cap.get(cv2.CAP_PROP_FOCUS) >= 0:
         accepted["focus"] = True  # a manual focus exists: left as the user set it
-    mode_value = SHORT_EXPOSURE.get(backend)
+    mode_steps = EXPOSURE_STEPS.get(backend)
     accepted["short_exposure"] = False
-    if mode_value is not None:
-        manual, exposure = mode_value
+    if mode_steps is not None:
+        manual, steps = mode_steps
         accepted["short_exposure"] = bool(cap.set(cv2.CAP_PROP_AUTO_EXPOSURE, manual)
-                                          and cap.set(cv2.CAP_PROP_EXPOSURE, exposure))
+                                          and cap.set(cv2.CAP_PROP_EXPOSURE, steps[0]))
     return accepted
 
 
-def check_exposure(cap, backend: str, image: np.ndarray) -> bool:
-    """After a short exposure: keep it unless ``image`` is too dark; True if kept."""
+def check_exposure(cap, backend: str, image: np.ndarray, step: int = 0) -> int | None:
+    """After exposure step ``step`` took effect: the step to use from now on.
+
+    The same step when ``image`` is bright enough; the next longer one when it is
+    too dark (set here; judge it again a few frames later); None when even the
+    longest is too dark: automatic exposure again.
+    """
     if float(image.mean()) >= TOO_DARK:
-        return True
-    auto = {"V4L2": 3.0}.get(backend, 0.75)
-    cap.set(cv2.CAP_PROP_AUTO_EXPOSURE, auto)
-    return False
+        return step
+    steps = EXPOSURE_STEPS.get(backend, (0.0, ()))[1]
+    if step + 1 < len(steps) and cap.set(cv2.CAP_PROP_EXPOSURE, steps[step + 1]):
+        return step + 1
+    cap.set(cv2.CAP_PROP_AUTO_EXPOSURE, AUTO_EXPOSURE.get(backend, 0.75))
+    return None
 
 
 class CameraSource(FrameSource):
@@ -155,6 +169,8 @@ class CameraSource(FrameSource):
         self.fps = self._cap.get(cv2.CAP_PROP_FPS) or 30.0
         self._backend = self._cap.getBackendName()
         self.tuning = tune_for_barcodes(self._cap, self._backend)
+        self._exposure_step: int | None = 0 if self.tuning["short_exposure"] else None
+        self._exposure_check = EXPOSURE_CHECK_FRAMES
         # V4L2 hands MJPG frames over undecoded when asked: the decode thread then
         # decodes only the frames it reads (``Frame.image``).
         self._raw = self._backend == "V4L2" and bool(self._cap.set(cv2.CAP_PROP_CONVERT_RGB, 0))
@@ -172,9 +188,14 @@ class CameraSource(FrameSource):
             if not ok:
                 raise SourceError(f"{self.description} stopped sending pictures")
         frame = self._frame(image, self._index, compressed=self._raw)
-        if self._index == 5 and self.tuning.get("short_exposure"):
+        if self._exposure_step is not None and self._index == self._exposure_check:
             # A few frames in, the new exposure has taken effect.
-            self.tuning["short_exposure"] = check_exposure(self._cap, self._backend, frame.image)
+            step = check_exposure(self._cap, self._backend, frame.image, self._exposure_step)
+            if step is None:
+                self.tuning["short_exposure"] = False
+            elif step != self._exposure_step:
+                self._exposure_check += EXPOSURE_CHECK_FRAMES
+            self._exposure_step = step
         self._index += 1
         return frame
 

@@ -3,8 +3,8 @@
 ``decode_image`` is what the camera worker and ``main.py decode`` call:
 
 1. zxing-cpp on the whole frame, the enabled formats only: 1-D codes with every
-   three rows averaged into one (a third of the time; every pixel across the
-   bars kept), 2-D codes at half size (the whole frame halved when it is noisy);
+   three rows averaged into one (six when the frame is noisy; a third of the
+   time, and every pixel across the bars kept), 2-D codes at half size;
 2. if that finds nothing: OpenCV's barcode locator marks likely 1-D regions;
    each is recovered (``decoders.recovery``: straightened at 3x, rows averaged
    into profiles across the bars, deconvolved for defocus / motion blur) and
@@ -57,8 +57,9 @@ VOTES_WEAK = 3  # EAN/UPC/ITF (mod 10), Code 39 (no check)
 EDGE_MARGIN_PX = 3  # px: a region this close to the frame's edge is cut off
 TWO_D_HALF_WIDTH = 960  # px: wider frames are searched for 2-D codes at half size
 SECOND_LOOK_PX = 640  # px: how long a code is drawn for its second look
-NOISY = 8.0  # median neighbour difference (grey levels) above which a frame is halved first
+NOISY = 8.0  # median neighbour difference (grey levels) above which a frame is noisy
 ROW_AVERAGE = 3  # rows averaged into one for the first pass's 1-D look
+NOISY_ROW_AVERAGE = 6  # ... on a noisy frame
 
 
 def decoder_names() -> list[str]:
@@ -259,43 +260,45 @@ def _first_pass(gray: np.ndarray, enabled: frozenset[str]) -> tuple[list[Decoded
     """The cheap look at the whole frame: the codes, and the scale of the image looked at.
 
     1-D codes are read from the frame with every ``ROW_AVERAGE`` rows averaged into
-    one: across the bars (within about 30 degrees of level; steeper ones are left
-    to the located retry, which handles any angle) every pixel is kept, and a
-    label that is sharp and large enough is read in a third of the time. What this
-    misses goes to the located retry (each region straightened at three times its
-    size), or, where nothing looks like a code, to one look at full size.
+    one (``NOISY_ROW_AVERAGE`` on a noisy frame): across the bars (within about 30
+    degrees of level; steeper ones are left to the located retry, which handles any
+    angle) every pixel is kept, and a label that is sharp and large enough is read
+    in a third of the time. What this misses goes to the located retry (each region
+    straightened at three times its size), or, where nothing looks like a code, to
+    one look at full size.
     """
-    formats = zxing.formats_for(enabled)
     half = _half(gray)
+    rows = ROW_AVERAGE
     if noise_level(gray) > NOISY:
-        # Noise makes zxing-cpp chase edges everywhere (slow); averaging 2x2 pixels
-        # removes most of it. Small codes that need every pixel go to the retry.
-        return _doubled(zxing.read(half, formats, try_rotate=False, try_downscale=False)), 0.5
+        # Noise makes zxing-cpp chase edges everywhere (slow). Averaging more rows
+        # removes most of it and keeps every pixel across the bars (halving the
+        # frame, as before, lost the 1-D codes of a camera's short exposure).
+        rows = NOISY_ROW_AVERAGE
     # 2-D finders cost three times as much at full size and find the same symbols
     # at half size (modules of 2 px and up).
     one_d = zxing.formats_for(enabled & ONE_D)
     two_d = zxing.formats_for(enabled - ONE_D)
-    found = _rows_averaged(gray, one_d) if one_d else []
-    if two_d and gray.shape[1] > TWO_D_HALF_WIDTH:
+    found = _rows_averaged(gray, one_d, rows) if one_d else []
+    if two_d and (gray.shape[1] > TWO_D_HALF_WIDTH or rows != ROW_AVERAGE):
         found += _doubled(zxing.read(half, two_d, try_rotate=False, try_downscale=False))
     elif two_d:
         found += zxing.read(gray, two_d, try_rotate=False)
     return found, 1.0
 
 
-def _rows_averaged(gray: np.ndarray, formats: list) -> list[Decoded]:
-    """1-D codes read with every ``ROW_AVERAGE`` rows averaged, in full-size coordinates."""
+def _rows_averaged(gray: np.ndarray, formats: list, every: int = ROW_AVERAGE) -> list[Decoded]:
+    """1-D codes read with every ``every`` rows averaged, in full-size coordinates."""
     h, w = gray.shape[:2]
-    rows = h // ROW_AVERAGE
+    rows = h // every
     if rows < 8:
         return zxing.read(gray, formats, try_rotate=False, try_downscale=False)
     # Summed in numpy: cv2.resize with INTER_AREA takes 15 times as long for 1:3.
     total = np.zeros((rows, w), np.uint16)
-    for k in range(ROW_AVERAGE):
-        total += gray[k:rows * ROW_AVERAGE:ROW_AVERAGE]
-    short = (total // ROW_AVERAGE).astype(np.uint8)
+    for k in range(every):
+        total += gray[k:rows * every:every]
+    short = (total // every).astype(np.uint8)
     hits = zxing.read(short, formats, try_rotate=False, try_downscale=False)
-    return [Decoded(h.text, h.symbology, [(x, ROW_AVERAGE * y + ROW_AVERAGE // 2)
+    return [Decoded(h.text, h.symbology, [(x, every * y + every // 2)
                                           for x, y in h.outline]) for h in hits]
 
 

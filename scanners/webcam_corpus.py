@@ -18,7 +18,10 @@ blur, size and noise come together the way they do on a real webcam:
   smears the label by 1-12 px: along the bars (harmless to the bar sequence) or
   across them (the same blur as defocus, in one direction).
 * **Light.** Low light: the signal at 25-45 % with shot noise (variance
-  proportional to the signal) and read noise, as a webcam's gain gives it.
+  proportional to the signal) and read noise, as a webcam's gain gives it. The
+  noise is modelled at a 5 ms exposure (``REFERENCE_EXPOSURE_S``); a shorter one
+  (``photograph(gain=...)``, ``moving(exposure_s=...)``) needs the gain turned up
+  by the ratio: shot noise times its square root, read noise times it.
 
 Each class below draws its distances, angles, speeds and light from ranges; a
 sample keeps what was drawn (``Sample.params``) so a failure can be looked at.
@@ -43,6 +46,8 @@ FOCAL_PX = 1000.0
 FOCUS_MM = 500.0
 APERTURE_MM = 1.0
 RENDER_MODULE = 4  # px per module when a label is rendered, before it is "photographed"
+# The exposure the classes' noise is modelled at; a shorter one turns the gain up by the ratio.
+REFERENCE_EXPOSURE_S = 0.005
 
 SYMBOLOGIES = ("code128", "gs1-128", "code39", "ean13", "ean8", "upca", "upce", "itf")
 
@@ -131,11 +136,45 @@ def random_content(symbology: str, rng: np.random.Generator) -> tuple[str, str]:
 
 
 def photograph(label: np.ndarray, module_render_px: float, shot: Shot, rng: np.random.Generator,
-               size: tuple[int, int] = FRAME_SIZE) -> tuple[np.ndarray, np.ndarray, dict]:
+               size: tuple[int, int] = FRAME_SIZE, *, gain: float = 1.0
+               ) -> tuple[np.ndarray, np.ndarray, dict]:
     """A webcam frame (BGR, JPEG-decoded) of ``label`` (grey, ``module_render_px`` per module).
 
-    Returns the frame, the label's corners in it, and what was drawn.
+    ``gain`` is how far the sensor's gain is turned up over the one the classes are
+    modelled at (``REFERENCE_EXPOSURE_S``): 2 for half the exposure, with twice the
+    read noise and twice the shot noise's variance. Returns the frame, the label's
+    corners in it, and what was drawn.
     """
+    optics = _optics(label, module_render_px, shot, rng, size)
+    light = float(rng.uniform(*shot.light))
+    frame = with_shot_noise(optics.scene * light, light, gain, rng)
+    frame = frame + _normal(rng, frame.shape, float(rng.uniform(*shot.read_noise)) * gain)
+    grey = np.clip(frame, 0, 255).astype(np.uint8)
+    tint = (rng.uniform(0.9, 1.1), 1.0, rng.uniform(0.9, 1.1))
+    colour = cv2.merge([cv2.convertScaleAbs(grey, alpha=t) for t in tint])
+    quality = int(rng.integers(shot.jpeg[0], shot.jpeg[1] + 1))
+    ok, buf = cv2.imencode(".jpg", colour, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    assert ok
+    params = {**optics.params, "light": round(light, 2), "jpeg": quality}
+    if gain != 1.0:
+        params["gain"] = round(gain, 2)
+    decoded = cv2.imdecode(buf, cv2.IMREAD_COLOR)
+    assert decoded is not None  # encoded just now
+    return decoded, optics.corners, params
+
+
+@dataclass(frozen=True)
+class _Optics:
+    """What reaches the sensor: the scene (float grey, blurred by the lens and the
+    class's motion), where the label's corners are, and what was drawn."""
+
+    scene: np.ndarray
+    corners: np.ndarray
+    params: dict[str, float]
+
+
+def _optics(label: np.ndarray, module_render_px: float, shot: Shot, rng: np.random.Generator,
+            size: tuple[int, int]) -> _Optics:
     w, h = size
     distance = float(rng.uniform(*shot.distance_mm))
     module_mm = float(rng.uniform(*shot.module_mm))
@@ -178,25 +217,22 @@ def photograph(label: np.ndarray, module_render_px: float, shot: Shot, rng: np.r
         direction = angle + (0.0 if shot.motion_across else 90.0) + float(rng.uniform(-10, 10))
         frame = cv2.filter2D(frame, -1, line_kernel(motion, direction),
                              borderType=cv2.BORDER_REPLICATE)
-    light = float(rng.uniform(*shot.light))
-    frame = frame * light
-    # Shot noise: variance grows with the signal (about 0.25 grey level^2 per level at gain 1,
-    # more when the gain is turned up for low light).
-    shot_sigma = np.sqrt(np.maximum(frame, 0.0) * 0.25 / light)
-    frame = frame + shot_sigma * _normal(rng, frame.shape, 1.0)
-    frame = frame + _normal(rng, frame.shape, float(rng.uniform(*shot.read_noise)))
-    grey = np.clip(frame, 0, 255).astype(np.uint8)
-    tint = (rng.uniform(0.9, 1.1), 1.0, rng.uniform(0.9, 1.1))
-    colour = cv2.merge([cv2.convertScaleAbs(grey, alpha=t) for t in tint])
-    quality = int(rng.integers(shot.jpeg[0], shot.jpeg[1] + 1))
-    ok, buf = cv2.imencode(".jpg", colour, [cv2.IMWRITE_JPEG_QUALITY, quality])
-    assert ok
     params = {"distance_mm": round(distance, 1), "module_px": round(module_px, 2),
               "defocus_px": round(blur, 2), "motion_px": round(motion, 2),
-              "angle": round(angle, 1), "light": round(light, 2), "jpeg": quality}
-    decoded = cv2.imdecode(buf, cv2.IMREAD_COLOR)
-    assert decoded is not None  # encoded just now
-    return decoded, corners, params
+              "angle": round(angle, 1)}
+    return _Optics(frame, corners, params)
+
+
+def with_shot_noise(frame: np.ndarray, light: float, gain: float,
+                    rng: np.random.Generator) -> np.ndarray:
+    """``frame`` (float grey, at light level ``light``) with the sensor's shot noise.
+
+    Its variance grows with the signal: about 0.25 grey level^2 per level at gain 1,
+    more when the gain is turned up, for low light (``1 / light``) or for a shorter
+    exposure (``gain``): the same picture brightness from fewer photons.
+    """
+    sigma = np.sqrt(np.maximum(frame, 0.0) * 0.25 * gain / light)
+    return frame + sigma * _normal(rng, frame.shape, 1.0)
 
 
 def disk_kernel(diameter: float) -> np.ndarray:
@@ -228,8 +264,11 @@ def line_kernel(length: float, angle_deg: float) -> np.ndarray:
 
 
 def corpus(seed: int, classes: Iterable[str] = CLASSES, symbologies: Iterable[str] = SYMBOLOGIES,
-           per_cell: int = 1) -> Iterator[Sample]:
-    """``per_cell`` frames for every (class, symbology) pair, the same for the same seed."""
+           per_cell: int = 1, *, gain: float = 1.0) -> Iterator[Sample]:
+    """``per_cell`` frames for every (class, symbology) pair, the same for the same seed.
+
+    ``gain`` > 1: the same scenes taken with a shorter exposure (``photograph``).
+    """
     rng = np.random.default_rng(seed)
     symbologies = list(symbologies)
     for cls in classes:
@@ -238,25 +277,33 @@ def corpus(seed: int, classes: Iterable[str] = CLASSES, symbologies: Iterable[st
             for _ in range(per_cell):
                 content, expected = random_content(symbology, rng)
                 label = render_label(symbology, content, module_px=RENDER_MODULE)
-                frame, corners, params = photograph(label, RENDER_MODULE, shot, rng)
+                frame, corners, params = photograph(label, RENDER_MODULE, shot, rng, gain=gain)
                 yield Sample(cls, symbology, content, expected, frame, corners, params)
 
 
 def moving(label: np.ndarray, rng: np.random.Generator, *, duration_s: float = 0.5,
-           fps: float = 30.0, exposure_s: float = 0.005, hold: int = 15,
+           fps: float = 30.0, exposure_s: float = REFERENCE_EXPOSURE_S, hold: int = 15,
            shot: Shot | None = None) -> tuple[list[np.ndarray], int]:
     """Frames of a label brought into view from the left by hand and stopped.
 
-    The label starts just out of view and comes to rest where ``photograph`` put
-    it in ``duration_s``, along a minimum-jerk path (how a hand moves to a target:
-    fastest half way, about 1.9 times the mean speed), then is held for ``hold``
-    frames. Each frame is smeared across the bars by the distance moved during the
-    exposure (``exposure_s``: 5 ms, the short exposure the camera asks for) and has
-    its own sensor noise. Returns the frames and the index of the first one in
-    which the whole label is in view.
+    The label starts just out of view and comes to rest where ``photograph`` would
+    put it in ``duration_s``, along a minimum-jerk path (how a hand moves to a
+    target: fastest half way, about 1.9 times the mean speed), then is held for
+    ``hold`` frames. Each frame is smeared across the bars by the distance moved
+    during the exposure (``exposure_s``), then read off the sensor with its own
+    noise: a shorter exposure than ``REFERENCE_EXPOSURE_S`` smears less but needs
+    the gain turned up by the ratio (``with_shot_noise``; read noise times the
+    gain), and each frame is JPEG-compressed as the shot's class says. Returns the
+    frames and the index of the first one in which the whole label is in view.
     """
     shot = shot or Shot(angle=(0.0, 3.0), tilt=(0.0, 0.02))
-    still, corners, _ = photograph(label, RENDER_MODULE, shot, rng)
+    optics = _optics(label, RENDER_MODULE, shot, rng, FRAME_SIZE)
+    corners = optics.corners
+    light = float(rng.uniform(*shot.light))
+    read_noise = float(rng.uniform(*shot.read_noise))
+    tint = (rng.uniform(0.9, 1.1), 1.0, rng.uniform(0.9, 1.1))
+    quality = int(rng.integers(shot.jpeg[0], shot.jpeg[1] + 1))
+    gain = REFERENCE_EXPOSURE_S / exposure_s
     travel = float(corners[:, 0].max()) + 5.0  # from just outside the left edge
     steps = max(int(round(duration_s * fps)), 1)
 
@@ -270,19 +317,25 @@ def moving(label: np.ndarray, rng: np.random.Generator, *, duration_s: float = 0
 
     frames: list[np.ndarray] = []
     entered = -1
-    h, w = still.shape[:2]
+    h, w = optics.scene.shape[:2]
     for i in range(steps + 1 + hold):
         t = i / fps
         offset = position(t)
         shift = np.array([[1, 0, offset], [0, 1, 0]], dtype=np.float32)
-        frame = cv2.warpAffine(still, shift, (w, h), borderMode=cv2.BORDER_REPLICATE)
+        scene = cv2.warpAffine(optics.scene, shift, (w, h), borderMode=cv2.BORDER_REPLICATE)
         smear = speed(t) * exposure_s
         if smear > 0.5:
-            frame = cv2.filter2D(frame, -1, line_kernel(smear, 0.0))
-        noise = np.empty(frame.shape, np.int16)
-        cv2.setRNGSeed(int(rng.integers(0, 2**31 - 1)))
-        cv2.randn(noise, 0, 3)  # type: ignore[call-overload] # scalars work at run time
-        frames.append(cv2.add(frame, noise, dtype=cv2.CV_8U))
+            scene = cv2.filter2D(scene, -1, line_kernel(smear, 0.0),
+                                 borderType=cv2.BORDER_REPLICATE)
+        frame = with_shot_noise(scene * light, light, gain, rng)
+        frame = frame + _normal(rng, frame.shape, read_noise * gain)
+        grey = np.clip(frame, 0, 255).astype(np.uint8)
+        colour = cv2.merge([cv2.convertScaleAbs(grey, alpha=c) for c in tint])
+        ok, buf = cv2.imencode(".jpg", colour, [cv2.IMWRITE_JPEG_QUALITY, quality])
+        assert ok
+        picture = cv2.imdecode(buf, cv2.IMREAD_COLOR)
+        assert picture is not None  # encoded just now
+        frames.append(picture)
         if entered < 0 and corners[:, 0].min() + offset >= 0:
             entered = i
     return frames, entered

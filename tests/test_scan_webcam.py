@@ -10,11 +10,22 @@ import numpy as np
 import pytest
 
 from scanners import cli
-from scanners.decode import Decoded, FrameReport, Region, decode_frame, decode_image
+from scanners.decode import (
+    DEFAULT_FORMATS,
+    NOISY,
+    Decoded,
+    FrameReport,
+    Region,
+    _first_pass,
+    decode_frame,
+    decode_image,
+    noise_level,
+    to_gray,
+)
 from scanners.decoders import zbar
 from scanners.multiframe import FrameCombiner
 from scanners.synthetic import blank_frame, render_label
-from scanners.webcam_corpus import CLASSES, RENDER_MODULE, Shot, corpus, photograph
+from scanners.webcam_corpus import CLASSES, RENDER_MODULE, Shot, corpus, moving, photograph
 
 SEED = 20261201
 # Floors per class on 8 frames (one per 1-D symbology) of a fixed seed; the bench reads
@@ -77,6 +88,37 @@ def test_a_defocused_code_the_first_pass_misses_is_recovered():
 
     assert zxingcpp.read_barcodes(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)) == []
     assert [d.text for d in decode_image(frame)] == ["IT-004711"]
+
+
+def test_a_shorter_exposure_is_modelled_with_its_gains_noise():
+    """Half the exposure: the same scene, noise from twice the gain (shot noise times
+    sqrt 2, read noise times 2), so the simulation is not made easier for free."""
+    label = render_label("code128", "IT-004712", RENDER_MODULE)
+    noise = {}
+    for exposure in (0.005, 0.0025):
+        frames, entered = moving(label, np.random.default_rng(8), exposure_s=exposure, hold=3)
+        a, b = (cv2.cvtColor(f, cv2.COLOR_BGR2GRAY).astype(np.float32) for f in frames[-2:])
+        noise[exposure] = float(np.std(a - b))  # two frames of the label at rest
+    assert 1.5 < noise[0.0025] / noise[0.005] < 2.1, noise
+    still = {g: photograph(label, RENDER_MODULE, Shot(), np.random.default_rng(9), gain=g)
+             for g in (1.0, 2.0)}
+    assert np.array_equal(still[1.0][1], still[2.0][1]), "not the same scene"
+    assert noise_level(to_gray(still[2.0][0])) > noise_level(to_gray(still[1.0][0]))
+
+
+def test_a_noisy_frames_code_is_read_by_the_cheap_first_pass():
+    """A short exposure's noisy frame (gain 3) of a sharp code with modules under 2 px:
+    averaging more rows reads it at once, where halving the frame lost it to the
+    expensive recovery."""
+    label = render_label("code128", "IT-004712", RENDER_MODULE)
+    for seed in (0, 1):
+        frame, _, params = photograph(label, RENDER_MODULE, Shot(distance_mm=(230, 230),
+                                                                 angle=(0, 2)),
+                                      np.random.default_rng(seed), gain=3.0)
+        gray = to_gray(frame)
+        assert noise_level(gray) > NOISY and params["module_px"] < 2.5
+        hits, _scale = _first_pass(gray, DEFAULT_FORMATS)
+        assert [h.text for h in hits] == ["IT-004712"]
 
 
 def region(tentative):
@@ -206,12 +248,23 @@ def test_camera_asks_for_autofocus_and_short_exposure_where_supported():
 
     able = FakeCapture({cv2.CAP_PROP_AUTOFOCUS, cv2.CAP_PROP_AUTO_EXPOSURE, cv2.CAP_PROP_EXPOSURE})
     assert tune_for_barcodes(able, "V4L2") == {"autofocus": True, "short_exposure": True}
-    assert (cv2.CAP_PROP_EXPOSURE, 50.0) in able.calls
+    assert (cv2.CAP_PROP_EXPOSURE, 25.0) in able.calls  # 2.5 ms first
     fixed = FakeCapture(set(), focus=30.0)
     assert tune_for_barcodes(fixed, "V4L2") == {"autofocus": False, "focus": True,
                                                "short_exposure": False}
     assert tune_for_barcodes(FakeCapture(set()), "AVFOUNDATION")["short_exposure"] is False
-    # Too dark with the short exposure: back to automatic exposure.
-    assert not check_exposure(able, "V4L2", np.full((4, 4), 20, np.uint8))
+    dark, bright = np.full((4, 4), 20, np.uint8), np.full((4, 4), 120, np.uint8)
+    # Bright enough: the shortest exposure stays.
+    assert check_exposure(able, "V4L2", bright, 0) == 0
+    # Too dark with 2.5 ms: 5 ms next; too dark with that too: automatic exposure again.
+    assert check_exposure(able, "V4L2", dark, 0) == 1
+    assert able.calls[-1] == (cv2.CAP_PROP_EXPOSURE, 50.0)
+    assert check_exposure(able, "V4L2", dark, 1) is None
     assert able.calls[-1] == (cv2.CAP_PROP_AUTO_EXPOSURE, 3.0)
-    assert check_exposure(able, "V4L2", np.full((4, 4), 120, np.uint8))
+    assert check_exposure(able, "V4L2", bright, 1) == 1
+    # DirectShow counts in log2 seconds: 1/512 s, then 1/256 s.
+    shown = FakeCapture({cv2.CAP_PROP_AUTO_EXPOSURE, cv2.CAP_PROP_EXPOSURE})
+    tune_for_barcodes(shown, "DSHOW")
+    assert shown.calls[-1] == (cv2.CAP_PROP_EXPOSURE, -9.0)
+    assert check_exposure(shown, "DSHOW", dark, 0) == 1
+    assert shown.calls[-1] == (cv2.CAP_PROP_EXPOSURE, -8.0)

@@ -67,6 +67,9 @@ def test_f1_lists_every_shortcut_of_the_window_and_the_station(qtbot, window):
         assert k in listed, f"{k} is not in the F1 list"
     where = {w for _, _, w in rows}
     assert {"Everywhere", "Scan station", "Devices"} <= where
+    # The pages' names as the side bar writes them (an "&" is not a mnemonic mark).
+    what = {w for _, w, _ in rows}
+    assert {"Spares & stock", "Locations & 3PL"} <= what
     # Every shortcut the pages own is in the list: it is read from the actions.
     for page in window.pages.values():
         for action in page.actions():
@@ -106,3 +109,26 @@ def test_down_from_the_search_goes_to_the_results_and_enter_opens_a_single_match
     qtbot.waitUntil(lambda: devices.dialog is not None, timeout=3000)
     assert devices.dialog.tags == [asset.tag]
     devices.dialog.reject()
+
+
+def test_tab_leaves_a_table_for_the_next_control(qtbot, window):
+    """Arrows move in a table, Tab goes on to the next control: from the operators in
+    Settings a keyboard user reaches the buttons beside them."""
+    window.activateWindow()
+    settings = window.show_page("settings")
+    assert window.ctx.runner.wait_idle(10_000)
+    table = settings.operators.table
+    table.setFocus()
+    wait_for_focus(qtbot, table)
+    qtbot.keyClick(table, Qt.Key.Key_Space)  # (arrows move, Space chooses the row)
+    assert settings.operators.current() is not None
+    qtbot.keyClick(table, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not table
+    assert QApplication.focusWidget() is settings.operators.add_button
+    # The same on a page's list: Tab from the devices goes on, not to the next cell.
+    devices = window.show_page("devices")
+    assert window.ctx.runner.wait_idle(10_000)
+    devices.table.setFocus()
+    wait_for_focus(qtbot, devices.table)
+    qtbot.keyClick(devices.table, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not devices.table

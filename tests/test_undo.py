@@ -51,11 +51,12 @@ def test_undo_check_out_puts_it_back_and_only_once(world):
     view = undo(db, op, out, "wrong laptop", source="usb")
     assert view.kind == "check_in" and view.undone_id == out
     assert "check-out of IT-000001" in view.description
+    assert "#" not in view.description  # names, not ledger ids
     assert asset_state("IT-000001") == ("in_stock", "SR-HQ", None)
     assert m.Asset.get(m.Asset.tag == "IT-000001").due_date is None
     comp = m.Movement.get_by_id(view.movement_id)
     assert (comp.reverses_id, comp.source, comp.person.employee_id) == (out, "usb", "E1")
-    assert "wrong laptop" in comp.note
+    assert "wrong laptop" in comp.note and "#" not in comp.note
     consistent(db)
     unchanged(world, lambda: undo(db, op, out), InvalidState, match="already undone")
     unchanged(world, lambda: undo(db, op, view.movement_id), InvalidState,

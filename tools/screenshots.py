@@ -8,7 +8,8 @@ opens the main window with throw-away settings at each size (1440 × 900 and 102
 default: the largest and smallest the window is made for), shows each page with a typical
 row selected, and saves one PNG per page into `DIR/<width>x<height>/`, plus the first-run
 welcome page and the dialogs that finish a job: check-out, a draft purchase order being
-edited, a product's supplier offers, a license renewal, and the operators in Settings. The
+edited, a product's supplier offers, a license renewal, editing a device, the F1 list of
+shortcuts, and the operators in Settings. The
 demo gets one draft order and two more operators for them (written as the window writes).
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -55,7 +57,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = [tuple(int(v) for v in s.lower().split("x")) for s in args.size] if args.size \
         else list(SIZES)
+    tmp = Path(tempfile.mkdtemp(prefix="stockroom-shots-"))
+    try:
+        return render(args, sizes, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # the demo database and the settings
 
+
+def render(args, sizes, tmp: Path) -> int:
     import peewee as pw
     from PySide6.QtWidgets import QApplication
 
@@ -74,7 +83,6 @@ def main(argv: list[str] | None = None) -> int:
 
     style.apply(app)
     out = Path(args.out)
-    tmp = Path(tempfile.mkdtemp(prefix="stockroom-shots-"))
     url = args.database or str(tmp / "demo.sqlite")
     db = open_store(url)
     if not m.Product.select().exists():
@@ -271,27 +279,27 @@ def shoot_showback(app, ctx, page, shoot, folder: Path, save) -> None:
 
     showback = page("showback")
     settle(app, ctx.runner, 0.5)
-    shoot("19-showback")  # the lines and the stacked bar per cost centre
+    shoot("30-showback")  # the lines and the stacked bar per cost centre
     showback.open_settings()
     settle(app, ctx.runner, 0.5)
     if showback.dialog is not None:  # budgets, rates and depreciation, edited in the window
-        shoot("19c-cost-settings", showback.dialog)
+        shoot("30c-cost-settings", showback.dialog)
         showback.dialog.tabs.setCurrentIndex(1)
-        shoot("19d-cost-settings-rates", showback.dialog)
+        shoot("30d-cost-settings-rates", showback.dialog)
         showback.dialog.reject()
         settle(app, ctx.runner)
     showback.select("CC-300")
     settle(app, ctx.runner, 0.5)
-    shoot("19b-showback-items")  # the items behind one line
+    shoot("30b-showback-items")  # the items behind one line
     dashboard = page("dashboard")
     dashboard.tabs.setCurrentWidget(dashboard.business)
     settle(app, ctx.runner, 1.0)
-    shoot("20-dashboard-business")
+    shoot("31-dashboard-business")
     dashboard.tabs.setCurrentIndex(0)
     sb = showback.sb
     line = sb.line("CC-300")
     image = statement_image(sb, line, read_items(ctx.db, sb)["CC-300"])
-    path = folder / "21-statement-pdf-page.png"
+    path = folder / "32-statement-pdf-page.png"
     image.save(str(path))
     print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
@@ -380,6 +388,29 @@ def shoot_finishing(app, ctx, window, page, shoot, m, pw) -> None:  # noqa: N803
         dialog = licenses.dialog
         if dialog is not None:
             shoot("18-license-renewal", dialog)
+            dialog.reject()
+
+    devices = page("devices")
+    spare = (m.Asset.select().where(m.Asset.status == "in_stock").order_by(m.Asset.id).first())
+    if spare is not None:
+        devices.search.setText(spare.tag)
+        devices.search.flush()
+        devices.select_id(spare.id)
+        settle(app, ctx.runner)
+        if devices.act_edit.isEnabled():
+            devices.act_edit.trigger()
+            dialog = devices.dialog
+            if dialog is not None:
+                shoot("19-edit-device", dialog)
+                dialog.reject()
+        devices.search.clear()
+        devices.search.flush()
+
+    if hasattr(window, "show_shortcuts"):
+        window.show_shortcuts()  # F1
+        dialog = getattr(window, "shortcuts_dialog", None)
+        if dialog is not None:
+            shoot("20-shortcuts-f1", dialog)
             dialog.reject()
 
     settings = page("settings")

@@ -260,7 +260,9 @@ class MainWindow(QMainWindow):
         self._menu_action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         go = bar.addMenu("&Go")
         for key, title, _icon, keys in NAVIGATION:
-            self._menu_action(go, title, keys, lambda k=key: self.show_page(k))
+            # "Spares & stock": a menu reads a single & as a mnemonic mark
+            self._menu_action(go, title.replace("&", "&&"), keys,
+                              lambda k=key: self.show_page(k))
         go.addSeparator()
         self._menu_action(go, "Search in this view", "Ctrl+F", self.focus_search)
         self.refresh_action = self._menu_action(go, "Refresh", "F5", self.refresh_all)

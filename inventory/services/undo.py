@@ -58,7 +58,7 @@ class UndoView:
 
 def _label(mv: m.Movement) -> str:
     what = mv.asset.tag if mv.asset_id else f"{mv.quantity} × {mv.product.name}"
-    return f"{mv.kind.replace('_', '-')} of {what} (#{mv.id})"
+    return f"{mv.kind.replace('_', '-')} of {what}"  # (no ledger ids: people read names)
 
 
 def _refuse_asset_moved_since(mv: m.Movement) -> None:
@@ -67,8 +67,8 @@ def _refuse_asset_moved_since(mv: m.Movement) -> None:
                     & m.Movement.license.is_null())
              .order_by(m.Movement.id.desc()).first())
     if later is not None:
-        raise InvalidState(f"{mv.asset.tag} has moved since ({later.kind.replace('_', '-')} "
-                           f"#{later.id}). Undo that first, or act on the device as it is now.")
+        raise InvalidState(f"{mv.asset.tag} has moved since (a {later.kind.replace('_', '-')} "
+                           "later). Undo that first, or act on the device as it is now.")
 
 
 def _undo_asset(op: OperatorRef, mv: m.Movement, note: str, source: str) -> str:
@@ -133,8 +133,8 @@ def _seat_filter(mv: m.Movement):
         return q & (m.LicenseSeat.person == mv.person_id)
     if mv.asset_id:
         return q & (m.LicenseSeat.asset == mv.asset_id)
-    raise InvalidState(f"Movement #{mv.id} does not say who held the seat; release or "
-                       "assign the seat by hand.")
+    raise InvalidState(f"This {mv.kind.replace('_', '-')} does not say who held the seat; "
+                       "release or assign the seat by hand.")
 
 
 def _undo_license(op: OperatorRef, mv: m.Movement, note: str, source: str) -> str:
@@ -178,13 +178,14 @@ def undo(db: pw.Database, op: OperatorRef, movement_id: int, reason: str = "", *
                                f"{WHY_NOT.get(mv.kind, 'this kind cannot be undone')}.")
         require(op.role, ACTION_OF[mv.kind])
         if mv.reverses_id:
-            raise InvalidState(f"The {_label(mv)} is itself an undo of #{mv.reverses_id}. "
+            raise InvalidState(f"The {_label(mv)} is itself an undo. "
                                "Do the action again instead.")
         again = (m.Movement.select(m.Movement.id)
                  .where(m.Movement.reverses == mv.id).first())
         if again is not None:
-            raise InvalidState(f"The {_label(mv)} was already undone (#{again.id}).")
-        note = f"undo #{mv.id}" + (f": {reason.strip()}" if reason.strip() else "")
+            raise InvalidState(f"The {_label(mv)} was already undone.")
+        # The ledger links the undo to what it reverses (reverses_id); the note is for people.
+        note = f"undo of the {_label(mv)}" + (f": {reason.strip()}" if reason.strip() else "")
         if mv.license_id:
             new = _undo_license(op, mv, note, source)
         elif mv.asset_id:

@@ -326,7 +326,7 @@ class EditDeviceDialog(FormDialog):
             lookups.suppliers(), none_text="Not known"))
         _keep(self.supplier, d.supplier or "", d.supplier or "")
         self.order = self.add_field("order", "Order number", QLineEdit(d.order_number or ""))
-        self.order.setPlaceholderText("Our PO number, or the supplier's invoice or order")
+        self.order.setPlaceholderText("Our PO number, or the supplier's invoice")
         self.warranty = self.add_field("warranty", "Warranty", OptionalDate("Ends on"))
         self.warranty.set_value(d.warranty_end)
         self.due = None

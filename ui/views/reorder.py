@@ -229,6 +229,9 @@ class ReorderPage(Page):
         self.status.setWordWrap(True)
         self.status.setObjectName("reorderStatus")
         self.status.linkActivated.connect(self._open_order)  # the orders an approval made
+        # Tab reaches the links too, Enter opens one (keyboard only, as with the mouse).
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
+                                            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
         filters_box, filters = flow_row()
         for label, widget in (("Location", self.location), ("Supplier / source", self.supplier),
                               ("Class", self.demand_class)):

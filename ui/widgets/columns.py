@@ -9,6 +9,7 @@
   remembered, and a column the user asked for stays even if a scroll bar is then needed.
   A column the user made wider or narrower by hand keeps that width.
 * A cell whose text is cut shows the full text in its tooltip.
+* Tab leaves the table (the arrows move in it): the tables are read by the row.
 
 `ColumnPolicy(view, stretch=..., keys=..., hide_order=...)` installs itself on a
 `QTableView`; it refits when the rows are read again and when the view is resized.
@@ -86,6 +87,9 @@ class ColumnPolicy(QObject):
         self._header_port.installEventFilter(self)
         view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # These tables are read by the row: Tab leaves them for the next control (arrows
+        # move in them) instead of walking every cell, so the keyboard is never stuck.
+        view.setTabKeyNavigation(False)
         view.viewport().installEventFilter(self)
         view.installEventFilter(self)  # shown, polished (the style sheet's fonts): fit again
         model = view.model()
