@@ -240,6 +240,14 @@ def _v11(db: pw.Database) -> None:
 
 
 def _v12(db: pw.Database) -> None:
+    # PostgreSQL: the server-side functions of the hot use cases (check-out, check-in in
+    # one round trip, the ledger's hash chain computed by the server); SQLite: nothing.
+    from . import pgcalls
+
+    pgcalls.install(db)
+
+
+def _v13(db: pw.Database) -> None:
     # The cost model: depreciation rules (seeded with the default lives per category), the
     # rate card, license pricing periods, repair records, budgets, imported cloud charges.
     # Who moved from which cost centre when (so each day is charged to the one in force).
@@ -258,7 +266,7 @@ def _v12(db: pw.Database) -> None:
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4,
                                                          5: _v5, 6: _v6, 7: _v7, 8: _v8,
                                                          9: _v9, 10: _v10, 11: _v11,
-                                                         12: _v12}
+                                                         12: _v12, 13: _v13}
 CURRENT_VERSION = max(MIGRATIONS)
 
 
@@ -273,7 +281,7 @@ ADDED_COLUMNS: dict[int, dict[str, set[str]]] = {
 ADDED_TABLES: dict[int, set[str]] = {
     6: {"service_target"}, 9: {model._meta.table_name for model in m.SHOP_MODELS},
     10: {"license_term"},
-    12: {"cost_depreciation", "cost_rate", "cost_license_pricing", "cost_repair",
+    13: {"cost_depreciation", "cost_rate", "cost_license_pricing", "cost_repair",
          "cost_budget", "cost_cloud", "cost_holding", "cost_balance", "cost_stockout",
          "cost_flow_month", "cost_centre_move", "cost_spend_month"}}
 

@@ -1,4 +1,4 @@
-"""The cost model's own tables (schema v12): depreciation rules, the rate card, license
+"""The cost model's own tables (schema v13): depreciation rules, the rate card, license
 pricing periods, repair records, budgets and imported cloud charges."""
 
 from __future__ import annotations
