@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -92,9 +93,7 @@ def main() -> int:
         print(f"load average after: {os.getloadavg()}  server: {base}")
     finally:
         server.stop()
-        for p in work.iterdir():
-            p.unlink()
-        work.rmdir()
+        shutil.rmtree(work, ignore_errors=True)  # the copy, and its backup before upgrading
     return 0
 
 

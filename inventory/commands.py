@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from . import operators
+from . import operators, pgcalls
 from .services import (
     assets,
     catalog,
@@ -43,6 +43,9 @@ def _ordering():
 class Command:
     action: ClassVar[str] = "view"
     kinds: ClassVar[tuple[str, ...]] = ()
+    # True when apply() takes the ledger head's lock itself (a server-side call does it
+    # in its one round trip); otherwise operations.run takes it first.
+    locks_ledger_itself: ClassVar[bool] = False
 
     def apply(self, uow: Any) -> Any:
         """Do it inside `uow`'s transaction; return the view of what was written."""
@@ -54,6 +57,7 @@ class Command:
 @dataclass(frozen=True)
 class CheckOut(Command):
     action: ClassVar[str] = "check_out"
+    locks_ledger_itself: ClassVar[bool] = True
     tag: str
     person: str | None = None
     location: str | None = None
@@ -62,14 +66,21 @@ class CheckOut(Command):
     source: str = "manual"
 
     def apply(self, uow):
-        return assets.check_out(uow.db, uow.operator, self.tag, person=self.person,
-                                location=self.location, due=self.due, source=self.source,
-                                reference=self.reference)
+        # PostgreSQL: one round trip for the ordinary case (inventory/pgcalls.py)
+        view = pgcalls.check_out(uow, self.tag, person=self.person, location=self.location,
+                                 due=self.due, source=self.source, reference=self.reference)
+        if view is None:
+            uow.lock_ledger()
+            view = assets.check_out(uow.db, uow.operator, self.tag, person=self.person,
+                                    location=self.location, due=self.due,
+                                    source=self.source, reference=self.reference)
+        return view
 
 
 @dataclass(frozen=True)
 class CheckIn(Command):
     action: ClassVar[str] = "check_out"
+    locks_ledger_itself: ClassVar[bool] = True
     tag: str
     location: str | None = None
     damaged: bool = False
@@ -79,9 +90,40 @@ class CheckIn(Command):
     source: str = "manual"
 
     def apply(self, uow):
-        return assets.check_in(uow.db, uow.operator, self.tag, location=self.location,
-                               damaged=self.damaged, person=self.person, source=self.source,
-                               reference=self.reference, note=self.note)
+        # PostgreSQL: one round trip for the ordinary case (inventory/pgcalls.py)
+        held = _holder(self.tag) if self.damaged else None  # whom a repair is charged to
+        view = pgcalls.check_in(uow, self.tag, location=self.location, damaged=self.damaged,
+                                person=self.person, source=self.source,
+                                reference=self.reference, note=self.note)
+        if view is not None and self.damaged:  # the server did it: the repair record here
+            _open_repair(uow, view.tag, held, self.note)
+        if view is None:
+            uow.lock_ledger()
+            view = assets.check_in(uow.db, uow.operator, self.tag, location=self.location,
+                                   damaged=self.damaged, person=self.person,
+                                   source=self.source, reference=self.reference,
+                                   note=self.note)
+        return view
+
+
+def _holder(code: str):
+    """Who holds the device a check-in names (by tag or serial), before the check-in."""
+    from . import models as m
+
+    a = m.Asset.get_or_none((m.Asset.tag == code.strip()) | (m.Asset.serial == code.strip()))
+    return a.holder if a is not None and a.holder_id else None
+
+
+def _open_repair(uow, tag: str, held, note: str) -> None:
+    """A damaged check-in done by the server call: its repair record, as the service
+    opens it (charged to whoever held the device)."""
+    from . import models as m
+    from .costing.repairs import open_for
+
+    a = m.Asset.get(m.Asset.tag == tag)
+    last = (m.Movement.select(m.Movement.id).where(m.Movement.asset == a.id)
+            .order_by(m.Movement.id.desc()).scalar())
+    open_for(a, held, uow.operator, movement_id=last, note=note)
 
 
 @dataclass(frozen=True)

@@ -478,6 +478,9 @@ def load_demo(db: Handle, op: OperatorRef, scale: int = 1, seed: int = 7,
         b.licenses()
         b.open_orders()
         moves = b.write()
+        from .costing.demo import seed as seed_costs
+
+        seed_costs(db, op, b.today)  # repairs, budgets, rate card, the FOCUS sample bill
         reset_sequences(db)
         from .demo_shop import load_shop
 

@@ -15,8 +15,10 @@ before anything is written.
 from __future__ import annotations
 
 import io
+import queue
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TextIO
@@ -33,7 +35,6 @@ from .services.verify import VerifyReport, verify
 
 CHUNK = 20_000  # rows per COPY statement (and per progress update)
 SKIPPED = ("schema_version",)  # the target records its own migrations
-_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 @dataclass
@@ -69,22 +70,6 @@ class CopyProgress(ProgressLine):
         self.show(text, 90)
 
 
-def _field(value: object) -> str:
-    """One value in COPY's text format."""
-    if value is None:
-        return "\\N"
-    if type(value) is str:
-        return value.translate(_ESCAPE)
-    return str(value)
-
-
-def _copy_text(rows: Iterable[tuple]) -> io.StringIO:
-    buf = io.StringIO()
-    buf.writelines("\t".join([_field(v) for v in row]) + "\n" for row in rows)
-    buf.seek(0)
-    return buf
-
-
 def _is_empty(pg: pw.PostgresqlDatabase) -> list[str]:
     return pg.get_tables()
 
@@ -113,10 +98,15 @@ def _lift_keys_and_indexes(cur) -> tuple[list[str], list[str]]:
     return [create for create, _ in indexes], [add for add, _ in keys]
 
 
+def _column_types(cur, table: str) -> list[tuple[str, str]]:
+    cur.execute("SELECT column_name, data_type FROM information_schema.columns WHERE "
+                "table_schema = 'public' AND table_name = %s ORDER BY ordinal_position",
+                (table,))
+    return [(r[0], r[1]) for r in cur.fetchall()]
+
+
 def _columns(cur, table: str) -> list[str]:
-    cur.execute("SELECT column_name FROM information_schema.columns WHERE table_schema = "
-                "'public' AND table_name = %s ORDER BY ordinal_position", (table,))
-    return [r[0] for r in cur.fetchall()]
+    return [c for c, _ in _column_types(cur, table)]
 
 
 def _source_columns(src: pw.SqliteDatabase, table: str) -> set[str]:
@@ -195,7 +185,9 @@ def copy_to_postgres(src: pw.SqliteDatabase, target_url: str, *,
                 indexes, keys = _lift_keys_and_indexes(cur)
                 cur.execute("ALTER TABLE movement DISABLE TRIGGER USER")
                 for table in tables:
-                    report.rows[table] = _copy_table(src, cur, table, bar)
+                    if table != "movement":  # what the new schema seeded gives way to the copy
+                        cur.execute(f'DELETE FROM "{table}"')
+                report.rows.update(_copy_tables(src, cur, tables, bar))
                 cur.execute("ALTER TABLE movement ENABLE TRIGGER USER")
                 for sql in indexes + keys:  # unique and foreign keys are checked here
                     cur.execute(sql)
@@ -204,6 +196,7 @@ def copy_to_postgres(src: pw.SqliteDatabase, target_url: str, *,
                         cur.execute(
                             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                             f'COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM "{table}"')
+                cur.execute("ANALYZE")  # the planner's figures for verify's queries
                 if source_check is not None:
                     report.source_summary, report.source_lines = source_check.result()
                 _prove(src, pg, counts, report, check)
@@ -221,23 +214,81 @@ def copy_to_postgres(src: pw.SqliteDatabase, target_url: str, *,
     return report
 
 
-def _copy_table(src: pw.SqliteDatabase, cur, table: str, bar: CopyProgress | None) -> int:
-    have = _source_columns(src, table)
-    columns = [c for c in _columns(cur, table) if c in have]
-    quoted = ", ".join(f'"{c}"' for c in columns)
-    order = " ORDER BY id" if "id" in columns else ""
-    rows = src.execute_sql(f'SELECT {quoted} FROM "{table}"{order}')
-    copied = 0
-    while True:
-        part = rows.fetchmany(CHUNK)
-        if not part:
-            break
-        cur.copy_expert(f'COPY "{table}" ({quoted}) FROM STDIN', _copy_text(part))
-        copied += len(part)
-        if bar is not None:
-            bar.advance(table, len(part))
-    if bar is not None:
-        bar.advance(table, 0, final=True)
+def _copy_sql(table: str, columns: list[tuple[str, str]]) -> str:
+    """A SELECT on the SQLite file giving each row as one line of COPY's text format, so
+    SQLite's C code does the escaping rather than Python, value by value."""
+    parts = []
+    for name, pg_type in columns:
+        col = f'"{name}"'
+        if pg_type in ("text", "character varying", "character"):
+            value = (f"replace(replace(replace(replace({col}, '\\', '\\\\'), char(9), "
+                     f"'\\t'), char(10), '\\n'), char(13), '\\r')")
+        else:  # numbers, dates, booleans: as SQLite prints them (reals round-trip exactly)
+            value = (f"CASE typeof({col}) WHEN 'real' THEN printf('%.17g', {col}) "
+                     f"ELSE CAST({col} AS TEXT) END")
+        parts.append(f"COALESCE({value}, '\\N')")
+    order = " ORDER BY id" if any(n == "id" for n, _ in columns) else ""
+    return f'SELECT {" || char(9) || ".join(parts)} FROM "{table}"{order}'
+
+
+_DONE = object()
+
+
+def _produce(src: pw.SqliteDatabase, plan: list[tuple[str, str]], out: queue.Queue) -> None:
+    """On a thread of its own: read each table's lines (SQLite works without the GIL) and
+    hand them over in chunks, while the main thread streams the previous chunk to COPY."""
+    try:
+        for table, sql in plan:
+            rows = src.execute_sql(sql)
+            while True:
+                part = rows.fetchmany(CHUNK)
+                if not part:
+                    break
+                text = "\n".join([r[0] for r in part])
+                out.put((table, text + "\n", len(part)))
+            out.put((table, None, 0))
+        out.put(_DONE)
+    except BaseException as exc:  # noqa: BLE001 - raised again on the main thread
+        out.put(exc)
+    finally:
+        src.close()  # this thread's connection
+
+
+def _copy_tables(src: pw.SqliteDatabase, cur, tables: list[str],
+                 bar: CopyProgress | None) -> dict[str, int]:
+    plan, heads = [], {}
+    for table in tables:
+        have = _source_columns(src, table)
+        columns = [(c, t) for c, t in _column_types(cur, table) if c in have]
+        quoted = ", ".join(f'"{c}"' for c, _ in columns)
+        heads[table] = f'COPY "{table}" ({quoted}) FROM STDIN'
+        plan.append((table, _copy_sql(table, columns)))
+    lines: queue.Queue = queue.Queue(maxsize=4)
+    worker = threading.Thread(target=_produce, args=(src, plan, lines), daemon=True)
+    worker.start()
+    copied = dict.fromkeys(tables, 0)
+    try:
+        while True:
+            item = lines.get()
+            if item is _DONE:
+                break
+            if isinstance(item, BaseException):
+                raise item
+            table, text, n = item
+            if text is None:
+                if bar is not None:
+                    bar.advance(table, 0, final=True)
+                continue
+            cur.copy_expert(heads[table], io.StringIO(text))
+            copied[table] += n
+            if bar is not None:
+                bar.advance(table, n)
+    finally:
+        while worker.is_alive():  # let it finish (or fail) before the copy goes on
+            try:
+                lines.get(timeout=0.1)
+            except queue.Empty:
+                pass
     return copied
 
 

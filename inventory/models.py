@@ -460,3 +460,6 @@ ALL_MODELS = [
     SupplierOffer, PurchaseOrder, PurchaseOrderLine, Asset, StockLevel, Shipment, ShipmentLine,
     License, LicenseSeat, CountSession, CountEntry, Movement, *SHOP_MODELS, LicenseTerm,
 ]
+
+# The cost model's tables (schema v11) live with it in inventory/costing/tables.py, which
+# adds them to ALL_MODELS when imported (schema.py imports it).

@@ -49,6 +49,9 @@ class BasketResult(Result):
 def run(uow: UnitOfWork, command: Command) -> Result:
     """Carry out one command inside `uow` (its role checked first)."""
     uow.require(command.action)
+    if not command.locks_ledger_itself:
+        uow.lock_ledger()  # the transaction begun, and on PostgreSQL the ledger head's
+        # lock taken before any row lock (one lock order for every desk: no deadlocks)
     mark = uow.mark()
     view = command.apply(uow)
     if command.kinds:
@@ -61,7 +64,8 @@ def execute_all(db: Handle, operator: OperatorRef,
                 commands: Iterable[Command]) -> BasketResult:
     """A basket: every command in one transaction; if one is refused, none is written."""
     results: list[Result] = []
-    with UnitOfWork(db, operator) as uow:
+    commands = list(commands)
+    with UnitOfWork(db, operator, single=len(commands) == 1) as uow:
         for i, command in enumerate(commands):
             try:
                 results.append(run(uow, command))
@@ -76,7 +80,7 @@ def execute_all(db: Handle, operator: OperatorRef,
 
 def execute(db: Handle, operator: OperatorRef, command: Command) -> Result:
     """One command in its own unit of work."""
-    with UnitOfWork(db, operator) as uow:
+    with UnitOfWork(db, operator, single=True) as uow:
         result = run(uow, command)
         uow.publish()
     live.note_own_commit(db, uow.movement_ids)

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 
 import peewee as pw
 
+from . import pgcalls
 from .errors import Duplicate, NotFound, PermissionDenied, ValidationError
 
 OWNER = "stockroom_owner"
@@ -36,22 +37,71 @@ TEAM_SETTING = "team_roles"
 
 # What each group may write, on top of everything the group below it has. "As far as
 # tables allow": the finer rules (who may approve a count, retire an asset) stay the app's.
+# EVERY table of the schema has a rule: here, or in READ_ONLY (tests/test_pg_roles.py
+# fails for a table with neither, so a new table cannot be forgotten).
 WRITES: dict[str, dict[str, str]] = {
     "viewer": {},
     "service_desk": {
         "movement": "INSERT", "asset": "UPDATE", "stock_level": "INSERT, UPDATE",
-        "license_seat": "INSERT, UPDATE",
+        "license_seat": "INSERT, UPDATE", "cost_repair": "INSERT, UPDATE",
+        # the shop: requests and their ledger, reservations, loan bookings, joiners
+        "request": "INSERT, UPDATE", "request_event": "INSERT",
+        "reservation": "INSERT, UPDATE", "booking": "INSERT, UPDATE",
+        "joiner": "INSERT, UPDATE",
+        "digest_sent": "INSERT, DELETE",  # `notify` remembers what it sent
     },
     "supply_chain": {
         **{t: "INSERT, UPDATE" for t in (
             "asset", "product", "location", "transfer_lane", "person", "supplier",
             "supplier_offer", "purchase_order", "purchase_order_line", "shipment",
-            "shipment_line", "license", "count_session")},
+            "shipment_line", "license", "count_session", "license_term",
+            "catalog_item", "kit_line", "kit_option")},
+        "cost_centre_move": "INSERT",
         "count_entry": "INSERT, UPDATE, DELETE",
+        "loan_device": "INSERT",
     },
-    "manager": {"service_target": "INSERT, UPDATE, DELETE"},
+    "manager": {**{t: "INSERT, UPDATE, DELETE" for t in (
+        "service_target", "cost_depreciation", "cost_rate", "cost_license_pricing",
+        "cost_budget", "cost_cloud")},
+                "setting": "INSERT, UPDATE"},  # only MANAGER_SETTINGS (setting_guard)
     "admin": {"operator": "INSERT, UPDATE", "setting": "INSERT, UPDATE, DELETE"},
 }
+# Written by nobody but the owner (migrations) or the owner's triggers.
+READ_ONLY = frozenset({"schema_version", "demand_month", "cost_holding", "cost_balance",
+                       "cost_stockout", "cost_flow_month", "cost_spend_month"})
+# The settings a manager may change (the app's "adjust"); the rest are the admins'.
+MANAGER_SETTINGS = ("joiners.lead_days",)
+
+
+def rule_for(table: str) -> dict[str, str] | None:
+    """The groups that may write `table` and how; {} for a read-only table, None for a
+    table with no rule at all."""
+    if table in READ_ONLY:
+        return {}
+    found = {role: tables[table] for role, tables in WRITES.items() if table in tables}
+    return found or None
+
+
+SETTING_GUARD = f"""
+CREATE OR REPLACE FUNCTION setting_guard() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+  IF pg_has_role(session_user, '{OWNER}', 'MEMBER')
+     OR pg_has_role(session_user, 'stockroom_admin', 'MEMBER')
+     OR (NEW.key = ANY (ARRAY[{", ".join(f"'{k}'" for k in MANAGER_SETTINGS)}])
+         AND (TG_OP = 'INSERT' OR OLD.key = NEW.key)) THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION 'only an admin may change the setting %', NEW.key USING ERRCODE = '42501';
+END $$"""
+SETTING_GUARD_TRIGGER = """
+CREATE TRIGGER setting_guard BEFORE INSERT OR UPDATE ON setting
+FOR EACH ROW EXECUTE FUNCTION setting_guard()"""
+
+# Trigger functions on `movement` that keep projections (the demand table, the cost
+# model's holdings, balances and monthly spend).
+PROJECTION_FUNCTIONS = ("movement_demand_month", "movement_cost_holding",
+                        "movement_cost_balance", "movement_cost_spend")
 
 MOVEMENT_OPERATOR = """
 CREATE OR REPLACE FUNCTION movement_operator() RETURNS trigger
@@ -219,11 +269,16 @@ def setup(db: pw.PostgresqlDatabase, owners: Iterable[str] = ()) -> list[str]:
         cur.execute(MOVEMENT_OPERATOR)
         cur.execute("DROP TRIGGER IF EXISTS movement_operator ON movement")
         cur.execute(MOVEMENT_OPERATOR_TRIGGER)
-        # the demand table is kept by its trigger as the owner: no desk writes it itself
-        cur.execute("ALTER FUNCTION movement_demand_month() SECURITY DEFINER "
-                    "SET search_path = public, pg_temp")
+        cur.execute(SETTING_GUARD)
+        cur.execute("DROP TRIGGER IF EXISTS setting_guard ON setting")
+        cur.execute(SETTING_GUARD_TRIGGER)
+        # the projections are kept by their triggers as the owner: no desk writes them
+        for fn in PROJECTION_FUNCTIONS:
+            cur.execute(f"ALTER FUNCTION {fn}() SECURITY DEFINER "
+                        "SET search_path = public, pg_temp")
         for sql in LOGIN_FUNCTIONS:
             cur.execute(sql)
+        pgcalls.install(db)  # the hot use cases' functions, owned by the owner role
         for fn in ADMIN_ONLY_FUNCTIONS:
             cur.execute(f"REVOKE ALL ON FUNCTION {fn} FROM PUBLIC")
             cur.execute(f"GRANT EXECUTE ON FUNCTION {fn} TO {GROUPS['admin']}")
@@ -231,9 +286,14 @@ def setup(db: pw.PostgresqlDatabase, owners: Iterable[str] = ()) -> list[str]:
         cur.execute("UPDATE operator SET password_hash = NULL WHERE password_hash IS NOT NULL")
         cur.execute("INSERT INTO setting (key, value) VALUES (%s, '1') ON CONFLICT (key) "
                     "DO NOTHING", (TEAM_SETTING,))
+        cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        unruled = sorted(t for (t,) in cur.fetchall() if rule_for(t) is None)
         cur.execute("RESET ROLE")
     done.append("privileges granted per role; the ledger is append-only for everyone; "
                 "movements carry the signed-in login")
+    if unruled:
+        done.append(f"read-only for every group (no rule in inventory/pgroles.py): "
+                    f"{', '.join(unruled)}")
     return done
 
 
@@ -249,9 +309,12 @@ def _grants(cur) -> None:
                 f"{GROUPS['service_desk']}")
     cur.execute(f"ALTER DEFAULT PRIVILEGES FOR ROLE {OWNER} IN SCHEMA public "
                 f"GRANT SELECT ON TABLES TO {viewer}")
+    cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+    present = {t for (t,) in cur.fetchall()}
     for role, tables in WRITES.items():
         for table, privileges in tables.items():
-            cur.execute(f'GRANT {privileges} ON "{table}" TO {GROUPS[role]}')
+            if table in present:  # an older schema may not have every table yet
+                cur.execute(f'GRANT {privileges} ON "{table}" TO {GROUPS[role]}')
 
 
 # -- logins ----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from pathlib import Path
 import peewee as pw
 
 from . import models as m
+from .costing import tables as _costing_tables  # noqa: F401 - adds its tables to ALL_MODELS
 from .db import is_postgres
 from .errors import StorageError
 from .replenishment import demand_table
@@ -239,9 +240,34 @@ def _v11(db: pw.Database) -> None:
                        "DEFAULT ''")
 
 
+def _v12(db: pw.Database) -> None:
+    # PostgreSQL: the server-side functions of the hot use cases (check-out, check-in in
+    # one round trip, the ledger's hash chain computed by the server); SQLite: nothing.
+    from . import pgcalls
+
+    pgcalls.install(db)
+
+
+def _v13(db: pw.Database) -> None:
+    # The cost model: depreciation rules (seeded with the default lives per category), the
+    # rate card, license pricing periods, repair records, budgets, imported cloud charges.
+    # Who moved from which cost centre when (so each day is charged to the one in force).
+    from .costing import holdings, spend, stockouts
+    from .costing.tables import COSTING_MODELS, DEFAULT_LIVES, CostCentreMove, DepreciationRule
+
+    db.create_tables([*COSTING_MODELS, CostCentreMove], safe=True)
+    holdings.install(db)  # who held which device on which days, kept by a trigger
+    stockouts.install(db)  # when each product ran out where, kept by a trigger
+    spend.install(db)  # spares issued per month and cost centre, kept by a trigger
+    for category, months in DEFAULT_LIVES.items():
+        if not DepreciationRule.select().where(DepreciationRule.category == category).exists():
+            DepreciationRule.create(category=category, life_months=months, residual_pct=0)
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4,
                                                          5: _v5, 6: _v6, 7: _v7, 8: _v8,
-                                                         9: _v9, 10: _v10, 11: _v11}
+                                                         9: _v9, 10: _v10, 11: _v11,
+                                                         12: _v12, 13: _v13}
 CURRENT_VERSION = max(MIGRATIONS)
 
 
@@ -255,7 +281,10 @@ ADDED_COLUMNS: dict[int, dict[str, set[str]]] = {
 # Tables created by a later migration (an older database has none of them).
 ADDED_TABLES: dict[int, set[str]] = {
     6: {"service_target"}, 9: {model._meta.table_name for model in m.SHOP_MODELS},
-    10: {"license_term"}}
+    10: {"license_term"},
+    13: {"cost_depreciation", "cost_rate", "cost_license_pricing", "cost_repair",
+         "cost_budget", "cost_cloud", "cost_holding", "cost_balance", "cost_stockout",
+         "cost_flow_month", "cost_centre_move", "cost_spend_month"}}
 
 
 def required_columns(version: int) -> dict[str, set[str]]:

@@ -18,7 +18,7 @@ from typing import Any
 
 from . import live
 from .changes import ANY_MOVEMENT, MOVEMENT_KINDS, Changes
-from .db import Handle, unwrap
+from .db import Handle, is_postgres, unwrap
 from .dberrors import is_driver_error, translate
 from .operators import OperatorRef
 from .roles import require
@@ -37,7 +37,7 @@ class Mark:
 class UnitOfWork:
     """A context manager owning one transaction; reentrant (an inner one is a savepoint)."""
 
-    def __init__(self, db: Handle, operator: OperatorRef) -> None:
+    def __init__(self, db: Handle, operator: OperatorRef, *, single: bool = False) -> None:
         self.db = unwrap(db)  # a Store from the window, or the database
         self.operator = operator
         self.movement_ids: list[int] = []
@@ -45,6 +45,12 @@ class UnitOfWork:
         self._outer: UnitOfWork | None = None
         self._tx: Any = None
         self._token: Any = None
+        self.ledger_locked = False  # this transaction holds the ledger head's lock
+        # One command: on PostgreSQL the transaction is begun only when a statement needs
+        # it, so a server-side call that does the whole command is ONE round trip (its own
+        # statement is atomic) and sends the change notice itself.
+        self.single = single
+        self._notified_at: int | None = None
 
     # -- the transaction -----------------------------------------------------------------
 
@@ -53,8 +59,10 @@ class UnitOfWork:
         try:
             if self._outer is None:
                 live.reconnect_if_lost(self.db)  # the server was away and is back
-            self._tx = self.db.atomic()
-            self._tx.__enter__()
+            else:
+                self._outer.begin()
+            if not (self.single and self._outer is None and is_postgres(self.db)):
+                self.begin()
         except Exception as exc:
             if is_driver_error(exc):
                 raise translate(exc) from exc
@@ -62,10 +70,27 @@ class UnitOfWork:
         self._token = _current.set(self)
         return self
 
+    def begin(self) -> None:
+        """Open the transaction now (a single command's is begun on first need)."""
+        if self._tx is None:
+            try:
+                tx = self.db.atomic()
+                tx.__enter__()
+            except Exception as exc:
+                if is_driver_error(exc):
+                    raise translate(exc) from exc
+                raise
+            self._tx = tx
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._tx is not None
+
     def __exit__(self, exc_type, exc, tb) -> None:
         _current.reset(self._token)
         try:
-            self._tx.__exit__(exc_type, exc, tb)
+            if self._tx is not None:
+                self._tx.__exit__(exc_type, exc, tb)
         except Exception as commit_exc:
             if is_driver_error(commit_exc):
                 raise translate(commit_exc) from commit_exc
@@ -81,6 +106,33 @@ class UnitOfWork:
     def require(self, action: str) -> None:
         """Refuse the operator's request unless the role allows `action`."""
         require(self.operator.role, action)
+
+    def holds_ledger_lock(self) -> bool:
+        work: UnitOfWork | None = self
+        while work is not None:
+            if work.ledger_locked:
+                return True
+            work = work._outer
+        return False
+
+    def lock_ledger(self) -> None:
+        """PostgreSQL: take the ledger head's lock before any row lock of this transaction,
+        so every writing transaction takes its locks in one order (no deadlocks between
+        desks); held until commit. SQLite's writer lock already does this."""
+        if self.holds_ledger_lock():
+            return
+        self.begin()
+        real = unwrap(self.db)
+        if is_postgres(real):
+            from .services.chain import lock_head
+
+            try:
+                lock_head(real)
+            except Exception as exc:
+                if is_driver_error(exc):
+                    raise translate(exc) from exc
+                raise
+            self.ledger_locked = True
 
     # -- what was written ----------------------------------------------------------------
 
@@ -111,10 +163,27 @@ class UnitOfWork:
         return (tuple(self.movement_ids[mark.movements:]),
                 Changes().merge(*self._changes[mark.changes:]))
 
+    def inline_notice(self, kinds: Iterable[str]) -> dict[str, Any] | None:
+        """For a server-side call that is this whole unit of work: the change notice's
+        known part (`pgcalls.notice_base`), so the server sends it in the same round trip;
+        None when the notice waits for `publish` (a basket, a nested unit of work)."""
+        if self._outer is not None or not self.single or self._changes:
+            return None
+        from .pgcalls import notice_base
+
+        return notice_base(self.operator.name or self.operator.username, frozenset(kinds))
+
+    def notified(self) -> None:
+        """The server sent the notice for everything recorded so far."""
+        self._notified_at = len(self._changes)
+
     def publish(self) -> None:
         """Tell the other desks what this unit of work changed, in its own transaction
         (PostgreSQL NOTIFY, delivered on commit; SQLite desks watch the file instead)."""
-        if self._outer is None:
+        if self._notified_at is not None and self._notified_at == len(self._changes):
+            return  # a server-side call sent it already
+        if self._outer is None and self.changes:
+            self.begin()
             live.publish(self.db, self.changes, self.operator.name or self.operator.username,
                          self.movement_ids)
 

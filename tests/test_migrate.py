@@ -133,3 +133,39 @@ def test_migrate_needs_a_postgres_target_and_a_sqlite_source(demo_url, pg_server
     target = fresh_pg_url(pg_server)
     r = run("migrate", target, db=target)
     assert r.returncode == 1 and "--database FILE" in r.stderr
+
+
+def test_every_value_crosses_exactly_even_tabs_newlines_and_backslashes(tmp_path, pg_server):
+    """COPY's text is made by SQLite's own functions: hostile texts, NULLs, reals and
+    booleans arrive as they were, and the copy verifies (its chain hashes every value)."""
+    from inventory.commands import CheckIn
+    from inventory.migrate import copy_to_postgres
+
+    from .world import build
+
+    src = open_store(str(tmp_path / "src.sqlite"))
+    world = build(src)
+    hostile = "tab\there\nnew line\r\\back\\N 'q' \"dq\" é 📦 \\t"
+    operations.execute(src, world.admin, CheckOut("IT-000001", person="E1", reference=hostile))
+    operations.execute(src, world.admin, CheckIn("IT-000001", note=hostile + "\n"))
+    m.Person.update(name=hostile).where(m.Person.employee_id == "E2").execute()
+    m.TransferLane.update(lead_time_days=2.375).execute()  # a real (REAL on the server)
+
+    def rows(db) -> dict[str, list[tuple]]:
+        return {model._meta.table_name: sorted(model.select().tuples(), key=lambda r: r[0])
+            for model in (m.Movement, m.Person, m.TransferLane, m.Product, m.Asset)}
+
+    want = rows(src)
+    target = fresh_pg_url(pg_server)
+    report = copy_to_postgres(src, target, check=True)
+    src.close()
+    assert report.verify_target is not None and report.verify_target.ok
+    db = open_store(target)
+    try:
+        got = rows(db)
+    finally:
+        db.close()
+    assert got["movement"] == want["movement"]
+    assert any(hostile in r for r in got["person"])
+    assert got["transfer_lane"] == want["transfer_lane"]
+    assert got == want

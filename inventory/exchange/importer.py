@@ -90,9 +90,14 @@ class ImportReport:
         return out
 
 
-PLANNERS: dict[str, type[Planner]] = {
-    p.kind: p for p in (AssetPlanner, StockPlanner, PeoplePlanner, LocationPlanner,
-                        SupplierPlanner, OfferPlanner, LicensePlanner)}
+def _planners() -> dict[str, type[Planner]]:
+    from ..costing.import_budgets import BudgetPlanner
+
+    return {p.kind: p for p in (AssetPlanner, StockPlanner, PeoplePlanner, LocationPlanner,
+                                SupplierPlanner, OfferPlanner, LicensePlanner, BudgetPlanner)}
+
+
+PLANNERS: dict[str, type[Planner]] = _planners()
 
 DATE_FIELDS = ("purchase_date", "warranty_end", "due_date", "left_on", "starts_on", "ends_on")
 

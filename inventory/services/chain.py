@@ -8,6 +8,7 @@ keeps two desks from chaining onto the same head; SQLite's writer lock already d
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -72,11 +73,21 @@ def _real(db) -> pw.Database:
     return getattr(db, "obj", None) or db  # a DatabaseProxy: the database behind it
 
 
+def lock_head(db: pw.Database) -> None:
+    """PostgreSQL: lock the ledger's head until the transaction ends."""
+    _real(db).execute_sql("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+
+
 def head(db: pw.Database) -> str:
-    """The newest movement's hash, locking the head until the transaction ends."""
+    """The newest movement's hash, locking the head until the transaction ends (unless
+    the unit of work in progress holds that lock already)."""
     db = _real(db)
     if isinstance(db, pw.PostgresqlDatabase):
-        db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+        from .. import uow
+
+        work = uow.current()
+        if work is None or not work.holds_ledger_lock():
+            lock_head(db)
     row = db.execute_sql("SELECT hash FROM movement ORDER BY id DESC LIMIT 1").fetchone()
     return (row[0] if row else None) or GENESIS
 
@@ -112,6 +123,17 @@ def check(rows: Iterable[Sequence], limit: int = 20) -> tuple[list[str], int, st
     id order: the first `limit` rows whose contents or place in the chain are wrong."""
     problems: list[str] = []
     prev, prev_id, n = GENESIS, None, 0
+    collecting = gc.isenabled()
+    gc.disable()  # millions of short-lived tuples, no cycles: the collector only slows it
+    try:
+        return _check(rows, limit, problems, prev, prev_id, n)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _check(rows: Iterable[Sequence], limit: int, problems: list[str], prev: str,
+           prev_id: object, n: int) -> tuple[list[str], int, str]:
     for row in rows:
         n += 1
         mid, stored_prev, stored = row[0], row[-2], row[-1]
@@ -132,6 +154,42 @@ def check(rows: Iterable[Sequence], limit: int = 20) -> tuple[list[str], int, st
             problems.append("... (further rows not checked)")
             break
     return problems, n, prev
+
+
+# PostgreSQL: each row's digest computed by the server (inventory/pgcalls.py's helpers,
+# the same text Python hashes for every printable text), over all rows at once.
+_SERVER_DIGEST = f"""encode(sha256(convert_to(COALESCE(NULLIF(prev_hash, ''), '{GENESIS}')
+  || E'\\n(' || concat_ws(', ',
+  stockroom_py_str(to_char(at, 'YYYY-MM-DD HH24:MI:SS.US')), stockroom_py_str(kind),
+  stockroom_py_int(product_id), stockroom_py_int(asset_id), stockroom_py_int(license_id),
+  stockroom_py_int(quantity), stockroom_py_int(from_location_id),
+  stockroom_py_int(to_location_id), stockroom_py_int(person_id), stockroom_py_int(holder_id),
+  stockroom_py_str(asset_status), stockroom_py_int(operator_id), stockroom_py_str(reference),
+  stockroom_py_str(source), stockroom_py_str(note),
+  stockroom_py_str(round(unit_cost, 2)::text), stockroom_py_int(reverses_id)) || ')',
+  'UTF8')), 'hex')"""
+SERVER_CHECK = f"""
+SELECT count(*), count(*) FILTER (WHERE hash IS NULL OR hash <> {_SERVER_DIGEST}),
+       (SELECT hash FROM movement ORDER BY id DESC LIMIT 1)
+  FROM movement"""
+SERVER_LINKS = f"""
+SELECT count(*) FROM (SELECT prev_hash, lag(hash) OVER (ORDER BY id) AS before
+                        FROM movement) AS x
+ WHERE COALESCE(NULLIF(prev_hash, ''), '{GENESIS}') <> COALESCE(before, '{GENESIS}')"""
+
+
+def check_on_server(db: pw.Database) -> tuple[list[str], int, str] | None:
+    """PostgreSQL: `check` done by the server when every row is in order (one scan, on
+    the server's cores); None when any row is not (or the server cannot), so that `check`
+    in Python names each one in its own words."""
+    db = _real(db)
+    if not isinstance(db, pw.PostgresqlDatabase) or not db.execute_sql(
+            "SELECT to_regprocedure('stockroom_py_str(text)') IS NOT NULL").fetchone()[0]:
+        return None
+    n, wrong, last = db.execute_sql(SERVER_CHECK).fetchone()
+    if wrong or db.execute_sql(SERVER_LINKS).fetchone()[0]:
+        return None
+    return [], n, (last or GENESIS) if n else GENESIS
 
 
 def select_sql() -> str:

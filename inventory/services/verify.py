@@ -111,7 +111,8 @@ def _verify(db: pw.Database) -> VerifyReport:
     with db.atomic():
         report.guards_restored = install_guards(db)  # the one write: closing a hole
     with db.atomic():
-        problems, _, report.chain_head = chain.check(db.execute_sql(chain.select_sql()))
+        problems, _, report.chain_head = (chain.check_on_server(db) or chain.check(
+            db.execute_sql(chain.select_sql())))
         report.chain_problems = problems
         report.movements = m.Movement.select().count()
         ledger = {(p, loc): int(q) for p, loc, q in db.execute_sql(STOCK_FROM_LEDGER)}
@@ -143,5 +144,9 @@ def _verify(db: pw.Database) -> VerifyReport:
                     f"{wanted[1]}; "
                     f"asset record says {status} at {places.get(loc)}, holder {holder}")
         report.demand_differences = demand_table.differences(db)
+        from ..costing import holdings, spend, stockouts  # the cost model's projections
+
+        report.asset_differences += holdings.differences(db)
+        report.stock_differences += stockouts.differences(db) + spend.differences(db)
     report.rule_problems = audit(db)
     return report

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QScrollArea,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -153,7 +154,14 @@ class DashboardPage(Page):
         body = QWidget()
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        from .business import BusinessTab  # the KPIs (issue 14)
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(scroll, "Today")
+        self.business = BusinessTab(ctx)
+        self.tabs.addTab(self.business, "Business")
+        outer.addWidget(self.tabs)
         scroll.setWidget(body)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(22, 18, 22, 18)
@@ -219,6 +227,7 @@ class DashboardPage(Page):
     def _on_bus(self, changes) -> None:
         if not changes.touches(*self.kinds):
             return
+        self.business.mark_stale()
         if self.isVisible():
             self.recompute.poke()  # one read of the figures for a burst of changes
         else:

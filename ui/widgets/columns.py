@@ -170,6 +170,10 @@ class ColumnPolicy(QObject):
     def schedule(self, *_args) -> None:
         self._timer.start()
 
+    def pending(self) -> bool:
+        """A fit is due (rows or a size arrived and the event loop has not fitted them)."""
+        return self._timer.isActive() or self._later.isActive()
+
     def _count(self) -> int:
         return self.view.model().columnCount()
 
