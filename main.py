@@ -19,6 +19,8 @@ COMMAND_MODULES = (
     "inventory.exchange.cli",  # import, export, restore, reconcile
     "inventory.replenishment.cli",  # reorder, backtest
     "inventory.shop_cli",  # catalog, request, kit, booking, joiner, leaver
+    "inventory.costing.cli",  # kpi, depreciation, rate, budget, repair, focus
+    "ui.showback.cli",  # showback (the statements PDF renders with Qt, offscreen)
     "ui.labels.cli",  # labels (renders with Qt, offscreen)
     "ui.doctor",  # doctor: what this desk needs, and what to do about each problem
     "ui.desktop_entry",  # desktop-entry: the Linux applications-menu entry

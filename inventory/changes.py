@@ -12,7 +12,7 @@ from types import MappingProxyType
 
 # The kinds of change a page may subscribe to.
 KINDS = ("assets", "stock", "licenses", "people", "locations", "orders", "movements",
-         "catalog", "counts", "operators", "requests", "bookings")
+         "catalog", "counts", "operators", "requests", "bookings", "costs")
 
 # Which kinds a ledger movement of each kind changes (besides "movements").
 MOVEMENT_KINDS: Mapping[str, frozenset[str]] = MappingProxyType({

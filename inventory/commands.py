@@ -91,9 +91,12 @@ class CheckIn(Command):
 
     def apply(self, uow):
         # PostgreSQL: one round trip for the ordinary case (inventory/pgcalls.py)
+        held = _holder(self.tag) if self.damaged else None  # whom a repair is charged to
         view = pgcalls.check_in(uow, self.tag, location=self.location, damaged=self.damaged,
                                 person=self.person, source=self.source,
                                 reference=self.reference, note=self.note)
+        if view is not None and self.damaged:  # the server did it: the repair record here
+            _open_repair(uow, view.tag, held, self.note)
         if view is None:
             uow.lock_ledger()
             view = assets.check_in(uow.db, uow.operator, self.tag, location=self.location,
@@ -101,6 +104,26 @@ class CheckIn(Command):
                                    source=self.source, reference=self.reference,
                                    note=self.note)
         return view
+
+
+def _holder(code: str):
+    """Who holds the device a check-in names (by tag or serial), before the check-in."""
+    from . import models as m
+
+    a = m.Asset.get_or_none((m.Asset.tag == code.strip()) | (m.Asset.serial == code.strip()))
+    return a.holder if a is not None and a.holder_id else None
+
+
+def _open_repair(uow, tag: str, held, note: str) -> None:
+    """A damaged check-in done by the server call: its repair record, as the service
+    opens it (charged to whoever held the device)."""
+    from . import models as m
+    from .costing.repairs import open_for
+
+    a = m.Asset.get(m.Asset.tag == tag)
+    last = (m.Movement.select(m.Movement.id).where(m.Movement.asset == a.id)
+            .order_by(m.Movement.id.desc()).scalar())
+    open_for(a, held, uow.operator, movement_id=last, note=note)
 
 
 @dataclass(frozen=True)

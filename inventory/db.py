@@ -11,12 +11,36 @@ from .dburl import (  # noqa: F401 - where the database is: re-exported for inve
     ENV_VAR,
     default_database_path,
     describe,
-    is_postgres,
     resolve_url,
     sqlite_path,
 )
+from .dburl import is_postgres as _is_postgres_url
+from .store import Store
 
 database_proxy = peewee.DatabaseProxy()
+
+Handle = peewee.Database | peewee.DatabaseProxy | Store
+
+
+def unwrap(db: Handle | None = None) -> peewee.Database:
+    """The peewee database behind `db`: a `Store`, the models' proxy, or the database
+    itself; None means the database the models are bound to."""
+    if db is None:
+        db = database_proxy
+    if isinstance(db, Store):
+        return db._database
+    if isinstance(db, peewee.DatabaseProxy):
+        return db.obj
+    return db
+
+
+def is_postgres(target: str | Handle | None = None) -> bool:
+    """Whether `target` is PostgreSQL: a URL, an open database (or `Store`, or the
+    proxy), or None for the database the models are bound to."""
+    if isinstance(target, str):
+        return _is_postgres_url(target)
+    return isinstance(unwrap(target), peewee.PostgresqlDatabase)
+
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -37,8 +61,8 @@ def serialize(name: str) -> None:
     shipment numbers) take turns until the transaction ends. PostgreSQL: an advisory
     transaction lock (otherwise two desks read the same MAX and one fails on the unique
     index); SQLite: its IMMEDIATE writer lock already does it."""
-    db = database_proxy.obj
-    if isinstance(db, peewee.PostgresqlDatabase):
+    if is_postgres():
+        db = unwrap()
         key = int.from_bytes(name.encode()[:8].ljust(8, b"\0"), "big") & 0x7FFF_FFFF_FFFF_FFFF
         db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (key,))
 

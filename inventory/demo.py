@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import peewee as pw
@@ -21,6 +22,7 @@ import peewee as pw
 from . import clock
 from . import models as m
 from .codes import gtin_check_digit
+from .db import Handle, is_postgres, unwrap
 from .demo_catalog import (
     DEPARTMENTS,
     DEVICE_MODELS,
@@ -80,6 +82,7 @@ class _Builder:
         self.stock: dict[tuple[int, int], int] = defaultdict(int)
         self.orders: list[dict] = []
         self.order_lines: list[dict] = []
+        self.shipments: list[tuple[str, int, int, int]] = []  # (number, to, product, qty)
 
     def at(self, day: date, hour: int | None = None) -> datetime:
         h = hour if hour is not None else self.rng.randrange(8, 18)
@@ -122,8 +125,8 @@ class _Builder:
 
     def people(self) -> None:
         n = 300 * self.scale
-        rows = []
-        self.person_site = {}
+        rows: list[dict[str, Any]] = []
+        self.person_site: dict[int, int] = {}
         self.left_on: dict[int, date] = {}
         for i in range(1, n + 1):
             dept, cc = self.rng.choice(DEPARTMENTS)
@@ -148,7 +151,9 @@ class _Builder:
         self.lead = {i: (lt, sd) for i, (_, lt, sd) in enumerate(SUPPLIERS, 1)}
 
     def products(self) -> None:
-        rows, offers = [], []
+        rows: list[dict[str, Any]] = []
+        offers: list[dict[str, Any]] = []
+        row: dict[str, Any]
         pid = 0
         self.devices: list[tuple[int, dict]] = []
         self.spares: list[tuple[int, dict]] = []
@@ -310,7 +315,7 @@ class _Builder:
                 hits = self.np.random(days) < p_day
                 sizes = self.np.poisson(size - 0.5, days) + 1
                 plan[site] = np.where(hits, sizes, 0)
-            daily = sum(plan.values()).mean()
+            daily = sum(plan.values(), np.zeros(days)).mean()
             site_min = {s: max(2, int(round(plan[s].mean() * 10 + 1))) for s in sites}
             tpl_min = max(4, int(round(daily * (lt_mean + 14))))
             order_qty = max(pack, int(np.ceil(daily * 60 / pack)) * pack)
@@ -395,7 +400,7 @@ class _Builder:
             if ltype == "per_user":
                 holders = self.rng.sample(leavers, n_left) + self.rng.sample(
                     self.active_people, min(used - n_left, len(self.active_people)))
-                picks = [(h, None) for h in holders]
+                picks: list[tuple[int | None, int | None]] = [(h, None) for h in holders]
             else:
                 picks = [(None, a) for a in self.rng.sample(
                     range(1, 2000 * self.scale), min(used, 2000 * self.scale - 1))]
@@ -441,7 +446,7 @@ class _Builder:
 
 def reset_sequences(db: pw.Database) -> None:
     """After rows were written with explicit ids, PostgreSQL's sequences must catch up."""
-    if not isinstance(db, pw.PostgresqlDatabase):
+    if not is_postgres(db):
         return
     for model in m.ALL_MODELS:
         table = model._meta.table_name
@@ -451,9 +456,10 @@ def reset_sequences(db: pw.Database) -> None:
                        f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)")
 
 
-def load_demo(db: pw.Database, op: OperatorRef, scale: int = 1, seed: int = 7,
+def load_demo(db: Handle, op: OperatorRef, scale: int = 1, seed: int = 7,
               today: date | None = None) -> DemoSummary:
     """Fill an empty database with the demo department (scale multiplies its size)."""
+    db = unwrap(db)
     require(op.role, "catalog")
     if scale < 1:
         raise ValidationError("--scale must be 1 or more.")
@@ -472,6 +478,9 @@ def load_demo(db: pw.Database, op: OperatorRef, scale: int = 1, seed: int = 7,
         b.licenses()
         b.open_orders()
         moves = b.write()
+        from .costing.demo import seed as seed_costs
+
+        seed_costs(db, op, b.today)  # repairs, budgets, rate card, the FOCUS sample bill
         reset_sequences(db)
         from .demo_shop import load_shop
 

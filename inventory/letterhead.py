@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, fields
 import peewee as pw
 
 from . import models as m
+from .db import Handle, unwrap
 from .errors import ValidationError
 from .operators import OperatorRef
 from .roles import require
@@ -35,7 +36,8 @@ class Letterhead:
 NAMES = tuple(f.name for f in fields(Letterhead))
 
 
-def load(db: pw.Database) -> Letterhead:
+def load(db: Handle) -> Letterhead:
+    db = unwrap(db)
     with db.atomic():
         stored = dict(m.Setting.select(m.Setting.key, m.Setting.value)
                       .where(m.Setting.key.startswith(PREFIX)).tuples())

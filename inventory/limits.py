@@ -16,6 +16,9 @@ MAX_LEAD_DAYS = 730  # supplier, transfer and renewal lead times, notice periods
 MAX_PACK = 100_000  # pack size and minimum order
 MAX_SEATS = 1_000_000  # seats on one license
 MAX_TERM_MONTHS = 120  # a license term
+MAX_LIFE_MONTHS = 240  # a device's useful life (depreciation)
+MAX_MARKUP_PCT = 1000  # a rate card's mark-up on spares, in percent
+MAX_BUDGET = Decimal("10000000000")  # one cost centre's budget for a year
 
 
 def _whole(value: object, what: str, field: str | None = None) -> int:
@@ -104,6 +107,34 @@ def days(value: object, what: str, field: str | None = None) -> int:
     return whole(value, what, low=0, high=MAX_LEAD_DAYS, field=field)
 
 
+def life_months(value: object, what: str = "The useful life",
+                field: str | None = "life_months") -> int:
+    """A useful life for depreciation: 1..MAX_LIFE_MONTHS months."""
+    return whole(value, what, low=1, high=MAX_LIFE_MONTHS, field=field)
+
+
+def percent(value: object, what: str, *, high: int = 100, field: str | None = None) -> Decimal:
+    """A percentage 0..`high` with at most two decimals."""
+    amount = price(value, what, field=field)
+    if amount > high:
+        raise ValidationError(f"{what} must be between 0 and {high} % (got {amount}).",
+                              field=field)
+    return amount
+
+
+def budget(value: object, what: str = "The budget", field: str | None = "amount") -> Decimal:
+    """A year's budget: 0..MAX_BUDGET."""
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError(f"{what} must be an amount such as 120000 (got {value!r}).",
+                              field=field) from None
+    if not amount.is_finite() or amount < 0 or amount > MAX_BUDGET:
+        raise ValidationError(f"{what} must be between 0 and {MAX_BUDGET:,} (got {value}).",
+                              field=field)
+    return amount.quantize(Decimal("0.01"))
+
+
 # Import fields checked by the planner (field name -> check), so a file is held to the
 # same limits as the window.
 IMPORT_FIELDS: dict[str, Callable[[Any, str], object]] = {
@@ -116,6 +147,7 @@ IMPORT_FIELDS: dict[str, Callable[[Any, str], object]] = {
     "pack_size": pack, "min_order": pack,
     "term_months": term_months,
     "min_quantity": lambda v, what: quantity(v, what, zero=True),
+    "amount": budget,
 }
 
 
@@ -127,4 +159,6 @@ def describe() -> list[str]:
         f"lead times and notice periods: up to {MAX_LEAD_DAYS} days",
         f"pack sizes and minimum orders: 1 to {MAX_PACK:,}",
         f"license seats: 0 to {MAX_SEATS:,}; terms: 1 to {MAX_TERM_MONTHS} months",
+        f"useful lives: 1 to {MAX_LIFE_MONTHS} months; residual values 0 to 100 %; "
+        f"mark-ups 0 to {MAX_MARKUP_PCT} %; budgets 0 to {MAX_BUDGET:,} a year",
     ]

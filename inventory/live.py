@@ -26,6 +26,7 @@ from typing import Any
 import peewee as pw
 
 from .changes import ANY_MOVEMENT, KINDS, MOVEMENT_KINDS, Changes
+from .db import Handle, is_postgres, unwrap
 
 CHANNEL = "stockroom_changes"
 DESK = uuid.uuid4().hex[:12]  # this process: a desk ignores the notices it sent itself
@@ -61,8 +62,8 @@ def publish(db: pw.Database, changes: Changes, operator: str,
             movement_ids: Iterable[int]) -> None:
     """Inside the write's transaction: tell every listening desk (PostgreSQL only; the
     notice goes out when the transaction commits)."""
-    real = getattr(db, "obj", None) or db
-    if changes and isinstance(real, pw.PostgresqlDatabase):
+    real = unwrap(db)
+    if changes and is_postgres(real):
         real.execute_sql("SELECT pg_notify(%s, %s)",
                          (CHANNEL, payload(changes, operator, movement_ids)))
 
@@ -100,8 +101,8 @@ def _key(where: str) -> str:
 def note_own_commit(db: Any, movement_ids: Iterable[int]) -> None:
     """The unit of work committed in this process on `db` (its watcher must not report
     it; another file's movement ids mean nothing here)."""
-    real = getattr(db, "obj", None) or db
-    if not isinstance(real, pw.SqliteDatabase):
+    real = unwrap(db)
+    if is_postgres(real):
         return
     key = _key(str(real.database))
     with _own_lock:
@@ -117,15 +118,15 @@ def _own(where: str) -> tuple[set[int], int]:
 
 # -- listening -------------------------------------------------------------------------------
 
-def connect_params(db: pw.PostgresqlDatabase) -> dict[str, Any]:
+def connect_params(db: pw.Database) -> dict[str, Any]:
     """How the app's own connection reaches the server (the same login)."""
     return dict(db.connect_params, dbname=db.database)
 
 
 def listen_params(db: Any) -> dict[str, Any] | None:
     """The connection settings to LISTEN with, or None when `db` is not PostgreSQL."""
-    real = getattr(db, "obj", None) or db
-    return connect_params(real) if isinstance(real, pw.PostgresqlDatabase) else None
+    real = unwrap(db)
+    return connect_params(real) if is_postgres(real) else None
 
 
 def sqlite_file(url: str) -> str:
@@ -139,8 +140,8 @@ def reconnect(db: Any) -> None:
     one if it died meanwhile."""
     from .dberrors import driver_errors
 
-    real = getattr(db, "obj", None) or db
-    if not isinstance(real, pw.PostgresqlDatabase) or real.is_closed():
+    real = unwrap(db)
+    if not is_postgres(real) or real.is_closed():
         return
     try:
         real.execute_sql("SELECT 1")
@@ -155,8 +156,8 @@ def reconnect(db: Any) -> None:
 def reconnect_if_lost(db: Any) -> None:
     """After the server went away, this thread's connection is dead: open a new one
     before the next statement (no round trip when the connection is fine)."""
-    real = getattr(db, "obj", None) or db
-    if not isinstance(real, pw.PostgresqlDatabase) or real.is_closed():
+    real = unwrap(db)
+    if not is_postgres(real) or real.is_closed():
         return
     conn = real.connection()
     if getattr(conn, "closed", 0):
@@ -300,7 +301,7 @@ VERBS = {"check_out": "checked out", "check_in": "checked in", "receive": "recei
          "license_release": "released a seat of", "return": "took back", "consume": "used"}
 
 
-def describe(db: pw.Database, remote: RemoteChange) -> str:
+def describe(db: Handle, remote: RemoteChange) -> str:
     """"Sam Lee at another desk: checked out IT-000123 (Laptop 14)" (read on the worker)."""
     from . import models as m
 
@@ -315,6 +316,8 @@ def describe(db: pw.Database, remote: RemoteChange) -> str:
                                      on=(m.Movement.asset == m.Asset.id))
             .switch(m.Movement).join(m.Operator, on=(m.Movement.operator == m.Operator.id))
             .where(m.Movement.id.in_(ids)).order_by(m.Movement.id).tuples())
+    with unwrap(db).atomic():
+        rows = list(rows)
     said = []
     for kind, tag, product, qty, op_name in rows:
         who = op_name or who

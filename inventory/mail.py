@@ -12,6 +12,7 @@ from email.message import EmailMessage
 import peewee as pw
 
 from . import models as m
+from .db import Handle, unwrap
 from .errors import ValidationError
 from .operators import OperatorRef
 from .roles import require
@@ -48,9 +49,10 @@ def _split(text: str) -> tuple[str, ...]:
     return tuple(a.strip() for a in text.replace(";", ",").split(",") if a.strip())
 
 
-def load(db: pw.Database) -> MailSettings:
+def load(db: Handle) -> MailSettings:
     keys = [*KEYS.values(), *RECIPIENT_KEYS.values()]
-    got = {s.key: s.value for s in m.Setting.select().where(m.Setting.key.in_(keys))}
+    with unwrap(db).atomic():
+        got = {s.key: s.value for s in m.Setting.select().where(m.Setting.key.in_(keys))}
     try:
         port = int(got.get(KEYS["port"], "587") or 587)
     except ValueError:

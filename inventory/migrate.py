@@ -184,6 +184,9 @@ def copy_to_postgres(src: pw.SqliteDatabase, target_url: str, *,
                 cur = pg.cursor()
                 indexes, keys = _lift_keys_and_indexes(cur)
                 cur.execute("ALTER TABLE movement DISABLE TRIGGER USER")
+                for table in tables:
+                    if table != "movement":  # what the new schema seeded gives way to the copy
+                        cur.execute(f'DELETE FROM "{table}"')
                 report.rows.update(_copy_tables(src, cur, tables, bar))
                 cur.execute("ALTER TABLE movement ENABLE TRIGGER USER")
                 for sql in indexes + keys:  # unique and foreign keys are checked here

@@ -309,7 +309,7 @@ class DemandMonth(BaseModel):
     month = pw.IntegerField()
     grp = pw.CharField()  # use / device / partner
     quantity = pw.IntegerField(default=0)
-    # Of the month's days with demand (schema v13): how many, and the sums of the day
+    # Of the month's days with demand (schema v14): how many, and the sums of the day
     # totals' squares and cubes (the reorder rule's undershoot and demand sizes).
     days = pw.IntegerField(default=0)
     sq = pw.DoubleField(default=0)
@@ -465,3 +465,6 @@ ALL_MODELS = [
     SupplierOffer, PurchaseOrder, PurchaseOrderLine, Asset, StockLevel, Shipment, ShipmentLine,
     License, LicenseSeat, CountSession, CountEntry, Movement, *SHOP_MODELS, LicenseTerm,
 ]
+
+# The cost model's tables (schema v11) live with it in inventory/costing/tables.py, which
+# adds them to ALL_MODELS when imported (schema.py imports it).

@@ -20,6 +20,7 @@ import peewee as pw
 
 from . import models as m
 from .clock import utcnow
+from .db import Handle, unwrap
 from .operators import OperatorRef
 from .roles import require
 
@@ -109,9 +110,10 @@ def _service_desk(today: date) -> list[Item]:
     return out
 
 
-def collect(db: pw.Database, today: date, digests: tuple[str, ...] = tuple(DIGESTS)
+def collect(db: Handle, today: date, digests: tuple[str, ...] = tuple(DIGESTS)
             ) -> dict[str, list[Item]]:
     """Everything each digest would list today (new or not)."""
+    db = unwrap(db)
     out: dict[str, list[Item]] = {}
     with db.atomic():
         if "buyers" in digests:

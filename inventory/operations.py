@@ -16,11 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import peewee as pw
-
 from . import live
 from .changes import Changes
 from .commands import Command
+from .db import Handle
 from .errors import InventoryError
 from .operators import OperatorRef
 from .uow import UnitOfWork
@@ -61,7 +60,7 @@ def run(uow: UnitOfWork, command: Command) -> Result:
     return Result(view, changes, movement_ids)
 
 
-def execute_all(db: pw.Database, operator: OperatorRef,
+def execute_all(db: Handle, operator: OperatorRef,
                 commands: Iterable[Command]) -> BasketResult:
     """A basket: every command in one transaction; if one is refused, none is written."""
     results: list[Result] = []
@@ -79,7 +78,7 @@ def execute_all(db: pw.Database, operator: OperatorRef,
                         tuple(results))
 
 
-def execute(db: pw.Database, operator: OperatorRef, command: Command) -> Result:
+def execute(db: Handle, operator: OperatorRef, command: Command) -> Result:
     """One command in its own unit of work."""
     with UnitOfWork(db, operator, single=True) as uow:
         result = run(uow, command)

@@ -22,8 +22,10 @@ from typing import Any
 import peewee as pw
 
 from . import models as m
+from .db import Handle, is_postgres, unwrap
 from .errors import Duplicate, InvalidState, NotFound, PermissionDenied, ValidationError
 from .roles import ROLE_LABELS, require
+from .store import Store
 
 # scrypt parameters: N = 2^17, r = 8, p = 1 (OWASP password storage, 2023): 128 MiB.
 _N, _R, _P = 2**17, 8, 1
@@ -126,10 +128,11 @@ def _active() -> Any:  # a peewee select of active operators
     return m.Operator.select().where(m.Operator.active)
 
 
-def needs_sign_in(db: pw.Database) -> bool:
+def needs_sign_in(db: Handle) -> bool:
     """PostgreSQL always; a SQLite file once it has more than one active operator, or its
     one operator is not this OS account."""
-    if isinstance(db, pw.PostgresqlDatabase):
+    db = unwrap(db)
+    if is_postgres(db):
         return True
     ops = list(_active().limit(2))
     if not ops:
@@ -137,12 +140,13 @@ def needs_sign_in(db: pw.Database) -> bool:
     return len(ops) > 1 or ops[0].username != os_username()
 
 
-def os_operator(db: pw.Database) -> OperatorRef:
+def os_operator(db: Handle) -> OperatorRef:
     """The OS account as operator; the first one on a new database becomes its admin.
 
     For the password-less session (`current_operator` decides when that is allowed) and
     for programs that set up a database they own (the demo, tests, benchmarks).
     """
+    db = unwrap(db)
     username = os_username()
     with db.atomic():
         op = m.Operator.get_or_none(m.Operator.username == username)
@@ -182,7 +186,7 @@ def _sign_in_as_login(db: pw.Database, username: str, password: str) -> Operator
     """Reconnect with the operator's own database login (SCRAM-SHA-256 on the server)."""
     from .dberrors import driver_errors
 
-    real = getattr(db, "obj", None) or db
+    real = unwrap(db)
     params = dict(real.connect_params, user=username, password=password)
     real.close()
     real.init(real.database, **params)
@@ -194,9 +198,9 @@ def _sign_in_as_login(db: pw.Database, username: str, password: str) -> Operator
     return login_operator(real)
 
 
-def sign_in_to_server(url: str, username: str, password: str) -> tuple[pw.Database,
-                                                                       OperatorRef]:
-    """Team mode, before any connection: open the database as the operator's own login."""
+def sign_in_to_server(url: str, username: str, password: str) -> tuple[Store, OperatorRef]:
+    """Team mode, before any connection: open the database as the operator's own login
+    (the handle's label is `url`'s, without the password)."""
     from .dburl import with_login
     from .errors import StorageError
     from .storage import open_store
@@ -209,11 +213,12 @@ def sign_in_to_server(url: str, username: str, password: str) -> tuple[pw.Databa
                                    "again.") from exc
         raise
     if not _team(db):
-        return db, sign_in(db, username, password)
-    return db, login_operator(db)
+        return Store(db, url), sign_in(db, username, password)
+    return Store(db, url), login_operator(db)
 
 
-def sign_in(db: pw.Database, username: str, password: str) -> OperatorRef:
+def sign_in(db: Handle, username: str, password: str) -> OperatorRef:
+    db = unwrap(db)
     if _team(db):
         return _sign_in_as_login(db, (username or "").strip(), password or "")
     op = m.Operator.get_or_none((m.Operator.username == (username or "").strip())
@@ -236,7 +241,7 @@ def current_operator(db: pw.Database, username: str | None = None,
         return login_operator(db)  # the URL (or ~/.pgpass) already signed this login in
     if not needs_sign_in(db):
         return os_operator(db)
-    if isinstance(db, pw.PostgresqlDatabase) and not _active().exists():
+    if is_postgres(db) and not _active().exists():
         raise PermissionDenied(
             "This PostgreSQL database has no operators yet. Create its first admin with "
             "`operator add NAME --role admin` (password in $STOCKROOM_NEW_PASSWORD), or "
@@ -255,9 +260,10 @@ def _unprotected(exclude: int | None = None) -> list[str]:
     return [o.username for o in q if o.id != exclude]
 
 
-def first_admin(db: pw.Database, username: str, password: str, name: str = "") -> OperatorRef:
+def first_admin(db: Handle, username: str, password: str, name: str = "") -> OperatorRef:
     """The founding admin of a database that has no operator yet (PostgreSQL's first
     sign-in, where the OS account is never trusted): trust comes from the database login."""
+    db = unwrap(db)
     username = check_username(username)
     check_new_password(password)
     with db.atomic():

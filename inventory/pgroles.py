@@ -43,7 +43,7 @@ WRITES: dict[str, dict[str, str]] = {
     "viewer": {},
     "service_desk": {
         "movement": "INSERT", "asset": "UPDATE", "stock_level": "INSERT, UPDATE",
-        "license_seat": "INSERT, UPDATE",
+        "license_seat": "INSERT, UPDATE", "cost_repair": "INSERT, UPDATE",
         # the shop: requests and their ledger, reservations, loan bookings, joiners
         "request": "INSERT, UPDATE", "request_event": "INSERT",
         "reservation": "INSERT, UPDATE", "booking": "INSERT, UPDATE",
@@ -56,15 +56,19 @@ WRITES: dict[str, dict[str, str]] = {
             "supplier_offer", "purchase_order", "purchase_order_line", "shipment",
             "shipment_line", "license", "count_session", "license_term",
             "catalog_item", "kit_line", "kit_option")},
+        "cost_centre_move": "INSERT",
         "count_entry": "INSERT, UPDATE, DELETE",
         "loan_device": "INSERT",
     },
-    "manager": {"service_target": "INSERT, UPDATE, DELETE",
+    "manager": {**{t: "INSERT, UPDATE, DELETE" for t in (
+        "service_target", "cost_depreciation", "cost_rate", "cost_license_pricing",
+        "cost_budget", "cost_cloud")},
                 "setting": "INSERT, UPDATE"},  # only MANAGER_SETTINGS (setting_guard)
     "admin": {"operator": "INSERT, UPDATE", "setting": "INSERT, UPDATE, DELETE"},
 }
 # Written by nobody but the owner (migrations) or the owner's triggers.
-READ_ONLY = frozenset({"schema_version", "demand_month"})
+READ_ONLY = frozenset({"schema_version", "demand_month", "cost_holding", "cost_balance",
+                       "cost_stockout", "cost_flow_month", "cost_spend_month"})
 # The settings a manager may change (the app's "adjust"); the rest are the admins'.
 MANAGER_SETTINGS = ("joiners.lead_days",)
 
@@ -93,6 +97,11 @@ END $$"""
 SETTING_GUARD_TRIGGER = """
 CREATE TRIGGER setting_guard BEFORE INSERT OR UPDATE ON setting
 FOR EACH ROW EXECUTE FUNCTION setting_guard()"""
+
+# Trigger functions on `movement` that keep projections (the demand table, the cost
+# model's holdings, balances and monthly spend).
+PROJECTION_FUNCTIONS = ("movement_demand_month", "movement_cost_holding",
+                        "movement_cost_balance", "movement_cost_spend")
 
 MOVEMENT_OPERATOR = """
 CREATE OR REPLACE FUNCTION movement_operator() RETURNS trigger
@@ -263,9 +272,10 @@ def setup(db: pw.PostgresqlDatabase, owners: Iterable[str] = ()) -> list[str]:
         cur.execute(SETTING_GUARD)
         cur.execute("DROP TRIGGER IF EXISTS setting_guard ON setting")
         cur.execute(SETTING_GUARD_TRIGGER)
-        # the demand table is kept by its trigger as the owner: no desk writes it itself
-        cur.execute("ALTER FUNCTION movement_demand_month() SECURITY DEFINER "
-                    "SET search_path = public, pg_temp")
+        # the projections are kept by their triggers as the owner: no desk writes them
+        for fn in PROJECTION_FUNCTIONS:
+            cur.execute(f"ALTER FUNCTION {fn}() SECURITY DEFINER "
+                        "SET search_path = public, pg_temp")
         for sql in LOGIN_FUNCTIONS:
             cur.execute(sql)
         pgcalls.install(db)  # the hot use cases' functions, owned by the owner role

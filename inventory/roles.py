@@ -13,6 +13,7 @@ ACTIONS: dict[str, str] = {
     "adjust": "adjust stock, approve counts and 3PL statements, import stock quantities, "
               "retire / dispose / mark lost assets (and bring them back)",
     "catalog": "create and edit products, locations, people, suppliers, licenses, import",
+    "costs": "set depreciation, the rate card and budgets, import cloud bills",
     "backup": "take backups on demand",
     "admin": "manage operators and restore backups",
 }
@@ -22,7 +23,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "service_desk": frozenset({"view", "check_out", "request"}),
     "supply_chain": frozenset({"view", "check_out", "request", "receive", "catalog"}),
     "manager": frozenset({"view", "check_out", "request", "approve", "receive", "adjust",
-                          "catalog", "backup"}),
+                          "catalog", "costs", "backup"}),
     "admin": frozenset(ACTIONS),
 }
 

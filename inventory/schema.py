@@ -9,6 +9,8 @@ from pathlib import Path
 import peewee as pw
 
 from . import models as m
+from .costing import tables as _costing_tables  # noqa: F401 - adds its tables to ALL_MODELS
+from .db import is_postgres
 from .errors import StorageError
 from .replenishment import demand_table
 from .sqlite_copy import backup_sqlite
@@ -29,7 +31,7 @@ LEDGER_GUARD_POSTGRES = [
 
 def _v1(db: pw.Database) -> None:
     db.create_tables(m.ALL_MODELS)
-    guard = LEDGER_GUARD_POSTGRES if isinstance(db, pw.PostgresqlDatabase) else LEDGER_GUARD_SQLITE
+    guard = LEDGER_GUARD_POSTGRES if is_postgres(db) else LEDGER_GUARD_SQLITE
     for sql in guard:
         db.execute_sql(sql)
 
@@ -86,7 +88,7 @@ def _v5(db: pw.Database) -> None:
     # Search finds a tag or serial by any part of it: a trigram index over the two answers
     # "contains" without reading every asset (kept by triggers). Without FTS5's trigram
     # tokenizer (SQLite < 3.34), or on PostgreSQL, search scans as before.
-    if not isinstance(db, pw.SqliteDatabase):
+    if is_postgres(db):
         return
     try:
         db.execute_sql(ASSET_TEXT_SQLITE[0])
@@ -131,7 +133,7 @@ def _backfill_chain(db: pw.Database) -> None:
     the migration's transaction, and put back before it commits)."""
     from .services.chain import GENESIS, digest, select_sql
 
-    pg = isinstance(db, pw.PostgresqlDatabase)
+    pg = is_postgres(db)
     if pg:
         db.execute_sql("DROP TRIGGER IF EXISTS movement_append_only ON movement")
     else:
@@ -162,7 +164,7 @@ def _backfill_chain(db: pw.Database) -> None:
 def install_guards(db: pw.Database) -> list[str]:
     """Put back any ledger guard that is missing or disabled; returns their names."""
     restored = []
-    if isinstance(db, pw.PostgresqlDatabase):
+    if is_postgres(db):
         have = {name: enabled for name, enabled in db.execute_sql(
             "SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = 'movement'::regclass "
             "AND NOT tgisinternal")}
@@ -212,7 +214,7 @@ def _v9(db: pw.Database) -> None:
     # The service desk's shop: catalogue items and kits, requests and their ledger (kept
     # append-only like the movements), reservations, loan-pool bookings, joiners, digests.
     db.create_tables(m.SHOP_MODELS, safe=True)
-    pg = isinstance(db, pw.PostgresqlDatabase)
+    pg = is_postgres(db)
     if pg:
         db.execute_sql("DROP TRIGGER IF EXISTS request_event_append_only ON request_event")
     for sql in REQUEST_EVENT_GUARD_POSTGRES if pg else REQUEST_EVENT_GUARD_SQLITE:
@@ -247,6 +249,22 @@ def _v12(db: pw.Database) -> None:
 
 
 def _v13(db: pw.Database) -> None:
+    # The cost model: depreciation rules (seeded with the default lives per category), the
+    # rate card, license pricing periods, repair records, budgets, imported cloud charges.
+    # Who moved from which cost centre when (so each day is charged to the one in force).
+    from .costing import holdings, spend, stockouts
+    from .costing.tables import COSTING_MODELS, DEFAULT_LIVES, CostCentreMove, DepreciationRule
+
+    db.create_tables([*COSTING_MODELS, CostCentreMove], safe=True)
+    holdings.install(db)  # who held which device on which days, kept by a trigger
+    stockouts.install(db)  # when each product ran out where, kept by a trigger
+    spend.install(db)  # spares issued per month and cost centre, kept by a trigger
+    for category, months in DEFAULT_LIVES.items():
+        if not DepreciationRule.select().where(DepreciationRule.category == category).exists():
+            DepreciationRule.create(category=category, life_months=months, residual_pct=0)
+
+
+def _v14(db: pw.Database) -> None:
     # The demand table also keeps, per month, the days with demand and the sums of the day
     # totals' squares and cubes, so the reorder rule never reads the movements.
     have = {c.name for c in db.get_columns("demand_month")}
@@ -262,7 +280,7 @@ def _v13(db: pw.Database) -> None:
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4,
                                                          5: _v5, 6: _v6, 7: _v7, 8: _v8,
                                                          9: _v9, 10: _v10, 11: _v11,
-                                                         12: _v12, 13: _v13}
+                                                         12: _v12, 13: _v13, 14: _v14}
 CURRENT_VERSION = max(MIGRATIONS)
 
 
@@ -276,7 +294,10 @@ ADDED_COLUMNS: dict[int, dict[str, set[str]]] = {
 # Tables created by a later migration (an older database has none of them).
 ADDED_TABLES: dict[int, set[str]] = {
     6: {"service_target"}, 9: {model._meta.table_name for model in m.SHOP_MODELS},
-    10: {"license_term"}}
+    10: {"license_term"},
+    13: {"cost_depreciation", "cost_rate", "cost_license_pricing", "cost_repair",
+         "cost_budget", "cost_cloud", "cost_holding", "cost_balance", "cost_stockout",
+         "cost_flow_month", "cost_centre_move", "cost_spend_month"}}
 
 
 def required_columns(version: int) -> dict[str, set[str]]:
@@ -306,7 +327,7 @@ def refuse_foreign(db: pw.Database) -> None:
     that already holds another program's tables is left exactly as it is."""
     theirs = [t for t in db.get_tables() if not t.startswith("sqlite_")]
     if theirs:
-        where = db.database if isinstance(db, pw.SqliteDatabase) else f"database {db.database}"
+        where = db.database if not is_postgres(db) else f"database {db.database}"
         shown = ", ".join(theirs[:5]) + (", ..." if len(theirs) > 5 else "")
         raise StorageError(
             f"{where} is not a Stockroom database: it holds other tables ({shown}). "
@@ -327,7 +348,7 @@ def ensure_schema(db: pw.Database, migrations: dict | None = None) -> int:
         return current
     if current == 0:
         refuse_foreign(db)
-    if current > 0 and isinstance(db, pw.SqliteDatabase):
+    if current > 0 and not is_postgres(db):
         backup_sqlite(Path(db.database), label=f"before-v{target}")
     with db.atomic():
         for version in range(current + 1, target + 1):

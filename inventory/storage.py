@@ -12,6 +12,7 @@ from .db import is_postgres, open_database, resolve_url, sqlite_path
 from .dberrors import translate
 from .errors import StorageError
 from .schema import ensure_schema
+from .store import Store
 
 
 def storage_error(exc: Exception, url: str = "") -> StorageError:
@@ -62,3 +63,9 @@ def open_store(url: str | None = None) -> pw.Database:
         raise StorageError(f"Cannot create the database file {resolved}: {exc.strerror}. "
                            "Pick a folder you can write to (--database).") from exc
     return db
+
+
+def open_store_handle(url: str | None = None) -> Store:
+    """`open_store` for the window: the database as an opaque `Store` handle."""
+    resolved = resolve_url(url)
+    return Store(open_store(resolved), resolved)

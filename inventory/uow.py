@@ -16,10 +16,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-import peewee as pw
-
 from . import live
 from .changes import ANY_MOVEMENT, MOVEMENT_KINDS, Changes
+from .db import Handle, is_postgres, unwrap
 from .dberrors import is_driver_error, translate
 from .operators import OperatorRef
 from .roles import require
@@ -38,9 +37,8 @@ class Mark:
 class UnitOfWork:
     """A context manager owning one transaction; reentrant (an inner one is a savepoint)."""
 
-    def __init__(self, db: pw.Database, operator: OperatorRef, *,
-                 single: bool = False) -> None:
-        self.db = db
+    def __init__(self, db: Handle, operator: OperatorRef, *, single: bool = False) -> None:
+        self.db = unwrap(db)  # a Store from the window, or the database
         self.operator = operator
         self.movement_ids: list[int] = []
         self._changes: list[Changes] = []
@@ -63,7 +61,7 @@ class UnitOfWork:
                 live.reconnect_if_lost(self.db)  # the server was away and is back
             else:
                 self._outer.begin()
-            if not (self.single and self._outer is None and _postgres(self.db)):
+            if not (self.single and self._outer is None and is_postgres(self.db)):
                 self.begin()
         except Exception as exc:
             if is_driver_error(exc):
@@ -124,8 +122,8 @@ class UnitOfWork:
         if self.holds_ledger_lock():
             return
         self.begin()
-        real = getattr(self.db, "obj", None) or self.db
-        if isinstance(real, pw.PostgresqlDatabase):
+        real = unwrap(self.db)
+        if is_postgres(real):
             from .services.chain import lock_head
 
             try:
@@ -192,10 +190,6 @@ class UnitOfWork:
     @property
     def changes(self) -> Changes:
         return Changes().merge(*self._changes)
-
-
-def _postgres(db: Any) -> bool:
-    return isinstance(getattr(db, "obj", None) or db, pw.PostgresqlDatabase)
 
 
 def current() -> UnitOfWork | None:

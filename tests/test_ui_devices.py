@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 
 from inventory import models as m
 from inventory.clock import today
+from inventory.db import unwrap
 from inventory.queries.devices import overdue_condition
 from inventory.services.verify import verify
 from ui.views.devices import DevicesPage
@@ -107,7 +108,7 @@ def test_check_out_from_the_selection_updates_view_and_database(qtbot, page, ctx
     qtbot.waitUntil(lambda: page.dialog is None, timeout=2000)
     assert m.Asset.get_by_id(a.id).status == "in_repair"
     assert table_texts(page, "status") == ["In repair"]
-    assert verify(ctx.db).ok
+    assert verify(unwrap(ctx.db)).ok
 
 
 def test_a_refused_check_out_shows_why_beside_the_field_and_changes_nothing(qtbot, page):
@@ -132,7 +133,7 @@ def test_a_refused_check_out_shows_why_beside_the_field_and_changes_nothing(qtbo
     other = m.Person.select().where(m.Person.active).order_by(m.Person.id.desc()).first()
     from inventory.services import assets
 
-    assets.check_out(page.ctx.db, page.ctx.operator, a.tag, person=other.employee_id)
+    assets.check_out(unwrap(page.ctx.db), page.ctx.operator, a.tag, person=other.employee_id)
     before = m.Movement.select().count()
     dialog.click_ok()
     dialog.ctx.ops.wait()

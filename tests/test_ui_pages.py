@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from inventory import models as m
+from inventory.db import unwrap
 from inventory.services.verify import verify
 from ui.views.history import HistoryPage
 from ui.views.licenses import LicensesPage
@@ -67,7 +68,7 @@ def test_issue_a_spare_from_the_selection(qtbot, ctx):
     after = m.StockLevel.get_by_id(level.id).quantity
     assert after == level.quantity - 2
     assert "Issued 2" in page.messages.text()
-    assert verify(ctx.db).ok
+    assert verify(unwrap(ctx.db)).ok
 
 
 def test_license_detail_shows_seats_assignments_and_renewal(qtbot, ctx):
@@ -140,7 +141,7 @@ def test_location_detail_and_confirming_a_shipment(qtbot, ctx):
     ctx.ops.wait()
     assert m.Shipment.get_by_id(ship.id).status == "arrived"
     assert "arrived" in page.messages.text()
-    assert verify(ctx.db).ok
+    assert verify(unwrap(ctx.db)).ok
 
 
 def test_orders_place_and_cancel(qtbot, ctx, monkeypatch):
@@ -152,7 +153,7 @@ def test_orders_place_and_cancel(qtbot, ctx, monkeypatch):
 
     supplier = m.Supplier.select().first()
     product = m.Product.select().where(m.Product.kind == "spare").first()
-    draft = purchasing.create_order(ctx.db, ctx.operator, supplier.name, "LOC-3PL-NW",
+    draft = purchasing.create_order(unwrap(ctx.db), ctx.operator, supplier.name, "LOC-3PL-NW",
                                     [(product.part_number, 5)])
     page = show_page(qtbot, ctx, OrdersPage)
     po = m.PurchaseOrder.get(m.PurchaseOrder.number == draft.number)
@@ -198,7 +199,8 @@ def test_a_spare_with_nothing_on_hand_and_no_offer_says_what_is_missing(qtbot, c
     from ui.dialogs.offers import OfferDialog
     from ui.widgets.pill import Pill
 
-    catalog.create_product(ctx.db, ctx.operator, "HDMI dongle", "spare", part_number="HDMI-9")
+    catalog.create_product(unwrap(ctx.db), ctx.operator, "HDMI dongle", "spare",
+                           part_number="HDMI-9")
     product = m.Product.get(m.Product.part_number == "HDMI-9")
     page = show_page(qtbot, ctx, StockPage)
     qtbot.waitUntil(page.model.query.has_reorder_figures, timeout=10000)
@@ -273,4 +275,4 @@ def test_reconcile_a_partial_statement_in_the_window(qtbot, ctx, tmp_path):
     assert f"{len(others) + devices} shortage" in dialog.summary.text()
     assert dialog.approve_button.isEnabled()
     dialog.reject()
-    assert verify(ctx.db).ok
+    assert verify(unwrap(ctx.db)).ok

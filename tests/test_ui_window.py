@@ -274,8 +274,9 @@ def test_menus_list_every_view_mode_and_file_action(window):
     menus = {a.text().replace("&", ""): a.menu() for a in window.menuBar().actions()}
     assert list(menus) == ["File", "Go", "Scan", "Help"]
     go = {a.text(): a.shortcut().toString() for a in menus["Go"].actions() if a.text()}
-    assert go["Devices"] == "Ctrl+3" and go["History"] == "Ctrl+0" and len(go) == 14
+    assert go["Devices"] == "Ctrl+3" and go["History"] == "Ctrl+0" and len(go) == 15
     assert go["Requests"] == "Ctrl+Shift+R" and go["Refresh"] == "F5"
+    assert go["Showback"] == "Ctrl+Shift+B"
     scan_modes = [a.shortcut().toString() for a in menus["Scan"].actions()]
     assert scan_modes == ["F2", "F3", "F4", "F10", "F6", "F7", "F8", "F9"]
     files = [a.text().replace("&", "") for a in menus["File"].actions() if a.text()]

@@ -126,6 +126,7 @@ def render(args, sizes, tmp: Path) -> int:
             shoot_views(app, ctx, window, page, shoot, m, pw, Scan)
             shoot_shop(app, ctx, window, page, shoot, m, Scan)
             shoot_finishing(app, ctx, window, page, shoot, m, pw)
+            shoot_showback(app, ctx, page, shoot, folder, save)
         finally:
             window.close()
             db.close()
@@ -270,6 +271,37 @@ def shoot_views(app, ctx, window, page, shoot, m, pw, Scan) -> None:  # noqa: N8
         dialog.reject()
 
 
+def shoot_showback(app, ctx, page, shoot, folder: Path, save) -> None:
+    """Showback (the lines and the stacked bar, then a cost centre's items), its
+    budgets and rate card in the window, the dashboard's Business tab and one page of
+    the statements PDF, at the window's size."""
+    from ui.showback.statements import read_items, statement_image
+
+    showback = page("showback")
+    settle(app, ctx.runner, 0.5)
+    shoot("30-showback")  # the lines and the stacked bar per cost centre
+    showback.open_settings()
+    settle(app, ctx.runner, 0.5)
+    if showback.dialog is not None:  # budgets, rates and depreciation, edited in the window
+        shoot("30c-cost-settings", showback.dialog)
+        showback.dialog.tabs.setCurrentIndex(1)
+        shoot("30d-cost-settings-rates", showback.dialog)
+        showback.dialog.reject()
+        settle(app, ctx.runner)
+    showback.select("CC-300")
+    settle(app, ctx.runner, 0.5)
+    shoot("30b-showback-items")  # the items behind one line
+    dashboard = page("dashboard")
+    dashboard.tabs.setCurrentWidget(dashboard.business)
+    settle(app, ctx.runner, 1.0)
+    shoot("31-dashboard-business")
+    dashboard.tabs.setCurrentIndex(0)
+    sb = showback.sb
+    line = sb.line("CC-300")
+    image = statement_image(sb, line, read_items(ctx.db, sb)["CC-300"])
+    path = folder / "32-statement-pdf-page.png"
+    image.save(str(path))
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
 
 def shoot_shop(app, ctx, window, page, shoot, m, Scan) -> None:  # noqa: N803

@@ -30,7 +30,8 @@ from inventory.backup import auto_backup
 from inventory.dburl import ENV_VAR, is_postgres, resolve_url
 from inventory.errors import InventoryError, PermissionDenied
 from inventory.operators import OperatorRef, needs_sign_in, os_operator
-from inventory.storage import open_store
+from inventory.storage import open_store_handle
+from inventory.store import Store
 from resources.app_icon import PNG_SIZES, png
 
 from . import style
@@ -74,7 +75,7 @@ def database_url(args, settings: Settings) -> str:
             or settings.database_url() or resolve_url(None))
 
 
-def sign_in(db, url: str, settings: Settings) -> OperatorRef | None:
+def sign_in(db: Store, url: str, settings: Settings) -> OperatorRef | None:
     """The operator for this session; None when the user gave up signing in."""
     if not needs_sign_in(db):
         try:
@@ -155,7 +156,7 @@ def attach_scanners(app: QApplication, window, settings: Settings) -> None:
     restart()
 
 
-def build_window(db, url: str, operator: OperatorRef, settings: Settings):
+def build_window(db: Store, url: str, operator: OperatorRef, settings: Settings):
     from .live import LiveUpdates
     from .main_window import MainWindow
 
@@ -209,7 +210,7 @@ def run_app(args) -> int:
     settings = Settings()
     url = database_url(args, settings)
     try:
-        db = open_store(url)
+        db = open_store_handle(url)
     except InventoryError as exc:
         if is_postgres(url) and "user name or password" in str(exc):
             # a team's server: each operator connects with their own login
@@ -231,7 +232,7 @@ def run_app(args) -> int:
     return _run_window(app, args, db, url, operator, settings)
 
 
-def _run_window(app: QApplication, args, db, url: str, operator: OperatorRef,
+def _run_window(app: QApplication, args, db: Store, url: str, operator: OperatorRef,
                 settings: Settings) -> int:
     window = build_window(db, url, operator, settings)
     attach_scanners(app, window, settings)
@@ -248,7 +249,7 @@ def _run_window(app: QApplication, args, db, url: str, operator: OperatorRef,
     return code
 
 
-def shutdown(db, url: str) -> Path | None:
+def shutdown(db: Store, url: str) -> Path | None:
     """Close the database and take the exit backup (SQLite, only when data changed)."""
     db.close()
     try:

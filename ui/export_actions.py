@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QEventLoop, QModelIndex, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from inventory.errors import InventoryError
 from inventory.exchange.export import write_rows
 from inventory.exchange.tables import Filters
+from inventory.store import Store
 
 FILE_FILTERS = "CSV, for any spreadsheet (*.csv);;Excel workbook (*.xlsx)"
 
@@ -88,7 +88,7 @@ def export_action(target: QAbstractItemView, name: str) -> QAction:
     return action
 
 
-def export_table(parent: QWidget | None, db: Any, table: str,
+def export_table(parent: QWidget | None, db: Store, table: str,
                  filters: Filters | None = None, path: str | Path | None = None) -> Path | None:
     """Export one of the named tables (assets, stock, ..., movements) on a worker thread,
     with a progress dialog; the ledger can be a million rows."""

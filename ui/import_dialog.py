@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import (
@@ -44,6 +43,7 @@ from inventory.exchange.importer import (
 )
 from inventory.exchange.reading import Table, read_table
 from inventory.operators import OperatorRef
+from inventory.store import Store
 
 IGNORE = "— not imported —"
 PREVIEW_ROWS = 20
@@ -66,7 +66,7 @@ class Job(QThread):
     succeeded = Signal(object)
     failed = Signal(object)
 
-    def __init__(self, db: Any, fn: Callable, parent: QObject | None = None):
+    def __init__(self, db: Store | None, fn: Callable, parent: QObject | None = None):
         super().__init__(parent)
         self._db, self._fn = db, fn
         self._cancelled = False
@@ -94,7 +94,7 @@ class Job(QThread):
 class ImportDialog(QDialog):
     """Import a CSV or XLSX file in four steps: file, columns, check, import."""
 
-    def __init__(self, db: Any, operator: OperatorRef, bus=None,
+    def __init__(self, db: Store, operator: OperatorRef, bus=None,
                  parent: QWidget | None = None, path: str | None = None):
         super().__init__(parent)
         self.db, self.operator, self.bus = db, operator, bus

@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 from inventory import live
 from inventory.changes import Changes
 from inventory.dberrors import is_driver_error
+from inventory.store import Store
 
 from .events import ChangeBus
 
@@ -110,7 +111,7 @@ class LiveUpdates(QObject):
     remote_changed = Signal(object)  # RemoteChange, after the bus was told
     reachable_changed = Signal(bool)
 
-    def __init__(self, db: Any, url: str, bus: ChangeBus, parent: QObject | None = None):
+    def __init__(self, db: Store, url: str, bus: ChangeBus, parent: QObject | None = None):
         super().__init__(parent)
         self.db = db
         self.bus = bus

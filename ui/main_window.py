@@ -46,6 +46,7 @@ NAVIGATION: list[tuple[str, str, str, str]] = [
     ("orders", "Purchase orders", "orders", "Ctrl+8"),
     ("reorder", "Reorder", "reorder", "Ctrl+9"),
     ("history", "History", "history", "Ctrl+0"),
+    ("showback", "Showback", "showback", "Ctrl+Shift+B"),  # issue 14
     ("settings", "Settings", "settings", "Ctrl+,"),
 ]
 SCAN_MODES = [("F2", "checkout", "Check-out"), ("F3", "checkin", "Check-in"),
@@ -73,6 +74,7 @@ PAGE_FACTORIES: dict[str, Callable[[AppContext], Page]] = {
     "requests": _table_page("requests", "RequestsPage"),
     "orders": _table_page("orders", "OrdersPage"),
     "history": _table_page("history", "HistoryPage"),
+    "showback": _table_page("showback", "ShowbackPage"),
     "settings": _table_page("settings_page", "SettingsPage"),
 }
 

@@ -14,11 +14,12 @@ from PySide6.QtGui import QDesktopServices
 from inventory.exchange.export import cannot_write
 from inventory.letterhead import load as load_letterhead
 from inventory.services import ordering
+from inventory.store import Store
 
 ORDERS_FOLDER = "Purchase orders"
 
 
-def write_pdf(db, number: str, path: Path) -> Path:
+def write_pdf(db: Store, number: str, path: Path) -> Path:
     """Render the order and write it to `path` (worker)."""
     data = ordering.order_pdf(db, number)
     try:
@@ -29,7 +30,7 @@ def write_pdf(db, number: str, path: Path) -> Path:
     return path
 
 
-def write_csv(db, number: str, path: Path) -> Path:
+def write_csv(db: Store, number: str, path: Path) -> Path:
     from inventory.exchange.export import write_rows
 
     write_rows(path, ordering.ORDER_HEADER, ordering.order_table(db, number))
@@ -47,7 +48,7 @@ def mail_url(number: str, email: str, pdf: Path, company: str = "") -> QUrl:
     return QUrl(url)
 
 
-def prepare_mail(db, number: str, folder: Path) -> tuple[QUrl, Path]:
+def prepare_mail(db: Store, number: str, folder: Path) -> tuple[QUrl, Path]:
     """The PDF in `folder`, and the mail link to send it (worker)."""
     doc = ordering.order_document(db, number)
     pdf = write_pdf(db, number, folder / f"{number}.pdf")

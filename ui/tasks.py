@@ -21,6 +21,7 @@ from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QThread, S
 from inventory.dberrors import is_driver_error, translate
 from inventory.errors import InventoryError
 from inventory.live import reconnect_if_lost
+from inventory.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ UI_SWITCH_INTERVAL_S = 0.001
 class _Worker(QThread):
     task_finished = Signal(int, str, object)  # task id, "ok" / "error" / "skipped", value
 
-    def __init__(self, jobs: queue.Queue, latest: dict[str, int], db: Any) -> None:
+    def __init__(self, jobs: queue.Queue, latest: dict[str, int], db: Store | None) -> None:
         super().__init__()
         self.setObjectName("stockroom-worker")
         self._jobs = jobs
@@ -73,7 +74,7 @@ class TaskRunner(QObject):
     error_reported = Signal(str)
     busy_changed = Signal(bool)
 
-    def __init__(self, db: Any, parent: QObject | None = None) -> None:
+    def __init__(self, db: Store | None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._db = db
         self._jobs: queue.Queue = queue.Queue()

@@ -12,7 +12,7 @@ from typing import Any
 
 import peewee as pw
 
-from ..db import database_proxy
+from ..db import database_proxy, is_postgres
 
 PAGE = 1000
 
@@ -25,7 +25,7 @@ def _db() -> pw.Database:
 
 
 def _is_pg(db: pw.Database) -> bool:
-    return isinstance(db, pw.PostgresqlDatabase)
+    return is_postgres(db)
 
 
 def _q(name: str) -> str:

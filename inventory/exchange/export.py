@@ -21,6 +21,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from ..db import Handle, unwrap
 from ..errors import ValidationError
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -213,9 +214,10 @@ def _first_file_in(path: Path) -> Path:
     return path.parent
 
 
-def export_table(db, name: str, path: str | Path, *, fmt: str | None = None, filters=None,
+def export_table(db: Handle, name: str, path: str | Path, *, fmt: str | None = None, filters=None,
                  progress: Progress | None = None) -> int:
     """Export one of `tables.TABLES`, filtered, in one read transaction."""
+    db = unwrap(db)
     from .tables import table
 
     with db.atomic():

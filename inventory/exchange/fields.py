@@ -160,13 +160,19 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
         ("Microsoft 365 E3", "250", "2024-01-01", "2024-12-31", "subscription", "CDW",
          "33.60", "12", "45", "EA-2024-001"),
     )),
+    Kind("budgets", "Budgets (per cost centre per year)", (
+        F("cost_centre", "Cost centre", True, ("cost center", "cc", "department")),
+        F("year", "Year", True, ("fiscal year", "budget year")),
+        F("amount", "Amount", True, ("budget", "annual budget", "total")),
+    ), key="cost centre and year", example=(("CC-100", "2026", "250000"),
+                                            ("CC-200", "2026", "180000"))),
 )}
 
 KIND_ALIASES = {"devices": "assets", "asset": "assets", "device": "assets", "spares": "stock",
                 "consumables": "stock", "person": "people", "users": "people",
                 "location": "locations", "supplier": "suppliers", "license": "licenses",
                 "offer": "offers", "supplier offers": "offers", "prices": "offers",
-                "software": "licenses"}
+                "software": "licenses", "budget": "budgets"}
 
 # Snipe-IT's asset export (Admin > Reports / Assets > Export): the columns it writes.
 SNIPEIT_ASSETS: dict[str, tuple[str, ...]] = {

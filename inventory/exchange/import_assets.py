@@ -72,6 +72,11 @@ class Known:
 
 
 
+def _label(r: Ref | int) -> str:
+    """A looked-up record's label; a bare id is a record the catalogue did not load."""
+    return r.label if isinstance(r, Ref) else f"#{r}"
+
+
 class AssetPlanner(Planner):
     kind = "assets"
     keys = ("tag", "serial")
@@ -119,7 +124,9 @@ class AssetPlanner(Planner):
             if owners:
                 known = self.by_tag.get(owners[0].lower())
         product = self._product(row, known)
-        maker = product.manufacturer if isinstance(product, Ref) else known.manufacturer
+        # An int is the stored asset's own product (the row names no model).
+        maker = (product.manufacturer if isinstance(product, Ref)
+                 else known.manufacturer if known is not None else "")
         if serial:
             owner = self.by_maker_serial.get((maker.lower(), serial.lower()))
             if owner is not None and (known is None or owner.lower() != known.tag.lower()):
@@ -153,7 +160,7 @@ class AssetPlanner(Planner):
                 _ref=ref, _note=memo))
             if serial:
                 self.by_maker_serial[(maker.lower(), serial.lower())] = tag or f"row {row.number}"
-            where = f"at {location.label}" + (f", held by {holder.label}" if holder else "")
+            where = f"at {_label(location)}" + (f", held by {_label(holder)}" if holder else "")
             news = [f"new {r.table} {r.label}" for r in (product, location, holder)
                     if isinstance(r, Ref) and r.new]
             msg = f"{product.label if isinstance(product, Ref) else ''}, {status} {where}"
@@ -188,7 +195,8 @@ class AssetPlanner(Planner):
         """(status, holder, location it is checked out to, note) after this row."""
         status = parse_status(row.text("status"))
         who, badge = row.text("holder"), row.text("holder_id")
-        holder, checkout_loc, note = None, None, ""
+        holder: Ref | int | None = None
+        checkout_loc, note = None, ""
         if who or badge:
             holder, why = self.catalog.person(who, employee_id=badge)
             if holder is None and not badge:

@@ -87,10 +87,15 @@ class PeoplePlanner(Planner):
         return RowResult(row.number, "update", emp, _describe(changes))
 
     def apply(self, tick: Callable[[int], None]) -> int:
+        from ..costing import centres  # a moved person's earlier cost centre keeps its days
+
         tick(self.created)  # created with the other new records
+        before = {k["id"]: k["cost_centre"] for k in self.known.values()}
         for pid, changes in self.updates:
             m.Person.update(**{k: _id(x) for k, x in changes.items()}).where(
                 m.Person.id == pid).execute()
+            if "cost_centre" in changes:
+                centres.record(pid, before.get(pid), changes["cost_centre"])
             tick(1)
         return 0
 

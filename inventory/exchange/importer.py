@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import peewee as pw
 
 from ..clock import utcnow
+from ..db import Handle, unwrap
 from ..dberrors import DRIVER_ERRORS, translate
 from ..errors import ValidationError
 from ..operators import OperatorRef
@@ -89,9 +90,14 @@ class ImportReport:
         return out
 
 
-PLANNERS: dict[str, type[Planner]] = {
-    p.kind: p for p in (AssetPlanner, StockPlanner, PeoplePlanner, LocationPlanner,
-                        SupplierPlanner, OfferPlanner, LicensePlanner)}
+def _planners() -> dict[str, type[Planner]]:
+    from ..costing.import_budgets import BudgetPlanner
+
+    return {p.kind: p for p in (AssetPlanner, StockPlanner, PeoplePlanner, LocationPlanner,
+                                SupplierPlanner, OfferPlanner, LicensePlanner, BudgetPlanner)}
+
+
+PLANNERS: dict[str, type[Planner]] = _planners()
 
 DATE_FIELDS = ("purchase_date", "warranty_end", "due_date", "left_on", "starts_on", "ends_on")
 
@@ -158,12 +164,13 @@ def prepare(table: Table, options: ImportOptions, op: OperatorRef) -> Context:
     return ctx
 
 
-def run_import(db: pw.Database, op: OperatorRef, table: Table, options: ImportOptions, *,
+def run_import(db: Handle, op: OperatorRef, table: Table, options: ImportOptions, *,
                dry_run: bool = False, progress: Progress | None = None) -> ImportReport:
     """Plan every row and, unless `dry_run`, write the accepted ones in one transaction.
 
     A database error (another desk importing the same new records at the same moment, a
     value the database refuses) comes out translated, bulk writes included."""
+    db = unwrap(db)
     try:
         return _run_import(db, op, table, options, dry_run=dry_run, progress=progress)
     except DRIVER_ERRORS as exc:
@@ -224,11 +231,12 @@ def unmapped_columns(headers: list[str], mapping: dict[str, str],
     return [h for h in headers if h not in taken]
 
 
-def import_file(db: pw.Database, op: OperatorRef, path, *, kind: str | None = None,
+def import_file(db: Handle, op: OperatorRef, path, *, kind: str | None = None,
                 preset: str = "generic", mapping: dict[str, str] | None = None,
                 dry_run: bool = False, progress: Progress | None = None,
                 sheet: str | None = None, **options) -> ImportReport:
     """Read `path`, map its columns (preset, or `mapping`), and import it."""
+    db = unwrap(db)
 
     prefer = (kind,) if kind else tuple(KINDS)
     table = read_table(path, sheet=sheet, prefer_sheets=prefer)

@@ -27,9 +27,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import peewee as pw
-
 from .. import models as m
+from ..db import Handle, unwrap
 from ..errors import ValidationError
 from ..operators import OperatorRef
 from ..roles import require
@@ -298,7 +297,7 @@ def _post(op: OperatorRef, loc: m.Location, rec: Reconciliation) -> int:
     return posted
 
 
-def reconcile(db: pw.Database, op: OperatorRef, path: str | Path, location: str, *,
+def reconcile(db: Handle, op: OperatorRef, path: str | Path, location: str, *,
               approve: bool = False, reference: str | None = None,
               mapping: dict[str, str] | None = None, sheet: str | None = None,
               table: Table | None = None, complete: bool = False) -> Reconciliation:
@@ -306,6 +305,7 @@ def reconcile(db: pw.Database, op: OperatorRef, path: str | Path, location: str,
 
     `complete`: the statement lists everything the partner holds, so products it leaves
     out are counted to zero; otherwise they are reported and left alone."""
+    db = unwrap(db)
     require(op.role, "adjust" if approve else "view")
     table = table or read_table(path, sheet=sheet)
     if not table.rows:

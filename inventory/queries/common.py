@@ -12,7 +12,7 @@ from typing import Any
 import peewee as pw
 
 from .. import models as m
-from ..db import database_proxy
+from ..db import is_postgres
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ SQLITE_JSON = _sqlite_has_json_each()
 def in_ids(field: pw.Field, ids: Sequence[int]) -> pw.Expression:
     """`field IN ids`. On SQLite a long list travels as one JSON parameter (json_each):
     peewee spends microseconds on each placeholder it writes, milliseconds on thousands."""
-    if len(ids) > 50 and SQLITE_JSON and isinstance(database_proxy.obj, pw.SqliteDatabase):
+    if len(ids) > 50 and SQLITE_JSON and not is_postgres():
         return field.in_(pw.SQL("(SELECT value FROM json_each(?))",
                                 (json.dumps(list(ids)),)))
     return field.in_(list(ids))

@@ -10,6 +10,7 @@ import peewee as pw
 
 from .. import models as m
 from ..clock import today
+from ..db import Handle, is_postgres, unwrap
 from .devices import overdue_condition, warranty_condition
 from .licenses import renewal_due_ids
 
@@ -68,11 +69,12 @@ def _month_start(d: date, back: int) -> date:
     return date(y, mo, 1)
 
 
-def spend_by_month(db: pw.Database, months: int = 12) -> list[tuple[str, Decimal]]:
+def spend_by_month(db: Handle, months: int = 12) -> list[tuple[str, Decimal]]:
     """What was received (unit cost × quantity) per calendar month, oldest first."""
+    db = unwrap(db)
     first = _month_start(today(), months - 1)
     mv = m.Movement
-    if isinstance(db, pw.PostgresqlDatabase):
+    if is_postgres(db):
         month = pw.fn.to_char(mv.at, "YYYY-MM")
     else:
         month = pw.fn.strftime("%Y-%m", mv.at)

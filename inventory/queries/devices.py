@@ -12,7 +12,7 @@ import peewee as pw
 
 from .. import models as m
 from ..clock import today
-from ..db import database_proxy
+from ..db import database_proxy, is_postgres
 from . import history
 from .common import (
     Column,
@@ -73,7 +73,7 @@ def search_condition(term: str,
 
 def has_text_index(db: pw.Database) -> bool:
     """Whether this database has the trigram index over tags and serials (schema v5)."""
-    return isinstance(db, pw.SqliteDatabase) and db.execute_sql(
+    return not is_postgres(db) and db.execute_sql(
         "SELECT 1 FROM sqlite_master WHERE name = 'asset_text'").fetchone() is not None
 
 

@@ -9,16 +9,20 @@ it takes a function returning {product id: reorder point}.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import peewee as pw
 
 from .. import models as m
 from ..clock import today
-from ..db import database_proxy
-from ..replenishment.engine import reorder_list
+from ..db import Handle, database_proxy, unwrap
+from ..replenishment.backtest import WhatIf, what_if
+from ..replenishment.engine import ReorderLine, reorder_list
+from ..replenishment.history import stock_history
+from ..replenishment.licenses import AssetAlert, LicenseAlert, asset_alerts, license_alerts
+from ..replenishment.targets import Target, categories, list_targets
 
 DEMAND_DAYS = 90
 COVER_DAYS = 14
@@ -121,3 +125,41 @@ def alerts() -> Alerts:
         return Alerts(len(lines), sorted({ln.product_id for ln in lines}), "engine")
     low = below_reorder_point()
     return Alerts(len(low), low, "simple")
+
+
+# -- the Reorder page's reads (the window hands its `Store`; run them on the worker) -----
+
+@dataclass(frozen=True)
+class PageAlerts:
+    lines: list[ReorderLine]
+    licenses: list[LicenseAlert]  # needing action
+    warranty: list[AssetAlert]
+    loans: list[AssetAlert]
+
+
+def page_alerts(db: Handle, today: date | None, alerts_only: bool) -> PageAlerts:
+    """Everything the Reorder page lists: reorder lines, license and asset alerts."""
+    db = unwrap(db)
+    lines = reorder_list(db, today=today, alerts_only=alerts_only)
+    lic = license_alerts(db, today=today, alerts_only=True)
+    warranty, loans = asset_alerts(db, today=today)
+    return PageAlerts(lines, lic, warranty, loans)
+
+
+def line_history(db: Handle, product_id: int, location_id: int, *, days: int,
+                 today: date | None) -> list[tuple[date, float]]:
+    """End-of-day stock of one reorder line, for its chart."""
+    return stock_history(unwrap(db), product_id, location_id, days=days, today=today)
+
+
+def replay(db: Handle, *, today: date | None, months: int,
+           items: Sequence[tuple[int, int]] | None, progress=None) -> WhatIf:
+    """The What if tab's replay (see `replenishment.backtest.what_if`)."""
+    return what_if(unwrap(db), today=today, months=months, items=items, progress=progress)
+
+
+def service_targets(db: Handle) -> tuple[list[Target], list[tuple[str, int]]]:
+    """The stored service targets and the categories in use (with their product counts)."""
+    db = unwrap(db)
+    with db.atomic():
+        return list_targets(db), categories(db)

@@ -157,10 +157,17 @@ def check_in(db: pw.Database, op: OperatorRef, asset_tag: str, *, location: str 
             raise ValidationError("Where does it go? Give a location: there is no stockroom yet.",
                                   field="location")
         status = lifecycle.target(action)
+        held_by = a.holder if a.holder_id else None
         transition(a, allowed, status=status, holder=None, location=dest, due_date=None)
-        record(op, "check_in", a.product_id, asset=a, from_location=a.location_id,
-               to_location=dest, person=returned_by, holder=None, asset_status=status,
-               source=source, reference=reference, note=note or ("damaged" if damaged else ""))
+        movement_id = record(op, "check_in", a.product_id, asset=a,
+                             from_location=a.location_id, to_location=dest,
+                             person=returned_by, holder=None, asset_status=status,
+                             source=source, reference=reference,
+                             note=note or ("damaged" if damaged else ""))
+        if damaged:  # a repair record, charged to whoever held it when it was damaged
+            from ..costing.repairs import open_for
+
+            open_for(a, held_by, op, movement_id=movement_id, note=note)
         return _after(a, status=status, holder=None, location=dest, due_date=None)
 
 

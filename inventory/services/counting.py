@@ -16,6 +16,7 @@ import peewee as pw
 
 from .. import models as m
 from ..clock import utcnow
+from ..db import Handle, unwrap
 from ..errors import InvalidState, NotFound, ValidationError
 from ..operators import OperatorRef
 from ..roles import require
@@ -263,9 +264,9 @@ def _variance(s: m.CountSession) -> Variance:
                     matched_products=matched_products)
 
 
-def variance(db: pw.Database, count_id: int) -> Variance:
+def variance(db: Handle, count_id: int) -> Variance:
     """Missing and unexpected devices, and quantity differences, against the book now."""
-    with db.atomic():
+    with unwrap(db).atomic():
         return _variance(_session(count_id))
 
 

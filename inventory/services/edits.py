@@ -140,6 +140,10 @@ def update_person(db: pw.Database, op: OperatorRef, person_id: int, *,
             changes["site"] = find.location(site).id
         if changes:
             m.Person.update(**changes).where(m.Person.id == p.id).execute()
+        if "cost_centre" in changes:
+            from ..costing import centres  # the earlier cost centre keeps its days
+
+            centres.record(p.id, p.cost_centre, changes["cost_centre"])
         return p.id
 
 

@@ -17,6 +17,7 @@ import peewee as pw
 from .. import clock, limits
 from .. import models as m
 from ..clock import utcnow
+from ..db import is_postgres
 from ..errors import InvalidState, NotFound, ValidationError
 from ..operators import OperatorRef
 from ..renewals import add_months
@@ -83,7 +84,7 @@ def renew(db: pw.Database, op: OperatorRef, license: int | str, *,
     require(op.role, "catalog")
     with db.atomic():
         lic = _active(license)
-        if isinstance(db, pw.PostgresqlDatabase):
+        if is_postgres(db):
             m.License.select().where(m.License.id == lic.id).for_update().execute()
         months = limits.term_months(term_months if term_months is not None
                                     else lic.term_months)

@@ -6,6 +6,7 @@ import peewee as pw
 
 from .. import models as m
 from ..clock import utcnow
+from ..db import is_postgres
 from ..errors import InvalidState, NotFound, ValidationError
 from ..operators import OperatorRef
 from ..roles import require
@@ -60,7 +61,7 @@ def assign_seat(db: pw.Database, op: OperatorRef, license: int | str, *,
             raise InvalidState(f"{lic.product.name} was retired on {lic.retired_on:%Y-%m-%d}; "
                                "its seats can no longer be assigned.", field="license")
         # Lock the license row so two desks cannot take the last seat together.
-        if isinstance(db, pw.PostgresqlDatabase):
+        if is_postgres(db):
             m.License.select().where(m.License.id == lic.id).for_update().execute()
         who = find.person(person) if person else None
         device = find.asset(asset) if asset else None

@@ -23,6 +23,7 @@ import peewee as pw
 from .. import limits
 from .. import models as m
 from ..clock import utcnow
+from ..db import Handle, unwrap
 from ..errors import InvalidState, ValidationError
 from ..operators import OperatorRef
 from ..replenishment.demand import observed_lead_times
@@ -145,8 +146,9 @@ def _order_rows(number: str) -> tuple[m.PurchaseOrder, list[list[str]]]:
 ORDER_HEADER = ["supplier_part", "part_number", "product", "quantity", "unit_price", "total"]
 
 
-def order_table(db: pw.Database, number: str) -> list[list]:
+def order_table(db: Handle, number: str) -> list[list]:
     """The order's lines, quantities and prices as numbers (under ORDER_HEADER)."""
+    db = unwrap(db)
     with db.atomic():
         _, rows = _order_rows(number)
     return [[sp, part, name, int(qty), Decimal(price), Decimal(total)]
@@ -160,8 +162,9 @@ def order_csv(db: pw.Database, number: str) -> str:
     return csv_text(ORDER_HEADER, order_table(db, number))
 
 
-def order_document(db: pw.Database, number: str):
+def order_document(db: Handle, number: str):
     """The order as the document sent to the supplier (exchange/order_document.py)."""
+    db = unwrap(db)
     from ..exchange.order_document import OrderDocument, OrderLineRow
 
     with db.atomic():
@@ -173,9 +176,10 @@ def order_document(db: pw.Database, number: str):
              for sp, part, name, qty, price, _ in rows])
 
 
-def order_pdf(db: pw.Database, number: str) -> bytes:
+def order_pdf(db: Handle, number: str) -> bytes:
     """The order as a PDF to send to the supplier: the letterhead from Settings, the
     addresses, a table of the lines and the total."""
+    db = unwrap(db)
     from ..exchange.order_document import order_pdf as render
     from ..letterhead import load
 

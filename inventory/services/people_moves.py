@@ -55,7 +55,9 @@ class ReturnList:
 
 
 def lead_days(db: pw.Database) -> int:
-    row = m.Setting.get_or_none(m.Setting.key == LEAD_DAYS_KEY)
+    """How many days before a joiner's start their kit is requested."""
+    with db.atomic():
+        row = m.Setting.get_or_none(m.Setting.key == LEAD_DAYS_KEY)
     try:
         return int(row.value) if row is not None else DEFAULT_LEAD_DAYS
     except ValueError:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import peewee as pw
 
 from .. import models as m
+from ..db import Handle, unwrap
 from . import find
 from .assets import why_not_available
 from .find import as_gtin, gtin_forms, product_by_gtin  # noqa: F401 - re-exported
@@ -161,7 +162,7 @@ def _unknown(code: str, reason: str) -> Resolution:
     return Resolution(kind="unknown", code=code, label=f"Unknown code {shown}", reason=reason)
 
 
-def resolve(db: pw.Database, code: str, *, gtin: str | None = None,
+def resolve(db: Handle, code: str, *, gtin: str | None = None,
             serial: str | None = None) -> Resolution:
     """What `code` is in this database.
 
@@ -171,7 +172,7 @@ def resolve(db: pw.Database, code: str, *, gtin: str | None = None,
         serial: the GS1 serial (AI 21) that came with `gtin`.
     """
     text = (code or "").strip()
-    with db.atomic():
+    with unwrap(db).atomic():
         match = find.item(text, gtin=gtin, serial=serial)
         if gtin:
             if match.asset is not None:

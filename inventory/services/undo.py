@@ -14,6 +14,7 @@ import peewee as pw
 
 from .. import models as m
 from ..clock import utcnow
+from ..db import is_postgres
 from ..errors import InvalidState, NotFound
 from ..operators import OperatorRef
 from ..roles import require
@@ -168,7 +169,7 @@ def undo(db: pw.Database, op: OperatorRef, movement_id: int, reason: str = "", *
     check_source(source)
     with db.atomic():
         q = m.Movement.select().where(m.Movement.id == movement_id)
-        if isinstance(db, pw.PostgresqlDatabase):
+        if is_postgres(db):
             q = q.for_update()  # two desks undoing the same movement: one waits, then sees it
         mv = q.first()
         if mv is None:

@@ -144,5 +144,9 @@ def _verify(db: pw.Database) -> VerifyReport:
                     f"{wanted[1]}; "
                     f"asset record says {status} at {places.get(loc)}, holder {holder}")
         report.demand_differences = demand_table.differences(db)
+        from ..costing import holdings, spend, stockouts  # the cost model's projections
+
+        report.asset_differences += holdings.differences(db)
+        report.stock_differences += stockouts.differences(db) + spend.differences(db)
     report.rule_problems = audit(db)
     return report

@@ -13,6 +13,7 @@ from inventory.operators import (
     sign_in,
     sign_in_to_server,
 )
+from inventory.store import Store
 
 from .form import FormDialog
 
@@ -21,7 +22,7 @@ class SignInDialog(FormDialog):
     heading = "Sign in"
     ok_text = "Sign in"
 
-    def __init__(self, db, url: str, last_user: str = "", parent=None) -> None:
+    def __init__(self, db: Store | None, url: str, last_user: str = "", parent=None) -> None:
         self.db = db
         self.url = url
         # A shared database nobody has used yet: whoever holds its login sets up its admin.

@@ -32,6 +32,7 @@ from inventory.commands import Command
 from inventory.operators import OperatorRef
 from inventory.queries.common import TableQuery
 from inventory.roles import ACTIONS, ROLE_LABELS, allowed
+from inventory.store import Store, as_store
 
 from .. import icons
 from ..events import ChangeBus
@@ -58,7 +59,7 @@ class AppContext:
     `ops` runs every write (ui/operations.py); `runner` the reads, on the same worker.
     """
 
-    db: Any  # the open store, handed to inventory; the window never queries it itself
+    db: Store  # the open database, an opaque handle: given back to inventory's entry points
     operator: OperatorRef
     bus: ChangeBus
     settings: Settings
@@ -67,6 +68,7 @@ class AppContext:
     ops: OperationRunner = field(init=False)
 
     def __post_init__(self) -> None:
+        self.db = as_store(self.db, self.url)  # tests and tools may give the database
         self.ops = OperationRunner(self.db, self.operator, self.bus, self.runner)
 
     def may(self, action: str) -> bool:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QScrollArea,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +23,7 @@ from inventory import clock
 from inventory.changes import KINDS
 from inventory.errors import InventoryError
 from inventory.queries import dashboard as q
+from inventory.store import Store
 
 from .. import icons, style
 from ..coalesce import Coalescer
@@ -40,7 +42,7 @@ class Figures:
     leavers: list = field(default_factory=list)  # return lists past the leaving date
 
 
-def read_figures(db) -> Figures:
+def read_figures(db: Store) -> Figures:
     """Everything the dashboard shows, read in one go (on the worker thread)."""
     from inventory.queries.requests import outstanding_leavers
 
@@ -152,7 +154,14 @@ class DashboardPage(Page):
         body = QWidget()
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        from .business import BusinessTab  # the KPIs (issue 14)
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(scroll, "Today")
+        self.business = BusinessTab(ctx)
+        self.tabs.addTab(self.business, "Business")
+        outer.addWidget(self.tabs)
         scroll.setWidget(body)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(22, 18, 22, 18)
@@ -218,6 +227,7 @@ class DashboardPage(Page):
     def _on_bus(self, changes) -> None:
         if not changes.touches(*self.kinds):
             return
+        self.business.mark_stale()
         if self.isVisible():
             self.recompute.poke()  # one read of the figures for a burst of changes
         else:

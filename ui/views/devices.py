@@ -274,7 +274,21 @@ class DevicesPage(TablePage):
         b.clicked.connect(lambda: self.navigate.emit("history", {"search": d.tag}))
         links.append(b)
         p.buttons(links)
+        self._repairs(d.tag)
         p.section(f"Movement history ({len(d.movements)})")
         p.timeline([movement_entry(mv) for mv in reversed(d.movements)],
                    empty="No movements recorded.")
         p.finish()
+
+    def _repairs(self, tag: str) -> None:
+        """The device's repair records (issue 14), newest first."""
+        from inventory.costing.repairs import repairs
+
+        records = repairs(self.ctx.db, tag=tag)
+        if records:
+            self.detail.section(f"Repairs ({len(records)})")
+            self.detail.table(
+                ["Opened", "Vendor", "Reference", "Returned", "Cost", "Outcome", "Charged to"],
+                [(fmt_date(r.opened_on), r.vendor, r.reference, fmt_date(r.returned_on),
+                  fmt_money(r.cost), (r.outcome or "open").replace("_", " "), r.cost_centre)
+                 for r in records])

@@ -35,10 +35,11 @@ from inventory.changes import Changes
 from inventory.commands import ApproveReorder
 from inventory.errors import InventoryError
 from inventory.queries import lookups
-from inventory.replenishment.engine import BUY, TRANSFER, ReorderLine, reorder_list
-from inventory.replenishment.history import projection, stock_history
-from inventory.replenishment.licenses import asset_alerts, license_alerts
+from inventory.queries.reorder import line_history, page_alerts
+from inventory.replenishment.engine import BUY, TRANSFER, ReorderLine
+from inventory.replenishment.history import projection
 from inventory.services import ordering
+from inventory.store import Store
 
 from .. import icons
 from ..coalesce import Coalescer
@@ -64,17 +65,23 @@ KEYS = (0, 2, 4, 5)
 HIDE_ORDER = (13, 12, 11, 10, 9, 8, 7, 3, 6, 1)
 
 
-def _cell(ln: ReorderLine, col: int, names: dict[str, str]):
-    if col == 3:  # a transfer's source is a location code: show its name, as Location does
-        return names.get(ln.source, ln.source)
+# Lines whose cells are formatted on the worker with the read: the first screens, and the
+# rows the column policy measures (ui/widgets/columns.py SAMPLE_ROWS). Others are formatted
+# when first shown, once.
+PREFORMATTED = 400
+
+
+def _texts(ln: ReorderLine, names: dict[str, str]) -> tuple[str, ...]:
+    """The cells of one line as the table shows them."""
     return (
-        ln.product, ln.location_name, ln.action, ln.source, fmt_int(ln.quantity),
-        fmt_money(ln.cost) if ln.action == BUY else "",
+        ln.product, ln.location_name, ln.action,
+        names.get(ln.source, ln.source),  # a transfer's source: its name, as Location shows
+        fmt_int(ln.quantity), fmt_money(ln.cost) if ln.action == BUY else "",
         fmt_date(ln.order_by), fmt_date(ln.stockout),
         fmt_number(ln.days_of_cover) if ln.days_of_cover is not None else "",
         fmt_number(ln.demand_per_month, 1), ln.demand_class, fmt_number(ln.lead_time_days),
         fmt_number(ln.reorder_point), fmt_number(ln.position),
-    )[col]
+    )
 
 
 class ReorderModel(QAbstractTableModel):
@@ -84,6 +91,7 @@ class ReorderModel(QAbstractTableModel):
         super().__init__(parent)
         self.lines: list[ReorderLine] = []
         self.names: dict[str, str] = {}  # location code -> name
+        self.texts: dict[int, tuple[str, ...]] = {}  # id(line) -> its cells, formatted once
 
     def set_lines(self, lines: list[ReorderLine]) -> None:
         self.beginResetModel()
@@ -101,7 +109,10 @@ class ReorderModel(QAbstractTableModel):
             return None
         ln = self.lines[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return str(_cell(ln, index.column(), self.names))
+            texts = self.texts.get(id(ln))
+            if texts is None:
+                texts = self.texts[id(ln)] = _texts(ln, self.names)
+            return texts[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
             return "\n".join(ln.reasons())
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 4 and \
@@ -179,12 +190,11 @@ LICENSE_COLUMNS = ("License", "Vendor", "Seats used", "Ends", "Start renewal by"
 ASSET_COLUMNS = ("Alert", "Asset", "Product", "Holder / place", "Date")
 
 
-def read_alerts(db, today: date | None, alerts_only: bool):
+def read_alerts(db: Store, today: date | None, alerts_only: bool):
     """Everything the page shows, read and formatted on the worker: reorder lines, and
     the license and asset alerts as rows of text (with their tooltips)."""
-    lines = reorder_list(db, today=today, alerts_only=alerts_only)
-    lic = license_alerts(db, today=today, alerts_only=True)
-    warranty, loans = asset_alerts(db, today=today)
+    got = page_alerts(db, today, alerts_only)
+    lines, lic, warranty, loans = got.lines, got.licenses, got.warranty, got.loans
     names = {c.code: c.label for c in lookups.locations(active=False)}
     lic_rows = [(a.product, a.vendor, f"{fmt_int(a.used)} of {fmt_int(a.seats)}",
                  fmt_date(a.ends_on), fmt_date(a.alert_from),
@@ -195,7 +205,8 @@ def read_alerts(db, today: date | None, alerts_only: bool):
     asset_rows = [("Overdue loan" if a.kind == "overdue_loan" else "Warranty ends", a.tag,
                    a.product, a.holder or a.location, fmt_date(a.date))
                   for a in loans + warranty]
-    return lines, (lic_rows, lic_tips), asset_rows, names
+    texts = {id(ln): _texts(ln, names) for ln in lines[:PREFORMATTED]}
+    return lines, (lic_rows, lic_tips), asset_rows, names, texts
 
 
 class ReorderPage(Page):
@@ -363,7 +374,7 @@ class ReorderPage(Page):
 
     def _show_read(self, read) -> None:
         self.recompute.finished()
-        self._all_lines, lic, asset_list, self.model.names = read
+        self._all_lines, lic, asset_list, self.model.names, self.model.texts = read
         self._fill_combo(self.location, sorted({ln.location_name for ln in self._all_lines}))
         self._fill_combo(self.supplier, sorted({ln.source for ln in self._all_lines
                                                 if ln.source}))
@@ -427,7 +438,7 @@ class ReorderPage(Page):
                 raise exc
             self.status.setText(str(exc))
 
-        self.ctx.runner.run(stock_history, self.db, ln.product_id, ln.location_id, days=365,
+        self.ctx.runner.run(line_history, self.db, ln.product_id, ln.location_id, days=365,
                             today=self.today, key=f"reorder-chart-{id(self)}", failed=failed,
                             done=lambda history: self.chart.show_line(
                                 ln, history, projection(ln, today=self.today)))

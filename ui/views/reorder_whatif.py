@@ -38,14 +38,10 @@ from PySide6.QtWidgets import (
 )
 
 from inventory.commands import SaveServiceTargets
-from inventory.replenishment.backtest import WhatIf, what_if
-from inventory.replenishment.targets import (
-    ABC,
-    ABC_CLASSES,
-    CATEGORY,
-    categories,
-    list_targets,
-)
+from inventory.queries.reorder import replay, service_targets
+from inventory.replenishment.backtest import WhatIf
+from inventory.replenishment.targets import ABC, ABC_CLASSES, CATEGORY
+from inventory.store import Store
 
 from ..models.format import fmt_date, fmt_money
 from ..operations import OperationRunner
@@ -234,7 +230,7 @@ class WhatIfTab(QWidget):
         self.progress.setFormat("reading the ledger…")
         self.progress.show()
         self._progress.reset()
-        self.runner.run(what_if, self.page.db, today=self.page.today,
+        self.runner.run(replay, self.page.db, today=self.page.today,
                         months=self.months.value(), items=items, progress=self._progress,
                         done=self._done, failed=self._failed, key=f"whatif-{id(self)}")
 
@@ -307,11 +303,12 @@ class WhatIfTab(QWidget):
         self.targets_dialog.open()
 
 
-def _target_rows(db) -> list[tuple[str, str, str, str, float | None]]:
+def _target_rows(db: Store) -> list[tuple[str, str, str, str, float | None]]:
     """(scope, key, label, products, current target) for the dialog, read on the worker."""
-    current = {(t.scope, t.key): t.service_level for t in list_targets(db)}
+    targets, in_use = service_targets(db)
+    current = {(t.scope, t.key): t.service_level for t in targets}
     rows = [(ABC, k, f"ABC class {k}", "") for k in ABC_CLASSES]
-    rows += [(CATEGORY, c, c, str(n)) for c, n in categories(db)]
+    rows += [(CATEGORY, c, c, str(n)) for c, n in in_use]
     return [(s, k, label, n, current.get((s, k))) for s, k, label, n in rows]
 
 

@@ -27,6 +27,7 @@ STRETCH_CAP = 460  # the name column asks for at most this much before others gi
 TEXT_CAP = 260  # an ordinary text column is not widened past this (its tooltip has the rest)
 PAD = 10
 SAMPLE_ROWS = 400  # rows a key column is measured on
+SCREEN_ROWS = 60  # rows any column is measured on (Qt's sizeHintForColumn)
 _REFIT = frozenset({QEvent.Type.Show, QEvent.Type.Polish, QEvent.Type.FontChange,
                     QEvent.Type.StyleChange})
 _WATCHED = _REFIT | {QEvent.Type.Resize, QEvent.Type.ToolTip, QEvent.Type.MouseButtonPress,
@@ -79,6 +80,10 @@ class ColumnPolicy(QObject):
         head = view.horizontalHeader()
         head.setStretchLastSection(False)
         head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # About the rows on screen: Qt's default reads the text of a thousand rows for every
+        # column, on the UI thread (0 would mean all rows before they are laid out); the
+        # key columns sample SAMPLE_ROWS themselves (natural).
+        head.setResizeContentsPrecision(SCREEN_ROWS)
         head.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         head.customContextMenuRequested.connect(self._header_menu)
         head.sectionResized.connect(self._resized_by_user)
@@ -153,7 +158,9 @@ class ColumnPolicy(QObject):
         """The header's saved order and sort (its widths are the policy's to give)."""
         self._fitting = True
         try:
-            self.view.horizontalHeader().restoreState(state)
+            head = self.view.horizontalHeader()
+            head.restoreState(state)
+            head.setResizeContentsPrecision(SCREEN_ROWS)  # a saved state carries Qt's 1000
         finally:
             self._fitting = False
         self.fit()
@@ -162,6 +169,10 @@ class ColumnPolicy(QObject):
 
     def schedule(self, *_args) -> None:
         self._timer.start()
+
+    def pending(self) -> bool:
+        """A fit is due (rows or a size arrived and the event loop has not fitted them)."""
+        return self._timer.isActive() or self._later.isActive()
 
     def _count(self) -> int:
         return self.view.model().columnCount()

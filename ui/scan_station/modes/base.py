@@ -20,6 +20,7 @@ from inventory.commands import Command, Undo
 from inventory.operations import BasketResult
 from inventory.operators import OperatorRef
 from inventory.services.resolve import Resolution
+from inventory.store import Store
 
 from ...tasks import TaskRunner
 from ..feedback import Outcome, info, ok, refused
@@ -33,7 +34,7 @@ class Context:
     never queried here), who is working, the settings, and the worker for lookups made
     outside a job (a person search while typing, a note beside a choice)."""
 
-    store: Any
+    store: Store
     operator: OperatorRef
     settings: Any
     runner: TaskRunner
