@@ -33,6 +33,7 @@ from . import lifecycle, live
 from . import models as m
 from .changes import MOVEMENT_KINDS
 from .clock import today, utcnow
+from .db import unwrap
 from .services.chain import _LOCK_KEY, GENESIS
 from .views import AssetView
 
@@ -239,7 +240,7 @@ def install(db: pw.Database) -> None:
 
 
 def _real(db: Any) -> pw.Database:
-    return getattr(db, "obj", None) or db
+    return unwrap(db)  # a Store, the models' proxy, or the database
 
 
 def _usable(uow: Any, *texts: str | None) -> bool:

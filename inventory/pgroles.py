@@ -26,6 +26,7 @@ from collections.abc import Iterable
 import peewee as pw
 
 from . import pgcalls
+from .db import Handle, unwrap
 from .errors import Duplicate, NotFound, PermissionDenied, ValidationError
 
 OWNER = "stockroom_owner"
@@ -188,8 +189,8 @@ ADMIN_ONLY_FUNCTIONS = ("stockroom_add_login(text, text, text)",
                         "stockroom_set_login(text, text, boolean)")
 
 
-def _real(db: pw.Database) -> pw.Database:
-    return getattr(db, "obj", None) or db
+def _real(db: Handle) -> pw.Database:
+    return unwrap(db)  # a Store from the window, the models' proxy, or the database
 
 
 def is_team(db: pw.Database) -> bool:

@@ -16,6 +16,8 @@ from typing import Any
 
 import peewee as pw
 
+from ..db import unwrap
+
 GENESIS = "0" * 64
 HASHED = ("at", "kind", "product", "asset", "license", "quantity", "from_location",
           "to_location", "person", "holder", "asset_status", "operator", "reference",
@@ -70,7 +72,7 @@ def digest(previous: str, values: Sequence[object]) -> str:
 
 
 def _real(db) -> pw.Database:
-    return getattr(db, "obj", None) or db  # a DatabaseProxy: the database behind it
+    return unwrap(db)  # a Store, a DatabaseProxy, or the database itself
 
 
 def lock_head(db: pw.Database) -> None:
