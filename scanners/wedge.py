@@ -12,11 +12,11 @@ application and looks at every key press on its way to a window:
   before the next is pressed (people roll over keys, scanners do not), ended by
   Enter/Tab/suffix or ``end_silence_ms`` of silence.
 
-Inside a text field of a dialog (``in_text_field()`` says so; the window decides), fast
-typing is normal: people paste with remote-desktop "type the clipboard" tools at ~30 ms a
-key. There a burst is a scan only when it looks like the configured scanner: it starts
-with the prefix, or (with only a suffix set) ends with the suffix. With neither set, every
-key goes into the field.
+Inside a text field of a dialog (``in_text_field(window)`` says so for the window the key
+goes to; the app decides), fast typing is normal: people paste with remote-desktop "type the
+clipboard" tools at ~30 ms a key. There a burst is a scan only when it looks like the
+configured scanner: it starts with the prefix, or (with only a suffix set) ends with the
+suffix. With neither set, every key goes into the field.
 
 Held keys that turn out to be typing are replayed to the window they were meant
 for, in order, so a person sees at most ``max_gap_ms`` of delay on the first key
@@ -103,10 +103,10 @@ class WedgeFilter(QObject):
     enabled_changed = Signal(bool)
 
     def __init__(self, parent: QObject | None = None, *, settings: WedgeSettings | None = None,
-                 in_text_field: Callable[[], bool] | None = None, **overrides: Any) -> None:
+                 in_text_field: Callable[[QWindow], bool] | None = None, **overrides: Any) -> None:
         super().__init__(parent)
         self._settings = replace(settings or WedgeSettings(), **overrides)
-        self.in_text_field = in_text_field or (lambda: False)
+        self.in_text_field = in_text_field or (lambda window: False)
         self._strict = False  # this burst started in a dialog's text field
         self._enabled = True
         self._app: QApplication | None = None
@@ -228,7 +228,7 @@ class WedgeFilter(QObject):
         if not self._held:
             if s.prefix and char != s.prefix[0]:
                 return False
-            self._strict = not s.prefix and self.in_text_field()
+            self._strict = not s.prefix and self.in_text_field(window)
             if self._strict and not s.suffix:
                 return False  # nothing a scanner would be told by: the key is typing
             self._in_prefix = bool(s.prefix)

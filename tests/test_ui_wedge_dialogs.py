@@ -69,6 +69,27 @@ def test_a_burst_with_the_configured_suffix_is_still_a_scan_in_a_dialog(qapp, di
         wedge.uninstall()
 
 
+def test_the_field_of_the_window_the_keys_go_to_decides_not_the_active_window(qtbot, qapp,
+                                                                           dialog_field):
+    """Keys go to their window's own focus widget; another window taking activation (a
+    notification, a second screen) does not turn typing in the dialog into a scan."""
+    dialog, field = dialog_field
+    other = QWidget()
+    other_field = QLineEdit()
+    QVBoxLayout(other).addWidget(other_field)
+    shown(qtbot, other, other_field)
+    assert qapp.focusWidget() is other_field
+    wedge, scans = wedge_on(qapp)
+    try:
+        type_text(dialog, "Contoso Hardware", 12)
+        settle()
+        assert field.text() == "Contoso Hardware"
+        assert other_field.text() == ""
+        assert scans == []
+    finally:
+        wedge.uninstall()
+
+
 def test_a_prefix_scanner_is_recognised_in_a_dialog_field(qapp, dialog_field):
     dialog, field = dialog_field
     wedge, scans = wedge_on(qapp, prefix="~")

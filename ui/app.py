@@ -15,7 +15,7 @@ from pathlib import Path
 
 import platformdirs
 from PySide6.QtCore import QCoreApplication, QTimer
-from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtGui import QGuiApplication, QIcon, QWindow
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
@@ -100,19 +100,21 @@ def wedge_settings(settings: Settings):
                          end_silence_ms=settings.wedge_end_silence_ms())
 
 
-def typing_in_a_dialog() -> bool:
-    """Whether the keyboard's focus is in an editable text field of a dialog (there a burst
-    is text unless it carries the scanner's prefix or suffix: scanners/wedge.py)."""
+def typing_in_a_dialog(window: QWindow | None = None) -> bool:
+    """Whether the key going to ``window`` lands in an editable text field of a dialog (there
+    a burst is text unless it carries the scanner's prefix or suffix: scanners/wedge.py).
+
+    A key sent to a window goes to that window's own focus widget, active or not, so that is
+    the widget asked about; without a window, the application's focus widget."""
     w = QApplication.focusWidget()
-    if isinstance(w, QLineEdit):
-        editable = not w.isReadOnly()
-    elif isinstance(w, QPlainTextEdit | QTextEdit):
-        editable = not w.isReadOnly()
-    elif isinstance(w, QAbstractSpinBox):
-        editable = not w.isReadOnly()
-    else:
-        return False
-    return editable and isinstance(w.window(), QDialog)
+    if window is not None:
+        owner = next((t for t in QApplication.topLevelWidgets() if t.windowHandle() is window),
+                     None)
+        if owner is not None:
+            w = owner.focusWidget() or owner
+    if isinstance(w, QLineEdit | QPlainTextEdit | QTextEdit | QAbstractSpinBox):
+        return not w.isReadOnly() and isinstance(w.window(), QDialog)
+    return False
 
 
 def attach_scanners(app: QApplication, window, settings: Settings) -> None:
