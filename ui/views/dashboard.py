@@ -13,10 +13,8 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QScrollArea,
     QTabWidget,
     QVBoxLayout,
-    QWidget,
 )
 
 from inventory import clock
@@ -29,7 +27,10 @@ from .. import icons, style
 from ..coalesce import Coalescer
 from ..models.format import fmt_date, fmt_int, fmt_month, fmt_time
 from ..widgets import charts
+from ..widgets.card import ChartCard
+from ..widgets.scroll_page import fill, scroll_body
 from .base import AppContext, Page
+from .business import BusinessTab
 
 
 @dataclass(frozen=True)
@@ -109,37 +110,6 @@ class CountCard(QFrame):
         super().keyPressEvent(event)
 
 
-class ChartCard(QFrame):
-    def __init__(self, title: str, subtitle: str, parent=None) -> None:
-        super().__init__(parent)
-        self.setObjectName("Card")
-        self.layout_ = QVBoxLayout(self)
-        self.layout_.setContentsMargins(16, 12, 12, 8)
-        self.layout_.setSpacing(2)
-        t = QLabel(title)
-        t.setObjectName("SectionTitle")
-        s = QLabel(subtitle)
-        s.setObjectName("Muted")
-        self.layout_.addWidget(t)
-        self.layout_.addWidget(s)
-        self.body: QWidget | None = None
-        self.set_placeholder("Loading…")
-
-    def set_placeholder(self, text: str) -> None:
-        label = QLabel(text)
-        label.setObjectName("Muted")
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setMinimumHeight(220)
-        self.set_body(label)
-
-    def set_body(self, widget: QWidget) -> None:
-        if self.body is not None:
-            self.layout_.removeWidget(self.body)
-            self.body.deleteLater()
-        self.body = widget
-        self.layout_.addWidget(widget, 1)
-
-
 class DashboardPage(Page):
     key = "dashboard"
     title = "Dashboard"
@@ -148,24 +118,13 @@ class DashboardPage(Page):
     def __init__(self, ctx: AppContext, parent=None) -> None:
         super().__init__(ctx, parent)
         self.figures: Figures | None = None
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        body = QWidget()
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        from .business import BusinessTab  # the KPIs (issue 14)
-
+        scroll, layout = scroll_body()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(scroll, "Today")
-        self.business = BusinessTab(ctx)
+        self.business = BusinessTab(ctx)  # the numbers a manager steers by
         self.tabs.addTab(self.business, "Business")
-        outer.addWidget(self.tabs)
-        scroll.setWidget(body)
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(22, 18, 22, 18)
-        layout.setSpacing(14)
+        fill(self, self.tabs)
         name = (ctx.operator.name or ctx.operator.username).split()[0]
         head, self.subtitle_label = self.header("Dashboard", f"Hello {name}: here is what "
                                                              "needs attention today.")
@@ -211,8 +170,9 @@ class DashboardPage(Page):
         charts_row.setSpacing(12)
         self.spend_card = ChartCard("Spend by month", "Deliveries received, at cost, "
                                                       "last 12 months")
-        self.value_card = ChartCard("Stock value by location", "Spares and devices in stock, "
-                                                               "at cost")
+        self.value_card = ChartCard("Stock value by kind of location",
+                                    "Spares and devices in stock, at cost: on site, at "
+                                    "3PLs, at MSPs")
         self.top_card = ChartCard("Top consumed spares", "Units issued or used, last 90 days")
         charts_row.addWidget(self.spend_card, 0, 0, 1, 2)
         charts_row.addWidget(self.value_card, 1, 0)
