@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -118,6 +119,7 @@ class DashboardPage(Page):
     def __init__(self, ctx: AppContext, parent=None) -> None:
         super().__init__(ctx, parent)
         self.figures: Figures | None = None
+        self._charts: list[Callable[[], None]] = []  # the charts still to build
         scroll, layout = scroll_body()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -238,24 +240,46 @@ class DashboardPage(Page):
             f"in stock · {fmt_int(c.open_orders)} purchase orders open · updated "
             f"{fmt_time(f.at)}")
         self.show_leavers(f.leavers)
+        # One chart per turn of the event loop: building a chart is tens of milliseconds of
+        # UI-thread work, and a scan at the counter must not wait for all three.
+        self._charts = [lambda: self._spend_chart(f), lambda: self._value_chart(f),
+                        lambda: self._top_chart(f)]
+        QTimer.singleShot(0, self._next_chart)
+
+    def _next_chart(self) -> None:
+        if self._charts:
+            self._charts.pop(0)()
+        if self._charts:
+            QTimer.singleShot(0, self._next_chart)
+
+    def charts_pending(self) -> bool:
+        """Charts of the last figures not built yet (tests, screenshots)."""
+        return bool(self._charts)
+
+    def _spend_chart(self, f: Figures) -> None:
         months = [fmt_month(datetime.strptime(k, "%Y-%m").date()) for k, _ in f.spend]
         if any(v for _, v in f.spend):
             self.spend_card.set_body(charts.view(charts.bar_chart(
                 months, [float(v) for _, v in f.spend])))
         else:
             self.spend_card.set_placeholder("Nothing received in the last 12 months.")
+
+    def _value_chart(self, f: Figures) -> None:
         if f.value:
             self.value_card.set_body(charts.view(charts.stacked_chart(
                 [g for g, _, _ in f.value],
                 [("Spares", [float(s) for _, s, _ in f.value]),
                  ("Devices in stock", [float(d) for _, _, d in f.value])])))
+        else:
+            self.value_card.set_placeholder("Nothing in stock.")
+
+    def _top_chart(self, f: Figures) -> None:
         if f.top:
             names = [_short(name) for _, name, _ in f.top]
             self.top_card.set_body(charts.view(charts.horizontal_chart(
                 names, [float(n) for *_, n in f.top])))
         else:
             self.top_card.set_placeholder("No spares issued in the last 90 days.")
-
 
     def show_leavers(self, leavers: list) -> None:
         """People past their leaving date who still hold something: their return lists."""
