@@ -42,7 +42,14 @@ from inventory.replenishment.engine import (
 )
 from inventory.replenishment.estimate import estimate, fast_movers
 from inventory.replenishment.quantity import order_quantities
-from inventory.replenishment.targets import ResolvedTargets, list_targets, resolve_targets
+from inventory.replenishment.targets import (
+    ABC,
+    CATEGORY,
+    ResolvedTargets,
+    Target,
+    abc_classes,
+    list_targets,
+)
 
 
 def _next_expected(today: date) -> dict[tuple[int, int], float]:
@@ -329,3 +336,25 @@ def compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[ReorderL
             price[i], order_by, stockout, days_of_cover, note, tuple(history[i]),
             targets.source[i], (), r_item))
     return book.apply(out, today)
+
+
+def resolve_targets(products, category: dict[int, str], product_level: dict[int, float | None],
+                    annual_value: dict[int, float], targets: list[Target],
+                    default: float) -> ResolvedTargets:
+    """`targets.resolve_targets` row by row, as it was."""
+    rows = list(products)
+    ids = sorted(set(rows))
+    classes = dict(zip(ids, abc_classes([annual_value.get(p, 0.0) for p in ids]), strict=True))
+    by_cat = {t.key.lower(): t for t in targets if t.scope == CATEGORY}
+    by_abc = {t.key: t for t in targets if t.scope == ABC}
+    level = np.full(len(rows), float(default))
+    source = ["default"] * len(rows)
+    for i, p in enumerate(rows):
+        own = product_level.get(p)
+        if own:
+            level[i], source[i] = float(own), "product"
+            continue
+        t = by_cat.get((category.get(p) or "").lower()) or by_abc.get(str(classes[p]))
+        if t is not None:
+            level[i], source[i] = t.service_level, t.label
+    return ResolvedTargets(level, source, np.array([classes[p] for p in rows], dtype="<U1"))

@@ -84,11 +84,12 @@ class ReorderSettings:
     history_months: int = HISTORY_MONTHS
 
 
-def load_settings(db: pw.Database) -> ReorderSettings:
-    """Settings stored in the database (table `setting`), else the defaults."""
+def load_settings(db: Handle) -> ReorderSettings:
+    """Settings stored in `db` (table `setting`), else the defaults."""
     values: dict[str, float] = {}
-    rows = m.Setting.select().where(m.Setting.key.in_(list(SETTING_KEYS.values())))
-    by_key = {s.key: s.value for s in rows}
+    S = m.Setting
+    rows = S.select(S.key, S.value).where(S.key.in_(list(SETTING_KEYS.values())))
+    by_key = dict(rows.bind(unwrap(db)).tuples())
     for name, key in SETTING_KEYS.items():
         if key in by_key and by_key[key] != "":
             values[name] = float(by_key[key])
