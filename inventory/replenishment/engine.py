@@ -34,6 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
+from operator import attrgetter
 
 import numpy as np
 import peewee as pw
@@ -319,15 +320,17 @@ def reorder_list(db: Handle, *, today: date | None = None,
     if demand_class:
         lines = [ln for ln in lines if ln.demand_class == demand_class]
     if len(lines) > 1:  # not alert, order by, days of cover, product, location
+        place, product, cover, order_by, alert = zip(*map(_SORT_KEYS, lines), strict=True)
         order = np.lexsort((
-            np.array([ln.location for ln in lines]), np.array([ln.product for ln in lines]),
-            np.fromiter((1e9 if ln.days_of_cover is None else ln.days_of_cover
-                         for ln in lines), float, len(lines)),
-            np.fromiter(((ln.order_by or date.max).toordinal() for ln in lines), np.int64,
-                        len(lines)),
-            np.fromiter((not ln.alert for ln in lines), bool, len(lines))))
+            np.array(place), np.array(product),
+            np.array([1e9 if c is None else c for c in cover], float),
+            np.array([(d or date.max).toordinal() for d in order_by], np.int64),
+            ~np.array(alert, bool)))
         lines = [lines[i] for i in order.tolist()]
     return lines
+
+
+_SORT_KEYS = attrgetter("location", "product", "days_of_cover", "order_by", "alert")
 
 
 def stocking_locations(db: Handle | None = None) -> dict[int, tuple[str, str, str]]:
