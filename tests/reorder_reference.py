@@ -19,10 +19,9 @@ from inventory import models as m
 from inventory.replenishment import committed, demand_table
 from inventory.replenishment.demand import (
     DAYS_PER_MONTH,
-    Position,
+    _rows,
     month_start,
     observed_lead_times,
-    positions,
     read_demand,
 )
 from inventory.replenishment.engine import (
@@ -50,6 +49,65 @@ from inventory.replenishment.targets import (
     abc_classes,
     list_targets,
 )
+
+
+@dataclass
+class Position:
+    on_hand: float = 0
+    reserved: float = 0
+    on_order: float = 0
+    on_order_draft: float = 0
+    in_transit: float = 0
+
+    @property
+    def position(self) -> float:
+        return self.on_hand + self.on_order + self.in_transit - self.reserved
+
+    @property
+    def available(self) -> float:
+        return self.on_hand - self.reserved
+
+
+def positions(spare_devices: list[int]) -> dict[tuple[int, int], Position]:
+    """On hand, reserved, on order (drafts included) and in transit per product × location."""
+    out: dict[tuple[int, int], Position] = {}
+
+    def get(key) -> Position:
+        p = out.get(key)
+        if p is None:
+            p = out[key] = Position()
+        return p
+
+    sl = m.StockLevel
+    for p, loc, qty, res in _rows(sl.select(sl.product, sl.location, sl.quantity,
+                                            sl.reserved)):
+        get((p, loc)).on_hand += qty
+        get((p, loc)).reserved += res or 0
+    if spare_devices:
+        a = m.Asset
+        q = (a.select(a.product, a.location, pw.fn.COUNT(a.id))
+             .where((a.status == "in_stock") & a.product.in_(spare_devices)
+                    & a.location.is_null(False))
+             .group_by(a.product, a.location).tuples())
+        for p, loc, n in q:
+            get((p, loc)).on_hand += n
+    po, ln = m.PurchaseOrder, m.PurchaseOrderLine
+    q = (ln.select(ln.product, po.ship_to, po.status,
+                   pw.fn.SUM(ln.quantity - ln.received_quantity))
+         .join(po).where(po.status.in_(("draft", "ordered", "partly_received")))
+         .group_by(ln.product, po.ship_to, po.status).tuples())
+    for p, loc, status, qty in q:
+        pos = get((p, loc))
+        pos.on_order += max(qty or 0, 0)
+        if status == "draft":
+            pos.on_order_draft += max(qty or 0, 0)
+    sh, sline = m.Shipment, m.ShipmentLine
+    q = (sline.select(sline.product, sh.destination, pw.fn.SUM(sline.quantity))
+         .join(sh).where(sh.status == "in_transit")
+         .group_by(sline.product, sh.destination).tuples())
+    for p, loc, qty in q:
+        get((p, loc)).in_transit += qty or 0
+    return out
 
 
 def _next_expected(today: date) -> dict[tuple[int, int], float]:
@@ -159,7 +217,8 @@ def compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[ReorderL
                                     cfg.history_months, (end - start).days, partners,
                                     spare_devices)
     pos = positions(spare_devices)
-    book.reserve(pos)
+    for key, held in book.reserved_devices.items():  # devices held out of the position
+        pos.setdefault(key, Position()).reserved += held
     keys = sorted({k for k in list(win.keys) + list(pos) + list(book.keys())
                    if k[0] in prods and k[1] in locs})
     if not keys:

@@ -164,70 +164,11 @@ def read_demand(db: pw.Database, start: date, end: date, partners: list[int],
     return DemandRows(keys, row.ravel().astype(np.int64), day, data[:, 3], start, days)
 
 
-@dataclass
-class Position:
-    on_hand: float = 0
-    reserved: float = 0
-    on_order: float = 0
-    on_order_draft: float = 0
-    in_transit: float = 0
-
-    @property
-    def position(self) -> float:
-        return self.on_hand + self.on_order + self.in_transit - self.reserved
-
-    @property
-    def available(self) -> float:
-        return self.on_hand - self.reserved
-
-
 def _rows(query: pw.Query, db: pw.Database | None = None) -> list[tuple]:
     """Plain driver tuples of `query` run on `db` (None: the database the models are bound
     to): these columns are integers, so peewee's per-value conversion is pure overhead
     (0.2 s of the reorder list at 20,000 stock levels)."""
     return unwrap(db).execute(query).fetchall()
-
-
-def positions(spare_devices: list[int]) -> dict[tuple[int, int], Position]:
-    """On hand, reserved, on order (drafts included) and in transit per product × location."""
-    out: dict[tuple[int, int], Position] = {}
-
-    def get(key) -> Position:
-        p = out.get(key)
-        if p is None:
-            p = out[key] = Position()
-        return p
-
-    sl = m.StockLevel
-    for p, loc, qty, res in _rows(sl.select(sl.product, sl.location, sl.quantity,
-                                            sl.reserved)):
-        get((p, loc)).on_hand += qty
-        get((p, loc)).reserved += res or 0
-    if spare_devices:
-        a = m.Asset
-        q = (a.select(a.product, a.location, pw.fn.COUNT(a.id))
-             .where((a.status == "in_stock") & a.product.in_(spare_devices)
-                    & a.location.is_null(False))
-             .group_by(a.product, a.location).tuples())
-        for p, loc, n in q:
-            get((p, loc)).on_hand += n
-    po, ln = m.PurchaseOrder, m.PurchaseOrderLine
-    q = (ln.select(ln.product, po.ship_to, po.status,
-                   pw.fn.SUM(ln.quantity - ln.received_quantity))
-         .join(po).where(po.status.in_(("draft", "ordered", "partly_received")))
-         .group_by(ln.product, po.ship_to, po.status).tuples())
-    for p, loc, status, qty in q:
-        pos = get((p, loc))
-        pos.on_order += max(qty or 0, 0)
-        if status == "draft":
-            pos.on_order_draft += max(qty or 0, 0)
-    sh, sline = m.Shipment, m.ShipmentLine
-    q = (sline.select(sline.product, sh.destination, pw.fn.SUM(sline.quantity))
-         .join(sh).where(sh.status == "in_transit")
-         .group_by(sline.product, sh.destination).tuples())
-    for p, loc, qty in q:
-        get((p, loc)).in_transit += qty or 0
-    return out
 
 
 KEY_SHIFT = 32  # a (product, location) key as one integer: product << 32 | location
@@ -240,8 +181,8 @@ def key_codes(keys: Iterable[tuple[int, int]]) -> np.ndarray:
 
 @dataclass(frozen=True)
 class PositionTable:
-    """:func:`positions` as arrays: one row per (product, location) code, ascending.
-    The quantities are whole numbers (integer columns), kept as float64."""
+    """Stock positions: one row per (product, location) code, ascending. The quantities
+    are whole numbers (integer columns), kept as float64."""
 
     codes: np.ndarray
     on_hand: np.ndarray
@@ -277,9 +218,10 @@ _POSITION_FIELDS = ("on_hand", "reserved", "on_order", "on_order_draft", "in_tra
 def position_table(db: pw.Database, spare_devices: list[int],
                    reserved_devices: dict[tuple[int, int], int] | None = None
                    ) -> PositionTable:
-    """The same figures as :func:`positions` (and `reserved_devices` added to reserved, as
-    :meth:`.committed.CommittedDemand.reserve` does), read into arrays without a Python
-    object per key: every (product, location) any source names has a row."""
+    """On hand (stock levels, and in-stock spare devices), reserved (stock levels', and the
+    `reserved_devices` held for requests), on order (drafts included, and drafts alone) and
+    in transit per product × location, read into arrays without a Python object per key:
+    every (product, location) any source names has a row, even at zero."""
     parts: list[tuple[str, list[tuple]]] = []
     sl = m.StockLevel
     stock = _rows(sl.select(sl.product, sl.location, sl.quantity, sl.reserved), db)
