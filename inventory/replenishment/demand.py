@@ -10,9 +10,10 @@ and summed per month, week or day by numpy (:class:`DemandRows`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import numpy as np
 import peewee as pw
@@ -144,17 +145,18 @@ def read_demand(db: pw.Database, start: date, end: date, partners: list[int],
     cols = (mv.product, mv.from_location, days_between(db, pw.Value(origin), mv.at),
             mv.quantity)
     if products is None:
-        rows = db.execute(mv.select(*cols).where(cond)).fetchall()
+        chunks = list(float_chunks(db.execute(mv.select(*cols).where(cond))))
     else:
-        rows = []
+        chunks = []
         for i in range(0, len(products), PRODUCTS_PER_QUERY):
             part = products[i:i + PRODUCTS_PER_QUERY]
-            rows += db.execute(mv.select(*cols).where(cond & mv.product.in_(part))).fetchall()
+            chunks += float_chunks(db.execute(mv.select(*cols).where(cond
+                                                                    & mv.product.in_(part))))
     days = (end - start).days
-    if not rows:
+    if not chunks:
         empty = np.zeros(0, np.int64)
         return DemandRows([], empty, empty, np.zeros(0), start, days)
-    data = np.array(rows, dtype=np.float64)
+    data = np.concatenate(chunks)
     day = np.floor(data[:, 2]).astype(np.int64)
     keep = (day >= 0) & (day < days)
     data, day = data[keep], day[keep]
@@ -162,6 +164,20 @@ def read_demand(db: pw.Database, start: date, end: date, partners: list[int],
     codes, row = np.unique(prod * (1 << 32) + loc, return_inverse=True)
     keys = [(int(c >> 32), int(c & 0xFFFFFFFF)) for c in codes.tolist()]
     return DemandRows(keys, row.ravel().astype(np.int64), day, data[:, 3], start, days)
+
+
+CHUNK_ROWS = 20_000
+
+
+def float_chunks(cursor: Any) -> Iterator[np.ndarray]:
+    """The rows of `cursor` (numbers only) as float64 arrays of at most CHUNK_ROWS rows.
+
+    Read and converted a chunk at a time: one C call over hundreds of thousands of rows
+    (`fetchall`, `np.array`) holds the GIL all along, and the window's UI thread waits
+    for it (a 150 ms freeze while the reorder list was read on the worker); a chunk holds
+    it for milliseconds."""
+    while rows := cursor.fetchmany(CHUNK_ROWS):
+        yield np.array(rows, dtype=np.float64)
 
 
 def _rows(query: pw.Query, db: pw.Database | None = None) -> list[tuple]:

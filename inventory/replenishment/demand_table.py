@@ -22,6 +22,7 @@ import peewee as pw
 from .. import limits
 from .. import models as m
 from .compound import DayMoments
+from .demand import float_chunks
 
 GROUPS = {"issue": "use", "consume": "use", "check_out": "device", "ship": "partner",
           "transfer": "partner"}
@@ -242,12 +243,12 @@ def _read_window(db: pw.Database, first: int, end: int, months: int, width: int,
     query = (d.select(d.product, d.location, d.month - first, d.quantity, d.days, d.sq,
                       d.cube, pw.Case(d.grp, (("device", 1), ("partner", 2)), 0))
              .where(kinds & (d.month >= first) & (d.month < end)))
-    rows = db.execute(query).fetchall()
-    if not rows:
+    chunks = list(float_chunks(db.execute(query)))  # (the UI thread gets the GIL between)
+    if not chunks:
         none = np.zeros(0)
         return DemandWindow([], np.zeros((0, months)), DayMoments(none, none, none, none,
                                                                   width), np.zeros(0, bool))
-    data = np.array(rows, dtype=np.float64)
+    data = np.concatenate(chunks)
     ids = data[:, :2].astype(np.int64)
     codes, row = np.unique(ids[:, 0] * (1 << 32) + ids[:, 1], return_inverse=True)
     row = row.ravel()
