@@ -94,3 +94,20 @@ def test_a_change_on_the_page_on_show_does_not_measure_the_hidden_pages(qtbot):
     stack.setCurrentWidget(hidden)  # shown again, it is laid out for the current width
     spin(50)
     assert all(not b.isHidden() and b.width() > 0 for b in hidden.findChildren(QPushButton))
+
+
+def test_chart_steps_run_one_per_turn_and_new_figures_drop_the_old_ones(qtbot):
+    from ui.coalesce import OnePerTurn
+
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    steps = OnePerTurn(holder)
+    ran: list[str] = []
+    steps.replace([lambda: ran.append("spend"), lambda: ran.append("value"),
+                   lambda: ran.append("top")])
+    assert ran == []  # nothing on the caller's turn: the scan in the queue goes first
+    QApplication.processEvents()
+    assert ran == ["spend"]
+    steps.replace([lambda: ran.append("spend 2"), lambda: ran.append("value 2")])
+    qtbot.waitUntil(lambda: not steps.pending())
+    assert ran == ["spend", "spend 2", "value 2"]

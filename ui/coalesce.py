@@ -60,3 +60,30 @@ class Coalescer(QObject):
         if self._again:
             self._again = False
             self.poke()
+
+
+class OnePerTurn(QObject):
+    """Steps run one per turn of the event loop: building a chart is tens of milliseconds
+    of UI-thread work, and a scan at the counter must not wait for a whole page of them.
+    `replace(steps)` drops the steps of the last figures not run yet."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._steps: list[Callable[[], None]] = []
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._next)
+
+    def replace(self, steps: list[Callable[[], None]]) -> None:
+        self._steps = list(steps)
+        self._timer.start()
+
+    def pending(self) -> bool:
+        return bool(self._steps)
+
+    def _next(self) -> None:
+        if self._steps:
+            self._steps.pop(0)()
+        if self._steps:
+            self._timer.start()

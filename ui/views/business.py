@@ -15,6 +15,7 @@ from inventory.costing import kpi
 from inventory.errors import InventoryError
 
 from .. import style
+from ..coalesce import OnePerTurn
 from ..models.format import fmt_money
 from ..widgets import charts
 from ..widgets.card import ChartCard
@@ -64,6 +65,7 @@ class BusinessTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.kpis: kpi.Kpis | None = None
+        self.charts = OnePerTurn(self)  # one chart per turn of the event loop
         self._stale = True
         scroll, layout = scroll_body(margins=(22, 12, 22, 18), spacing=12)
         fill(self, scroll)
@@ -154,6 +156,10 @@ class BusinessTab(QWidget):
         spent = sum(s for _, _, s in k.budgets)
         t["budget"].set(_pct(spent / budget if budget else None),
                         f"{fmt_money(spent)} of {fmt_money(budget)}")
+        self.charts.replace([lambda: self._trend_chart(k), lambda: self._otif_chart(k),
+                             lambda: self._location_chart(k), lambda: self._dept_chart(k)])
+
+    def _trend_chart(self, k: kpi.Kpis) -> None:
         months = [m[5:] + "/" + m[2:4] for m, _, _ in k.trend]
         if k.trend:
             self.trend_card.set_body(charts.view(charts.grouped_chart(
@@ -161,17 +167,23 @@ class BusinessTab(QWidget):
                          ("Issued or deployed", [u for _, _, u in k.trend])])))
         else:
             self.trend_card.set_placeholder("No stock history yet")
+
+    def _otif_chart(self, k: kpi.Kpis) -> None:
         if k.suppliers:
             self.otif_card.set_body(charts.view(charts.horizontal_chart(
                 [f"{name} ({n})" for name, n, *_ in k.suppliers],
                 [round(100 * otif, 1) for _, _, otif, *_ in k.suppliers], unit="%")))
         else:
             self.otif_card.set_placeholder("No orders received in the last 12 months")
+
+    def _location_chart(self, k: kpi.Kpis) -> None:
         if k.by_location:
             self.location_card.set_body(charts.view(charts.horizontal_chart(
                 [name for name, _ in k.by_location], [v for _, v in k.by_location])))
         else:
             self.location_card.set_placeholder("Nothing in stock")
+
+    def _dept_chart(self, k: kpi.Kpis) -> None:
         if k.per_employee:
             self.dept_card.set_body(charts.view(charts.bar_chart(
                 [d for d, _, _ in k.per_employee], [c for _, _, c in k.per_employee])))

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -25,7 +24,7 @@ from inventory.queries import dashboard as q
 from inventory.store import Store
 
 from .. import icons, style
-from ..coalesce import Coalescer
+from ..coalesce import Coalescer, OnePerTurn
 from ..models.format import fmt_date, fmt_int, fmt_month, fmt_time
 from ..widgets import charts
 from ..widgets.card import ChartCard
@@ -119,7 +118,7 @@ class DashboardPage(Page):
     def __init__(self, ctx: AppContext, parent=None) -> None:
         super().__init__(ctx, parent)
         self.figures: Figures | None = None
-        self._charts: list[Callable[[], None]] = []  # the charts still to build
+        self.charts = OnePerTurn(self)  # the charts of the last figures
         scroll, layout = scroll_body()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -240,21 +239,8 @@ class DashboardPage(Page):
             f"in stock · {fmt_int(c.open_orders)} purchase orders open · updated "
             f"{fmt_time(f.at)}")
         self.show_leavers(f.leavers)
-        # One chart per turn of the event loop: building a chart is tens of milliseconds of
-        # UI-thread work, and a scan at the counter must not wait for all three.
-        self._charts = [lambda: self._spend_chart(f), lambda: self._value_chart(f),
-                        lambda: self._top_chart(f)]
-        QTimer.singleShot(0, self._next_chart)
-
-    def _next_chart(self) -> None:
-        if self._charts:
-            self._charts.pop(0)()
-        if self._charts:
-            QTimer.singleShot(0, self._next_chart)
-
-    def charts_pending(self) -> bool:
-        """Charts of the last figures not built yet (tests, screenshots)."""
-        return bool(self._charts)
+        self.charts.replace([lambda: self._spend_chart(f), lambda: self._value_chart(f),
+                             lambda: self._top_chart(f)])
 
     def _spend_chart(self, f: Figures) -> None:
         months = [fmt_month(datetime.strptime(k, "%Y-%m").date()) for k, _ in f.spend]
