@@ -7,9 +7,11 @@ The conventions (README, "What IT costs"):
   at the end of that day, as that person's cost centre stood that day (`centres.py`:
   people move); other days (stock, repair, transit, 3PL, checked out to a place) go to
   IT stock;
-- a seat is charged per day it was assigned, to the holder's cost centre that day (a
-  device's seat: the device holder's, today's); the seats nobody held go to IT stock,
-  seats over the entitlement are charged too;
+- a seat is charged per day it was assigned, to the holder's cost centre that day; a
+  device's seat (no person) like the device: each day to whoever held the device at the
+  end of that day, as their cost centre stood that day, the days it was in stock, repair,
+  transit or at a 3PL to IT stock; the seats nobody held go to IT stock, seats over the
+  entitlement are charged too;
 - spares: quantity × unit cost at the time of issue (returns credited), to the cost
   centre the person belonged to at that moment (kept per month by `spend.py`); consumed
   at a location: IT stock;
@@ -40,16 +42,11 @@ from .calendar import (
     most,
     param,
 )
-from .centres import issued_to_sql, periods_sql, resolved
+from .centres import issued_to_sql, periods_sql
 from .tables import IT_STOCK, OTHER
 
 KINDS = ("devices", "licenses", "spares", "repairs", "cloud")
 BASES = ("cost", "price")
-
-
-def person_cc(alias: str) -> str:
-    """The person `alias`'s cost centre today, as showback names it."""
-    return resolved(f"{alias}.cost_centre")
 
 
 @dataclass(frozen=True)
@@ -259,6 +256,15 @@ def _period(d_from: int, d_to: int) -> str:
 
 # -- license seats -------------------------------------------------------------------------
 
+# A seat on a device (no person): its days go to whoever held the device at the end of
+# each day, as their cost centre stood that day (`dev_held`: the device's holdings cut by
+# the holder's cost centres), the other days (stock, repair, transit, 3PL) to IT stock.
+_ON_DEVICE = """on_device AS (
+      SELECT * FROM seat WHERE seat.s1 > seat.s0 AND (seat.person_id IS NULL
+             OR NOT EXISTS (SELECT 1 FROM person px WHERE px.id = seat.person_id))
+    )"""
+
+
 def _license_ctes(db: pw.Database, months: list[Month], price: int, *,
                   overuse: bool | None = None) -> tuple[str, list]:
     p = param(db)
@@ -280,32 +286,47 @@ def _license_ctes(db: pw.Database, months: list[Month], price: int, *,
       WHERE {start} < m.me AND (L.ends_on IS NULL OR {end} > m.ms){only}
     ),
     seats AS (
-      SELECT license_id, person_id, asset_id, {day_sql(db, "assigned_at")} AS da,
-             {day_sql(db, "released_at")} AS dr
+      SELECT id AS seat_id, license_id, person_id, asset_id,
+             {day_sql(db, "assigned_at")} AS da, {day_sql(db, "released_at")} AS dr
       FROM license_seat WHERE assigned_at < {p} AND (released_at IS NULL OR released_at >= {p})
     ),
     seat AS (
-      SELECT lic.mi, lic.license_id, s.person_id, s.asset_id, lic.monthly, lic.basis, lic.dim,
+      SELECT lic.mi, s.seat_id, lic.license_id, s.person_id, s.asset_id, lic.monthly,
+             lic.basis, lic.dim,
              {greatest("s.da", "lic.a0")} AS s0, {least("COALESCE(s.dr, lic.a1)", "lic.a1")} AS s1
       FROM seats s JOIN lic ON lic.license_id = s.license_id
       WHERE s.da < lic.a1 AND (s.dr IS NULL OR s.dr > lic.a0)
     ),
     pcc AS ({periods_sql(db)}),
+    {_ON_DEVICE},
+    dev_held AS (
+      SELECT od.mi, od.seat_id, od.license_id, od.person_id, od.asset_id, od.monthly,
+             od.basis, od.dim, h.holder_id, pcc.cc,
+             {fewest(db, "od.s1", "COALESCE(h.d1, od.s1)", "pcc.d1")}
+               - {most(db, "od.s0", "h.d0", "pcc.d0")} AS days
+      FROM on_device od JOIN cost_holding h ON h.asset_id = od.asset_id
+      JOIN pcc ON pcc.person_id = h.holder_id
+      WHERE h.status = 'deployed' AND h.holder_id IS NOT NULL
+        AND h.d0 < od.s1 AND (h.d1 IS NULL OR h.d1 > od.s0) AND (h.d1 IS NULL OR h.d1 > h.d0)
+        AND pcc.d0 < od.s1 AND pcc.d1 > od.s0
+    ),
     seat_cc AS (
       SELECT seat.mi, seat.license_id, seat.person_id, seat.asset_id, seat.monthly,
-             seat.basis, seat.dim, pcc.cc,
+             seat.basis, seat.dim, 0 AS dev, seat.person_id AS holder_id, pcc.cc,
              {least("seat.s1", "pcc.d1")} - {greatest("seat.s0", "pcc.d0")} AS days
       FROM seat JOIN pcc ON pcc.person_id = seat.person_id
       WHERE seat.s1 > seat.s0 AND pcc.d0 < seat.s1 AND pcc.d1 > seat.s0
       UNION ALL
-      SELECT seat.mi, seat.license_id, seat.person_id, seat.asset_id, seat.monthly,
-             seat.basis, seat.dim,
-             CASE WHEN ph.id IS NOT NULL THEN {person_cc("ph")} ELSE '{IT_STOCK}' END,
-             seat.s1 - seat.s0
-      FROM seat LEFT JOIN asset ax ON ax.id = seat.asset_id
-      LEFT JOIN person ph ON ph.id = ax.holder_id
-      WHERE seat.s1 > seat.s0 AND (seat.person_id IS NULL
-            OR NOT EXISTS (SELECT 1 FROM person px WHERE px.id = seat.person_id))
+      SELECT mi, license_id, person_id, asset_id, monthly, basis, dim, 1, holder_id, cc,
+             days
+      FROM dev_held WHERE days > 0
+      UNION ALL
+      SELECT od.mi, od.license_id, od.person_id, od.asset_id, od.monthly, od.basis, od.dim,
+             1, NULL, '{IT_STOCK}', od.s1 - od.s0 - COALESCE(u.days, 0)
+      FROM on_device od
+      LEFT JOIN (SELECT mi, seat_id, SUM(days) AS days FROM dev_held WHERE days > 0
+                 GROUP BY mi, seat_id) u ON u.mi = od.mi AND u.seat_id = od.seat_id
+      WHERE od.s1 - od.s0 - COALESCE(u.days, 0) > 0
     )"""
     return sql, [*args, price, price, max(months).end_at, _at(min(months))]
 
@@ -352,19 +373,28 @@ def license_runs(db: pw.Database, runs: list[Run], basis: str = "cost") -> list[
       WHERE s.fa < lic.a1 AND (s.fr IS NULL OR s.fr > lic.a0)
     ),
     pcc AS ({periods_sql(db)}),
+    {_ON_DEVICE},
+    dev_held AS (
+      SELECT od.license_id, pcc.cc, od.basis, od.monthly,
+             {most(db, "od.s0", "h.f0", "pcc.f0")} AS c0,
+             {fewest(db, "od.s1", "COALESCE(h.f1, od.s1)", "pcc.f1")} AS c1
+      FROM on_device od JOIN cost_holding h ON h.asset_id = od.asset_id
+      JOIN pcc ON pcc.person_id = h.holder_id
+      WHERE h.status = 'deployed' AND h.holder_id IS NOT NULL
+        AND h.f0 < od.s1 AND (h.f1 IS NULL OR h.f1 > od.s0) AND (h.d1 IS NULL OR h.d1 > h.d0)
+        AND pcc.f0 < od.s1 AND pcc.f1 > od.s0
+    ),
     cut AS (
       SELECT seat.license_id, pcc.cc, seat.basis, seat.monthly,
              {most(db, "seat.s0", "pcc.f0")} AS c0, {fewest(db, "seat.s1", "pcc.f1")} AS c1
       FROM seat JOIN pcc ON pcc.person_id = seat.person_id
       WHERE seat.s1 > seat.s0 AND pcc.f0 < seat.s1 AND pcc.f1 > seat.s0
       UNION ALL
-      SELECT seat.license_id,
-             CASE WHEN ph.id IS NOT NULL THEN {person_cc("ph")} ELSE '{IT_STOCK}' END,
-             seat.basis, seat.monthly, seat.s0, seat.s1
-      FROM seat LEFT JOIN asset ax ON ax.id = seat.asset_id
-      LEFT JOIN person ph ON ph.id = ax.holder_id
-      WHERE seat.s1 > seat.s0 AND (seat.person_id IS NULL
-            OR NOT EXISTS (SELECT 1 FROM person px WHERE px.id = seat.person_id))
+      SELECT license_id, cc, basis, monthly, c0, c1 FROM dev_held
+      UNION ALL  -- a device's seat: IT stock has every day the device's holders did not
+      SELECT license_id, '{IT_STOCK}', basis, monthly, s0, s1 FROM on_device
+      UNION ALL
+      SELECT license_id, '{IT_STOCK}', basis, -monthly, c0, c1 FROM dev_held
     )
     SELECT seat.license_id, seat.cc, seat.basis, {sums} FROM cut seat
     GROUP BY seat.license_id, seat.cc, seat.basis
@@ -443,17 +473,31 @@ def license_items(db: pw.Database, month: Month, cost_centre: str,
 
 
 def _seat_items(db: pw.Database, ctes: str, args: list, cost_centre: str) -> list[dict]:
+    """The seats behind a line: a person's seat names them; a device's seat names the
+    device and who held it on those days (or that nobody did)."""
     p = param(db)
     rows = db.execute_sql(f"""{ctes}
-        SELECT pr.name, COALESCE(pp.name, ax.tag), COALESCE(pp.employee_id, ''),
-               sc.days, sc.monthly, sc.dim, sc.basis
+        SELECT pr.name, sc.dev, ax.tag,
+               hp.name, COALESCE(hp.employee_id, ''), sc.monthly, sc.dim, sc.basis,
+               SUM(sc.days)
         FROM seat_cc sc JOIN license L ON L.id = sc.license_id
         JOIN product pr ON pr.id = L.product_id
-        LEFT JOIN person pp ON pp.id = sc.person_id LEFT JOIN asset ax ON ax.id = sc.asset_id
-        WHERE sc.cc = {p} ORDER BY pr.name, 2""", [*args, cost_centre]).fetchall()
-    return [dict(license=name, holder=f"{who} ({emp})" if emp else str(who), days=int(days),
-                 monthly=float(monthly), amount=float(monthly) * int(days) / int(dim), basis=b)
-            for name, who, emp, days, monthly, dim, b in rows]
+        LEFT JOIN person hp ON hp.id = sc.holder_id LEFT JOIN asset ax ON ax.id = sc.asset_id
+        WHERE sc.cc = {p}
+        GROUP BY sc.license_id, pr.name, sc.dev, sc.person_id, sc.asset_id, ax.tag,
+                 sc.holder_id,
+                 hp.name, hp.employee_id, sc.monthly, sc.dim, sc.basis
+        ORDER BY pr.name, COALESCE(ax.tag, ''), hp.name""", [*args, cost_centre]).fetchall()
+    out = []
+    for name, on_device, tag, who, emp, monthly, dim, b, days in rows:
+        person = f"{who} ({emp})" if emp else str(who or "")
+        if on_device:
+            holder = f"{tag}, held by {person}" if who else f"{tag}, not held"
+        else:
+            holder = person or str(tag or "")
+        out.append(dict(license=name, holder=holder, days=int(days), monthly=float(monthly),
+                        amount=float(monthly) * int(days) / int(dim), basis=b))
+    return out
 
 
 # -- spares, repairs, cloud ----------------------------------------------------------------
