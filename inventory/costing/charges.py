@@ -338,8 +338,9 @@ def license_charges(db: pw.Database, months: list[Month], basis: str = "cost") -
 
 def license_runs(db: pw.Database, runs: list[Run], basis: str = "cost") -> list[list[Charge]]:
     """Seats for each run of months, read in one pass: each seat's stretch counted in
-    month positions, cut by the holder's cost centres in force and by each run; licenses
-    that allow over-use month by month (a month's idle seats are never below zero)."""
+    month positions, cut by the holder's cost centres in force and by each run; the idle
+    seats over the run, and those of licenses that allow over-use month by month (a
+    month's idle seats are never below zero)."""
     price = _price(basis)
     bounds = _bounds(runs)
     lo, hi = min(b[0] for b in bounds), max(b[1] for b in bounds)
@@ -347,7 +348,8 @@ def license_runs(db: pw.Database, runs: list[Run], basis: str = "cost") -> list[
     p = param(db)
     fs, fe = fmonth_sql(db, "L.starts_on"), fmonth_sql(db, "L.ends_on")
     sums = ", ".join(f"SUM(seat.monthly * {_part(db, 'c0', 'c1', a, z)})" for a, z in bounds)
-    owned = ", ".join(f"seats * monthly * {_part(db, 'a0', 'a1', a, z)}" for a, z in bounds)
+    owned_lic = ", ".join(f"lic.seats * lic.monthly * {_part(db, 'lic.a0', 'lic.a1', a, z)}"
+                          for a, z in bounds)
     rows = db.execute_sql(f"""
     WITH lic AS (
       SELECT L.id AS license_id, L.seats, {fs} AS a0, COALESCE({fe}, {hi}) AS a1,
@@ -358,7 +360,7 @@ def license_runs(db: pw.Database, runs: list[Run], basis: str = "cost") -> list[
       FROM license L
       LEFT JOIN cost_license_pricing lp ON lp.license_id = L.id
       LEFT JOIN cost_rate r ON r.kind = 'license' AND r.license_id = L.id
-      WHERE NOT L.allow_overuse AND {fs} < {hi} AND (L.ends_on IS NULL OR {fe} > {lo})
+      WHERE {fs} < {hi} AND (L.ends_on IS NULL OR {fe} > {lo})
     ),
     seats AS (
       SELECT license_id, person_id, asset_id, {fmonth_sql(db, "assigned_at")} AS fa,
@@ -399,11 +401,11 @@ def license_runs(db: pw.Database, runs: list[Run], basis: str = "cost") -> list[
     SELECT seat.license_id, seat.cc, seat.basis, {sums} FROM cut seat
     GROUP BY seat.license_id, seat.cc, seat.basis
     UNION ALL
-    SELECT license_id, NULL, basis, {owned} FROM lic WHERE a1 > a0""",
+    SELECT L.id, NULL, lic.basis, {owned_lic} FROM lic JOIN license L ON L.id = lic.license_id
+    WHERE lic.a1 > lic.a0 AND NOT L.allow_overuse""",
                           [price, price, Month.from_index(hi - 1).end_at,
                            _at(first)]).fetchall()
-    monthly = _license_charges_by_month(db, [Month.from_index(i) for i in range(lo, hi)],
-                                        price)
+    idle = _overuse_idle(db, [Month.from_index(i) for i in range(lo, hi)], price)
     out: list[list[Charge]] = []
     for k, (run_first, last) in enumerate(runs):
         used: dict[int, float] = defaultdict(float)
@@ -415,38 +417,32 @@ def license_runs(db: pw.Database, runs: list[Run], basis: str = "cost") -> list[
         for r in rows:
             if r[1] is None:  # the seats nobody held stay with IT
                 by_cc[(IT_STOCK, r[2])] += max(0.0, float(r[3 + k] or 0) - used[r[0]])
-        got = [Charge(last.index, cc, "licenses", amount, b)
-               for (cc, b), amount in by_cc.items()]
-        got += [Charge(last.index, c.cost_centre, c.kind, c.amount, c.basis) for c in monthly
-                if run_first.index <= c.month <= last.index]
-        out.append(got)
+        for c in idle:
+            if run_first.index <= c.month <= last.index:
+                by_cc[(IT_STOCK, c.basis)] += c.amount
+        out.append([Charge(last.index, cc, "licenses", amount, b)
+                    for (cc, b), amount in by_cc.items()])
     return out
 
 
-def _license_charges_by_month(db: pw.Database, months: list[Month],
-                              price: int) -> list[Charge]:
-    """Licenses that allow over-use, month by month: a month's seats beyond the
-    entitlement are charged to whoever holds them, its idle seats never below zero."""
+def _overuse_idle(db: pw.Database, months: list[Month], price: int) -> list[Charge]:
+    """The idle seats of licenses that allow over-use, month by month, to IT stock: a
+    month's seats nobody held, never below zero (the seats held, even beyond the
+    entitlement, are charged with every other seat in `license_runs`)."""
     ctes, args = _license_ctes(db, months, price, overuse=True)
     rows = db.execute_sql(f"""{ctes}
-        SELECT mi, license_id, cc, basis, SUM(monthly * days / dim), SUM(days), NULL, NULL
-        FROM seat_cc GROUP BY mi, license_id, cc, basis
-        UNION ALL
-        SELECT mi, license_id, NULL, basis, monthly, a1 - a0, seats, dim FROM lic
-        WHERE a1 > a0""", args).fetchall()
-    assigned = [r[:6] for r in rows if r[2] is not None]
-    licenses = [(mi, lic, seats, active, monthly, dim, b)
-                for mi, lic, cc, b, monthly, active, seats, dim in rows if cc is None]
-    days_used: dict[tuple[int, int], int] = defaultdict(int)
-    by_cc: dict[tuple[int, str, str], float] = defaultdict(float)
-    for mi, lic, cc, b, amount, days in assigned:
-        days_used[(mi, lic)] += int(days)
-        by_cc[(mi, cc, b)] += float(amount)
-    for mi, lic, seats, active, monthly, dim, b in licenses:
-        # the seats nobody held (and none beyond the entitlement) stay with IT
-        idle = max(0, int(seats) * int(active) - days_used[(mi, lic)])
-        by_cc[(mi, IT_STOCK, b)] += float(monthly) * idle / int(dim)
-    return [Charge(mi, cc, "licenses", amount, b) for (mi, cc, b), amount in by_cc.items()]
+        SELECT lic.mi, lic.basis, lic.monthly, lic.seats, lic.a1 - lic.a0, lic.dim,
+               COALESCE(u.days, 0)
+        FROM lic LEFT JOIN (SELECT mi, license_id, SUM(s1 - s0) AS days FROM seat
+                            WHERE s1 > s0 GROUP BY mi, license_id) u
+               ON u.mi = lic.mi AND u.license_id = lic.license_id
+        WHERE lic.a1 > lic.a0""", args).fetchall()
+    by_month: dict[tuple[int, str], float] = defaultdict(float)
+    for mi, b, monthly, seats, active, dim, used in rows:
+        by_month[(mi, b)] += float(monthly) * max(0, int(seats) * int(active) - int(used)) \
+            / int(dim)
+    return [Charge(mi, IT_STOCK, "licenses", amount, b)
+            for (mi, b), amount in by_month.items()]
 
 
 def license_items(db: pw.Database, month: Month, cost_centre: str,
