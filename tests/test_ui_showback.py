@@ -187,3 +187,21 @@ def test_the_chart_draws_every_label_elides_a_long_one_and_scrolls_when_crowded(
     # every row in view somewhere: the check the window's test makes, at each scroll
     visible = [p for p in dropped_chart_labels(chart) if "outside" not in p]
     assert visible == []
+
+
+def test_a_page_whose_figures_arrive_while_hidden_still_shows_the_chart(qtbot, ctx):
+    """The figures can come back from the worker before the page is first laid out (the
+    splitter's sizes are all 0 then): the chart below the lines must not be squeezed out."""
+    from .test_ui_layout import dropped_chart_labels
+
+    page = ShowbackPage(ctx)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.sb is not None, timeout=10_000)
+    page.resize(960, 560)
+    page.show()
+    qtbot.waitExposed(page)
+    page.items.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: page.split.sizes()[1] >= page.below.minimumSizeHint().height(),
+                    timeout=5_000)
+    assert page.split.sizes()[0] >= 60  # and the lines keep theirs
+    assert dropped_chart_labels(page.chart_view.widget()) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -169,9 +169,11 @@ class ShowbackPage(Page):
         self.split = split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.lines)
         split.addWidget(below)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
-        self._sized = False  # the lines get the height they need once, then the user's
+        split.setStretchFactor(0, 0)  # the lines keep the height fitted to them; a taller
+        split.setStretchFactor(1, 1)  # window gives the chart and the items more room
+        # the lines get the height they need (again at each resize) until the user drags
+        self._dragged = False
+        split.splitterMoved.connect(self._user_dragged)
         outer.addWidget(split, 1)
 
         self.month.currentIndexChanged.connect(self.refresh)
@@ -246,20 +248,22 @@ class ShowbackPage(Page):
     def _fit_lines(self) -> None:
         """Every line and the total in view where the window has room (at most 60 % of
         the splitter, and never the room the chart below needs for every cost centre's
-        label), the items or the chart below; once, so a user's drag stays."""
-        if self._sized or self.split.height() < 100:
+        label), the items or the chart below; until the user drags the splitter."""
+        total = sum(self.split.sizes())  # 0 until the splitter is laid out (a hidden page)
+        if self._dragged or self.split.height() < 100 or total < 100:
             return
         want = (self.lines.horizontalHeader().height() + 4
                 + self.lines.verticalHeader().defaultSectionSize() * self.lines.rowCount())
-        total = sum(self.split.sizes())
         top = max(60, min(want, int(total * 0.6), total - self.below.minimumSizeHint().height()))
         self.split.setSizes([top, total - top])
-        self._sized = True
+
+    def _user_dragged(self, *_args) -> None:
+        self._dragged = True
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
-        if self.sb is not None and not self._sized:
-            self._fit_lines()
+        if self.sb is not None and not self._dragged:
+            QTimer.singleShot(0, self, self._fit_lines)  # once the splitter has its height
 
     def _chart(self, sb: showback.Showback) -> None:
         if self.chart_view is not None:
