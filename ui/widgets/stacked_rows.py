@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QFrame, QScrollArea, QToolTip, QWidget
 
 from .. import style
+from ..models.format import fmt_money, fmt_number
 from .charts import scale_for
 
 ROW_MIN = 15  # px: an 8-point label and a little air
@@ -51,7 +52,7 @@ class StackedRows(QWidget):
 
     def __init__(self, labels: Sequence[str],
                  series: Sequence[tuple[str, Sequence[float]]],
-                 money: Callable[[float], str] = lambda v: f"{v:,.2f}",
+                 money: Callable[[float], str] = fmt_money,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.labels = list(labels)
@@ -147,7 +148,7 @@ class StackedRows(QWidget):
             p.setPen(QPen(QColor("#eef0f3")))
             p.drawLine(int(gx), int(y_top), int(gx), int(y_bottom))
             value = t * step
-            text = f"{value:,.{0 if step >= 1 else 1}f}{suffix if value else ''}"
+            text = fmt_number(value, 0 if step >= 1 else 1) + (suffix if value else '')
             p.setPen(QColor(style.MUTED))
             p.drawText(QRectF(gx - 40, y_bottom + 2, 80, AXIS_H - 4),
                        Qt.AlignmentFlag.AlignCenter, text)
@@ -193,7 +194,7 @@ class StackedRows(QWidget):
 
 
 def chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]]],
-          money: Callable[[float], str] = lambda v: f"{v:,.2f}") -> QScrollArea:
+          money: Callable[[float], str] = fmt_money) -> QScrollArea:
     """The chart in a frameless scroll area that asks for the room its rows need (up to
     `MOST`; it scrolls only when they do not fit at `ROW_MIN` each); the chart is
     `area.widget()`."""
