@@ -7,8 +7,9 @@ served by a 3PL and an MSP (transfer lanes), 4 suppliers, one offer per product,
 3 received purchase orders per product (observed lead times), stock levels, and
 about one demand event per product × location × month (issues at the sites,
 shipments out of the 3PL / MSP). Then times `reorder_list` (alerts only and all
-lines, a recompute: the demand of complete months has not moved, so the reorder rule's
-per-row candidates are cached) and prints the figure beside the target (≤ 0.5 s), the first
+lines, a recompute: the demand of complete months has not moved, so the estimate is kept
+and only the lines whose values changed are built again) and prints the figure beside the
+target (≤ 0.5 s), the first
 list of the process (nothing cached), and times the monthly demand
 read from the demand table the ledger keeps (schema v7) against the same figures read from
 the ledger's movements as the reorder list does, checking both agree.

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from inventory import clock
+from inventory import models as m
 from inventory.operations import execute
 from inventory.replenishment.engine import reorder_list
 from inventory.shop_commands import (
@@ -85,3 +86,31 @@ def test_a_device_nobody_keeps_spares_of_is_planned_when_a_request_needs_it(worl
     assert ln.alert and ln.position == 1
     assert any(number in r for r in ln.reasons())
     assert ln.order_by == clock.today() + timedelta(days=21 - 14)  # no offer: 14 days
+
+
+def test_committed_demand_and_reserved_devices_give_the_reference_answers(world):
+    """Approved requests and a device held for one: the set-based list equals the
+    item-by-item reference (tests/reorder_reference.py) value for value."""
+    from dataclasses import fields
+
+    from inventory.replenishment import engine
+    from inventory.replenishment.engine import ReorderLine, load_settings
+
+    from . import reorder_reference as reference
+
+    _approved(world, "CAT-DOCK", 5, 30)
+    number = execute(world.db, role(world, "service_desk"), CreateRequest(
+        "E1", "KIT-LAPTOP", needed_by=clock.today() + timedelta(days=10))).view.number
+    assert execute(world.db, role(world, "manager"),  # a ThinkPad in stock: held for it
+                   ApproveRequest(number)).view.state == "reserved"
+    _approved(world, "KIT-LAPTOP", 2, 20)  # then none left: committed demand
+    db = world.db
+    assert any(r.asset_id for r in m.Reservation.select().where(m.Reservation.state == "held"))
+    cfg = load_settings(db)
+    got = engine._compute(db, clock.today(), cfg)
+    want = reference.compute(db, clock.today(), cfg)
+    assert len(got) == len(want) and any(ln.commitments for ln in got)
+    for a, b in zip(got, want, strict=True):
+        for f in fields(ReorderLine):
+            x, y = getattr(a, f.name), getattr(b, f.name)
+            assert x == y and type(x) is type(y), (a.product, a.location, f.name, x, y)

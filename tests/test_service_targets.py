@@ -125,3 +125,42 @@ def test_cli_targets_set_list_clear(db_url, db, capsys):
 
 def test_abc_of_nothing_is_all_c():
     assert abc_classes(np.zeros(3)).tolist() == ["C", "C", "C"]
+
+
+def test_settings_and_targets_are_read_and_written_through_the_handle_given(tmp_path):
+    """Two desks' files open in one process (the models bound to the second): each handle
+    (a database or the window's Store) reads and writes its own file's settings, targets
+    and categories."""
+    from inventory.db import unwrap
+    from inventory.replenishment.engine import load_settings
+    from inventory.replenishment.targets import categories, clear_target, save_targets
+    from inventory.services import catalog
+    from inventory.storage import open_store_handle
+
+    def desk(name: str, category: str, level: str):
+        store = open_store_handle(str(tmp_path / f"{name}.sqlite"))  # binds the models
+        db, op = unwrap(store), os_operator(unwrap(store))
+        catalog.create_product(db, op, f"{category} item", "spare", part_number=name,
+                               category=category)
+        m.Setting.insert(key="reorder.service_level", value=level).execute(db)
+        m.Setting.insert(key="reorder.cover_months", value="2").execute(db)
+        set_target(store, op, "category", category, level)
+        return store, op
+
+    store_a, op_a = desk("a", "Cables", "0.9")
+    store_b, op_b = desk("b", "Docks", "0.97")  # the models now point at b
+    a = unwrap(store_a)
+    assert load_settings(store_a).service_level == 0.9
+    assert load_settings(a).cover_months == 2.0 and load_settings(store_b).service_level == 0.97
+    assert list_targets(store_a) == [Target("category", "Cables", 0.9)]
+    assert list_targets(store_b) == [Target("category", "Docks", 0.97)]
+    assert categories(a) == [("Cables", 1)] and categories(store_b) == [("Docks", 1)]
+    # writes through a's handle land in a (its categories checked in a), b untouched
+    set_target(a, op_a, "abc", "A", 99)
+    save_targets(store_a, op_a, [("category", "Cables", None), ("abc", "B", 0.96)])
+    assert list_targets(a) == [Target("abc", "A", 0.99), Target("abc", "B", 0.96)]
+    clear_target(store_a, op_a, "abc", "A")
+    assert list_targets(a) == [Target("abc", "B", 0.96)]
+    assert list_targets(store_b) == [Target("category", "Docks", 0.97)]
+    store_a.close()
+    store_b.close()

@@ -135,7 +135,7 @@ def load(db: pw.Database, *, today: date | None = None, months: int = 12,
     hist = month_start(start, cfg.history_months)
     width = (today - hist).days
     with db.atomic():
-        locs = stocking_locations()
+        locs = stocking_locations(db)
         only = None
         if location:
             only = next((lid for lid, (code, _, _) in locs.items()
@@ -145,7 +145,7 @@ def load(db: pw.Database, *, today: date | None = None, months: int = 12,
                 raise NotFound(f"No active stocking location has the code '{location}'. "
                                f"Stocking locations: {codes}.")
         partners = [lid for lid, (_, _, kind) in locs.items() if kind in m.PARTNER_KINDS]
-        prods = stocked_products()
+        prods = stocked_products(db=db)
         spare_devices = [p for p, r in prods.items() if r[2] == "device"]
         got = read_demand(db, hist, today, partners, spare_devices)
         wanted = set(items) if items is not None else None
@@ -153,8 +153,8 @@ def load(db: pw.Database, *, today: date | None = None, months: int = 12,
                 if k[0] in prods and k[1] in locs and (only is None or k[1] == only)
                 and (wanted is None or k in wanted)]
         daily = got.daily(keys, np.float32) if keys else np.zeros((0, width), np.float32)
-        offers = best_offers()
-        lanes = {dst: lane[0] for dst, lane in transfer_lanes(locs).items()}
+        offers = best_offers(db)
+        lanes = {dst: lane[0] for dst, lane in transfer_lanes(locs, db).items()}
         receipts = _receipts(db)
         lane_obs = _lane_observations(db)
         targets = list_targets(db)

@@ -4,8 +4,9 @@ reorder line proposes the buy or the transfer in time (order by = needed by − 
 and names the requests. Devices reserved for a request are held out of the position, as
 StockLevel.reserved holds out spares.
 
-The engine calls `load()` once, `products()` / `keys()` to plan these items, `reserve()`
-on the positions and `apply()` on its lines.
+The engine calls `load()` once, `products()` / `keys()` to plan these items, adds
+`reserved_devices` to the positions' reserved (`demand.position_table`) and calls
+`apply()` on its lines.
 """
 
 from __future__ import annotations
@@ -42,13 +43,6 @@ class CommittedDemand:
 
     def keys(self) -> set[tuple[int, int]]:
         return set(self.demand)
-
-    def reserve(self, positions: dict) -> None:
-        """Hold reserved devices out of the positions (spares are in StockLevel.reserved)."""
-        from .demand import Position
-
-        for key, n in self.reserved_devices.items():
-            positions.setdefault(key, Position()).reserved += n
 
     def apply(self, lines: Iterable[Any], today: date) -> list[Any]:
         return [self._line(ln, today) if (ln.product_id, ln.location_id) in self.demand

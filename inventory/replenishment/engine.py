@@ -31,26 +31,30 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
+from operator import attrgetter
 
 import numpy as np
 import peewee as pw
 
 from .. import models as m
 from ..clock import today as real_today
+from ..db import Handle, unwrap
 from ..errors import NotFound
 from . import committed, demand_table
 from .compound import DayMoments
 from .demand import (
     DAYS_PER_MONTH,
     HISTORY_MONTHS,
-    Position,
+    KEY_SHIFT,
+    PositionTable,
     _rows,
+    key_codes,
     month_start,
     observed_lead_times,
-    positions,
+    position_table,
     read_demand,
 )
 from .estimate import Estimates, estimate, fast_movers
@@ -60,6 +64,7 @@ from .targets import ResolvedTargets, list_targets, resolve_targets
 MIN_RECEIPTS = 3
 HORIZON_DAYS = 36_500  # no projected date further out than a century
 BUY, TRANSFER, WAIT = "buy", "transfer", "wait"
+LOCATION_MASK = (1 << KEY_SHIFT) - 1
 SETTING_KEYS = {
     "service_level": "reorder.service_level",
     "cover_months": "reorder.cover_months",
@@ -80,18 +85,19 @@ class ReorderSettings:
     history_months: int = HISTORY_MONTHS
 
 
-def load_settings(db: pw.Database) -> ReorderSettings:
-    """Settings stored in the database (table `setting`), else the defaults."""
+def load_settings(db: Handle) -> ReorderSettings:
+    """Settings stored in `db` (table `setting`), else the defaults."""
     values: dict[str, float] = {}
-    rows = m.Setting.select().where(m.Setting.key.in_(list(SETTING_KEYS.values())))
-    by_key = {s.key: s.value for s in rows}
+    S = m.Setting
+    rows = S.select(S.key, S.value).where(S.key.in_(list(SETTING_KEYS.values())))
+    by_key = dict(rows.bind(unwrap(db)).tuples())
     for name, key in SETTING_KEYS.items():
         if key in by_key and by_key[key] != "":
             values[name] = float(by_key[key])
     return ReorderSettings(**values)  # type: ignore[arg-type]  # every knob is a float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a list keeps 20,000 of them
 class ReorderLine:
     """One product at one stocking location, with every figure that explains it."""
 
@@ -233,13 +239,13 @@ def _money(value: object) -> Decimal:
 _CENT = Decimal("0.01")
 
 
-def best_offers() -> dict[int, _Offer]:
+def best_offers(db: Handle | None = None) -> dict[int, _Offer]:
     """The offer each product is bought on: the preferred one, else the fastest."""
     o, s = m.SupplierOffer, m.Supplier
     best: dict[int, _Offer] = {}
     q = (o.select(o.product, o.supplier, s.name, o.unit_price, o.pack_size, o.min_order,
                   o.lead_time_days, o.preferred).join(s))
-    for p, sid, name, price, pack, mn, lead, pref in _rows(q):
+    for p, sid, name, price, pack, mn, lead, pref in _rows(q, unwrap(db)):
         offer = _Offer(sid, name, _money(price), int(pack or 1), int(mn or 1), float(lead),
                        bool(pref))
         cur = best.get(p)
@@ -248,12 +254,12 @@ def best_offers() -> dict[int, _Offer]:
     return best
 
 
-def _next_expected(today: date) -> dict[tuple[int, int], float]:
+def _next_expected(db: pw.Database, today: date) -> dict[tuple[int, int], float]:
     """Days until the next open purchase order arrives, per product × ship-to."""
     po, ln = m.PurchaseOrder, m.PurchaseOrderLine
     q = (ln.select(ln.product, po.ship_to, pw.fn.MIN(po.expected_at)).join(po)
          .where(po.status.in_(("ordered", "partly_received")) & po.expected_at.is_null(False))
-         .group_by(ln.product, po.ship_to).tuples())
+         .group_by(ln.product, po.ship_to).bind(db).tuples())
     out = {}
     for p, loc, when in q:
         if isinstance(when, str):
@@ -262,84 +268,45 @@ def _next_expected(today: date) -> dict[tuple[int, int], float]:
     return out
 
 
-def _targets(db: pw.Database, keys: list[tuple[int, int]], prods: dict,
-             offers: dict[int, _Offer], demand: np.ndarray, default: float) -> ResolvedTargets:
-    """Each row's service target (see :mod:`.targets`); ABC by the last 12 months' value."""
+def _targets(db: pw.Database, products: np.ndarray, prods: dict, offers: dict[int, _Offer],
+             demand: np.ndarray, default: float) -> ResolvedTargets:
+    """Each row's service target (see :mod:`.targets`); ABC by the last 12 months' value.
+    `products`: each row's product id."""
     year = demand[:, -12:].sum(axis=1)
     unit = {p: float(row[3] or 0) or (float(offers[p].price) if p in offers else 0.0)
             for p, row in prods.items()}
-    ids = np.fromiter((p for p, _ in keys), np.int64, len(keys))
-    products, at = np.unique(ids, return_inverse=True)
-    cost = np.array([unit[p] for p in products.tolist()])
-    value = np.bincount(at.ravel(), year * cost[at.ravel()], minlength=len(products))
-    annual = dict(zip(products.tolist(), value.tolist(), strict=True))
-    return resolve_targets([p for p, _ in keys], {p: prods[p][8] for p in prods},
+    ids, at = np.unique(products, return_inverse=True)
+    cost = np.array([unit[p] for p in ids.tolist()])
+    value = np.bincount(at.ravel(), year * cost[at.ravel()], minlength=len(ids))
+    annual = dict(zip(ids.tolist(), value.tolist(), strict=True))
+    return resolve_targets(products.tolist(), {p: prods[p][8] for p in prods},
                            {p: prods[p][5] for p in prods}, annual, list_targets(db),
                            default)
 
 
-def _installed(products: list[int]) -> dict[int, int]:
+def _installed(db: pw.Database, products: list[int]) -> dict[int, int]:
     a = m.Asset
     q = (a.select(a.product, pw.fn.COUNT(a.id))
-         .where((a.status == "deployed") & a.product.in_(products)).group_by(a.product).tuples())
-    return dict(q)
+         .where((a.status == "deployed") & a.product.in_(products)).group_by(a.product))
+    return dict(_rows(q, db))
 
 
-@dataclass(frozen=True)
-class _Route:
-    """How one line will be filled: from which partner (if any), over which lane."""
-
-    action: str
-    partner: int | None = None  # the 3PL / MSP that ships, or is waited for
-    lane_days: float | None = None  # None: bought direct, at the supplier's lead time
-    cap: float | None = None  # a transfer takes at most what the partner holds
-    note: str = ""
-
-
-def _partner(route: _Route) -> int:
-    """The partner location of a transfer or a wait (always set for those)."""
-    assert route.partner is not None
-    return route.partner
-
-
-def _route(p: int, loc: int, lanes: dict[int, list[tuple[float, int]]],
-           pos: dict[tuple[int, int], Position], locs: dict, buy_days: float,
-           expected: dict[tuple[int, int], float]) -> _Route:
-    """Transfer from the nearest partner holding stock; when none holds any, buy direct
-    if that is faster than the partner's refill plus the transfer, else wait for it."""
-    if not lanes.get(loc):
-        return _Route(BUY)
-    stocked = [(d, s) for d, s in lanes[loc] if pos.get((p, s), Position()).available > 0]
-    if stocked:
-        days, src = stocked[0]
-        return _Route(TRANSFER, src, days, cap=pos[(p, src)].available)
-    lane_days, src = lanes[loc][0]
-    refill = expected.get((p, src))
-    partner_days = (refill if refill is not None else buy_days) + lane_days
-    code = locs[src][0]
-    if buy_days < partner_days:
-        return _Route(BUY, note=f"{code} holds none; buying direct ({buy_days:.0f} days) is "
-                                f"faster than its refill + transfer ({partner_days:.0f} days)")
-    return _Route(WAIT, src, lane_days,
-                  note=f"{code} holds none; its order arrives in {refill} days, then "
-                       f"{lane_days:.0f} days transfer, sooner than buying direct "
-                       f"({buy_days:.0f} days)")
-
-
-def reorder_list(db: pw.Database, *, today: date | None = None,
+def reorder_list(db: Handle, *, today: date | None = None,
                  settings: ReorderSettings | None = None, alerts_only: bool = True,
                  location: str | None = None, supplier: str | None = None,
                  demand_class: str | None = None) -> list[ReorderLine]:
-    """The reorder lines (alerts only by default), most urgent first.
+    """The reorder lines (alerts only by default), most urgent first, read from `db`.
 
     Filters: `location` (code), `supplier` (name of the supplier or source),
     `demand_class` (smooth / erratic / intermittent / lumpy / none).
     """
+    db = unwrap(db)
     today = today or real_today()
     cfg = settings or load_settings(db)
     with db.atomic():
-        if location and not m.Location.select().where(
-                pw.fn.LOWER(m.Location.code) == location.strip().lower()).exists():
+        L = m.Location
+        if location and not L.select().where(
+                pw.fn.LOWER(L.code) == location.strip().lower()).bind(db).exists():
             raise NotFound(f"No location with code '{location}'. Give a stocking location's "
                            "code (Locations lists them).")
         lines = _compute(db, today, cfg)
@@ -353,30 +320,33 @@ def reorder_list(db: pw.Database, *, today: date | None = None,
     if demand_class:
         lines = [ln for ln in lines if ln.demand_class == demand_class]
     if len(lines) > 1:  # not alert, order by, days of cover, product, location
+        place, product, cover, order_by, alert = zip(*map(_SORT_KEYS, lines), strict=True)
         order = np.lexsort((
-            np.array([ln.location for ln in lines]), np.array([ln.product for ln in lines]),
-            np.fromiter((1e9 if ln.days_of_cover is None else ln.days_of_cover
-                         for ln in lines), float, len(lines)),
-            np.fromiter(((ln.order_by or date.max).toordinal() for ln in lines), np.int64,
-                        len(lines)),
-            np.fromiter((not ln.alert for ln in lines), bool, len(lines))))
+            np.array(place), np.array(product),
+            np.array([1e9 if c is None else c for c in cover], float),
+            np.array([(d or date.max).toordinal() for d in order_by], np.int64),
+            ~np.array(alert, bool)))
         lines = [lines[i] for i in order.tolist()]
     return lines
 
 
-def stocking_locations() -> dict[int, tuple[str, str, str]]:
+_SORT_KEYS = attrgetter("location", "product", "days_of_cover", "order_by", "alert")
+
+
+def stocking_locations(db: Handle | None = None) -> dict[int, tuple[str, str, str]]:
     """Active stocking locations: id → (code, name, kind)."""
-    return {lid: (code, name, kind) for lid, code, name, kind in m.Location.select(
-        m.Location.id, m.Location.code, m.Location.name, m.Location.kind)
-        .where(m.Location.kind.in_(m.STOCKING_KINDS) & m.Location.active).tuples()}
+    L = m.Location
+    q = L.select(L.id, L.code, L.name, L.kind).where(L.kind.in_(m.STOCKING_KINDS) & L.active)
+    return {lid: (code, name, kind) for lid, code, name, kind in _rows(q, unwrap(db))}
 
 
-def transfer_lanes(locs: dict[int, tuple]) -> dict[int, list[tuple[float, int]]]:
+def transfer_lanes(locs: dict[int, tuple],
+                   db: Handle | None = None) -> dict[int, list[tuple[float, int]]]:
     """Per destination, the (lead time days, source) of the lanes serving it, fastest first."""
     lanes: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    for src, dst, lead in m.TransferLane.select(
-            m.TransferLane.source, m.TransferLane.destination,
-            m.TransferLane.lead_time_days).tuples():
+    T = m.TransferLane
+    for src, dst, lead in _rows(T.select(T.source, T.destination, T.lead_time_days),
+                                unwrap(db)):
         if src in locs and dst in locs:
             lanes[dst].append((float(lead), src))
     for v in lanes.values():
@@ -384,7 +354,8 @@ def transfer_lanes(locs: dict[int, tuple]) -> dict[int, list[tuple[float, int]]]
     return lanes
 
 
-def stocked_products(requested: Iterable[int] = ()) -> dict[int, tuple]:
+def stocked_products(requested: Iterable[int] = (),
+                     db: Handle | None = None) -> dict[int, tuple]:
     """Products the reorder list plans (and any device `requested` by an approved request):
     (id, name, kind, unit cost, min quantity, service level, replacement rate, end of life,
     category) by id."""
@@ -397,7 +368,7 @@ def stocked_products(requested: Iterable[int] = ()) -> dict[int, tuple]:
     return {row[0]: (row[0], row[1], row[2], _money(row[3]), row[4],
                      None if row[5] is None else float(row[5]),
                      None if row[6] is None else float(row[6]), bool(row[7]), row[8])
-            for row in _rows(q)}
+            for row in _rows(q, unwrap(db))}
 
 
 def _spread(got: DayMoments, take: np.ndarray, has: np.ndarray) -> DayMoments:
@@ -410,18 +381,14 @@ def _spread(got: DayMoments, take: np.ndarray, has: np.ndarray) -> DayMoments:
                       got.days)
 
 
-def _buying_terms(keys: list[tuple[int, int]], prods: dict, offers: dict[int, _Offer],
-                  routes: list[_Route]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per row: the unit's value (offer price, else the product's cost), pack size and
-    minimum order of how the line is filled (a transfer: single units)."""
-    n = len(keys)
-    cost, pack, minimum = np.zeros(n), np.ones(n), np.ones(n)
-    for i, (p, _) in enumerate(keys):
-        offer = offers.get(p)
-        cost[i] = float(offer.price) if offer else float(prods[p][3] or 0)
-        if offer and routes[i].action != TRANSFER:
-            pack[i], minimum[i] = offer.pack, offer.minimum
-    return cost, pack, minimum
+def _lookup(haystack: np.ndarray, needles: np.ndarray) -> np.ndarray:
+    """Each needle's index in `haystack` (unique codes, any order), or -1."""
+    if not len(haystack):
+        return np.full(len(needles), -1, np.int64)
+    order = np.argsort(haystack, kind="stable")
+    ranked = haystack[order]
+    at = np.minimum(np.searchsorted(ranked, needles), len(ranked) - 1)
+    return np.where(ranked[at] == needles, order[at], -1)
 
 
 # The last estimate, by a digest of everything it was computed from: a recompute after a
@@ -461,26 +428,196 @@ def _estimate_cached(demand: np.ndarray, lead: np.ndarray, lead_sd: np.ndarray,
     return est
 
 
+ACTIONS = np.array([BUY, TRANSFER, WAIT], dtype=object)
+_BUY, _TRANSFER, _WAIT = 0, 1, 2
+
+
+@dataclass
+class _Routes:
+    """How each line will be filled (one entry per row): the action (an index into
+    ACTIONS), the partner location that ships or is waited for (-1: none), the lane's days
+    (NaN: bought direct, at the supplier's lead time), what a transfer may take at most
+    (NaN: no cap) and the note."""
+
+    action: np.ndarray
+    partner: np.ndarray
+    lane_days: np.ndarray
+    cap: np.ndarray
+    note: np.ndarray
+
+
+def _routes(pid: np.ndarray, lid: np.ndarray, lanes: dict[int, list[tuple[float, int]]],
+            stock: PositionTable, locs: dict, buy_days: np.ndarray,
+            expected: dict[tuple[int, int], float]) -> _Routes:
+    """Transfer from the nearest partner holding stock; when none holds any, buy direct
+    if that is faster than the partner's refill plus the transfer, else wait for it.
+    `buy_days`: each row's lead time of buying."""
+    n = len(pid)
+    out = _Routes(np.zeros(n, np.int8), np.full(n, -1, np.int64), np.full(n, np.nan),
+                  np.full(n, np.nan), np.full(n, "", dtype=object))
+    for loc, served in lanes.items():
+        rows = np.flatnonzero(lid == loc)
+        for days, src in served:  # fastest first: the first lane whose partner holds stock
+            if not len(rows):
+                break
+            available = stock.take("available", stock.find((pid[rows] << KEY_SHIFT) | src))
+            got = available > 0
+            hit = rows[got]
+            out.action[hit], out.partner[hit] = _TRANSFER, src
+            out.lane_days[hit], out.cap[hit] = days, available[got]
+            rows = rows[~got]
+        if not len(rows):
+            continue
+        lane_days, src = served[0]
+        code = locs[src][0]
+        for i, p, buy in zip(rows.tolist(), pid[rows].tolist(), buy_days[rows].tolist(),
+                             strict=True):
+            refill = expected.get((p, src))
+            partner_days = (refill if refill is not None else buy) + lane_days
+            if buy < partner_days:
+                out.note[i] = (f"{code} holds none; buying direct ({buy:.0f} days) is "
+                               f"faster than its refill + transfer ({partner_days:.0f} days)")
+            else:
+                out.action[i], out.partner[i], out.lane_days[i] = _WAIT, src, lane_days
+                out.note[i] = (f"{code} holds none; its order arrives in {refill} days, "
+                               f"then {lane_days:.0f} days transfer, sooner than buying "
+                               f"direct ({buy:.0f} days)")
+    return out
+
+
+def _buying_lead(db: pw.Database, ids: list[int], offers: dict[int, _Offer]
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per product (in `ids` order): the lead time of buying it, its spread, and where the
+    figure comes from (observed receipts of the item, of the supplier, else the quote)."""
+    per_item, per_supplier = observed_lead_times(db)
+    days, sd = np.zeros(len(ids)), np.zeros(len(ids))
+    text = np.empty(len(ids), dtype=object)
+    for j, p in enumerate(ids):
+        offer = offers.get(p)
+        if offer is None:
+            days[j], sd[j], text[j] = 14.0, 0.0, "no supplier offer: 14 days assumed"
+            continue
+        obs = per_item.get((offer.supplier_id, p))
+        sup = per_supplier.get(offer.supplier_id)
+        if obs and obs.receipts >= MIN_RECEIPTS:
+            days[j], sd[j] = obs.mean, obs.sd
+            text[j] = f"observed over {obs.receipts} receipts of this item from {offer.supplier}"
+        elif sup and sup.receipts >= MIN_RECEIPTS:
+            days[j], sd[j] = sup.mean, sup.sd
+            text[j] = f"observed over {sup.receipts} receipts from {offer.supplier}"
+        else:
+            days[j], sd[j] = offer.lead, 0.0
+            text[j] = f"quoted by {offer.supplier} (fewer than {MIN_RECEIPTS} receipts)"
+    return days, sd, text
+
+
+# How a column of the lines becomes a line's values, and how two lists' columns are
+# compared (a line is reused only when every one of its values is the same).
+_FLOAT, _INT, _WHOLE, _BOOL, _TEXT, _OBJ, _DATE, _MAYBE, _ROW = range(9)
+
+
+def _values(kind: int, col: np.ndarray) -> list:
+    if kind == _INT:
+        return [int(x) for x in col.tolist()]
+    if kind == _WHOLE:  # quantities read from integer columns: the ints the driver gave
+        return [int(x) if x.is_integer() else x for x in col.tolist()]
+    if kind == _BOOL:
+        return [bool(x) for x in col.tolist()]
+    if kind == _TEXT:
+        return [str(x) for x in col.tolist()]
+    if kind == _DATE:
+        return [None if x < 0 else date.fromordinal(x) for x in col.tolist()]
+    if kind == _MAYBE:
+        return [None if x != x else x for x in col.tolist()]  # NaN: none
+    if kind == _ROW:
+        return [tuple(r) for r in col.tolist()]
+    return col.tolist()  # _FLOAT, _OBJ
+
+
+def _same(kind: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if a.dtype.kind == "f":  # bit for bit: NaN equals NaN, -0.0 is not 0.0
+        same = a.view(np.int64) == b.view(np.int64)
+        return same.all(axis=1) if kind == _ROW else same
+    return np.asarray(a == b, dtype=bool)
+
+
+@dataclass
+class _Built:
+    """The last list computed from one database: its keys, columns and lines."""
+
+    codes: np.ndarray
+    columns: list[tuple[int, np.ndarray, np.ndarray]]  # (kind, values, compared as)
+    lines: list[ReorderLine]
+
+
+_LAST: dict[tuple[str, str], _Built] = {}
+_FIELDS = tuple(f.name for f in fields(ReorderLine))
+
+
+def _build_lines(db: pw.Database, codes: np.ndarray,
+                 columns: dict[str, tuple[int, np.ndarray, np.ndarray]]) -> list[ReorderLine]:
+    """The lines from their columns (one entry per field of ReorderLine), reusing the lines
+    of the last list from this database whose every value is unchanged: a recompute after
+    a scan builds only the lines it moved."""
+    assert tuple(columns) == _FIELDS, "a column per field of ReorderLine, in order"
+    cols = list(columns.values())
+    n = len(codes)
+    key = (type(db).__name__, str(db.database))
+    last = _LAST.get(key)
+    reuse = np.zeros(n, bool)
+    old = np.full(n, -1, np.int64)
+    if last is not None:
+        old = _lookup(last.codes, codes)
+        reuse = old >= 0
+        at = np.maximum(old, 0)
+        for (kind, _, cmp), (_, _, before) in zip(cols, last.columns, strict=True):
+            if not reuse.any():
+                break
+            reuse &= _same(kind, cmp, before[at])
+    out: list[ReorderLine | None] = [None] * n
+    if last is not None:
+        for i, j in zip(np.flatnonzero(reuse).tolist(), old[reuse].tolist(), strict=True):
+            out[i] = last.lines[j]
+    todo = np.flatnonzero(~reuse)
+    if len(todo):
+        values = [_values(kind, col[todo]) for kind, col, _ in cols]
+        for i, row in zip(todo.tolist(), zip(*values, strict=True), strict=True):
+            out[i] = ReorderLine(*row)
+    lines: list[ReorderLine] = out  # type: ignore[assignment]  # every row filled above
+    _LAST[key] = _Built(codes, cols, lines)
+    return lines
+
+
 def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[ReorderLine]:
-    locs = stocking_locations()
+    locs = stocking_locations(db)
     partners = [lid for lid, (_, _, kind) in locs.items() if kind in m.PARTNER_KINDS]
-    lanes = transfer_lanes(locs)
+    lanes = transfer_lanes(locs, db)
     book = committed.load(today)  # approved requests: demand with a date
-    prods = stocked_products(book.products())
+    prods = stocked_products(book.products(), db)
     spare_devices = [pid for pid, row in prods.items() if row[2] == "device"]
 
     start, end = month_start(today, cfg.history_months), month_start(today)
     win = demand_table.window(db, today, partners, spare_devices, cfg.history_months,
                               days=(end - start).days)
-    pos = positions(spare_devices)
-    book.reserve(pos)
-    keys = sorted({k for k in list(win.keys) + list(pos) + list(book.keys())
-                   if k[0] in prods and k[1] in locs})
-    if not keys:
+    stock = position_table(db, spare_devices, book.reserved_devices)
+
+    # the rows: every (product, location) with demand, a position or committed demand,
+    # of a planned product at a stocking location; in (product, location) order
+    win_codes = key_codes(win.keys)
+    codes = np.unique(np.concatenate([win_codes, stock.codes, key_codes(book.keys())]))
+    prod_ids = np.array(sorted(prods), np.int64)
+    loc_ids = np.array(sorted(locs), np.int64)
+    codes = codes[np.isin(codes >> KEY_SHIFT, prod_ids)
+                  & np.isin(codes & LOCATION_MASK, loc_ids)]
+    if not len(codes):
         return []
-    n = len(keys)
-    at = {k: i for i, k in enumerate(win.keys)}
-    take = np.array([at.get(k, -1) for k in keys], np.int64)
+    n = len(codes)
+    pid, lid = codes >> KEY_SHIFT, codes & LOCATION_MASK
+    pi = np.searchsorted(prod_ids, pid)  # each row's product, as an index into prod_ids
+    li = np.searchsorted(loc_ids, lid)
+    ids = prod_ids.tolist()
+    prow = [prods[p] for p in ids]
+    take = _lookup(win_codes, codes)
     has = take >= 0
     demand = np.zeros((n, cfg.history_months))
     demand[has] = win.monthly[take[has]]
@@ -494,6 +631,7 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
         np.zeros(0, np.int64))
     wdemand = None
     if len(fast) or len(mixed):
+        keys = list(zip(pid.tolist(), lid.tolist(), strict=True))
         wanted = sorted({keys[i][0] for i in np.concatenate([fast, mixed]).tolist()})
         hist = read_demand(db, start, end, partners, spare_devices, products=wanted)
         if len(fast):
@@ -504,94 +642,64 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
                 getattr(moments, name)[mixed] = getattr(exact, name)
 
     # installed-base prior for low-confidence devices, spread over their locations
-    installed = _installed(spare_devices) if spare_devices else {}
-    locs_per_product: dict[int, int] = defaultdict(int)
-    for p, _ in keys:
-        locs_per_product[p] += 1
-    prior = np.full(n, np.nan)
-    minimum = np.full(n, np.nan)
-    eol = np.zeros(n, bool)
-    for i, (p, _) in enumerate(keys):
-        row = prods[p]
-        if row[6] and p in installed:
-            prior[i] = installed[p] * row[6] / 12 / locs_per_product[p]
-        if row[4] is not None:
-            minimum[i] = row[4]
-        eol[i] = bool(row[7])
-    offers = best_offers()
-    targets = _targets(db, keys, prods, offers, demand, cfg.service_level)
+    installed = _installed(db, spare_devices) if spare_devices else {}
+    base_rate = np.array([installed[p] * r[6] / 12 if r[6] and p in installed else np.nan
+                          for p, r in zip(ids, prow, strict=True)])
+    prior = base_rate[pi] / np.bincount(pi, minlength=len(ids))[pi]
+    minimum = np.array([np.nan if r[4] is None else r[4] for r in prow], float)[pi]
+    eol = np.array([bool(r[7]) for r in prow], bool)[pi]
+    offers = best_offers(db)
+    targets = _targets(db, pid, prods, offers, demand, cfg.service_level)
     level = targets.level
-
-    # lead times, in days
-    per_item, per_supplier = observed_lead_times(db)
-    lead = np.zeros(n)
-    lead_sd = np.zeros(n)
-    lead_src: list[str] = []
-    # product -> (days, sd, source text) of buying
-    supply_lead: dict[int, tuple[float, float, str]] = {}
-
-    def buying(p: int) -> tuple[float, float, str]:
-        if p in supply_lead:
-            return supply_lead[p]
-        offer = offers.get(p)
-        if offer is None:
-            got = (14.0, 0.0, "no supplier offer: 14 days assumed")
-        else:
-            obs = per_item.get((offer.supplier_id, p))
-            sup = per_supplier.get(offer.supplier_id)
-            if obs and obs.receipts >= MIN_RECEIPTS:
-                got = (obs.mean, obs.sd, f"observed over {obs.receipts} receipts of this item "
-                       f"from {offer.supplier}")
-            elif sup and sup.receipts >= MIN_RECEIPTS:
-                got = (sup.mean, sup.sd, f"observed over {sup.receipts} receipts from "
-                       f"{offer.supplier}")
-            else:
-                got = (offer.lead, 0.0, f"quoted by {offer.supplier} (fewer than "
-                       f"{MIN_RECEIPTS} receipts)")
-        supply_lead[p] = got
-        return got
 
     # How each line will be filled decides its lead time (and so its safety stock, reorder
     # point and order-by date): the lane of the 3PL / MSP that ships or is waited for, else
     # the supplier's lead time when the site buys direct.
-    expected = _next_expected(today)
-    routes = [_route(p, loc, lanes, pos, locs, buying(p)[0], expected) for p, loc in keys]
-    for i, (p, _) in enumerate(keys):
-        route = routes[i]
-        if route.lane_days is not None:
-            lead[i], lead_sd[i] = route.lane_days, 0.0
-            lead_src.append(f"transfer lane from {locs[_partner(route)][0]}")
-        else:
-            lead[i], lead_sd[i], text = buying(p)
-            lead_src.append(text)
+    buy_days, buy_sd, buy_text = _buying_lead(db, ids, offers)
+    routes = _routes(pid, lid, lanes, stock, locs, buy_days[pi], _next_expected(db, today))
+    by_lane = ~np.isnan(routes.lane_days)
+    lead = np.where(by_lane, routes.lane_days, buy_days[pi])
+    lead_sd = np.where(by_lane, 0.0, buy_sd[pi])
+    partner_code = {src: locs[src][0] for src in locs}
+    lead_src = buy_text[pi]
+    for src, code in partner_code.items():
+        lead_src[by_lane & (routes.partner == src)] = f"transfer lane from {code}"
 
-    value, row_pack, row_min = _buying_terms(keys, prods, offers, routes)
+    # buying terms: the unit's value (offer price, else the product's cost), pack size and
+    # minimum order of how the line is filled (a transfer: single units)
+    offer_of = [offers.get(p) for p in ids]
+    has_offer = np.array([o is not None for o in offer_of], bool)[pi]
+    price_of = np.array([o.price if o else r[3] for o, r in zip(offer_of, prow, strict=True)],
+                        dtype=object)
+    unit_of = np.array([float(x) for x in price_of.tolist()])
+    value = np.array([float(o.price) if o else float(r[3] or 0)
+                      for o, r in zip(offer_of, prow, strict=True)])[pi]
+    transfer = routes.action == _TRANSFER
+    by_offer = has_offer & ~transfer
+    row_pack = np.where(by_offer, np.array([o.pack if o else 1 for o in offer_of],
+                                           float)[pi], 1.0)
+    row_min = np.where(by_offer, np.array([o.minimum if o else 1 for o in offer_of],
+                                          float)[pi], 1.0)
     row_holding = (cfg.holding_rate * value if cfg.holding_rate and cfg.order_cost is not None
                    else None)
     est = _estimate_cached(
         demand, lead, lead_sd, level, eol, prior, minimum, fast, wdemand, moments, value,
         row_pack, row_min, row_holding, cfg)
-    rate, sd, method, kind, low, bucket = (est.rate, est.sd, est.method, est.kind,
-                                           est.low_confidence, est.bucket)
-    rop, safety = est.reorder_point, est.safety_stock
+    rate, rop = est.rate, est.reorder_point
 
     # Every figure of the lines as arrays; the lines themselves are built last.
-    empty = Position()
-    ps_rows = [pos.get(k, empty) for k in keys]
-    position = np.fromiter((ps.position for ps in ps_rows), float, n)
+    at = stock.find(codes)
+    on_hand, reserved, on_order, in_transit = (stock.take(f, at) for f in (
+        "on_hand", "reserved", "on_order", "in_transit"))
+    position = on_hand + on_order + in_transit - reserved
     alert = (rop > 0) & (position <= rop)
     shortfall = np.maximum(rop - position, 0.0)
-    price = [offers[p].price if p in offers else prods[p][3] for p, _ in keys]
-    transfer = np.fromiter((r.action == TRANSFER for r in routes), bool, n)
-    has_offer = np.fromiter((p in offers for p, _ in keys), bool, n)
-    pack = np.where(has_offer & ~transfer, row_pack, 1.0)
-    minimum_order = np.where(has_offer & ~transfer, row_min, 1.0)
-    unit = np.array([float(x) for x in price])
+    unit = unit_of[pi]
     holding = (cfg.holding_rate * unit if cfg.holding_rate and cfg.order_cost is not None
                else None)
     qty = order_quantities(rate, shortfall, cover_months=cfg.cover_months,
                            order_cost=cfg.order_cost, holding_cost=holding,
-                           minimum_order=minimum_order, pack_size=pack)
+                           minimum_order=row_min, pack_size=row_pack)
     eoq = ((rate * 12 > 0) & (holding > 0) if holding is not None else np.zeros(n, bool))
     per_day = rate / DAYS_PER_MONTH
     moving = per_day > 0
@@ -602,47 +710,66 @@ def _compute(db: pw.Database, today: date, cfg: ReorderSettings) -> list[Reorder
     order_days = np.minimum(np.maximum(position - rop, 0) / safe_day, HORIZON_DAYS).astype(
         np.int64)
     base = today.toordinal()
-    history = demand.tolist()
-    lists = (rate.tolist(), sd.tolist(), kind.tolist(), method.tolist(), low.tolist(),
-             bucket.tolist(), lead.tolist(), lead_sd.tolist(), level.tolist(),
-             safety.tolist(), rop.tolist(), est.rop_method.tolist(), position.tolist(),
-             alert.tolist(), qty.tolist(), eoq.tolist(), moving.tolist(), cover.tolist(),
-             stockout_days.tolist(), order_days.tolist(), pack.tolist(),
-             minimum_order.tolist(), est.item_level.tolist())
-    out: list[ReorderLine] = []
-    fromordinal = date.fromordinal
-    for i, ((p, loc), (r_rate, r_sd, r_kind, r_method, r_low, r_bucket, r_lead, r_lead_sd,
-                       r_level, r_safety, r_rop, r_rop_method, r_pos, r_alert, r_qty, r_eoq,
-                       r_moving, r_cover, r_stockout, r_order, r_pack, r_min, r_item)) in (
-            enumerate(zip(keys, zip(*lists, strict=True), strict=True))):
-        row = prods[p]
-        ps = ps_rows[i]
-        offer = offers.get(p)
-        route = routes[i]
-        action, note, cap = route.action, route.note, route.cap
-        source = locs[_partner(route)][0] if action in (TRANSFER, WAIT) else (
-            offer.supplier if offer else "")
-        quantity = int(r_qty)
-        if cap is not None and quantity > cap:
-            quantity = int(cap)
-            note = f"{source} holds only {cap:.0f}: transfer all of it"
-        if action == WAIT:
-            quantity = 0
-        if r_moving:
-            days_of_cover: float | None = r_cover
-            stockout: date | None = fromordinal(base + r_stockout)
-            order_by: date | None = fromordinal(base + r_order)
-        else:
-            days_of_cover, stockout = None, None
-            order_by = today if r_alert else None
-        code, name, _ = locs[loc]
-        out.append(ReorderLine(
-            p, row[1], row[2], loc, code, name, action, source,
-            offer.supplier if offer else "", offer.supplier_id if offer else None,
-            r_rate, r_sd, str(r_kind), str(r_method), bool(r_low), str(r_bucket),
-            r_lead, r_lead_sd, lead_src[i], r_level, r_safety, r_rop, str(r_rop_method),
-            ps.on_hand, ps.reserved, ps.on_order, ps.on_order_draft, ps.in_transit, r_pos,
-            bool(r_alert), quantity, "eoq" if r_eoq else "cover", int(r_pack), int(r_min),
-            price[i], order_by, stockout, days_of_cover, note, tuple(history[i]),
-            targets.source[i], (), r_item))
-    return book.apply(out, today)
+    stockout = np.where(moving, base + stockout_days, -1)
+    order_by = np.where(moving, base + order_days, np.where(alert, base, -1))
+
+    # the source and the quantity: a transfer takes at most what its partner holds; a
+    # wait orders nothing
+    supplier = np.array([o.supplier if o else "" for o in offer_of], dtype=object)[pi]
+    code_of = np.array([partner_code.get(int(x), "") for x in routes.partner.tolist()],
+                       dtype=object) if len(partner_code) else np.full(n, "", dtype=object)
+    source = np.where(routes.action == _BUY, supplier, code_of)
+    quantity = np.trunc(qty)
+    capped = ~np.isnan(routes.cap) & (quantity > routes.cap)
+    quantity = np.where(capped, routes.cap, quantity)
+    quantity[routes.action == _WAIT] = 0.0
+    note = routes.note.copy()
+    for i in np.flatnonzero(capped).tolist():
+        note[i] = f"{source[i]} holds only {routes.cap[i]:.0f}: transfer all of it"
+
+    names = np.array([r[1] for r in prow], dtype=object)
+    kinds = np.array([r[2] for r in prow], dtype=object)
+    loc_code = np.array([locs[x][0] for x in loc_ids.tolist()], dtype=object)
+    loc_name = np.array([locs[x][1] for x in loc_ids.tolist()], dtype=object)
+    supplier_id = np.array([o.supplier_id if o else None for o in offer_of], dtype=object)
+    price = price_of[pi]
+    price_key = np.array([str(x) for x in price_of.tolist()])[pi]  # Decimal 0 ≠ 0.00 in text
+    targets_src = np.array(targets.source, dtype=object)
+
+    def col(kind: int, values: np.ndarray, compared: np.ndarray | None = None
+            ) -> tuple[int, np.ndarray, np.ndarray]:
+        return kind, values, values if compared is None else compared
+
+    columns = {
+        "product_id": col(_INT, pid), "product": col(_OBJ, names[pi]),
+        "product_kind": col(_OBJ, kinds[pi]), "location_id": col(_INT, lid),
+        "location": col(_OBJ, loc_code[li]), "location_name": col(_OBJ, loc_name[li]),
+        "action": col(_OBJ, ACTIONS[routes.action]), "source": col(_OBJ, source),
+        "supplier": col(_OBJ, supplier), "supplier_id": col(_OBJ, supplier_id[pi]),
+        "demand_per_month": col(_FLOAT, rate), "demand_sd_per_month": col(_FLOAT, est.sd),
+        "demand_class": col(_TEXT, est.kind), "forecast_method": col(_TEXT, est.method),
+        "low_confidence": col(_BOOL, est.low_confidence), "bucket": col(_TEXT, est.bucket),
+        "lead_time_days": col(_FLOAT, lead), "lead_time_sd_days": col(_FLOAT, lead_sd),
+        "lead_time_source": col(_OBJ, lead_src), "service_level": col(_FLOAT, level),
+        "safety_stock": col(_FLOAT, est.safety_stock), "reorder_point": col(_FLOAT, rop),
+        "rop_method": col(_TEXT, est.rop_method), "on_hand": col(_WHOLE, on_hand),
+        "reserved": col(_WHOLE, reserved), "on_order": col(_WHOLE, on_order),
+        "on_order_draft": col(_WHOLE, stock.take("on_order_draft", at)),
+        "in_transit": col(_WHOLE, in_transit), "position": col(_FLOAT, position),
+        "alert": col(_BOOL, alert), "quantity": col(_INT, quantity),
+        "quantity_basis": col(_OBJ, np.where(eoq, "eoq", "cover").astype(object)),
+        "pack_size": col(_INT, row_pack), "min_order": col(_INT, row_min),
+        "unit_price": col(_OBJ, price, price_key), "order_by": col(_DATE, order_by),
+        "stockout": col(_DATE, stockout), "days_of_cover": col(_MAYBE, cover),
+        "note": col(_OBJ, note), "history": col(_ROW, demand),
+        "target_source": col(_OBJ, targets_src),
+        "commitments": col(_OBJ, _empty_tuples(n)),
+        "item_service": col(_FLOAT, est.item_level),
+    }
+    return book.apply(_build_lines(db, codes, columns), today)
+
+
+def _empty_tuples(n: int) -> np.ndarray:
+    out = np.empty(n, dtype=object)
+    out[:] = [()] * n
+    return out

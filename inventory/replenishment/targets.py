@@ -24,6 +24,7 @@ import peewee as pw
 
 from .. import models as m
 from ..clock import utcnow
+from ..db import Handle, unwrap
 from ..errors import NotFound, ValidationError
 from ..operators import OperatorRef
 from ..roles import require
@@ -64,10 +65,11 @@ def parse_level(text: str | float) -> float:
     return round(value, 4)
 
 
-def list_targets(db: pw.Database) -> list[Target]:
+def list_targets(db: Handle) -> list[Target]:
+    """The targets stored in `db`."""
     t = m.ServiceTarget
-    rows = t.select(t.scope, t.key, t.service_level).order_by(t.scope.desc(), t.key).tuples()
-    return [Target(s, k, float(v)) for s, k, v in rows]
+    rows = t.select(t.scope, t.key, t.service_level).order_by(t.scope.desc(), t.key)
+    return [Target(s, k, float(v)) for s, k, v in rows.bind(unwrap(db)).tuples()]
 
 
 def _check(db: pw.Database, scope: str, key: str) -> str:
@@ -82,7 +84,8 @@ def _check(db: pw.Database, scope: str, key: str) -> str:
     if not key or len(key) > 100:
         raise ValidationError("Name the category (as on the products), e.g. 'Cables'.")
     p = m.Product
-    known = [c for (c,) in p.select(p.category).where(p.category != "").distinct().tuples()]
+    known = [c for (c,) in p.select(p.category).where(p.category != "").distinct().bind(db)
+             .tuples()]
     match = next((c for c in known if c.lower() == key.lower()), None)
     if match is None:
         shown = ", ".join(sorted(known)[:12]) or "none yet"
@@ -90,50 +93,55 @@ def _check(db: pw.Database, scope: str, key: str) -> str:
     return match
 
 
-def set_target(db: pw.Database, op: OperatorRef, scope: str, key: str,
+def set_target(db: Handle, op: OperatorRef, scope: str, key: str,
                level: str | float) -> Target:
-    """Set (or replace) the target of a category or ABC class; one transaction."""
+    """Set (or replace) the target of a category or ABC class in `db`; one transaction."""
     require(op.role, "adjust")
     value = parse_level(level)
+    db = unwrap(db)
     with db.atomic():
         key = _check(db, scope, key)
         t = m.ServiceTarget
-        row = t.get_or_none((t.scope == scope) & (t.key == key))
+        row = t.select(t.id).where((t.scope == scope) & (t.key == key)).bind(db).first()
         if row is None:
-            t.create(scope=scope, key=key, service_level=value, updated_by=op.id)
+            t.insert(scope=scope, key=key, service_level=value, updated_by=op.id).execute(db)
         else:
             t.update(service_level=value, updated_by=op.id, updated_at=utcnow()).where(
-                t.id == row.id).execute()
+                t.id == row.id).execute(db)
     return Target(scope, key, value)
 
 
-def clear_target(db: pw.Database, op: OperatorRef, scope: str, key: str) -> None:
-    """Remove a target; its products fall back to the next rule."""
+def clear_target(db: Handle, op: OperatorRef, scope: str, key: str) -> None:
+    """Remove a target from `db`; its products fall back to the next rule."""
     require(op.role, "adjust")
     if scope not in SCOPES:
         raise ValidationError(f"A target is for a category or an ABC class, not '{scope}'.")
     t = m.ServiceTarget
+    db = unwrap(db)
     with db.atomic():
         key = key.strip().upper() if scope == ABC else key.strip()
-        gone = t.delete().where((t.scope == scope) & (pw.fn.LOWER(t.key) == key.lower())).execute()
+        gone = t.delete().where((t.scope == scope) & (pw.fn.LOWER(t.key) == key.lower())
+                                ).execute(db)
     if not gone:
         raise NotFound(f"There is no target for {scope} '{key}'.")
 
 
-def categories(db: pw.Database) -> list[tuple[str, int]]:
-    """Product categories in use, with how many active products each holds."""
+def categories(db: Handle) -> list[tuple[str, int]]:
+    """Product categories in use in `db`, with how many active products each holds."""
     p = m.Product
     q = (p.select(p.category, pw.fn.COUNT(p.id)).where(p.active & (p.category != ""))
-         .group_by(p.category).order_by(p.category).tuples())
+         .group_by(p.category).order_by(p.category).bind(unwrap(db)).tuples())
     return [(c, int(n)) for c, n in q]
 
 
-def save_targets(db: pw.Database, op: OperatorRef,
+def save_targets(db: Handle, op: OperatorRef,
                  changes: Sequence[tuple[str, str, float | None]]) -> list[Target]:
-    """Set (level) or remove (None) several targets as one unit of work: all or nothing."""
+    """Set (level) or remove (None) several targets in `db` as one unit of work: all or
+    nothing."""
     require(op.role, "adjust")
     checked = [(scope, key, None if level is None else parse_level(level))
                for scope, key, level in changes]
+    db = unwrap(db)
     with db.atomic():
         for scope, key, level in checked:
             if level is None:
@@ -142,7 +150,7 @@ def save_targets(db: pw.Database, op: OperatorRef,
                                           f"'{scope}'.")
                 t = m.ServiceTarget
                 t.delete().where((t.scope == scope) & (pw.fn.LOWER(t.key) == key.lower())
-                                 ).execute()
+                                 ).execute(db)
             else:
                 set_target(db, op, scope, key, level)
     return list_targets(db)
@@ -172,20 +180,22 @@ class ResolvedTargets:
 def resolve_targets(products: Iterable[int], category: dict[int, str],
                     product_level: dict[int, float | None], annual_value: dict[int, float],
                     targets: list[Target], default: float) -> ResolvedTargets:
-    """The target of each row's product (rows may repeat a product: one per location)."""
-    rows = list(products)
-    ids = sorted(set(rows))
-    classes = dict(zip(ids, abc_classes([annual_value.get(p, 0.0) for p in ids]), strict=True))
+    """The target of each row's product (rows may repeat a product: one per location);
+    decided once per product, then given to its rows."""
+    rows = np.fromiter(products, np.int64)
+    ids, at = np.unique(rows, return_inverse=True)
+    at = at.ravel()
+    classes = abc_classes([annual_value.get(p, 0.0) for p in ids.tolist()])
     by_cat = {t.key.lower(): t for t in targets if t.scope == CATEGORY}
     by_abc = {t.key: t for t in targets if t.scope == ABC}
-    level = np.full(len(rows), float(default))
-    source = ["default"] * len(rows)
-    for i, p in enumerate(rows):
+    level = np.full(len(ids), float(default))
+    source = np.full(len(ids), "default", dtype=object)
+    for j, p in enumerate(ids.tolist()):
         own = product_level.get(p)
         if own:
-            level[i], source[i] = float(own), "product"
+            level[j], source[j] = float(own), "product"
             continue
-        t = by_cat.get((category.get(p) or "").lower()) or by_abc.get(str(classes[p]))
+        t = by_cat.get((category.get(p) or "").lower()) or by_abc.get(str(classes[j]))
         if t is not None:
-            level[i], source[i] = t.service_level, t.label
-    return ResolvedTargets(level, source, np.array([classes[p] for p in rows], dtype="<U1"))
+            level[j], source[j] = t.service_level, t.label
+    return ResolvedTargets(level[at], source[at].tolist(), classes[at])
