@@ -33,7 +33,7 @@ from . import lifecycle, live
 from . import models as m
 from .changes import MOVEMENT_KINDS
 from .clock import today, utcnow
-from .db import unwrap
+from .db import is_postgres, unwrap
 from .services.chain import _LOCK_KEY, GENESIS
 from .views import AssetView
 
@@ -234,26 +234,23 @@ FUNCTIONS = (PY_STR, PY_INT, DIGEST, APPEND, FIND_ASSET, CHECK_OUT, CHECK_IN)
 
 def install(db: pw.Database) -> None:
     """Create (or replace) the server-side functions; PostgreSQL only."""
-    if isinstance(_real(db), pw.PostgresqlDatabase):
+    if is_postgres(db):
         for sql in FUNCTIONS:
-            _real(db).execute_sql(sql)
+            unwrap(db).execute_sql(sql)
 
-
-def _real(db: Any) -> pw.Database:
-    return unwrap(db)  # a Store, the models' proxy, or the database
 
 
 def _usable(uow: Any, *texts: str | None) -> bool:
     """The server may take this call: PostgreSQL, and every text one it hashes exactly as
     Python does (printable: repr escapes only the backslash and the quote)."""
-    return (ENABLED and isinstance(_real(uow.db), pw.PostgresqlDatabase)
+    return (ENABLED and is_postgres(uow.db)
             and all(t is None or (t.isprintable() and len(t) <= 255) for t in texts))
 
 
 def _call(uow: Any, sql: str, kind: str, params: tuple) -> tuple | None:
     notice = uow.inline_notice(MOVEMENT_KINDS[kind])
     in_tx = uow.in_transaction  # else: the call is its own transaction (autocommit)
-    row = _real(uow.db).execute_sql(sql, (*params, notice and json.dumps(notice))).fetchone()
+    row = unwrap(uow.db).execute_sql(sql, (*params, notice and json.dumps(notice))).fetchone()
     if in_tx:
         uow.ledger_locked = True  # the function took the head's lock first, handled or not
     if row is None or row[0] is None:

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 import peewee as pw
 
 from . import pgcalls
-from .db import Handle, unwrap
+from .db import is_postgres, unwrap
 from .errors import Duplicate, NotFound, PermissionDenied, ValidationError
 
 OWNER = "stockroom_owner"
@@ -189,15 +189,12 @@ ADMIN_ONLY_FUNCTIONS = ("stockroom_add_login(text, text, text)",
                         "stockroom_set_login(text, text, boolean)")
 
 
-def _real(db: Handle) -> pw.Database:
-    return unwrap(db)  # a Store from the window, the models' proxy, or the database
-
 
 def is_team(db: pw.Database) -> bool:
     """Whether this PostgreSQL database was set up with group roles (`admin setup`)."""
-    db = _real(db)
-    if not isinstance(db, pw.PostgresqlDatabase):
+    if not is_postgres(db):
         return False
+    db = unwrap(db)
     row = db.execute_sql(
         "SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'movement_operator' "
         "AND tgrelid = to_regclass('movement'))").fetchone()
@@ -205,14 +202,14 @@ def is_team(db: pw.Database) -> bool:
 
 
 def session_login(db: pw.Database) -> str:
-    return _real(db).execute_sql("SELECT session_user").fetchone()[0]
+    return unwrap(db).execute_sql("SELECT session_user").fetchone()[0]
 
 
 def login_role(db: pw.Database, login: str | None = None) -> str | None:
     """The app role the database grants `login` (default: this session's): the highest
     group it is a member of; None for a login of no group."""
     name = login or session_login(db)
-    rows = _real(db).execute_sql(
+    rows = unwrap(db).execute_sql(
         "SELECT g FROM unnest(%s::text[]) AS g WHERE pg_has_role(%s, g, 'MEMBER')",
         (list(GROUPS.values()), name)).fetchall()
     held = {r[0] for r in rows}
@@ -223,12 +220,12 @@ def login_role(db: pw.Database, login: str | None = None) -> str | None:
 
 
 def is_owner(db: pw.Database) -> bool:
-    return bool(_real(db).execute_sql(
+    return bool(unwrap(db).execute_sql(
         "SELECT pg_has_role(session_user, %s, 'MEMBER')", (OWNER,)).fetchone()[0])
 
 
 def _quote(db: pw.Database, name: str) -> str:
-    return _real(db).execute_sql("SELECT quote_ident(%s)", (name,)).fetchone()[0]
+    return unwrap(db).execute_sql("SELECT quote_ident(%s)", (name,)).fetchone()[0]
 
 
 def setup(db: pw.PostgresqlDatabase, owners: Iterable[str] = ()) -> list[str]:
@@ -353,13 +350,13 @@ def verifier(db: pw.Database, login: str, password: str) -> str:
     password itself never travels to the server nor lands in its log."""
     from psycopg2.extensions import encrypt_password
 
-    return encrypt_password(password, login, _real(db).connection(), "scram-sha-256")
+    return encrypt_password(password, login, unwrap(db).connection(), "scram-sha-256")
 
 
 def add_login(db: pw.Database, login: str, password: str, role: str) -> None:
     if role not in GROUPS:
         raise ValidationError(f"Unknown role '{role}'.")
-    row = _real(db).execute_sql("SELECT 1 FROM pg_roles WHERE rolname = %s",
+    row = unwrap(db).execute_sql("SELECT 1 FROM pg_roles WHERE rolname = %s",
                                 (login,)).fetchone()
     if row:
         raise Duplicate(f"The server already has a login '{login}'. Pick another operator "
@@ -377,14 +374,14 @@ def set_login(db: pw.Database, login: str, password: str | None = None,
     secret = verifier(db, login, password) if password is not None else None
     if password is not None and login == session_login(db):
         # your own password: every login may change it, no admin needed
-        _real(db).execute_sql(f"ALTER ROLE {_quote(db, login)} PASSWORD %s", (secret,))
+        unwrap(db).execute_sql(f"ALTER ROLE {_quote(db, login)} PASSWORD %s", (secret,))
         return
     _call(db, "SELECT stockroom_set_login(%s, %s, %s)", (login, secret, can_login))
 
 
 def _call(db: pw.Database, sql: str, params: tuple) -> None:
     try:
-        _real(db).execute_sql(sql, params)
+        unwrap(db).execute_sql(sql, params)
     except pw.ProgrammingError as exc:
         text = str(exc)
         if "permission denied" in text:

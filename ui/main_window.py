@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QMainWindow,
     QMessageBox,
-    QStackedWidget,
     QWidget,
 )
 
@@ -28,6 +27,7 @@ from inventory.roles import allowed
 
 from .models import format as fmt
 from .views.base import AppContext, Page
+from .widgets.page_stack import PageStack
 from .widgets.sidebar import COMPACT_BELOW, Sidebar
 from .widgets.status import StatusBar
 
@@ -101,7 +101,7 @@ class MainWindow(QMainWindow):
         op = ctx.operator
         self.sidebar = Sidebar(NAVIGATION, f"Signed in as\n{op.label}")
         self.sidebar.page_selected.connect(self.show_page)
-        self.stack = QStackedWidget()
+        self.stack = PageStack()
         row.addWidget(self.sidebar)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)

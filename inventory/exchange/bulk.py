@@ -24,10 +24,6 @@ def _db() -> pw.Database:
     return db
 
 
-def _is_pg(db: pw.Database) -> bool:
-    return is_postgres(db)
-
-
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -38,7 +34,7 @@ def _run(sql: str, params: list[tuple], *, values_clause: str | None = None) -> 
         return
     db = _db()
     cursor = db.cursor()
-    if _is_pg(db):
+    if is_postgres(db):
         if values_clause is not None:
             from psycopg2.extras import execute_values
 

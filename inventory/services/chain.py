@@ -71,19 +71,16 @@ def digest(previous: str, values: Sequence[object]) -> str:
     return hashlib.sha256(f"{previous}\n{parts!r}".encode()).hexdigest()
 
 
-def _real(db) -> pw.Database:
-    return unwrap(db)  # a Store, a DatabaseProxy, or the database itself
-
 
 def lock_head(db: pw.Database) -> None:
     """PostgreSQL: lock the ledger's head until the transaction ends."""
-    _real(db).execute_sql("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+    unwrap(db).execute_sql("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
 
 
 def head(db: pw.Database) -> str:
     """The newest movement's hash, locking the head until the transaction ends (unless
     the unit of work in progress holds that lock already)."""
-    db = _real(db)
+    db = unwrap(db)
     if isinstance(db, pw.PostgresqlDatabase):
         from .. import uow
 
@@ -184,7 +181,7 @@ def check_on_server(db: pw.Database) -> tuple[list[str], int, str] | None:
     """PostgreSQL: `check` done by the server when every row is in order (one scan, on
     the server's cores); None when any row is not (or the server cannot), so that `check`
     in Python names each one in its own words."""
-    db = _real(db)
+    db = unwrap(db)
     if not isinstance(db, pw.PostgresqlDatabase) or not db.execute_sql(
             "SELECT to_regprocedure('stockroom_py_str(text)') IS NOT NULL").fetchone()[0]:
         return None

@@ -14,6 +14,8 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from .. import style
+
 OK, REFUSED, INFO, IDLE = "ok", "refused", "info", "idle"
 
 # Background / text colours: readable from a distance, and not only by colour (the
@@ -84,6 +86,10 @@ class FeedbackPanel(QFrame):
         self.setObjectName("scanFeedback")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMinimumHeight(118)
+        # It paints every pixel of itself (the window colour in the corners), so a scan
+        # repaints the panel only, not the page and the window beneath it.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self._corners = QColor(style.WINDOW)
         self.title = QLabel(objectName="scanFeedbackTitle")
         self.detail = QLabel(objectName="scanFeedbackDetail")
         for label, size, bold in ((self.title, 22, True), (self.detail, 13, False)):
@@ -124,6 +130,7 @@ class FeedbackPanel(QFrame):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt name)
         painter = QPainter(self)
+        painter.fillRect(event.rect(), self._corners)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(self._bg)

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +34,7 @@ from inventory.services.resolve import Resolution, resolve
 from scanners.scan import Scan
 
 from ..views.base import AppContext
+from ..widgets.page_stack import PageStack
 from .camera_pane import CameraPane, setting
 from .feedback import INFO, Chime, FeedbackPanel, Outcome, info, refused
 from .jobs import Answer, JobQueue, Step, answer, read
@@ -90,7 +90,7 @@ class ScanStationPage(QWidget):
         self.feedback = FeedbackPanel()
         ctx = self.ctx = Context(app.db, app.operator, settings, app.runner)
         self.modes: dict[str, Mode] = {}
-        self.stack = QStackedWidget()
+        self.stack = PageStack()
         self.mode_buttons = QButtonGroup(self)
         self.mode_buttons.setExclusive(True)
         bar = QHBoxLayout()

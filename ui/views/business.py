@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QLabel,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -18,6 +17,8 @@ from inventory.errors import InventoryError
 from .. import style
 from ..models.format import fmt_money
 from ..widgets import charts
+from ..widgets.card import ChartCard
+from ..widgets.scroll_page import fill, scroll_body
 from .base import AppContext
 
 
@@ -56,29 +57,6 @@ class Tile(QFrame):
         self.note.setText(note)
 
 
-class Card(QFrame):
-    def __init__(self, title: str, subtitle: str, parent=None) -> None:
-        super().__init__(parent)
-        self.setObjectName("Card")
-        self.layout_ = QVBoxLayout(self)
-        self.layout_.setContentsMargins(14, 10, 12, 8)
-        t = QLabel(title)
-        t.setObjectName("SectionTitle")
-        s = QLabel(subtitle)
-        s.setObjectName("Muted")
-        s.setWordWrap(True)
-        self.layout_.addWidget(t)
-        self.layout_.addWidget(s)
-        self.body: QWidget | None = None
-
-    def set_body(self, widget: QWidget) -> None:
-        if self.body is not None:
-            self.layout_.removeWidget(self.body)
-            self.body.deleteLater()
-        self.body = widget
-        self.layout_.addWidget(widget, 1)
-
-
 class BusinessTab(QWidget):
     """Read on the worker when first shown and after a change (the dashboard pokes it)."""
 
@@ -87,17 +65,8 @@ class BusinessTab(QWidget):
         self.ctx = ctx
         self.kpis: kpi.Kpis | None = None
         self._stale = True
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
-        body = QWidget()
-        scroll.setWidget(body)
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(22, 12, 22, 18)
-        layout.setSpacing(12)
+        scroll, layout = scroll_body(margins=(22, 12, 22, 18), spacing=12)
+        fill(self, scroll)
         self.error = QLabel("")
         self.error.setStyleSheet(f"color: {style.DANGER};")
         self.error.hide()
@@ -124,13 +93,14 @@ class BusinessTab(QWidget):
         layout.addLayout(grid)
         row = QGridLayout()
         row.setSpacing(12)
-        self.trend_card = Card("Stock value and issues", "Stock on hand at cost on the first "
-                               "of each month, and the value issued or deployed in it")
-        self.otif_card = Card("Supplier on time in full", "Orders received in the last 12 "
-                              "months, % on time and in full")
-        self.location_card = Card("Stock value by location", "Each site, 3PL and MSP by "
-                                  "name, at cost")
-        self.dept_card = Card("Cost per employee by department", "Last complete month")
+        self.trend_card = ChartCard("Stock value and issues", "Stock on hand at cost on the "
+                                    "first of each month, and the value issued or deployed "
+                                    "in it")
+        self.otif_card = ChartCard("Supplier on time in full", "Orders received in the last "
+                                   "12 months, % on time and in full")
+        self.location_card = ChartCard("Stock value by location", "Each site, 3PL and MSP by "
+                                       "name, at cost")
+        self.dept_card = ChartCard("Cost per employee by department", "Last complete month")
         row.addWidget(self.trend_card, 0, 0, 1, 2)
         row.addWidget(self.otif_card, 1, 0)
         row.addWidget(self.location_card, 1, 1)
@@ -189,14 +159,22 @@ class BusinessTab(QWidget):
             self.trend_card.set_body(charts.view(charts.grouped_chart(
                 months, [("Stock on hand", [v for _, v, _ in k.trend]),
                          ("Issued or deployed", [u for _, _, u in k.trend])])))
+        else:
+            self.trend_card.set_placeholder("No stock history yet")
         if k.suppliers:
             self.otif_card.set_body(charts.view(charts.horizontal_chart(
                 [f"{name} ({n})" for name, n, *_ in k.suppliers],
                 [round(100 * otif, 1) for _, _, otif, *_ in k.suppliers], unit="%")))
+        else:
+            self.otif_card.set_placeholder("No orders received in the last 12 months")
         if k.by_location:
             self.location_card.set_body(charts.view(charts.horizontal_chart(
                 [name for name, _ in k.by_location], [v for _, v in k.by_location])))
+        else:
+            self.location_card.set_placeholder("Nothing in stock")
         if k.per_employee:
             self.dept_card.set_body(charts.view(charts.bar_chart(
                 [d for d, _, _ in k.per_employee], [c for _, _, c in k.per_employee])))
+        else:
+            self.dept_card.set_placeholder("No costs charged to departments last month")
 

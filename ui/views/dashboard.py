@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QScrollArea,
     QTabWidget,
     QVBoxLayout,
-    QWidget,
 )
 
 from inventory import clock
@@ -29,7 +28,10 @@ from .. import icons, style
 from ..coalesce import Coalescer
 from ..models.format import fmt_date, fmt_int, fmt_month, fmt_time
 from ..widgets import charts
+from ..widgets.card import ChartCard
+from ..widgets.scroll_page import fill, scroll_body
 from .base import AppContext, Page
+from .business import BusinessTab
 
 
 @dataclass(frozen=True)
@@ -109,37 +111,6 @@ class CountCard(QFrame):
         super().keyPressEvent(event)
 
 
-class ChartCard(QFrame):
-    def __init__(self, title: str, subtitle: str, parent=None) -> None:
-        super().__init__(parent)
-        self.setObjectName("Card")
-        self.layout_ = QVBoxLayout(self)
-        self.layout_.setContentsMargins(16, 12, 12, 8)
-        self.layout_.setSpacing(2)
-        t = QLabel(title)
-        t.setObjectName("SectionTitle")
-        s = QLabel(subtitle)
-        s.setObjectName("Muted")
-        self.layout_.addWidget(t)
-        self.layout_.addWidget(s)
-        self.body: QWidget | None = None
-        self.set_placeholder("Loading…")
-
-    def set_placeholder(self, text: str) -> None:
-        label = QLabel(text)
-        label.setObjectName("Muted")
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setMinimumHeight(220)
-        self.set_body(label)
-
-    def set_body(self, widget: QWidget) -> None:
-        if self.body is not None:
-            self.layout_.removeWidget(self.body)
-            self.body.deleteLater()
-        self.body = widget
-        self.layout_.addWidget(widget, 1)
-
-
 class DashboardPage(Page):
     key = "dashboard"
     title = "Dashboard"
@@ -148,24 +119,14 @@ class DashboardPage(Page):
     def __init__(self, ctx: AppContext, parent=None) -> None:
         super().__init__(ctx, parent)
         self.figures: Figures | None = None
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        body = QWidget()
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        from .business import BusinessTab  # the KPIs (issue 14)
-
+        self._charts: list[Callable[[], None]] = []  # the charts still to build
+        scroll, layout = scroll_body()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(scroll, "Today")
-        self.business = BusinessTab(ctx)
+        self.business = BusinessTab(ctx)  # the numbers a manager steers by
         self.tabs.addTab(self.business, "Business")
-        outer.addWidget(self.tabs)
-        scroll.setWidget(body)
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(22, 18, 22, 18)
-        layout.setSpacing(14)
+        fill(self, self.tabs)
         name = (ctx.operator.name or ctx.operator.username).split()[0]
         head, self.subtitle_label = self.header("Dashboard", f"Hello {name}: here is what "
                                                              "needs attention today.")
@@ -211,8 +172,9 @@ class DashboardPage(Page):
         charts_row.setSpacing(12)
         self.spend_card = ChartCard("Spend by month", "Deliveries received, at cost, "
                                                       "last 12 months")
-        self.value_card = ChartCard("Stock value by location", "Spares and devices in stock, "
-                                                               "at cost")
+        self.value_card = ChartCard("Stock value by kind of location",
+                                    "Spares and devices in stock, at cost: on site, at "
+                                    "3PLs, at MSPs")
         self.top_card = ChartCard("Top consumed spares", "Units issued or used, last 90 days")
         charts_row.addWidget(self.spend_card, 0, 0, 1, 2)
         charts_row.addWidget(self.value_card, 1, 0)
@@ -278,24 +240,46 @@ class DashboardPage(Page):
             f"in stock · {fmt_int(c.open_orders)} purchase orders open · updated "
             f"{fmt_time(f.at)}")
         self.show_leavers(f.leavers)
+        # One chart per turn of the event loop: building a chart is tens of milliseconds of
+        # UI-thread work, and a scan at the counter must not wait for all three.
+        self._charts = [lambda: self._spend_chart(f), lambda: self._value_chart(f),
+                        lambda: self._top_chart(f)]
+        QTimer.singleShot(0, self._next_chart)
+
+    def _next_chart(self) -> None:
+        if self._charts:
+            self._charts.pop(0)()
+        if self._charts:
+            QTimer.singleShot(0, self._next_chart)
+
+    def charts_pending(self) -> bool:
+        """Charts of the last figures not built yet (tests, screenshots)."""
+        return bool(self._charts)
+
+    def _spend_chart(self, f: Figures) -> None:
         months = [fmt_month(datetime.strptime(k, "%Y-%m").date()) for k, _ in f.spend]
         if any(v for _, v in f.spend):
             self.spend_card.set_body(charts.view(charts.bar_chart(
                 months, [float(v) for _, v in f.spend])))
         else:
             self.spend_card.set_placeholder("Nothing received in the last 12 months.")
+
+    def _value_chart(self, f: Figures) -> None:
         if f.value:
             self.value_card.set_body(charts.view(charts.stacked_chart(
                 [g for g, _, _ in f.value],
                 [("Spares", [float(s) for _, s, _ in f.value]),
                  ("Devices in stock", [float(d) for _, _, d in f.value])])))
+        else:
+            self.value_card.set_placeholder("Nothing in stock.")
+
+    def _top_chart(self, f: Figures) -> None:
         if f.top:
             names = [_short(name) for _, name, _ in f.top]
             self.top_card.set_body(charts.view(charts.horizontal_chart(
                 names, [float(n) for *_, n in f.top])))
         else:
             self.top_card.set_placeholder("No spares issued in the last 90 days.")
-
 
     def show_leavers(self, leavers: list) -> None:
         """People past their leaving date who still hold something: their return lists."""

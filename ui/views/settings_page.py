@@ -13,17 +13,14 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
-    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
-    QWidget,
 )
 
 from inventory.dburl import describe, is_postgres
@@ -31,6 +28,7 @@ from inventory.roles import ROLE_LABELS
 
 from ..models.format import count, locale_currency
 from ..settings import ALL_SYMBOLOGIES, RESOLUTIONS
+from ..widgets.scroll_page import fill, scroll_body
 from .base import AppContext, Page
 from .settings_admin import LetterheadBox, OperatorsBox
 
@@ -85,17 +83,8 @@ class SettingsPage(Page):
         super().__init__(ctx, parent)
         self.s = ctx.settings
         self._camera = None
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
-        body = QWidget()
-        scroll.setWidget(body)
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(22, 18, 22, 18)
-        layout.setSpacing(14)
+        scroll, layout = scroll_body()
+        fill(self, scroll)
         head, _ = self.header("Settings", "Where the data lives and how the scanners talk to "
                                           "Stockroom. Changes apply at once.")
         layout.addLayout(head)

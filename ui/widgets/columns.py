@@ -26,8 +26,8 @@ from PySide6.QtWidgets import QHeaderView, QMenu, QStyle, QTableView, QToolTip
 STRETCH_CAP = 460  # the name column asks for at most this much before others give way
 TEXT_CAP = 260  # an ordinary text column is not widened past this (its tooltip has the rest)
 PAD = 10
-SAMPLE_ROWS = 400  # rows a key column is measured on
-SCREEN_ROWS = 60  # rows any column is measured on (Qt's sizeHintForColumn)
+SAMPLE_ROWS = 200  # rows a key column is measured on
+SCREEN_ROWS = 60  # rows any column is measured on: those on screen and the next
 _REFIT = frozenset({QEvent.Type.Show, QEvent.Type.Polish, QEvent.Type.FontChange,
                     QEvent.Type.StyleChange})
 _WATCHED = _REFIT | {QEvent.Type.Resize, QEvent.Type.ToolTip, QEvent.Type.MouseButtonPress,
@@ -177,21 +177,76 @@ class ColumnPolicy(QObject):
     def _count(self) -> int:
         return self.view.model().columnCount()
 
-    def natural(self, column: int) -> int:
-        """The width that shows the header and the rows on screen uncut."""
+    def natural(self, column: int, content: int | None = None) -> int:
+        """The width that shows the header and the rows on screen uncut (`content`: the
+        rows' width, when measured already for every column)."""
         chosen = self._user_widths.get(self.label(column))
         if chosen:
             return chosen
-        want = max(self._header_width(column), self.view.sizeHintForColumn(column)) + PAD
-        if column not in self.keys:
-            return min(want, TEXT_CAP)
-        # A key column fits the longest of the first rows, not only those on screen now
-        # (scrolling must not bring a cut name into view).
-        model, metrics = self.view.model(), self.view.fontMetrics()
-        longest = max((metrics.horizontalAdvance(str(text)) for r in
-                       range(min(model.rowCount(), SAMPLE_ROWS))
-                       if (text := model.index(r, column).data())), default=0)
-        return max(want, longest + 2 * text_margin(self.view) + PAD)
+        if content is None:
+            content = self.content_widths()[column]
+        want = max(self._header_width(column), content) + PAD
+        return want if column in self.keys else min(want, TEXT_CAP)
+
+    def content_widths(self) -> list[int]:
+        """Each column's widest cell: the rows on screen, and for a key column also the
+        first SAMPLE_ROWS (scrolling must not bring a cut name into view).
+
+        Measured from the text, one pass over the rows, as Qt's item delegate sizes a
+        plain text cell (text and its margins); a column with a delegate of its own (the
+        status pills) asks the view. Qt's `sizeHintForColumn` builds a style option and
+        asks the delegate for every cell: several times slower, and this runs on the UI
+        thread each time rows arrive."""
+        view, model = self.view, self.view.model()
+        n, rows = self._count(), model.rowCount()
+        metrics = view.fontMetrics()
+        # The rows on screen and those after them, SCREEN_ROWS in all, as Qt measures
+        # (a number scrolled into view is not cut either).
+        top = max(0, min(view.rowAt(0), rows - SCREEN_ROWS))
+        screen = range(top, min(rows, top + SCREEN_ROWS))
+        sample = range(min(rows, SAMPLE_ROWS))
+        widths = [0] * n
+        plain = []
+        for c in range(n):
+            if view.itemDelegateForColumn(c) is not None:
+                widths[c] = view.sizeHintForColumn(c)
+            else:
+                plain.append(c)
+        margin = self._cell_margin(plain, screen)
+        keys = [c for c in plain if c in self.keys]
+        seen: dict[str, int] = {}
+
+        def measure(c: int, r: int) -> None:
+            text = model.index(r, c).data()
+            if text:
+                text = str(text)
+                w = seen.get(text)
+                if w is None:
+                    w = seen[text] = metrics.horizontalAdvance(text) + margin
+                if w > widths[c]:
+                    widths[c] = w
+
+        for r in screen:
+            for c in plain:
+                measure(c, r)
+        for r in sample:
+            if r not in screen:
+                for c in keys:
+                    measure(c, r)
+        return widths
+
+    def _cell_margin(self, columns: list[int], rows: range) -> int:
+        """What a cell adds to its text's width (the delegate's margins, the style
+        sheet's padding): asked of the view for one cell with text."""
+        view, model, metrics = self.view, self.view.model(), self.view.fontMetrics()
+        for r in rows:
+            for c in columns:
+                index = model.index(r, c)
+                text = index.data()
+                if text:
+                    return max(2 * text_margin(view), view.sizeHintForIndex(index).width()
+                               - metrics.horizontalAdvance(str(text)))
+        return 2 * text_margin(view)
 
     def _header_width(self, column: int) -> int:
         """The header's text with its margins and sort mark (measured, since a hidden
@@ -219,7 +274,8 @@ class ColumnPolicy(QObject):
         view, head = self.view, self.view.horizontalHeader()
         n = self._count()
         room = view.viewport().width()
-        natural = [self.natural(c) for c in range(n)]
+        content = self.content_widths()
+        natural = [self.natural(c, content[c]) for c in range(n)]
         user_hidden, user_shown = self.user_hidden(), self.user_shown()
         candidates = [c for c in self.hide_order if c < n and c not in user_shown
                       and c not in user_hidden]

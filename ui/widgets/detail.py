@@ -157,7 +157,9 @@ class DetailPane(QScrollArea):
             return  # (the pane, or this body, was closed meanwhile)
         width = self.viewport().width()
         layout = body.layout()
-        layout.invalidate()
+        # activate(), not invalidate(): an invalidated layout posts the body a layout
+        # request, which calls this again: every pane would lay itself out on every turn
+        # of the event loop, hidden or not (a child that changes invalidates it anyway).
         layout.activate()
         need = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else -1
         height = max(need, layout.totalMinimumSize().height(), self.viewport().height())

@@ -22,6 +22,7 @@ class FlowLayout(QLayout):
         self._right: set[int] = set()
         self._spacing = spacing
         self._line_spacing = line_spacing
+        self._hfw: tuple[int, int] | None = None  # (width, height) until invalidated
         self.setContentsMargins(QMargins(0, 0, 0, 0))
 
     # -- building -----------------------------------------------------------------------
@@ -60,7 +61,13 @@ class FlowLayout(QLayout):
         return True
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802
-        return self._arrange(QRect(0, 0, width, 0), apply=False)
+        if self._hfw is None or self._hfw[0] != width:  # Qt asks again and again per layout
+            self._hfw = (width, self._arrange(QRect(0, 0, width, 0), apply=False))
+        return self._hfw[1]
+
+    def invalidate(self) -> None:
+        self._hfw = None
+        super().invalidate()
 
     def setGeometry(self, rect: QRect) -> None:  # noqa: N802
         super().setGeometry(rect)
