@@ -13,8 +13,8 @@ import pytest
 
 from inventory import models as m
 from inventory import operations
-from inventory.commands import AssignSeat, CheckIn, CheckOut, Issue
-from inventory.costing import centres, holdings, showback, spend, stockouts
+from inventory.commands import AssignSeat, CheckIn, CheckOut, EditLicense, Issue
+from inventory.costing import centres, charges, holdings, showback, spend, stockouts
 from inventory.costing import commands as cc
 from inventory.costing.calendar import Month
 from inventory.costing.demo import sample_path
@@ -74,6 +74,66 @@ def test_a_seat_moved_mid_month_is_split_and_the_idle_seat_stays_with_it(world):
     assert got[("CC-A", "licenses")] == pytest.approx(30 * 15 / 31)
     assert got[("CC-B", "licenses")] == pytest.approx(30 * 16 / 31)
     assert got[(IT_STOCK, "licenses")] == pytest.approx(30)
+
+
+def _device_seat_march(world) -> None:
+    """The laptop carries a seat of its own (no person) all March: Ada holds it 1–10, it
+    is in stock 11–15, Bob holds it 16–31."""
+    world.on(date(2026, 3, 1))
+    world.run(AssignSeat(world.license, asset=world.laptop), CheckOut(world.laptop, person="E1"))
+    world.on(date(2026, 3, 11))
+    world.run(CheckIn(world.laptop))
+    world.on(date(2026, 3, 16))
+    world.run(CheckOut(world.laptop, person="E2"))
+
+
+@pytest.mark.parametrize("overuse", [False, True], ids=["entitled", "overuse-allowed"])
+def test_a_device_seat_goes_day_by_day_to_whoever_held_the_device(world, overuse):
+    """Both ways of counting seats (month positions; over-use licenses month by month)
+    and the drill-down give the same days."""
+    if overuse:
+        world.run(EditLicense(world.license, (("allow_overuse", True),)))
+    _device_seat_march(world)
+    # Bob moves from CC-B to CC-C on 24 March: his days 16–23 stay, 24–31 go along
+    world.move("E2", "CC-C", date(2026, 3, 24))
+    got = amounts(world.db, MARCH)
+    assert got[("CC-A", "licenses")] == pytest.approx(30 * 10 / 31)
+    assert got[("CC-B", "licenses")] == pytest.approx(30 * 8 / 31)
+    assert got[("CC-C", "licenses")] == pytest.approx(30 * 8 / 31)
+    # 11–15 in stock, and the second seat idle all month
+    assert got[(IT_STOCK, "licenses")] == pytest.approx(30 * 5 / 31 + 30)
+    # the device itself follows the same days
+    assert got[("CC-A", "devices")] == pytest.approx(100 * 10 / 31)
+    assert got[("CC-C", "devices")] == pytest.approx(100 * 8 / 31)
+    sb = showback.showback(world.db, MARCH, to_date=False)
+    assert sb.kind_total("licenses") == pytest.approx(2 * 30)
+    tag = world.laptop
+    seats = {cc: [(i["holder"], i["days"], round(i["amount"], 6))
+                  for i in showback.items(world.db, MARCH, cc)["licenses"]]
+             for cc in ("CC-A", "CC-B", "CC-C", IT_STOCK)}
+    assert seats["CC-A"] == [(f"{tag}, held by Ada Lovelace (E1)", 10, round(300 / 31, 6))]
+    assert seats["CC-B"] == [(f"{tag}, held by Bob Marley (E2)", 8, round(240 / 31, 6))]
+    assert seats["CC-C"] == [(f"{tag}, held by Bob Marley (E2)", 8, round(240 / 31, 6))]
+    assert sorted(seats[IT_STOCK]) == sorted([("seats nobody held", 31, 30.0),
+                                              (f"{tag}, not held", 5, round(150 / 31, 6))])
+    # a run of months (January to March, as spend to date counts it) agrees
+    runs = charges.license_runs(world.db, [(Month(2026, 1), MARCH)])[0]
+    by_cc = defaultdict(float)
+    for c in runs:
+        by_cc[c.cost_centre] += c.amount
+    assert by_cc["CC-A"] == pytest.approx(30 * 10 / 31)
+    assert by_cc["CC-C"] == pytest.approx(30 * 8 / 31)
+    assert by_cc[IT_STOCK] == pytest.approx(30 * 5 / 31 + 30 + 2 * 30 * 2)
+
+
+def test_a_device_seat_in_a_month_the_device_stays_in_stock_goes_to_it_stock(world):
+    _device_seat_march(world)
+    world.on(date(2026, 4, 1))
+    world.run(CheckIn(world.laptop))
+    world.on(date(2026, 5, 1))
+    got = amounts(world.db, Month(2026, 4))
+    assert got[(IT_STOCK, "licenses")] == pytest.approx(2 * 30)
+    assert ("CC-B", "licenses") not in got
 
 
 def test_an_annual_seat_price_is_charged_a_twelfth_a_month(world):

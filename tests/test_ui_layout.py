@@ -304,3 +304,50 @@ def test_a_dialog_is_tall_enough_for_its_wrapped_hints(qtbot, sized_window, size
              if label.height() < label.heightForWidth(label.width())]
     dialog.reject()
     assert not short, "\n".join(short)
+
+
+def dropped_chart_labels(chart) -> list[str]:
+    """The cost centres the Showback chart does not draw in full where they can be seen:
+    a row missing, cut without its tooltip, overlapping the next, lower than the font, or
+    outside the visible part of the chart."""
+    from PySide6.QtGui import QFontMetrics
+
+    area = chart.parentWidget().parentWidget()  # the scroll area's viewport, then the area
+    seen = area.viewport().rect()
+    fm = QFontMetrics(chart.font_)
+    rows = chart.rows()
+    problems = [f"no row for {label}" for label in chart.labels[len(rows):]]
+    for i, row in enumerate(rows):
+        if row.text != row.label and row.label not in chart.tooltip_for(row):
+            problems.append(f"{row.label} cut to {row.text!r} without a tooltip")
+        if fm.horizontalAdvance(row.text) > row.label_rect.width() + 1:
+            problems.append(f"{row.label} wider than its column")
+        if row.label_rect.height() < fm.height():
+            problems.append(f"{row.label}: row {row.label_rect.height():.0f} px for a "
+                            f"{fm.height()} px label")
+        if i and row.label_rect.top() < rows[i - 1].label_rect.bottom() - 0.5:
+            problems.append(f"{row.label} overlaps {rows[i - 1].label}")
+        where = chart.mapTo(area.viewport(), row.label_rect.toRect().topLeft())
+        if not seen.contains(where) or where.y() + row.label_rect.height() > seen.bottom() + 1:
+            problems.append(f"{row.label} is outside the visible chart")
+    return problems
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_showback_chart_labels_every_cost_centre(qtbot, sized_window, size):
+    window = sized_window(*size)
+    page = visit(window, qtbot, "showback")
+    qtbot.waitUntil(lambda: page.sb is not None and page.chart_view is not None,
+                    timeout=10_000)
+    page.items.setCurrentIndex(0)  # the Chart tab
+    QApplication.processEvents()
+    chart = page.chart_view.widget()
+    names = [ln.cost_centre for ln in page.sb.lines]
+    assert len(names) >= 10 and chart.labels == names
+    assert [r.text for r in chart.rows()] == names  # the demo's names fit whole
+    assert dropped_chart_labels(chart) == []
+    # a click on a bar opens that cost centre's items
+    row = chart.rows()[2]
+    qtbot.mouseClick(chart, Qt.MouseButton.LeftButton,
+                     pos=row.bar_rect.center().toPoint())
+    assert page.selected_cost_centre() == names[2]

@@ -160,3 +160,48 @@ def test_without_the_role_the_cost_settings_are_read_only(qtbot, ctx):
     assert not save.isEnabled() and "may not" in save.toolTip()
     assert not dialog.budget_table.item(0, 1).flags() & Qt.ItemFlag.ItemIsEditable
     dialog.reject()
+
+
+def test_the_chart_draws_every_label_elides_a_long_one_and_scrolls_when_crowded(qtbot):
+    from ui.widgets import stacked_rows
+
+    from .test_ui_layout import dropped_chart_labels
+
+    long = "Research and development, advanced manufacturing engineering (EMEA)"
+    names = [f"CC-{i:03d}" for i in range(40)] + [long]
+    area = stacked_rows.chart(names, [("Devices", [100.0 + i for i in range(41)]),
+                                      ("Licenses", [50.0] * 41)])
+    qtbot.addWidget(area)
+    area.resize(600, 300)
+    area.show()
+    qtbot.waitExposed(area)
+    chart = area.widget()
+    rows = chart.rows()
+    assert [r.label for r in rows] == names
+    assert rows[-1].text != long and rows[-1].text.endswith("…")
+    assert long in chart.tooltip_for(rows[-1]) and "Licenses" in chart.tooltip_for(rows[-1])
+    assert all(r.label_rect.height() >= stacked_rows.ROW_MIN for r in rows)
+    assert area.verticalScrollBar().maximum() > 0  # 41 rows: the chart scrolls
+    area.verticalScrollBar().setValue(area.verticalScrollBar().maximum())
+    assert chart.rows()[-1].parts  # the last row has its bars
+    # every row in view somewhere: the check the window's test makes, at each scroll
+    visible = [p for p in dropped_chart_labels(chart) if "outside" not in p]
+    assert visible == []
+
+
+def test_a_page_whose_figures_arrive_while_hidden_still_shows_the_chart(qtbot, ctx):
+    """The figures can come back from the worker before the page is first laid out (the
+    splitter's sizes are all 0 then): the chart below the lines must not be squeezed out."""
+    from .test_ui_layout import dropped_chart_labels
+
+    page = ShowbackPage(ctx)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.sb is not None, timeout=10_000)
+    page.resize(960, 560)
+    page.show()
+    qtbot.waitExposed(page)
+    page.items.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: page.split.sizes()[1] >= page.below.minimumSizeHint().height(),
+                    timeout=5_000)
+    assert page.split.sizes()[0] >= 60  # and the lines keep theirs
+    assert dropped_chart_labels(page.chart_view.widget()) == []

@@ -101,9 +101,9 @@ def day_sql(db: pw.Database, column: str) -> str:
 
 def month_sql(db: pw.Database, column: str) -> str:
     """year * 12 + month - 1 of a DATE or TIMESTAMP column."""
-    if is_pg(db):
-        return (f"(CAST(EXTRACT(YEAR FROM {column}) AS INTEGER) * 12 "
-                f"+ CAST(EXTRACT(MONTH FROM {column}) AS INTEGER) - 1)")
+    if is_pg(db):  # date_part, not EXTRACT: a double, not a numeric (a third faster)
+        return (f"(CAST(date_part('year', {column}) AS INTEGER) * 12 "
+                f"+ CAST(date_part('month', {column}) AS INTEGER) - 1)")
     y, m, _d = _parts_sqlite(column)
     return f"({y} * 12 + {m} - 1)"
 
@@ -116,10 +116,10 @@ def fmonth_sql(db: pw.Database, column: str) -> str:
     for each month" into one subtraction over any range of months."""
     if is_pg(db):
         d = f"CAST({column} AS DATE)"
-        return (f"(CAST(EXTRACT(YEAR FROM {d}) AS INTEGER) * 12 "
-                f"+ CAST(EXTRACT(MONTH FROM {d}) AS INTEGER) - 1 "
-                f"+ (EXTRACT(DAY FROM {d}) - 1) / EXTRACT(DAY FROM (date_trunc('month', {d}) "
-                f"+ INTERVAL '1 month' - INTERVAL '1 day')))")
+        return (f"(CAST(date_part('year', {d}) AS INTEGER) * 12 "
+                f"+ CAST(date_part('month', {d}) AS INTEGER) - 1 "
+                f"+ (date_part('day', {d}) - 1) / date_part('day', date_trunc('month', {d}) "
+                f"+ INTERVAL '1 month' - INTERVAL '1 day'))")
     y, m, d = _parts_sqlite(column)
     return f"({y} * 12 + {m} - 1 + ({d} - 1) * 1.0 / {_days_in_month_sqlite(y, m)})"
 

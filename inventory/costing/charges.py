@@ -7,9 +7,11 @@ The conventions (README, "What IT costs"):
   at the end of that day, as that person's cost centre stood that day (`centres.py`:
   people move); other days (stock, repair, transit, 3PL, checked out to a place) go to
   IT stock;
-- a seat is charged per day it was assigned, to the holder's cost centre that day (a
-  device's seat: the device holder's, today's); the seats nobody held go to IT stock,
-  seats over the entitlement are charged too;
+- a seat is charged per day it was assigned, to the holder's cost centre that day; a
+  device's seat (no person) like the device: each day to whoever held the device at the
+  end of that day, as their cost centre stood that day, the days it was in stock, repair,
+  transit or at a 3PL to IT stock; the seats nobody held go to IT stock, seats over the
+  entitlement are charged too;
 - spares: quantity × unit cost at the time of issue (returns credited), to the cost
   centre the person belonged to at that moment (kept per month by `spend.py`); consumed
   at a location: IT stock;
@@ -40,16 +42,11 @@ from .calendar import (
     most,
     param,
 )
-from .centres import issued_to_sql, periods_sql, resolved
+from .centres import issued_to_sql, periods_sql
 from .tables import IT_STOCK, OTHER
 
 KINDS = ("devices", "licenses", "spares", "repairs", "cloud")
 BASES = ("cost", "price")
-
-
-def person_cc(alias: str) -> str:
-    """The person `alias`'s cost centre today, as showback names it."""
-    return resolved(f"{alias}.cost_centre")
 
 
 @dataclass(frozen=True)
@@ -259,6 +256,15 @@ def _period(d_from: int, d_to: int) -> str:
 
 # -- license seats -------------------------------------------------------------------------
 
+# A seat on a device (no person): its days go to whoever held the device at the end of
+# each day, as their cost centre stood that day (`dev_held`: the device's holdings cut by
+# the holder's cost centres), the other days (stock, repair, transit, 3PL) to IT stock.
+_ON_DEVICE = """on_device AS (
+      SELECT * FROM seat WHERE seat.s1 > seat.s0 AND (seat.person_id IS NULL
+             OR NOT EXISTS (SELECT 1 FROM person px WHERE px.id = seat.person_id))
+    )"""
+
+
 def _license_ctes(db: pw.Database, months: list[Month], price: int, *,
                   overuse: bool | None = None) -> tuple[str, list]:
     p = param(db)
@@ -280,32 +286,47 @@ def _license_ctes(db: pw.Database, months: list[Month], price: int, *,
       WHERE {start} < m.me AND (L.ends_on IS NULL OR {end} > m.ms){only}
     ),
     seats AS (
-      SELECT license_id, person_id, asset_id, {day_sql(db, "assigned_at")} AS da,
-             {day_sql(db, "released_at")} AS dr
+      SELECT id AS seat_id, license_id, person_id, asset_id,
+             {day_sql(db, "assigned_at")} AS da, {day_sql(db, "released_at")} AS dr
       FROM license_seat WHERE assigned_at < {p} AND (released_at IS NULL OR released_at >= {p})
     ),
     seat AS (
-      SELECT lic.mi, lic.license_id, s.person_id, s.asset_id, lic.monthly, lic.basis, lic.dim,
+      SELECT lic.mi, s.seat_id, lic.license_id, s.person_id, s.asset_id, lic.monthly,
+             lic.basis, lic.dim,
              {greatest("s.da", "lic.a0")} AS s0, {least("COALESCE(s.dr, lic.a1)", "lic.a1")} AS s1
       FROM seats s JOIN lic ON lic.license_id = s.license_id
       WHERE s.da < lic.a1 AND (s.dr IS NULL OR s.dr > lic.a0)
     ),
     pcc AS ({periods_sql(db)}),
+    {_ON_DEVICE},
+    dev_held AS (
+      SELECT od.mi, od.seat_id, od.license_id, od.person_id, od.asset_id, od.monthly,
+             od.basis, od.dim, h.holder_id, pcc.cc,
+             {fewest(db, "od.s1", "COALESCE(h.d1, od.s1)", "pcc.d1")}
+               - {most(db, "od.s0", "h.d0", "pcc.d0")} AS days
+      FROM on_device od JOIN cost_holding h ON h.asset_id = od.asset_id
+      JOIN pcc ON pcc.person_id = h.holder_id
+      WHERE h.status = 'deployed' AND h.holder_id IS NOT NULL
+        AND h.d0 < od.s1 AND (h.d1 IS NULL OR h.d1 > od.s0) AND (h.d1 IS NULL OR h.d1 > h.d0)
+        AND pcc.d0 < od.s1 AND pcc.d1 > od.s0
+    ),
     seat_cc AS (
       SELECT seat.mi, seat.license_id, seat.person_id, seat.asset_id, seat.monthly,
-             seat.basis, seat.dim, pcc.cc,
+             seat.basis, seat.dim, 0 AS dev, seat.person_id AS holder_id, pcc.cc,
              {least("seat.s1", "pcc.d1")} - {greatest("seat.s0", "pcc.d0")} AS days
       FROM seat JOIN pcc ON pcc.person_id = seat.person_id
       WHERE seat.s1 > seat.s0 AND pcc.d0 < seat.s1 AND pcc.d1 > seat.s0
       UNION ALL
-      SELECT seat.mi, seat.license_id, seat.person_id, seat.asset_id, seat.monthly,
-             seat.basis, seat.dim,
-             CASE WHEN ph.id IS NOT NULL THEN {person_cc("ph")} ELSE '{IT_STOCK}' END,
-             seat.s1 - seat.s0
-      FROM seat LEFT JOIN asset ax ON ax.id = seat.asset_id
-      LEFT JOIN person ph ON ph.id = ax.holder_id
-      WHERE seat.s1 > seat.s0 AND (seat.person_id IS NULL
-            OR NOT EXISTS (SELECT 1 FROM person px WHERE px.id = seat.person_id))
+      SELECT mi, license_id, person_id, asset_id, monthly, basis, dim, 1, holder_id, cc,
+             days
+      FROM dev_held WHERE days > 0
+      UNION ALL
+      SELECT od.mi, od.license_id, od.person_id, od.asset_id, od.monthly, od.basis, od.dim,
+             1, NULL, '{IT_STOCK}', od.s1 - od.s0 - COALESCE(u.days, 0)
+      FROM on_device od
+      LEFT JOIN (SELECT mi, seat_id, SUM(days) AS days FROM dev_held WHERE days > 0
+                 GROUP BY mi, seat_id) u ON u.mi = od.mi AND u.seat_id = od.seat_id
+      WHERE od.s1 - od.s0 - COALESCE(u.days, 0) > 0
     )"""
     return sql, [*args, price, price, max(months).end_at, _at(min(months))]
 
@@ -317,8 +338,9 @@ def license_charges(db: pw.Database, months: list[Month], basis: str = "cost") -
 
 def license_runs(db: pw.Database, runs: list[Run], basis: str = "cost") -> list[list[Charge]]:
     """Seats for each run of months, read in one pass: each seat's stretch counted in
-    month positions, cut by the holder's cost centres in force and by each run; licenses
-    that allow over-use month by month (a month's idle seats are never below zero)."""
+    month positions, cut by the holder's cost centres in force and by each run; the idle
+    seats over the run, and those of licenses that allow over-use month by month (a
+    month's idle seats are never below zero)."""
     price = _price(basis)
     bounds = _bounds(runs)
     lo, hi = min(b[0] for b in bounds), max(b[1] for b in bounds)
@@ -326,7 +348,8 @@ def license_runs(db: pw.Database, runs: list[Run], basis: str = "cost") -> list[
     p = param(db)
     fs, fe = fmonth_sql(db, "L.starts_on"), fmonth_sql(db, "L.ends_on")
     sums = ", ".join(f"SUM(seat.monthly * {_part(db, 'c0', 'c1', a, z)})" for a, z in bounds)
-    owned = ", ".join(f"seats * monthly * {_part(db, 'a0', 'a1', a, z)}" for a, z in bounds)
+    owned_lic = ", ".join(f"lic.seats * lic.monthly * {_part(db, 'lic.a0', 'lic.a1', a, z)}"
+                          for a, z in bounds)
     rows = db.execute_sql(f"""
     WITH lic AS (
       SELECT L.id AS license_id, L.seats, {fs} AS a0, COALESCE({fe}, {hi}) AS a1,
@@ -337,7 +360,7 @@ def license_runs(db: pw.Database, runs: list[Run], basis: str = "cost") -> list[
       FROM license L
       LEFT JOIN cost_license_pricing lp ON lp.license_id = L.id
       LEFT JOIN cost_rate r ON r.kind = 'license' AND r.license_id = L.id
-      WHERE NOT L.allow_overuse AND {fs} < {hi} AND (L.ends_on IS NULL OR {fe} > {lo})
+      WHERE {fs} < {hi} AND (L.ends_on IS NULL OR {fe} > {lo})
     ),
     seats AS (
       SELECT license_id, person_id, asset_id, {fmonth_sql(db, "assigned_at")} AS fa,
@@ -352,28 +375,37 @@ def license_runs(db: pw.Database, runs: list[Run], basis: str = "cost") -> list[
       WHERE s.fa < lic.a1 AND (s.fr IS NULL OR s.fr > lic.a0)
     ),
     pcc AS ({periods_sql(db)}),
+    {_ON_DEVICE},
+    dev_held AS (
+      SELECT od.license_id, pcc.cc, od.basis, od.monthly,
+             {most(db, "od.s0", "h.f0", "pcc.f0")} AS c0,
+             {fewest(db, "od.s1", "COALESCE(h.f1, od.s1)", "pcc.f1")} AS c1
+      FROM on_device od JOIN cost_holding h ON h.asset_id = od.asset_id
+      JOIN pcc ON pcc.person_id = h.holder_id
+      WHERE h.status = 'deployed' AND h.holder_id IS NOT NULL
+        AND h.f0 < od.s1 AND (h.f1 IS NULL OR h.f1 > od.s0) AND (h.d1 IS NULL OR h.d1 > h.d0)
+        AND pcc.f0 < od.s1 AND pcc.f1 > od.s0
+    ),
     cut AS (
       SELECT seat.license_id, pcc.cc, seat.basis, seat.monthly,
              {most(db, "seat.s0", "pcc.f0")} AS c0, {fewest(db, "seat.s1", "pcc.f1")} AS c1
       FROM seat JOIN pcc ON pcc.person_id = seat.person_id
       WHERE seat.s1 > seat.s0 AND pcc.f0 < seat.s1 AND pcc.f1 > seat.s0
       UNION ALL
-      SELECT seat.license_id,
-             CASE WHEN ph.id IS NOT NULL THEN {person_cc("ph")} ELSE '{IT_STOCK}' END,
-             seat.basis, seat.monthly, seat.s0, seat.s1
-      FROM seat LEFT JOIN asset ax ON ax.id = seat.asset_id
-      LEFT JOIN person ph ON ph.id = ax.holder_id
-      WHERE seat.s1 > seat.s0 AND (seat.person_id IS NULL
-            OR NOT EXISTS (SELECT 1 FROM person px WHERE px.id = seat.person_id))
+      SELECT license_id, cc, basis, monthly, c0, c1 FROM dev_held
+      UNION ALL  -- a device's seat: IT stock has every day the device's holders did not
+      SELECT license_id, '{IT_STOCK}', basis, monthly, s0, s1 FROM on_device
+      UNION ALL
+      SELECT license_id, '{IT_STOCK}', basis, -monthly, c0, c1 FROM dev_held
     )
     SELECT seat.license_id, seat.cc, seat.basis, {sums} FROM cut seat
     GROUP BY seat.license_id, seat.cc, seat.basis
     UNION ALL
-    SELECT license_id, NULL, basis, {owned} FROM lic WHERE a1 > a0""",
+    SELECT L.id, NULL, lic.basis, {owned_lic} FROM lic JOIN license L ON L.id = lic.license_id
+    WHERE lic.a1 > lic.a0 AND NOT L.allow_overuse""",
                           [price, price, Month.from_index(hi - 1).end_at,
                            _at(first)]).fetchall()
-    monthly = _license_charges_by_month(db, [Month.from_index(i) for i in range(lo, hi)],
-                                        price)
+    idle = _overuse_idle(db, [Month.from_index(i) for i in range(lo, hi)], price)
     out: list[list[Charge]] = []
     for k, (run_first, last) in enumerate(runs):
         used: dict[int, float] = defaultdict(float)
@@ -385,38 +417,32 @@ def license_runs(db: pw.Database, runs: list[Run], basis: str = "cost") -> list[
         for r in rows:
             if r[1] is None:  # the seats nobody held stay with IT
                 by_cc[(IT_STOCK, r[2])] += max(0.0, float(r[3 + k] or 0) - used[r[0]])
-        got = [Charge(last.index, cc, "licenses", amount, b)
-               for (cc, b), amount in by_cc.items()]
-        got += [Charge(last.index, c.cost_centre, c.kind, c.amount, c.basis) for c in monthly
-                if run_first.index <= c.month <= last.index]
-        out.append(got)
+        for c in idle:
+            if run_first.index <= c.month <= last.index:
+                by_cc[(IT_STOCK, c.basis)] += c.amount
+        out.append([Charge(last.index, cc, "licenses", amount, b)
+                    for (cc, b), amount in by_cc.items()])
     return out
 
 
-def _license_charges_by_month(db: pw.Database, months: list[Month],
-                              price: int) -> list[Charge]:
-    """Licenses that allow over-use, month by month: a month's seats beyond the
-    entitlement are charged to whoever holds them, its idle seats never below zero."""
+def _overuse_idle(db: pw.Database, months: list[Month], price: int) -> list[Charge]:
+    """The idle seats of licenses that allow over-use, month by month, to IT stock: a
+    month's seats nobody held, never below zero (the seats held, even beyond the
+    entitlement, are charged with every other seat in `license_runs`)."""
     ctes, args = _license_ctes(db, months, price, overuse=True)
     rows = db.execute_sql(f"""{ctes}
-        SELECT mi, license_id, cc, basis, SUM(monthly * days / dim), SUM(days), NULL, NULL
-        FROM seat_cc GROUP BY mi, license_id, cc, basis
-        UNION ALL
-        SELECT mi, license_id, NULL, basis, monthly, a1 - a0, seats, dim FROM lic
-        WHERE a1 > a0""", args).fetchall()
-    assigned = [r[:6] for r in rows if r[2] is not None]
-    licenses = [(mi, lic, seats, active, monthly, dim, b)
-                for mi, lic, cc, b, monthly, active, seats, dim in rows if cc is None]
-    days_used: dict[tuple[int, int], int] = defaultdict(int)
-    by_cc: dict[tuple[int, str, str], float] = defaultdict(float)
-    for mi, lic, cc, b, amount, days in assigned:
-        days_used[(mi, lic)] += int(days)
-        by_cc[(mi, cc, b)] += float(amount)
-    for mi, lic, seats, active, monthly, dim, b in licenses:
-        # the seats nobody held (and none beyond the entitlement) stay with IT
-        idle = max(0, int(seats) * int(active) - days_used[(mi, lic)])
-        by_cc[(mi, IT_STOCK, b)] += float(monthly) * idle / int(dim)
-    return [Charge(mi, cc, "licenses", amount, b) for (mi, cc, b), amount in by_cc.items()]
+        SELECT lic.mi, lic.basis, lic.monthly, lic.seats, lic.a1 - lic.a0, lic.dim,
+               COALESCE(u.days, 0)
+        FROM lic LEFT JOIN (SELECT mi, license_id, SUM(s1 - s0) AS days FROM seat
+                            WHERE s1 > s0 GROUP BY mi, license_id) u
+               ON u.mi = lic.mi AND u.license_id = lic.license_id
+        WHERE lic.a1 > lic.a0""", args).fetchall()
+    by_month: dict[tuple[int, str], float] = defaultdict(float)
+    for mi, b, monthly, seats, active, dim, used in rows:
+        by_month[(mi, b)] += float(monthly) * max(0, int(seats) * int(active) - int(used)) \
+            / int(dim)
+    return [Charge(mi, IT_STOCK, "licenses", amount, b)
+            for (mi, b), amount in by_month.items()]
 
 
 def license_items(db: pw.Database, month: Month, cost_centre: str,
@@ -443,17 +469,31 @@ def license_items(db: pw.Database, month: Month, cost_centre: str,
 
 
 def _seat_items(db: pw.Database, ctes: str, args: list, cost_centre: str) -> list[dict]:
+    """The seats behind a line: a person's seat names them; a device's seat names the
+    device and who held it on those days (or that nobody did)."""
     p = param(db)
     rows = db.execute_sql(f"""{ctes}
-        SELECT pr.name, COALESCE(pp.name, ax.tag), COALESCE(pp.employee_id, ''),
-               sc.days, sc.monthly, sc.dim, sc.basis
+        SELECT pr.name, sc.dev, ax.tag,
+               hp.name, COALESCE(hp.employee_id, ''), sc.monthly, sc.dim, sc.basis,
+               SUM(sc.days)
         FROM seat_cc sc JOIN license L ON L.id = sc.license_id
         JOIN product pr ON pr.id = L.product_id
-        LEFT JOIN person pp ON pp.id = sc.person_id LEFT JOIN asset ax ON ax.id = sc.asset_id
-        WHERE sc.cc = {p} ORDER BY pr.name, 2""", [*args, cost_centre]).fetchall()
-    return [dict(license=name, holder=f"{who} ({emp})" if emp else str(who), days=int(days),
-                 monthly=float(monthly), amount=float(monthly) * int(days) / int(dim), basis=b)
-            for name, who, emp, days, monthly, dim, b in rows]
+        LEFT JOIN person hp ON hp.id = sc.holder_id LEFT JOIN asset ax ON ax.id = sc.asset_id
+        WHERE sc.cc = {p}
+        GROUP BY sc.license_id, pr.name, sc.dev, sc.person_id, sc.asset_id, ax.tag,
+                 sc.holder_id,
+                 hp.name, hp.employee_id, sc.monthly, sc.dim, sc.basis
+        ORDER BY pr.name, COALESCE(ax.tag, ''), hp.name""", [*args, cost_centre]).fetchall()
+    out = []
+    for name, on_device, tag, who, emp, monthly, dim, b, days in rows:
+        person = f"{who} ({emp})" if emp else str(who or "")
+        if on_device:
+            holder = f"{tag}, held by {person}" if who else f"{tag}, not held"
+        else:
+            holder = person or str(tag or "")
+        out.append(dict(license=name, holder=holder, days=int(days), monthly=float(monthly),
+                        amount=float(monthly) * int(days) / int(dim), basis=b))
+    return out
 
 
 # -- spares, repairs, cloud ----------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,7 +30,7 @@ from inventory.costing.charges import KINDS
 from inventory.errors import InventoryError
 
 from ..models.format import fmt_money
-from ..widgets import charts
+from ..widgets import stacked_rows
 from ..widgets.columns import ColumnPolicy
 from .base import AppContext, Page
 
@@ -142,7 +142,7 @@ class ShowbackPage(Page):
         self.line_columns = ColumnPolicy(self.lines, stretch=0, keys=(total,),
                                          hide_order=(4, 5, 7, 3, 1, 2))
 
-        below = QWidget()
+        self.below = below = QWidget()
         below_layout = QVBoxLayout(below)
         below_layout.setContentsMargins(0, 6, 0, 0)
         self.items_title = QLabel("Select a cost centre to see the items behind its figure.")
@@ -169,9 +169,11 @@ class ShowbackPage(Page):
         self.split = split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.lines)
         split.addWidget(below)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
-        self._sized = False  # the lines get the height they need once, then the user's
+        split.setStretchFactor(0, 0)  # the lines keep the height fitted to them; a taller
+        split.setStretchFactor(1, 1)  # window gives the chart and the items more room
+        # the lines get the height they need (again at each resize) until the user drags
+        self._dragged = False
+        split.splitterMoved.connect(self._user_dragged)
         outer.addWidget(split, 1)
 
         self.month.currentIndexChanged.connect(self.refresh)
@@ -233,9 +235,9 @@ class ShowbackPage(Page):
                 for c in range(self.lines.columnCount()):
                     if self.lines.item(r, c) is not None:
                         self.lines.item(r, c).setFont(font)
+        self._chart(sb)
         self._fit_lines()
         self.total_label.setText(f"{sb.month.label()}: {fmt_money(sb.total)}")
-        self._chart(sb)
         again = next((r for r, ln in enumerate(sb.lines) if ln.cost_centre == selected), None)
         if again is not None:
             self.lines.selectRow(again)
@@ -245,20 +247,23 @@ class ShowbackPage(Page):
 
     def _fit_lines(self) -> None:
         """Every line and the total in view where the window has room (at most 60 % of
-        the splitter), the items or the chart below; once, so a user's drag stays."""
-        if self._sized or self.split.height() < 100:
+        the splitter, and never the room the chart below needs for every cost centre's
+        label), the items or the chart below; until the user drags the splitter."""
+        total = sum(self.split.sizes())  # 0 until the splitter is laid out (a hidden page)
+        if self._dragged or self.split.height() < 100 or total < 100:
             return
         want = (self.lines.horizontalHeader().height() + 4
                 + self.lines.verticalHeader().defaultSectionSize() * self.lines.rowCount())
-        total = sum(self.split.sizes())
-        top = min(want, int(total * 0.6))
+        top = max(60, min(want, int(total * 0.6), total - self.below.minimumSizeHint().height()))
         self.split.setSizes([top, total - top])
-        self._sized = True
+
+    def _user_dragged(self, *_args) -> None:
+        self._dragged = True
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
-        if self.sb is not None and not self._sized:
-            self._fit_lines()
+        if self.sb is not None and not self._dragged:
+            QTimer.singleShot(0, self, self._fit_lines)  # once the splitter has its height
 
     def _chart(self, sb: showback.Showback) -> None:
         if self.chart_view is not None:
@@ -267,9 +272,11 @@ class ShowbackPage(Page):
         names = [ln.cost_centre for ln in sb.lines]
         series = [(report.KIND_LABELS[k], [max(0.0, ln.amounts[k]) for ln in sb.lines])
                   for k in KINDS if any(ln.amounts[k] for ln in sb.lines)]
-        self.chart_view = charts.view(charts.horizontal_stacked_chart(names, series)) \
-            if series else \
-            QLabel("Nothing was charged in this month.")
+        if series:  # every cost centre's label drawn, a click opens its items
+            self.chart_view = stacked_rows.chart(names, series, fmt_money)
+            self.chart_view.widget().activated.connect(self.select)
+        else:
+            self.chart_view = QLabel("Nothing was charged in this month.")
         self.chart_layout.addWidget(self.chart_view)
 
     def selected_cost_centre(self) -> str | None:

@@ -11,7 +11,6 @@ from PySide6.QtCharts import (
     QChart,
     QChartView,
     QHorizontalBarSeries,
-    QHorizontalStackedBarSeries,
     QStackedBarSeries,
     QValueAxis,
 )
@@ -155,35 +154,6 @@ def grouped_chart(labels: Sequence[str], series_values: Sequence[tuple[str, Sequ
                     " ".join(t for t in (unit, word and f"({word})") if t))
     chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
-    series.attachAxis(x)
-    series.attachAxis(y)
-    chart.legend().setVisible(True)
-    chart.legend().setAlignment(Qt.AlignmentFlag.AlignTop)
-    return chart
-
-
-def horizontal_stacked_chart(labels: Sequence[str],
-                             series_values: Sequence[tuple[str, Sequence[float]]],
-                             unit: str = "") -> QChart:
-    """Horizontal stacked bars, the first label at the top, with a legend."""
-    totals = [sum(vals[i] for _, vals in series_values) for i in range(len(labels))]
-    factor, word = scale_for(totals)
-    chart = _chart()
-    series = QHorizontalStackedBarSeries()
-    for i, (name, vals) in enumerate(series_values):
-        s = QBarSet(name)
-        s.append([v / factor for v in reversed(vals)])
-        colour = QColor(style.CHART_COLOURS[i % len(style.CHART_COLOURS)])
-        s.setColor(colour)
-        s.setBorderColor(colour)
-        series.append(s)
-    series.setBarWidth(0.7)
-    chart.addSeries(series)
-    y = _category_axis(list(reversed(labels)))
-    x = _value_axis(max([t / factor for t in totals] or [0]),
-                    " ".join(t for t in (unit, word and f"({word})") if t))
-    chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
-    chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
     series.attachAxis(x)
     series.attachAxis(y)
     chart.legend().setVisible(True)
