@@ -65,7 +65,7 @@ class BusinessTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.kpis: kpi.Kpis | None = None
-        self.charts = OnePerTurn(self)  # one chart per turn of the event loop
+        self.chart_steps = OnePerTurn(self)  # one chart per turn of the event loop
         self._stale = True
         scroll, layout = scroll_body(margins=(22, 12, 22, 18), spacing=12)
         fill(self, scroll)
@@ -156,8 +156,8 @@ class BusinessTab(QWidget):
         spent = sum(s for _, _, s in k.budgets)
         t["budget"].set(_pct(spent / budget if budget else None),
                         f"{fmt_money(spent)} of {fmt_money(budget)}")
-        self.charts.replace([lambda: self._trend_chart(k), lambda: self._otif_chart(k),
-                             lambda: self._location_chart(k), lambda: self._dept_chart(k)])
+        self.chart_steps.replace([lambda: self._trend_chart(k), lambda: self._otif_chart(k),
+                                  lambda: self._location_chart(k), lambda: self._dept_chart(k)])
 
     def _trend_chart(self, k: kpi.Kpis) -> None:
         months = [m[5:] + "/" + m[2:4] for m, _, _ in k.trend]

@@ -118,7 +118,7 @@ class DashboardPage(Page):
     def __init__(self, ctx: AppContext, parent=None) -> None:
         super().__init__(ctx, parent)
         self.figures: Figures | None = None
-        self.charts = OnePerTurn(self)  # the charts of the last figures
+        self.chart_steps = OnePerTurn(self)  # the charts of the last figures
         scroll, layout = scroll_body()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -239,8 +239,8 @@ class DashboardPage(Page):
             f"in stock · {fmt_int(c.open_orders)} purchase orders open · updated "
             f"{fmt_time(f.at)}")
         self.show_leavers(f.leavers)
-        self.charts.replace([lambda: self._spend_chart(f), lambda: self._value_chart(f),
-                             lambda: self._top_chart(f)])
+        self.chart_steps.replace([lambda: self._spend_chart(f), lambda: self._value_chart(f),
+                                  lambda: self._top_chart(f)])
 
     def _spend_chart(self, f: Figures) -> None:
         months = [fmt_month(datetime.strptime(k, "%Y-%m").date()) for k, _ in f.spend]
