@@ -68,15 +68,9 @@ def _price(basis: str) -> int:
     return 1 if basis == "price" else 0
 
 
-# -- devices -------------------------------------------------------------------------------
-
-def _device_ctes(db: pw.Database, months: list[Month], price: int) -> tuple[str, list]:
-    p = param(db)
-    values, args = months_values(db, months)
-    pm = month_sql(db, "a.purchase_date")
-    sql = f"""
-    WITH months AS ({values}),
-    rules AS (
+# Each device product's depreciation life, residual and rate-card price: the product's own
+# rule, else its category's, else "other"'s (one CTE, shared by both device queries).
+_RULES = f"""rules AS (
       SELECT p.id AS product_id,
              COALESCE(dp.life_months, dc.life_months, dd.life_months, 36) AS life,
              COALESCE(dp.residual_pct, dc.residual_pct, dd.residual_pct, 0) * 1.0 AS res,
@@ -89,7 +83,18 @@ def _device_ctes(db: pw.Database, months: list[Month], price: int) -> tuple[str,
       LEFT JOIN cost_rate rc ON rc.kind = 'device' AND rc.product_id IS NULL
                             AND rc.category = LOWER(p.category)
       WHERE p.kind = 'device'
-    ),
+    )"""
+
+
+# -- devices -------------------------------------------------------------------------------
+
+def _device_ctes(db: pw.Database, months: list[Month], price: int) -> tuple[str, list]:
+    p = param(db)
+    values, args = months_values(db, months)
+    pm = month_sql(db, "a.purchase_date")
+    sql = f"""
+    WITH months AS ({values}),
+    {_RULES},
     base AS (
       SELECT a.id AS asset_id, a.purchase_cost * 1.0 AS cost, {pm} AS pm, r.life, r.res,
              r.rate
@@ -160,20 +165,7 @@ def device_runs(db: pw.Database, runs: list[Run], basis: str = "cost") -> list[l
     sums = ", ".join(f"SUM(cut.amount * {_part(db, 'cut.c0', 'cut.c1', a, z)})" for a, z in bounds)
     owned = ", ".join(f"SUM(amount * {_part(db, 'pm', '(pm + life)', a, z)})" for a, z in bounds)
     rows = db.execute_sql(f"""
-    WITH rules AS (
-      SELECT p.id AS product_id,
-             COALESCE(dp.life_months, dc.life_months, dd.life_months, 36) AS life,
-             COALESCE(dp.residual_pct, dc.residual_pct, dd.residual_pct, 0) * 1.0 AS res,
-             COALESCE(rp.amount, rc.amount) * 1.0 AS rate
-      FROM product p
-      LEFT JOIN cost_depreciation dp ON dp.product_id = p.id
-      LEFT JOIN cost_depreciation dc ON dc.category = LOWER(p.category)
-      LEFT JOIN cost_depreciation dd ON dd.category = '{OTHER}'
-      LEFT JOIN cost_rate rp ON rp.kind = 'device' AND rp.product_id = p.id
-      LEFT JOIN cost_rate rc ON rc.kind = 'device' AND rc.product_id IS NULL
-                            AND rc.category = LOWER(p.category)
-      WHERE p.kind = 'device'
-    ),
+    WITH {_RULES},
     base AS (
       SELECT a.id AS asset_id, {pm} AS pm, r.life,
              CASE WHEN {p} = 1 AND r.rate IS NOT NULL THEN r.rate
