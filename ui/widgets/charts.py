@@ -107,13 +107,12 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], colour: str = styl
     return chart
 
 
-def stacked_chart(labels: Sequence[str], series_values: Sequence[tuple[str, Sequence[float]]],
-                  unit: str = "") -> QChart:
-    """Vertical stacked bars with a legend: one set per (name, values)."""
-    totals = [sum(vals[i] for _, vals in series_values) for i in range(len(labels))]
-    factor, word = scale_for(totals)
+def _sets_chart(series: QBarSeries | QStackedBarSeries, labels: Sequence[str],
+                series_values: Sequence[tuple[str, Sequence[float]]], factor: float,
+                top: float, unit: str, word: str) -> QChart:
+    """A chart of one bar set per (name, values), scaled by `factor`, with category and
+    value axes and a legend on top (the stacked and the grouped charts)."""
     chart = _chart()
-    series = QStackedBarSeries()
     for i, (name, vals) in enumerate(series_values):
         s = QBarSet(name)
         s.append([v / factor for v in vals])
@@ -121,11 +120,9 @@ def stacked_chart(labels: Sequence[str], series_values: Sequence[tuple[str, Sequ
         s.setColor(colour)
         s.setBorderColor(colour)
         series.append(s)
-    series.setBarWidth(0.55)
     chart.addSeries(series)
     x = _category_axis(labels)
-    y = _value_axis(max([t / factor for t in totals] or [0]),
-                    " ".join(t for t in (unit, word and f"({word})") if t))
+    y = _value_axis(top, " ".join(t for t in (unit, word and f"({word})") if t))
     chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(x)
@@ -133,32 +130,26 @@ def stacked_chart(labels: Sequence[str], series_values: Sequence[tuple[str, Sequ
     chart.legend().setVisible(True)
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignTop)
     return chart
+
+
+def stacked_chart(labels: Sequence[str], series_values: Sequence[tuple[str, Sequence[float]]],
+                  unit: str = "") -> QChart:
+    """Vertical stacked bars with a legend: one set per (name, values)."""
+    totals = [sum(vals[i] for _, vals in series_values) for i in range(len(labels))]
+    factor, word = scale_for(totals)
+    series = QStackedBarSeries()
+    series.setBarWidth(0.55)
+    return _sets_chart(series, labels, series_values, factor,
+                       max([t / factor for t in totals] or [0]), unit, word)
 
 
 def grouped_chart(labels: Sequence[str], series_values: Sequence[tuple[str, Sequence[float]]],
                   unit: str = "") -> QChart:
     """Side-by-side bars with a legend: one set per (name, values)."""
     factor, word = scale_for([v for _, vals in series_values for v in vals])
-    chart = _chart()
-    series = QBarSeries()
-    for i, (name, vals) in enumerate(series_values):
-        s = QBarSet(name)
-        s.append([v / factor for v in vals])
-        colour = QColor(style.CHART_COLOURS[i % len(style.CHART_COLOURS)])
-        s.setColor(colour)
-        s.setBorderColor(colour)
-        series.append(s)
-    chart.addSeries(series)
-    x = _category_axis(labels)
-    y = _value_axis(max([v / factor for _, vals in series_values for v in vals] or [0]),
-                    " ".join(t for t in (unit, word and f"({word})") if t))
-    chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
-    chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
-    series.attachAxis(x)
-    series.attachAxis(y)
-    chart.legend().setVisible(True)
-    chart.legend().setAlignment(Qt.AlignmentFlag.AlignTop)
-    return chart
+    return _sets_chart(QBarSeries(), labels, series_values, factor,
+                       max([v / factor for _, vals in series_values for v in vals] or [0]),
+                       unit, word)
 
 
 def horizontal_chart(labels: Sequence[str], values: Sequence[float],
