@@ -91,7 +91,7 @@ def test_a_device_nobody_keeps_spares_of_is_planned_when_a_request_needs_it(worl
 def test_committed_demand_and_reserved_devices_give_the_reference_answers(world):
     """Approved requests and a device held for one: the set-based list equals the
     item-by-item reference (tests/reorder_reference.py) value for value."""
-    from dataclasses import fields
+    from msgspec.structs import fields
 
     from inventory.replenishment import engine
     from inventory.replenishment.engine import ReorderLine, load_settings

@@ -9,12 +9,12 @@ changes a desk makes between two recomputes, when the list reuses the lines it k
 
 from __future__ import annotations
 
-from dataclasses import fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import numpy as np
 import pytest
+from msgspec.structs import fields
 
 from inventory import models as m
 from inventory.operators import os_operator

@@ -25,6 +25,7 @@ from inventory.dburl import describe
 from inventory.queries.dashboard import is_empty
 from inventory.roles import allowed
 
+from . import heap
 from .models import format as fmt
 from .views.base import AppContext, Page
 from .widgets.page_stack import PageStack
@@ -120,6 +121,7 @@ class MainWindow(QMainWindow):
         else:
             last = ctx.settings.last_view()
             self.show_page(last if last in TITLES and last != "scan" else "dashboard")
+        heap.settle_when_idle(ctx.runner)  # once the first page is filled (ui/heap.py)
 
     def _settings_changed(self, group: str) -> None:
         if group == "display":  # the currency: pages show it from their next reading

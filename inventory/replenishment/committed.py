@@ -14,9 +14,11 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
+
+from msgspec.structs import replace  # ReorderLine is a msgspec struct
 
 from .. import models as m
 

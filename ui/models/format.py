@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time
@@ -56,6 +57,36 @@ def configure(locale: str | None = None, currency: str | None = None) -> None:
     name = locale or system_locale_name()
     _Style.locale = _locale(name)
     _Style.currency = (currency or "").strip().upper() or locale_currency(name)
+    for cached in (_date_text, _money_text, _int_text, _number_text):
+        cached.cache_clear()
+
+
+# Babel formats a value in 30-70 µs; a table shows the same quantities, prices and dates
+# over and over, and the window formats them on the UI thread as rows arrive. Each text
+# is worked out once per style (`configure` forgets them), keyed by the value's type too
+# (1, 1.0 and Decimal("1") are equal keys but need not read alike).
+TEXT_CACHE = 8192
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _date_text(d: date) -> str:
+    return format_date(d, "medium", locale=_Style.locale)
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _money_text(kind: type, v: Decimal | float | int) -> str:
+    return format_currency(Decimal(str(v)), _Style.currency, locale=_Style.locale)
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _int_text(v: int) -> str:
+    return format_decimal(v, locale=_Style.locale)
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _number_text(kind: type, v: float | Decimal, places: int) -> str:
+    pattern = "#,##0" + ("." + "0" * places if places > 0 else "")
+    return format_decimal(v, format=pattern, locale=_Style.locale)
 
 
 def current_currency() -> str:
@@ -75,7 +106,7 @@ def fmt_date(d: date | datetime | str | None) -> str:
         d = local(d).date()
     if not isinstance(d, date):
         return str(d)
-    return format_date(d, "medium", locale=_Style.locale)
+    return _date_text(d)
 
 
 def fmt_datetime(dt: datetime | str | None) -> str:
@@ -109,19 +140,18 @@ def fmt_money(v: Decimal | float | int | None) -> str:
     """An amount with its currency ("£1,234.50")."""
     if v is None:
         return ""
-    return format_currency(Decimal(str(v)), _Style.currency, locale=_Style.locale)
+    return _money_text(type(v), v)
 
 
 def fmt_int(v: int | None) -> str:
-    return "" if v is None else format_decimal(int(v), locale=_Style.locale)
+    return "" if v is None else _int_text(int(v))
 
 
 def fmt_number(v: float | Decimal | None, places: int = 0) -> str:
     """A figure rounded to `places` decimals, grouped the locale's way."""
     if v is None:
         return ""
-    pattern = "#,##0" + ("." + "0" * places if places > 0 else "")
-    return format_decimal(v, format=pattern, locale=_Style.locale)
+    return _number_text(type(v), v, places)
 
 
 def count(n: int, one: str, many: str | None = None) -> str:

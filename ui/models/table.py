@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import time
+from array import array
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import replace
@@ -50,9 +51,17 @@ Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 
 
-def raw_ids(query: TableQuery, spec: Spec) -> list[int]:
-    """The ids straight from the driver's cursor: no per-row model work (100,000 in ~40 ms)."""
-    return common.raw_ids(query.id_query(spec))
+def raw_ids(query: TableQuery, spec: Spec) -> array:
+    """The ids straight from the driver's cursor: no per-row model work (100,000 in ~40 ms).
+
+    Held as a machine-integer array, not a list: a list of 100,000 ints is 100,000 objects
+    that every full pass of the garbage collector visits, on a page that merely holds
+    them (ui/heap.py)."""
+    return id_array(common.raw_ids(query.id_query(spec)))
+
+
+def id_array(ids: Sequence[int]) -> array:
+    return ids if isinstance(ids, array) else array("q", ids)
 
 
 class LazyTableModel(QAbstractTableModel):
@@ -76,7 +85,7 @@ class LazyTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.query = query
         self.columns = query.columns
-        self._ids: list[int] = []
+        self._ids = id_array(())
         self._cache: OrderedDict[int, Any] = OrderedDict()
         self._shown: dict[int, tuple[str, ...]] = {}  # display texts of cached rows
         self._align = [int(_RIGHT if c.kind in _NUMERIC else _LEFT) for c in self.columns]
@@ -135,7 +144,7 @@ class LazyTableModel(QAbstractTableModel):
 
     def _read_first(self, generation: int, spec: Spec) -> tuple:
         started = time.perf_counter()  # on the worker: the database stops after FIRST + 1
-        ids = common.raw_ids(self.query.id_query(spec).limit(self.FIRST + 1))
+        ids = id_array(common.raw_ids(self.query.id_query(spec).limit(self.FIRST + 1)))
         rows = self.query.rows(ids[:self.PAGE]) if ids else {}
         return generation, spec, ids, rows, (time.perf_counter() - started) * 1000
 
@@ -159,10 +168,10 @@ class LazyTableModel(QAbstractTableModel):
         else:
             sys.excepthook(type(exc), exc, exc.__traceback__)
 
-    def _show_first(self, ids: list[int], complete: bool, rows: dict[int, tuple],
+    def _show_first(self, ids: Sequence[int], complete: bool, rows: dict[int, tuple],
                     ms: float) -> None:
         self.beginResetModel()
-        self._ids = ids
+        self._ids = id_array(ids)
         self._cache.clear()
         self._shown.clear()
         self._wanted.clear()
@@ -175,10 +184,10 @@ class LazyTableModel(QAbstractTableModel):
         if complete:
             self.completed.emit()
 
-    def _read_all(self, generation: int, spec: Spec) -> tuple[int, list[int]]:
+    def _read_all(self, generation: int, spec: Spec) -> tuple[int, array]:
         return generation, raw_ids(self.query, spec)  # on the worker
 
-    def _on_all(self, result: tuple[int, list[int]]) -> None:
+    def _on_all(self, result: tuple[int, array]) -> None:
         generation, ids = result
         if generation != self._generation:
             return
@@ -274,6 +283,10 @@ class LazyTableModel(QAbstractTableModel):
         if role == _TOOLTIP:
             return text if len(text) > 24 else None
         return text
+
+    def row_texts(self, row: int) -> tuple[str, ...] | None:
+        """The row's cells as shown (None: removed meanwhile); for the column policy."""
+        return self._texts(row) if 0 <= row < len(self._ids) else None
 
     def _texts(self, row: int) -> tuple[str, ...] | None:
         """The row as shown, formatted once and kept while the row stays cached."""
@@ -407,7 +420,7 @@ class LedgerModel(LazyTableModel):
     def reload(self) -> None:
         self.beginResetModel()
         self._wanted.clear()
-        self._ids = []
+        self._ids = id_array(())
         self._cache.clear()
         self._shown.clear()
         self._exhausted = False

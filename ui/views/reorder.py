@@ -104,15 +104,23 @@ class ReorderModel(QAbstractTableModel):
     def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
+    def row_texts(self, row: int) -> tuple[str, ...] | None:
+        """The cells of a row as shown, formatted once (the column policy reads them)."""
+        if not 0 <= row < len(self.lines):
+            return None
+        ln = self.lines[row]
+        texts = self.texts.get(id(ln))
+        if texts is None:
+            texts = self.texts[id(ln)] = _texts(ln, self.names)
+        return texts
+
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not (0 <= index.row() < len(self.lines)):
             return None
         ln = self.lines[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            texts = self.texts.get(id(ln))
-            if texts is None:
-                texts = self.texts[id(ln)] = _texts(ln, self.names)
-            return texts[index.column()]
+            texts = self.row_texts(index.row())
+            return texts[index.column()] if texts is not None else None
         if role == Qt.ItemDataRole.ToolTipRole:
             return "\n".join(ln.reasons())
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 4 and \

@@ -28,6 +28,7 @@ TEXT_CAP = 260  # an ordinary text column is not widened past this (its tooltip 
 PAD = 10
 SAMPLE_ROWS = 200  # rows a key column is measured on
 SCREEN_ROWS = 60  # rows any column is measured on: those on screen and the next
+TEXT_WIDTHS = 20_000  # texts whose width a policy remembers
 _REFIT = frozenset({QEvent.Type.Show, QEvent.Type.Polish, QEvent.Type.FontChange,
                     QEvent.Type.StyleChange})
 _WATCHED = _REFIT | {QEvent.Type.Resize, QEvent.Type.ToolTip, QEvent.Type.MouseButtonPress,
@@ -73,6 +74,10 @@ class ColumnPolicy(QObject):
         self._user_widths = dict(widths)
         self.auto_hidden: set[int] = set()
         self._fitting = False
+        # text -> its width in the view's font: a page shown again after a change shows
+        # mostly the same texts, and measuring each through Qt costs microseconds.
+        self._text_widths: dict[str, int] = {}
+        self._text_font = ""
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -200,6 +205,13 @@ class ColumnPolicy(QObject):
         view, model = self.view, self.view.model()
         n, rows = self._count(), model.rowCount()
         metrics = view.fontMetrics()
+        font = view.font().key()
+        if font != self._text_font or len(self._text_widths) > TEXT_WIDTHS:
+            self._text_font, self._text_widths = font, {}
+        known = self._text_widths
+        # A model that keeps its rows' texts (ui/models/table.py) gives them at once,
+        # without an index and a call through Qt for every cell.
+        row_texts = getattr(model, "row_texts", None)
         # The rows on screen and those after them, SCREEN_ROWS in all, as Qt measures
         # (a number scrolled into view is not cut either).
         top = max(0, min(view.rowAt(0), rows - SCREEN_ROWS))
@@ -214,25 +226,26 @@ class ColumnPolicy(QObject):
                 plain.append(c)
         margin = self._cell_margin(plain, screen)
         keys = [c for c in plain if c in self.keys]
-        seen: dict[str, int] = {}
 
-        def measure(c: int, r: int) -> None:
-            text = model.index(r, c).data()
-            if text:
-                text = str(text)
-                w = seen.get(text)
-                if w is None:
-                    w = seen[text] = metrics.horizontalAdvance(text) + margin
-                if w > widths[c]:
-                    widths[c] = w
+        def measure(r: int, columns: list[int]) -> None:
+            texts = row_texts(r) if row_texts is not None else None
+            if row_texts is not None and texts is None:
+                return  # a row removed meanwhile
+            for c in columns:
+                text = texts[c] if texts is not None else model.index(r, c).data()
+                if text:
+                    text = str(text)
+                    w = known.get(text)
+                    if w is None:
+                        w = known[text] = metrics.horizontalAdvance(text)
+                    if w + margin > widths[c]:
+                        widths[c] = w + margin
 
         for r in screen:
-            for c in plain:
-                measure(c, r)
+            measure(r, plain)
         for r in sample:
             if r not in screen:
-                for c in keys:
-                    measure(c, r)
+                measure(r, keys)
         return widths
 
     def _cell_margin(self, columns: list[int], rows: range) -> int:

@@ -1,0 +1,53 @@
+"""Keep the garbage collector's full passes short: they stop every thread, the window too.
+
+CPython's cyclic collector, in a full pass, walks every object it tracks while holding
+the GIL. With Qt, numpy, babel and peewee loaded, the window starts with about 100,000
+of them (modules, functions, classes, the pages' widgets), and a full pass over them
+took 70-100 ms on the shared test machine. It runs on whichever thread happens to
+allocate, usually the database worker, and the window cannot paint or take a key
+meanwhile: it was the longest freeze left at a 100,000-asset counter.
+
+What the window starts with lives as long as the window. Once its first page is filled
+(the worker idle for the first time), that heap is collected once and moved out of the
+collector's sight (`gc.freeze`). What is made afterwards (pages opened later, rows read,
+reorder lines) is collected as before. A window built later in the same process (tests,
+benchmarks) unfreezes and collects everything first, so nothing from an earlier window
+stays frozen after it is gone.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import time
+
+from PySide6.QtCore import QTimer
+
+from .tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+
+def settle() -> None:
+    """Collect everything once, then keep what survives out of later full passes."""
+    started = time.perf_counter()
+    gc.unfreeze()  # an earlier window's heap: collected now if it is garbage
+    gc.collect()
+    gc.freeze()
+    log.debug("heap settled: %d objects frozen in %.0f ms", gc.get_freeze_count(),
+              (time.perf_counter() - started) * 1000)
+
+
+def settle_when_idle(runner: TaskRunner) -> None:
+    """`settle()` once, the first time `runner` has nothing left to do."""
+
+    def on_busy(busy: bool) -> None:
+        if busy:
+            return
+        runner.busy_changed.disconnect(on_busy)
+        settle()
+
+    if runner.is_busy():
+        runner.busy_changed.connect(on_busy)
+    else:  # nothing to read (a new, empty database): once the window is up
+        QTimer.singleShot(0, settle)
