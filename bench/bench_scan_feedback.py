@@ -29,6 +29,7 @@ The machine is shared: compare figures within one run; each is printed beside it
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import shutil
 import statistics
@@ -146,6 +147,31 @@ class Watchdog:
 
     def stop(self) -> None:
         self.timer.stop()
+
+
+class Collections:
+    """The garbage collector's passes during the session (gc.callbacks): a full pass holds
+    every thread, the UI thread too, whichever thread it runs on."""
+
+    def __init__(self) -> None:
+        self.longest_ms = 0.0
+        self.full = 0
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+            return
+        ms = (time.perf_counter() - self._started) * 1000
+        self.longest_ms = max(self.longest_ms, ms)
+        self.full += info["generation"] == 2
+
+    def start(self) -> Collections:
+        gc.callbacks.append(self)
+        return self
+
+    def stop(self) -> None:
+        gc.callbacks.remove(self)
 
 
 class Session:
@@ -267,6 +293,7 @@ def run(app: QApplication, url: str, label: str, rounds: int, tmp: Path) -> dict
         out["open_s"] = s.open_every_page()
         # The session starts once every page is open: opening them is not part of it.
         s.watchdog.worst_ms = s.watchdog.busiest_ms = 0.0
+        collections = Collections().start()
         in_stock = [a.tag for a in m.Asset.select(m.Asset.tag)
                     .where(m.Asset.status == "in_stock").order_by(m.Asset.id)
                     .limit(rounds + 10)]
@@ -335,6 +362,8 @@ def run(app: QApplication, url: str, label: str, rounds: int, tmp: Path) -> dict
         w = s.watchdog
         out["stall"] = (w.worst_ms, w.worst_during, w.worst_cpu_ms, w.busiest_ms,
                         w.busiest_during)
+        collections.stop()
+        out["gc"] = (collections.longest_ms, collections.full)
     finally:
         s.close()
         db.close()
@@ -362,6 +391,9 @@ def run(app: QApplication, url: str, label: str, rounds: int, tmp: Path) -> dict
     print(f"  longest UI-thread work between two ticks (CPU): {busiest:.0f} ms during "
           f"'{busy_during}'  target ≤ {STALL_TARGET_MS:.0f} ms: "
           f"{'met' if busiest <= STALL_TARGET_MS else 'MISSED'}")
+    longest, full = out["gc"]
+    print(f"  garbage collector: longest pass {longest:.0f} ms, {full} full passes "
+          f"(every thread waits for one)")
     return out
 
 

@@ -348,6 +348,17 @@ def shoot_shop(app, ctx, window, page, shoot, m, Scan) -> None:  # noqa: N803
         dialog.close()
 
 
+def shoot_dialog(app, ctx, page, action, shoot, name: str) -> None:
+    """The dialog `action` opens on the page's selection, pictured, then closed unsaved."""
+    settle(app, ctx.runner)
+    if action.isEnabled():
+        action.trigger()
+        dialog = page.dialog
+        if dialog is not None:
+            shoot(name, dialog)
+            dialog.reject()
+
+
 def shoot_finishing(app, ctx, window, page, shoot, m, pw) -> None:  # noqa: N803
     """Finishing the job in the window: a draft purchase order being edited, a product's
     supplier offers, a license renewal, and the operators in Settings."""
@@ -356,13 +367,7 @@ def shoot_finishing(app, ctx, window, page, shoot, m, pw) -> None:  # noqa: N803
              .order_by(m.PurchaseOrder.id).first())
     if draft is not None:
         orders.select_id(draft.id)
-        settle(app, ctx.runner)
-        if orders.act_edit.isEnabled():
-            orders.act_edit.trigger()
-            dialog = orders.dialog
-            if dialog is not None:
-                shoot("16-purchase-order-editor", dialog)
-                dialog.reject()
+        shoot_dialog(app, ctx, orders, orders.act_edit, shoot, "16-purchase-order-editor")
 
     stock = page("stock")
     offered = (m.Product.select().join(m.SupplierOffer, on=(
@@ -371,24 +376,12 @@ def shoot_finishing(app, ctx, window, page, shoot, m, pw) -> None:  # noqa: N803
                                                 m.Product.id).first())
     if offered is not None:
         stock.select_id(offered.id)
-        settle(app, ctx.runner)
-        if stock.act_edit.isEnabled():
-            stock.act_edit.trigger()
-            dialog = stock.dialog
-            if dialog is not None:
-                shoot("17-product-offers", dialog)
-                dialog.reject()
+        shoot_dialog(app, ctx, stock, stock.act_edit, shoot, "17-product-offers")
 
     licenses = page("licenses")
     licenses.select_id(m.License.select().where(m.License.retired_on.is_null())
                        .order_by(m.License.seats.desc(), m.License.id).first().id)
-    settle(app, ctx.runner)
-    if licenses.act_renew.isEnabled():
-        licenses.act_renew.trigger()
-        dialog = licenses.dialog
-        if dialog is not None:
-            shoot("18-license-renewal", dialog)
-            dialog.reject()
+    shoot_dialog(app, ctx, licenses, licenses.act_renew, shoot, "18-license-renewal")
 
     devices = page("devices")
     spare = (m.Asset.select().where(m.Asset.status == "in_stock").order_by(m.Asset.id).first())
@@ -396,13 +389,7 @@ def shoot_finishing(app, ctx, window, page, shoot, m, pw) -> None:  # noqa: N803
         devices.search.setText(spare.tag)
         devices.search.flush()
         devices.select_id(spare.id)
-        settle(app, ctx.runner)
-        if devices.act_edit.isEnabled():
-            devices.act_edit.trigger()
-            dialog = devices.dialog
-            if dialog is not None:
-                shoot("19-edit-device", dialog)
-                dialog.reject()
+        shoot_dialog(app, ctx, devices, devices.act_edit, shoot, "19-edit-device")
         devices.search.clear()
         devices.search.flush()
 
