@@ -76,3 +76,20 @@ def test_a_tables_ids_are_one_block_of_numbers_not_an_object_each(qapp, demo_db)
     assert len(gc.get_referents(ids)) <= 1, "a full pass visits every id of the table"
     assert list(ids[:3]) == [model.id_at(r) for r in range(3)]
     assert model.row_of(ids[-1]) == len(ids) - 1
+
+
+def test_the_scan_path_is_loaded_before_the_heap_is_set_aside(qtbot, ctx, monkeypatch):
+    """The first scan does not wait for biip's GS1 tables, and no full pass walks them."""
+    import ui.main_window as main_window
+
+    loaded = []
+    real = main_window.load_scan_path
+    monkeypatch.setattr(main_window, "load_scan_path", lambda: (real(), loaded.append(Cycle())))
+    gc.unfreeze()
+    w = open_window(qtbot, ctx)
+    assert loaded, "the window did not load the scan path once its first page was filled"
+    from biip.gs1_prefixes import _GS1_COMPANY_PREFIX_TRIE as tables
+
+    walked = gc.get_objects()
+    assert not any(o is loaded[0] or o is tables for o in walked)
+    w.close()

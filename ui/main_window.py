@@ -7,6 +7,7 @@ and otherwise the window switches to the scan station and hands it over.
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -59,8 +60,6 @@ TITLES = {key: title for key, title, _, _ in NAVIGATION}
 
 def _table_page(module: str, cls: str) -> Callable[[AppContext], Page]:
     def make(ctx: AppContext) -> Page:
-        import importlib
-
         return getattr(importlib.import_module(f"ui.views.{module}"), cls)(ctx)
     return make
 
@@ -78,6 +77,11 @@ PAGE_FACTORIES: dict[str, Callable[[AppContext], Page]] = {
     "showback": _table_page("showback", "ShowbackPage"),
     "settings": _table_page("settings_page", "SettingsPage"),
 }
+
+
+def load_scan_path() -> None:
+    """What the first scan needs, loaded ahead of it (the GS1 tables among it)."""
+    importlib.import_module("ui.scan_station.parsing")
 
 
 class MainWindow(QMainWindow):
@@ -121,7 +125,8 @@ class MainWindow(QMainWindow):
         else:
             last = ctx.settings.last_view()
             self.show_page(last if last in TITLES and last != "scan" else "dashboard")
-        heap.settle_when_idle(ctx.runner)  # once the first page is filled (ui/heap.py)
+        # Once the first page is filled (ui/heap.py), with the scan path loaded.
+        heap.settle_when_idle(ctx.runner, warm_up=load_scan_path)
 
     def _settings_changed(self, group: str) -> None:
         if group == "display":  # the currency: pages show it from their next reading
