@@ -12,6 +12,7 @@ import weakref
 from inventory.queries.devices import DeviceTable
 from inventory.replenishment.engine import reorder_list
 from tests.ui_support import IGNORE_OFFSCREEN
+from ui import heap
 from ui.models.table import LazyTableModel
 
 pytestmark = [IGNORE_OFFSCREEN]
@@ -37,6 +38,7 @@ def open_window(qtbot, ctx):
 
 def test_once_the_first_page_is_filled_a_full_pass_walks_only_what_came_after(qtbot, ctx):
     gc.unfreeze()  # whatever an earlier test froze
+    gc.set_threshold(700, 10, 10)  # CPython's defaults
     assert gc.get_freeze_count() == 0
     w = open_window(qtbot, ctx)
     frozen = gc.get_freeze_count()
@@ -44,6 +46,7 @@ def test_once_the_first_page_is_filled_a_full_pass_walks_only_what_came_after(qt
     walked = len(gc.get_objects())
     assert walked < frozen / 4, (
         f"a full pass still walks {walked:,} objects beside the {frozen:,} set aside")
+    assert gc.get_threshold()[2] >= heap.FULL_PASS_AFTER  # and comes ten times less often
     w.close()
 
 
