@@ -228,11 +228,13 @@ class ColumnPolicy(QObject):
         keys = [c for c in plain if c in self.keys]
 
         def measure(r: int, columns: list[int]) -> None:
-            texts = row_texts(r) if row_texts is not None else None
-            if row_texts is not None and texts is None:
+            if row_texts is None:
+                cells = [model.index(r, c).data() for c in columns]
+            elif (texts := row_texts(r)) is None:
                 return  # a row removed meanwhile
-            for c in columns:
-                text = texts[c] if texts is not None else model.index(r, c).data()
+            else:
+                cells = [texts[c] for c in columns]
+            for c, text in zip(columns, cells, strict=True):
                 if text:
                     text = str(text)
                     w = known.get(text)
