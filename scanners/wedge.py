@@ -1,7 +1,7 @@
 """Keyboard-wedge (USB HID) scanners: tell a scanner's burst of keys from a person typing.
 
 A wedge scanner is a keyboard that types very fast. ``WedgeFilter`` sits on the
-application and looks at every key press on its way to a window:
+application's windows and looks at every key press on its way to a window:
 
 * With a **prefix** configured (the scanner is programmed to send one), keys that
   start the prefix are held back, and everything up to the suffix, Enter/Tab or
@@ -97,7 +97,8 @@ class _HeldKey:
 
 
 class WedgeFilter(QObject):
-    """Application-wide key filter that turns scanner bursts into ``scan_received(Scan)``."""
+    """Key filter on every window of the application that turns scanner bursts into
+    ``scan_received(Scan)``."""
 
     scan_received = Signal(Scan)
     enabled_changed = Signal(bool)
@@ -135,15 +136,30 @@ class WedgeFilter(QObject):
         self._settings = value
 
     def install(self, app: QApplication) -> None:
-        """Watch every key press of ``app``."""
+        """Watch every key press of ``app``'s windows.
+
+        The filter sits on each window, not on the application: an application filter
+        is called (in Python) for every event of every object, hundreds for each page
+        shown, and each call makes a Python wrapper for its object. A key goes to the
+        window that has the focus, so the filter is put on every window there is now and
+        on each window as it gets the focus (installing twice keeps one filter)."""
         self._app = app
-        app.installEventFilter(self)
+        for window in app.allWindows():
+            self._watch(window)
+        app.focusWindowChanged.connect(self._watch)
+
+    def _watch(self, window: QWindow | None) -> None:
+        if window is None or not shiboken6.isValid(window):
+            return
+        window.installEventFilter(self)
 
     def uninstall(self) -> None:
         """Stop watching; keys held back so far are given to their window."""
         self._release_to_user()
         if self._app is not None:
-            self._app.removeEventFilter(self)
+            self._app.focusWindowChanged.disconnect(self._watch)
+            for window in self._app.allWindows():  # (a filter not on it: nothing happens)
+                window.removeEventFilter(self)
             self._app = None
 
     def is_enabled(self) -> bool:

@@ -48,6 +48,20 @@ def test_a_date_edit_shows_the_same_style(locale_style):
     assert fmt.fmt_local(datetime(2026, 12, 1, 9, 5)) == "1 Dec 2026 09:05"
 
 
+@pytest.mark.parametrize("locale", ["en_GB", "en_US", "de_DE", "ar_EG", "fa_IR", "hi_IN",
+                                    "ja_JP"])
+def test_a_time_in_a_table_reads_as_babel_writes_it(locale_style, locale):
+    """A table's date and time is put together from the day's kept text and the time;
+    it must read exactly as babel's own "medium" date and "HH:mm" time would."""
+    from babel.dates import format_date, format_time
+
+    locale_style(locale)
+    for moment in (datetime(2026, 12, 1, 9, 5), datetime(2027, 3, 14, 23, 59, 30),
+                   datetime(2026, 1, 2, 0, 0)):
+        assert fmt.fmt_local(moment) == (f"{format_date(moment, 'medium', locale=locale)} "
+                                         f"{format_time(moment, 'HH:mm', locale=locale)}")
+
+
 def test_counts_say_one_or_many():
     assert fmt.count(1, "item") == "1 item"
     assert fmt.count(3, "item") == "3 items"

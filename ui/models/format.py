@@ -115,15 +115,14 @@ def fmt_datetime(dt: datetime | str | None) -> str:
         return ""
     if not isinstance(dt, datetime):
         return fmt_date(dt)
-    dt = local(dt)
-    return f"{format_date(dt, 'medium', locale=_Style.locale)} " \
-           f"{format_time(dt, 'HH:mm', locale=_Style.locale)}"
+    return fmt_local(local(dt))
 
 
 def fmt_local(dt: datetime) -> str:
-    """A date and time already in local time (a file's time), the window's way."""
-    return f"{format_date(dt, 'medium', locale=_Style.locale)} " \
-           f"{format_time(dt, 'HH:mm', locale=_Style.locale)}"
+    """A date and time already in local time (a file's time), the window's way: the
+    date's text (kept per day) and the time as babel's "HH:mm" writes it in every
+    locale (two Western digits each, a colon)."""
+    return f"{_date_text(dt.date())} {dt.hour:02d}:{dt.minute:02d}"
 
 
 def fmt_time(dt: datetime) -> str:

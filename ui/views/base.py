@@ -141,6 +141,12 @@ class Page(QWidget):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
         if self._dirty:
+            # Read again once the page is on screen: the read runs on the worker, and
+            # started now it would hold the interpreter while the page is shown and painted.
+            QTimer.singleShot(0, self._refresh_if_dirty)
+
+    def _refresh_if_dirty(self) -> None:
+        if self._dirty and self.isVisible():
             self._dirty = False
             self.refresh()
 

@@ -3,6 +3,7 @@ with charts where a picture reads faster (stock value and turns, supplier OTIF).
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -114,7 +115,11 @@ class BusinessTab(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
-        if self._stale:
+        if self._stale:  # once on screen (see Page.showEvent)
+            QTimer.singleShot(0, self._refresh_if_stale)
+
+    def _refresh_if_stale(self) -> None:
+        if self._stale and self.isVisible():
             self.refresh()
 
     def mark_stale(self) -> None:
