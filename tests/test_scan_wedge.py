@@ -19,7 +19,7 @@ pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 @pytest.fixture
 def station(qtbot, qapp):
-    """A window with a focused line edit and the filter installed on the app."""
+    """A window with a focused line edit and the filter installed on the app's windows."""
     window = QWidget()
     layout = QVBoxLayout(window)
     field = QLineEdit()
@@ -223,3 +223,52 @@ def test_a_failing_filter_switches_itself_off_and_keeps_the_keyboard(station, mo
     assert not wedge.is_enabled()
     assert states == [False]
     assert "switched off" in caplog.text
+
+
+class _Watching(WedgeFilter):
+    """The filter, noting the kind of every object it was asked about."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[str] = []
+
+    def eventFilter(self, obj, event):  # noqa: N802 (Qt name)
+        self.asked.append(type(obj).__name__)
+        return super().eventFilter(obj, event)
+
+
+def test_a_window_opened_later_is_watched_and_its_widgets_events_are_not(qtbot, qapp):
+    """The filter sits on windows: a window shown after it was installed still turns a
+    burst into a scan, and the many events of the window's widgets (show, polish, layout,
+    paint) never reach Python through it."""
+    from PySide6.QtGui import QWindow
+    from PySide6.QtWidgets import QLabel
+
+    wedge = _Watching()
+    wedge.install(qapp)
+    scans = []
+    wedge.scan_received.connect(scans.append)
+    try:
+        window = QWidget()
+        layout = QVBoxLayout(window)
+        for i in range(40):
+            layout.addWidget(QLabel(f"label {i}"))
+        field = QLineEdit()
+        layout.addWidget(field)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        field.setFocus()
+        qtbot.waitUntil(field.hasFocus)
+        run_burst((window, field, wedge, scans), "IT-000777\r", 5)
+        assert [s.text for s in scans] == ["IT-000777"]
+        assert field.text() == ""
+        window_kinds = {t.__name__ for t in (QWindow, *QWindow.__subclasses__())}
+        assert wedge.asked, "the new window's keys never reached the filter"
+        assert set(wedge.asked) <= window_kinds | {"QWidgetWindow"}
+    finally:
+        wedge.uninstall()
+    wedge.asked.clear()
+    QTest.keyClick(window.windowHandle(), "x")
+    assert wedge.asked == [] and field.text() == "x"  # uninstalled: keys go straight through

@@ -4,7 +4,7 @@ all or nothing, refusals beside the field named by the error."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QThread
+from PySide6.QtCore import QEvent, QObject, Qt, QThread
 
 from inventory import models as m
 from inventory.changes import Changes
@@ -127,3 +127,46 @@ def test_a_refusal_lands_beside_the_field_the_error_names(qtbot, ctx):
     assert "has left" in dialog.field_error("person") or \
         "No person" in dialog.field_error("person")
     dialog.reject()
+
+
+class _Paints(QObject):
+    """Notes each paint of the object it watches into `log`."""
+
+    def __init__(self, log: list[str]) -> None:
+        super().__init__()
+        self.log = log
+
+    def eventFilter(self, obj, event):  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.Paint:
+            self.log.append("paint")
+        return False
+
+
+def test_a_stale_page_is_painted_before_its_read_starts(qtbot, window, ctx):
+    """A page shown after a change shows what it had at once; its read starts on the
+    worker only after that paint, so the worker does not hold the interpreter while the
+    page is being shown and painted."""
+    page = window.show_page("devices")
+    settle(page)
+    settle(window.show_page("history"))
+    ctx.bus.publish(Changes.of("assets", "movements"))  # devices hidden: it goes stale
+    log: list[str] = []
+    watcher = _Paints(log)
+    page.table.viewport().installEventFilter(watcher)
+    original = ctx.runner.run
+
+    def noted(*args, **kwargs):
+        log.append("read")
+        return original(*args, **kwargs)
+
+    ctx.runner.run = noted
+    try:
+        window.show_page("devices")
+        assert "read" not in log  # not during the show itself
+        qtbot.waitUntil(lambda: "read" in log, timeout=5_000)
+        settle(page)
+    finally:
+        ctx.runner.run = original
+        page.table.viewport().removeEventFilter(watcher)
+    assert "paint" in log and log.index("paint") < log.index("read")
+    assert page.model.rowCount() > 0

@@ -1,4 +1,6 @@
-"""One recompute for a burst of changes (the reorder list, the dashboard's figures).
+"""When the window's heavier work runs: one recompute for a burst of changes (the reorder
+list, the dashboard's figures), chart steps one per turn, a stale page's read after its
+first paint.
 
 `poke()` after each change notice: the job runs once the changes have been quiet for
 `quiet_ms`, and at the latest `max_wait_ms` after the first poke of a burst, so steady
@@ -10,7 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QElapsedTimer, QObject, QTimer
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QTimer
+from PySide6.QtWidgets import QWidget
+
+from .tasks import TaskRunner
 
 
 class Coalescer(QObject):
@@ -87,3 +92,47 @@ class OnePerTurn(QObject):
             self._steps.pop(0)()
         if self._steps:
             self._timer.start()
+
+
+class AfterPaint(QObject):
+    """`fn` on the turn after `widget` is next painted: a stale page shows what it had at
+    once, and its read starts on the worker only then. Started during the show, the read
+    holds the interpreter while the page is laid out and painted, and that turn takes
+    twice as long. Widgets paint up to a frame after they are shown, when their window
+    handles its update request, so that is what is watched. `fallback_ms`: when no paint
+    comes (the window is covered), `fn` runs anyway."""
+
+    def __init__(self, widget: QWidget, fn: Callable[[], None], runner: TaskRunner, *,
+                 fallback_ms: int = 100) -> None:
+        super().__init__(widget)
+        self._widget, self._fn, self.fallback_ms = widget, fn, fallback_ms
+        self._runner = runner  # told a read is on its way (its wait_idle waits for it)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._fire)
+        self._watched: QWidget | None = None
+
+    def arm(self) -> None:
+        if self._watched is not None:
+            return
+        self._watched = self._widget.window()
+        self._watched.installEventFilter(self)  # only until it fires
+        self._runner.expect(self)
+        self._timer.start(self.fallback_ms)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if event.type() in _PAINTING:
+            self._timer.start(0)  # the next turn: this one paints
+        return False
+
+    def _fire(self) -> None:
+        watched, self._watched = self._watched, None
+        if watched is not None:
+            watched.removeEventFilter(self)
+            try:
+                self._fn()
+            finally:
+                self._runner.unexpect(self)
+
+
+_PAINTING = (QEvent.Type.UpdateRequest, QEvent.Type.Paint)

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QThread, Signal
 
 from inventory.dberrors import is_driver_error, translate
@@ -83,6 +84,7 @@ class TaskRunner(QObject):
         self._ids = itertools.count(1)
         self._worker: _Worker | None = None
         self._closed = False
+        self._expected: set[QObject] = set()  # asked to wait for a task soon to be run
 
     def run(self, fn: Callable[..., Any], *args: Any, done: Callable[[Any], None] | None = None,
             failed: Callable[[BaseException], None] | None = None, key: str | None = None,
@@ -132,13 +134,26 @@ class TaskRunner(QObject):
             if not self._pending:
                 self.busy_changed.emit(False)
 
+    def expect(self, source: QObject) -> None:
+        """`source` will run a task soon (a stale page, once painted): until `unexpect`,
+        `wait_idle` waits for it too."""
+        self._expected.add(source)
+
+    def unexpect(self, source: QObject) -> None:
+        self._expected.discard(source)
+
+    def _waiting(self) -> bool:
+        self._expected = {s for s in self._expected if shiboken6.isValid(s)}  # (deleted)
+        return bool(self._pending or self._expected)
+
     def wait_idle(self, timeout_ms: int = 10_000) -> bool:
-        """Process events until every queued task was delivered (tests, benchmarks)."""
+        """Process events until every queued task was delivered (tests, benchmarks, an
+        export of a page still reading)."""
         deadline = QDeadlineTimer(timeout_ms)
-        while self._pending and not deadline.hasExpired():
+        while self._waiting() and not deadline.hasExpired():
             QCoreApplication.processEvents()
             QThread.msleep(1)
-        return not self._pending
+        return not self._waiting()
 
     def shutdown(self, timeout_ms: int = 10_000) -> None:
         """Finish the task under way, drop the rest, end the thread."""

@@ -35,6 +35,7 @@ from inventory.roles import ACTIONS, ROLE_LABELS, allowed
 from inventory.store import Store, as_store
 
 from .. import icons
+from ..coalesce import AfterPaint
 from ..events import ChangeBus
 from ..models.format import fmt_int
 from ..models.table import LazyTableModel
@@ -104,6 +105,7 @@ class Page(QWidget):
         self.messages = MessageBar()
         self._dirty = False
         self.dialog: QDialog | None = None  # the dialog this page has open, if any
+        self._after_paint = AfterPaint(self, self._refresh_if_dirty, ctx.runner)
         ctx.bus.changed.connect(self._on_bus)
 
     # -- header ------------------------------------------------------------------------
@@ -141,9 +143,7 @@ class Page(QWidget):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
         if self._dirty:
-            # Read again once the page is on screen: the read runs on the worker, and
-            # started now it would hold the interpreter while the page is shown and painted.
-            QTimer.singleShot(0, self._refresh_if_dirty)
+            self._after_paint.arm()  # read again once the page is on screen
 
     def _refresh_if_dirty(self) -> None:
         if self._dirty and self.isVisible():

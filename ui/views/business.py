@@ -3,7 +3,6 @@ with charts where a picture reads faster (stock value and turns, supplier OTIF).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -16,7 +15,7 @@ from inventory.costing import kpi
 from inventory.errors import InventoryError
 
 from .. import style
-from ..coalesce import OnePerTurn
+from ..coalesce import AfterPaint, OnePerTurn
 from ..models.format import fmt_money
 from ..widgets import charts
 from ..widgets.card import ChartCard
@@ -68,6 +67,7 @@ class BusinessTab(QWidget):
         self.kpis: kpi.Kpis | None = None
         self.chart_steps = OnePerTurn(self)  # one chart per turn of the event loop
         self._stale = True
+        self._after_paint = AfterPaint(self, self._refresh_if_stale, ctx.runner)
         scroll, layout = scroll_body(margins=(22, 12, 22, 18), spacing=12)
         fill(self, scroll)
         self.error = QLabel("")
@@ -115,8 +115,8 @@ class BusinessTab(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
-        if self._stale:  # once on screen (see Page.showEvent)
-            QTimer.singleShot(0, self._refresh_if_stale)
+        if self._stale:
+            self._after_paint.arm()  # read once on screen
 
     def _refresh_if_stale(self) -> None:
         if self._stale and self.isVisible():
