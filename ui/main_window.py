@@ -508,7 +508,7 @@ class MainWindow(QMainWindow):
     # -- scanners -----------------------------------------------------------------------
 
     def attach_wedge(self, wedge) -> None:
-        """Take scans from the application-wide keyboard-wedge filter."""
+        """Take scans from the keyboard-wedge filter (on every window of the app)."""
         self.wedge = wedge
         wedge.scan_received.connect(self.on_scan)
         wedge.enabled_changed.connect(lambda on: self.status.set_wedge("ready" if on
