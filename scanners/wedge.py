@@ -142,22 +142,22 @@ class WedgeFilter(QObject):
         is called (in Python) for every event of every object, hundreds for each page
         shown, and each call makes a Python wrapper for its object. A key goes to the
         window that has the focus, so the filter is put on every window there is now and
-        on each window as it gets the focus (installing twice keeps one filter)."""
+        again whenever the focus moves to another window (a new dialog, say; installing
+        twice keeps one filter)."""
         self._app = app
-        for window in app.allWindows():
-            self._watch(window)
-        app.focusWindowChanged.connect(self._watch)
+        self._watch_all()
+        app.focusWindowChanged.connect(self._watch_all)
 
-    def _watch(self, window: QWindow | None) -> None:
-        if window is None or not shiboken6.isValid(window):
-            return
-        window.installEventFilter(self)
+    def _watch_all(self, *_focus: object) -> None:
+        if self._app is not None:
+            for window in self._app.allWindows():
+                window.installEventFilter(self)
 
     def uninstall(self) -> None:
         """Stop watching; keys held back so far are given to their window."""
         self._release_to_user()
         if self._app is not None:
-            self._app.focusWindowChanged.disconnect(self._watch)
+            self._app.focusWindowChanged.disconnect(self._watch_all)
             for window in self._app.allWindows():  # (a filter not on it: nothing happens)
                 window.removeEventFilter(self)
             self._app = None
