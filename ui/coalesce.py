@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
@@ -128,7 +129,8 @@ class AfterPaint(QObject):
     def _fire(self) -> None:
         watched, self._watched = self._watched, None
         if watched is not None:
-            watched.removeEventFilter(self)
+            if shiboken6.isValid(watched):
+                watched.removeEventFilter(self)
             try:
                 self._fn()
             finally:
