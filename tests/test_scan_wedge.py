@@ -17,6 +17,16 @@ GS = "\x1d"
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 
+def shown(qtbot, window, field) -> None:
+    """Show `window`, make it the active window and put the focus in `field`."""
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+
+
 @pytest.fixture
 def station(qtbot, qapp):
     """A window with a focused line edit and the filter installed on the app's windows."""
@@ -24,12 +34,7 @@ def station(qtbot, qapp):
     layout = QVBoxLayout(window)
     field = QLineEdit()
     layout.addWidget(field)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    field.setFocus()
-    qtbot.waitUntil(field.hasFocus)
+    shown(qtbot, window, field)
     wedge = WedgeFilter()
     wedge.install(qapp)
     scans = []
@@ -255,12 +260,7 @@ def test_a_window_opened_later_is_watched_and_its_widgets_events_are_not(qtbot, 
             layout.addWidget(QLabel(f"label {i}"))
         field = QLineEdit()
         layout.addWidget(field)
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
-        window.activateWindow()
-        field.setFocus()
-        qtbot.waitUntil(field.hasFocus)
+        shown(qtbot, window, field)
         run_burst((window, field, wedge, scans), "IT-000777\r", 5)
         assert [s.text for s in scans] == ["IT-000777"]
         assert field.text() == ""

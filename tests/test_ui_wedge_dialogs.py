@@ -10,18 +10,9 @@ from PySide6.QtWidgets import QDialog, QLineEdit, QVBoxLayout, QWidget
 from scanners.wedge import WedgeFilter
 from ui.app import typing_in_a_dialog
 
-from .test_scan_wedge import run_burst, settle, type_text
+from .test_scan_wedge import run_burst, settle, shown, type_text
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
-
-
-def shown(qtbot, window, field) -> None:
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    field.setFocus()
-    qtbot.waitUntil(field.hasFocus)
 
 
 @pytest.fixture
