@@ -6,6 +6,7 @@ import time
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QWindow
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 
@@ -231,14 +232,18 @@ def test_a_failing_filter_switches_itself_off_and_keeps_the_keyboard(station, mo
 
 
 class _Watching(WedgeFilter):
-    """The filter, noting the kind of every object it was asked about."""
+    """The filter, counting the windows it was asked about and naming anything else."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.asked: list[str] = []
+        self.windows = 0
+        self.not_windows: list[str] = []
 
     def eventFilter(self, obj, event):  # noqa: N802 (Qt name)
-        self.asked.append(type(obj).__name__)
+        if isinstance(obj, QWindow):
+            self.windows += 1
+        else:
+            self.not_windows.append(type(obj).__name__)
         return super().eventFilter(obj, event)
 
 
@@ -246,7 +251,6 @@ def test_a_window_opened_later_is_watched_and_its_widgets_events_are_not(qtbot, 
     """The filter sits on windows: a window shown after it was installed still turns a
     burst into a scan, and the many events of the window's widgets (show, polish, layout,
     paint) never reach Python through it."""
-    from PySide6.QtGui import QWindow
     from PySide6.QtWidgets import QLabel
 
     wedge = _Watching()
@@ -264,11 +268,10 @@ def test_a_window_opened_later_is_watched_and_its_widgets_events_are_not(qtbot, 
         run_burst((window, field, wedge, scans), "IT-000777\r", 5)
         assert [s.text for s in scans] == ["IT-000777"]
         assert field.text() == ""
-        window_kinds = {t.__name__ for t in (QWindow, *QWindow.__subclasses__())}
-        assert wedge.asked, "the new window's keys never reached the filter"
-        assert set(wedge.asked) <= window_kinds | {"QWidgetWindow"}
+        assert wedge.windows, "the new window's keys never reached the filter"
+        assert wedge.not_windows == []
     finally:
         wedge.uninstall()
-    wedge.asked.clear()
+    asked = wedge.windows
     QTest.keyClick(window.windowHandle(), "x")
-    assert wedge.asked == [] and field.text() == "x"  # uninstalled: keys go straight through
+    assert wedge.windows == asked and field.text() == "x"  # uninstalled: keys go straight by
